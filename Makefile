@@ -1,0 +1,118 @@
+# ticketd -- concert ticket system for box offices. See README.md.
+#
+#   make run     server with demo data plus a kiosk
+#   make check   every test; last line "N passed, N failed"
+#   make bench   load benchmark against the nng echo ceiling
+#
+# Sources are found by wildcard: a new file in common/, server/, tui/ or
+# tests/ needs no edit here.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/sh
+
+CC      ?= cc
+OPT     ?= -O2
+SAN     ?=
+BUILD   ?= build
+NCURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
+
+CFLAGS  += -std=c11 -D_GNU_SOURCE -g $(OPT) $(SAN) -Wall -Wextra -Wshadow \
+           -Wno-unused-parameter -Werror=implicit-function-declaration \
+           -pthread -I. $(NCURSES_CFLAGS) -MMD -MP
+LDFLAGS += $(SAN) -pthread
+
+LIBS_BASE   := -lcjson -lsodium -lm
+LIBS_SERVER := -lnng -lsqlite3 $(LIBS_BASE)
+LIBS_TUI    := -lnng -lncursesw -lqrencode $(LIBS_BASE)
+
+COMMON_SRC := $(wildcard common/*.c)
+SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
+TUI_SRC    := $(filter-out tui/main.c,$(wildcard tui/*.c))
+TESTLIB_SRC:= $(wildcard tests/lib/*.c)
+BENCH_SRC  := $(wildcard tools/bench/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIBCOMMON := $(BUILD)/libcommon.a
+LIBSERVER := $(BUILD)/libserver.a
+LIBTUI    := $(BUILD)/libtui.a
+LIBTEST   := $(BUILD)/libtest.a
+
+BINS := bin/ticketd
+BINS += $(if $(wildcard tools/ticketctl.c),bin/ticketctl)
+BINS += $(if $(wildcard tui/main.c),bin/kiosk)
+BINS += $(if $(BENCH_SRC),bin/ticket-bench)
+BINS += $(if $(wildcard tools/audit.c),bin/ticket-audit)
+
+UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
+IT_TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/it_*.c))
+
+.PHONY: all deps run check check-asan bench crashtest fuzz clean
+all: deps $(BINS)
+
+# The dependency check runs once per checkout (the stamp), and again if the
+# script changes.
+deps: $(BUILD)/.deps-ok
+$(BUILD)/.deps-ok: mk/deps.sh
+	@mkdir -p $(BUILD)
+	@sh mk/deps.sh
+	@touch $@
+
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIBCOMMON): $(call obj,$(COMMON_SRC))
+$(LIBSERVER): $(call obj,$(SERVER_SRC))
+$(LIBTUI):    $(call obj,$(TUI_SRC))
+$(LIBTEST):   $(call obj,$(TESTLIB_SRC))
+$(BUILD)/%.a:
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(if $^,ar rcs $@ $^,ar rcs $@)
+
+bin/ticketd: $(call obj,server/main.c) $(LIBSERVER) $(LIBCOMMON)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SERVER)
+
+bin/ticketctl: $(call obj,tools/ticketctl.c) $(LIBCOMMON)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ -lnng $(LIBS_BASE)
+
+bin/kiosk: $(call obj,tui/main.c) $(LIBTUI) $(LIBCOMMON)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_TUI)
+
+bin/ticket-bench: $(call obj,$(BENCH_SRC)) $(LIBCOMMON)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ -lnng $(LIBS_BASE)
+
+bin/ticket-audit: $(call obj,tools/audit.c) $(LIBCOMMON)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ -lsqlite3 $(LIBS_BASE)
+
+# Unit tests link the libraries they test; integration tests only talk to
+# the real bin/ticketd over sockets (tests/lib has the harness).
+$(BUILD)/tests/unit_%: $(call obj,tests/unit_%.c) $(LIBTEST) $(LIBSERVER) $(LIBTUI) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS_SERVER) -lncursesw -lqrencode
+
+$(BUILD)/tests/it_%: $(call obj,tests/it_%.c) $(LIBTEST) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS_SERVER)
+
+check: all $(UNIT_TESTS) $(IT_TESTS)
+	@sh tests/run.sh $(BUILD)
+
+check-asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" check
+
+run: all
+	@sh tools/run.sh
+
+clean:
+	rm -rf build build-asan bin
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(wildcard */module.mk)

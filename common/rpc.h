@@ -1,0 +1,56 @@
+/* common/rpc.h -- the JSON-RPC 2.0 envelope, both sides.
+ *
+ * Ownership: every function that takes a cJSON *result / *data / *params
+ * takes ownership of it (it is freed or attached to the envelope, also on
+ * failure). Returned char * are malloc'd, caller frees. */
+#ifndef TK_RPC_H
+#define TK_RPC_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/errors.h"
+
+/* The server refuses rpc messages larger than this (NNG_OPT_RECVMAXSZ). */
+#define RPC_MAX_MSG (64 * 1024)
+
+/* A decoded request. `root` owns everything; id/params point into it. */
+typedef struct {
+    cJSON *root;
+    const cJSON *id;      /* NULL when absent (notification-shaped) */
+    const char *method;
+    const cJSON *params;  /* object, or NULL when absent */
+} rpc_request;
+
+/* Decode one message. On error returns TK_PARSE_ERROR or TK_INVALID_REQUEST
+ * and req->root may still be set (so the id can be echoed); always call
+ * rpc_request_free. */
+tk_err rpc_request_decode(const char *buf, size_t len, rpc_request *req);
+void rpc_request_free(rpc_request *req);
+
+/* Server side: encode a success / failure reply. id may be NULL (-> null). */
+char *rpc_encode_result(const cJSON *id, cJSON *result);
+/* data may be NULL; "reason" is added to it. msg NULL -> a default text. */
+char *rpc_encode_error(const cJSON *id, tk_err err, const char *msg, cJSON *data);
+
+/* Client side: encode a request with a numeric id; params may be NULL. */
+char *rpc_encode_request(int64_t id, const char *method, cJSON *params);
+
+/* Client side: a decoded reply. */
+typedef struct {
+    cJSON *root;
+    int64_t id;
+    const cJSON *result;  /* set on success */
+    tk_err err;           /* TK_OK on success */
+    int code;
+    const char *message;
+    const cJSON *data;    /* error.data, may be NULL */
+} rpc_reply;
+
+/* Returns TK_OK when buf is a well-formed reply (success or error);
+ * TK_PARSE_ERROR / TK_INVALID_REQUEST otherwise. Always rpc_reply_free. */
+tk_err rpc_reply_decode(const char *buf, size_t len, rpc_reply *rep);
+void rpc_reply_free(rpc_reply *rep);
+
+#endif

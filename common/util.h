@@ -1,0 +1,35 @@
+/* common/util.h -- small shared helpers: uuids, clocks, time text, logging. */
+#ifndef TK_UTIL_H
+#define TK_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define UUID_STR_LEN 37 /* 36 chars + NUL */
+
+/* Random UUIDv4 (libsodium randombytes; call sodium_init first). */
+void uuid_v4(uint8_t out[16]);
+void uuid_format(const uint8_t u[16], char out[UUID_STR_LEN]);
+/* Accepts the canonical 8-4-4-4-12 hex form, either case. */
+bool uuid_parse(const char *s, uint8_t out[16]);
+/* The first 8 hex chars, for logs: user ids never appear whole in logs. */
+void uuid_short(const uint8_t u[16], char out[9]);
+
+int64_t clock_wall_ms(void);  /* CLOCK_REALTIME, ms since the epoch */
+int64_t clock_mono_ms(void);  /* CLOCK_MONOTONIC, ms */
+int64_t clock_mono_us(void);
+
+/* RFC 3339 UTC with seconds: "2026-12-24T19:00:00Z" (out >= 32 bytes). */
+void time_format(int64_t ms, char *out, size_t outlen);
+/* Parses "YYYY-MM-DDTHH:MM:SS[.fff](Z|+hh:mm|-hh:mm)"; false if malformed. */
+bool time_parse(const char *s, int64_t *ms);
+
+/* One key=value line on stderr: "ts=... level=info event=... k=v ...". */
+void log_kv(const char *level, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define log_info(ev, ...) log_kv("info", ev, __VA_ARGS__)
+#define log_warn(ev, ...) log_kv("warn", ev, __VA_ARGS__)
+#define log_error(ev, ...) log_kv("error", ev, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,305 @@
+/* server/domain.h -- the booking domain: users, queue, catalog, holds,
+ * wallet, payment, admin. Plain C: no nng, no JSON.
+ *
+ * Threading: a tk_domain is owned by exactly one thread (the engine). No
+ * function here locks; none may be called from two threads. That single
+ * owner is what makes "one seat, one winner" trivially true.
+ *
+ * Time: every call takes now_ms (wall clock, ms since the epoch) so tests
+ * control time. Deadlines are compared against it on every touch, so
+ * correctness never depends on when tk_tick last ran.
+ *
+ * Durability: mutating calls validate first, then change memory and stage
+ * their rows in the store's open transaction. The caller brackets a batch
+ * of calls with tk_batch_begin / tk_batch_commit and sends no reply before
+ * the commit returned 0. A failed commit leaves memory ahead of disk; the
+ * caller must then stop the process (fail-stop) and let a restart reload.
+ *
+ * Errors: functions return tk_err (TK_OK == 0) and fill *ei (which may be
+ * NULL) with the details the wire error carries.
+ *
+ * Strings returned through result structs or callbacks point into domain
+ * memory and stay valid until the next mutating call. */
+#ifndef TK_DOMAIN_H
+#define TK_DOMAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/errors.h"
+#include "common/token.h"
+
+#define TK_SEATS 50
+#define TK_MAX_PAY_HOLDS 4
+#define TK_NAME_MAX 64        /* user name, bytes */
+#define TK_TITLE_MAX 200      /* concert title / venue, bytes */
+#define TK_REQUEST_ID_MAX 64  /* request_id, bytes */
+#define TK_CODE_LEN 12        /* booking code incl. NUL: "TK-XXXX-XXXX" is 12+1 */
+
+typedef struct tk_domain tk_domain;
+
+typedef struct {
+    const char *db_path;        /* SQLite file; ":memory:" for tests */
+    uint8_t token_key[TOKEN_KEY_BYTES];
+    int64_t hold_ms;            /* hold lifetime, default 300000 */
+    int64_t active_window_ms;   /* active token without a live hold, default 600000 */
+    int64_t max_active;         /* default 100 */
+    int64_t admit_per_min;      /* default 600 */
+    int64_t max_holds;          /* per user, default 4 */
+    int64_t max_charge;         /* per wallet.charge, default 1,000,000 won */
+    int64_t max_balance;        /* ceiling, default 10,000,000 won */
+} tk_config;
+
+/* Fills cfg with the defaults above (db_path NULL, key zero). */
+void tk_config_defaults(tk_config *cfg);
+
+typedef struct {
+    const char *field;       /* INVALID_PARAMS: the offending param */
+    int64_t position, eta_s; /* NOT_ADMITTED */
+    int64_t balance, amount; /* INSUFFICIENT_FUNDS */
+    int64_t seat_no;         /* SEAT_TAKEN / SEAT_NOT_FOUND */
+    int64_t hold_id;         /* HOLD_NOT_FOUND / HOLD_EXPIRED */
+    char msg[160];           /* human-readable message, "" for the default */
+} tk_errinfo;
+
+/* ---- life cycle ------------------------------------------------------- */
+
+/* Opens (creating if needed) the store and loads all state into memory.
+ * Holds that lapsed while the server was down are released (and tokens
+ * expired accordingly) before this returns. NULL on failure (logged). */
+tk_domain *tk_open(const tk_config *cfg, int64_t now_ms);
+void tk_close(tk_domain *d);
+
+/* Runs the SQL file at path (e.g. data/demo.sql) when the catalog is empty.
+ * Returns 1 if loaded, 0 if the catalog already had concerts, -1 on error. */
+int tk_load_demo(tk_domain *d, const char *sql_path, int64_t now_ms);
+
+int tk_batch_begin(tk_domain *d);  /* 0 or -1 */
+int tk_batch_commit(tk_domain *d); /* 0 or -1: on -1 the caller must exit */
+
+/* Periodic work, call about every 100-250 ms inside a batch: releases
+ * lapsed holds, expires idle active tokens, admits waiting users, and
+ * queues the once-a-second `queue` event while anyone waits. */
+void tk_tick(tk_domain *d, int64_t now_ms);
+/* Earliest instant at which tk_tick has work (a hold deadline, ...). */
+int64_t tk_next_deadline(const tk_domain *d, int64_t now_ms);
+
+/* ---- events ----------------------------------------------------------- */
+
+typedef enum { TK_EV_SEAT, TK_EV_QUEUE, TK_EV_SALES } tk_event_kind;
+typedef enum { TK_SEAT_FREE = 0, TK_SEAT_HELD = 1, TK_SEAT_SOLD = 2 } tk_seat_state;
+const char *tk_seat_state_name(tk_seat_state s); /* "free" "held" "sold" */
+
+typedef struct {
+    tk_event_kind kind;
+    int64_t date_id;                       /* SEAT, SALES */
+    uint64_t seq;                          /* SEAT: per-date, +1 per change */
+    int seat_no;                           /* SEAT */
+    tk_seat_state state;                   /* SEAT */
+    int free, held, sold;                  /* SALES */
+    int64_t revenue;                       /* SALES */
+    uint64_t admitted_seq;                 /* QUEUE */
+    int64_t waiting, active, admit_per_min;/* QUEUE */
+    bool paused;                           /* QUEUE */
+} tk_event;
+
+/* Moves up to max queued events into out, oldest first; returns how many.
+ * The engine calls it after a successful commit and publishes them. */
+size_t tk_events_take(tk_domain *d, tk_event *out, size_t max);
+
+/* ---- users and wallet (by user_id) ------------------------------------ */
+
+typedef struct { uint8_t b[16]; } tk_uuid;
+
+tk_err tk_user_register(tk_domain *d, const char *name, int64_t now_ms, tk_uuid *out,
+                        tk_errinfo *ei);
+tk_err tk_wallet_balance(tk_domain *d, const tk_uuid *user, int64_t *balance, tk_errinfo *ei);
+
+typedef struct { int64_t balance, entry_id; } tk_charge_result;
+/* Idempotent on (user, request_id): a replay returns the first result; the
+ * same id with another amount is TK_CONFLICT. */
+tk_err tk_wallet_charge(tk_domain *d, const tk_uuid *user, int64_t amount,
+                        const char *request_id, int64_t now_ms, tk_charge_result *out,
+                        tk_errinfo *ei);
+
+typedef struct {
+    int64_t entry_id;
+    const char *kind; /* "charge" "payment" "refund" */
+    int64_t amount;   /* signed: + into the wallet, - out of it */
+    int64_t balance;  /* after this entry */
+    int64_t at_ms;
+} tk_ledger_entry;
+typedef void (*tk_ledger_cb)(void *ctx, const tk_ledger_entry *e);
+/* Newest first, at most limit entries. */
+tk_err tk_wallet_history(tk_domain *d, const tk_uuid *user, int64_t limit, tk_ledger_cb cb,
+                         void *ctx, tk_errinfo *ei);
+
+typedef struct {
+    int64_t booking_id;
+    const char *code;
+    const char *title;
+    int64_t date_id;
+    int64_t starts_at_ms;
+    int seat_no;
+    int64_t price;
+    int64_t paid_at_ms;
+    const char *state; /* "paid" or "refunded" */
+} tk_booking_info;
+typedef void (*tk_booking_cb)(void *ctx, const tk_booking_info *b);
+tk_err tk_booking_list(tk_domain *d, const tk_uuid *user, tk_booking_cb cb, void *ctx,
+                       tk_errinfo *ei);
+
+/* ---- queue (token) ---------------------------------------------------- */
+
+typedef enum { TK_TOKEN_WAITING = 0, TK_TOKEN_ACTIVE = 1, TK_TOKEN_EXPIRED = 2 } tk_token_state;
+const char *tk_token_state_name(tk_token_state s); /* "waiting" "active" "expired" */
+
+typedef struct {
+    char token[TOKEN_MAX_LEN];
+    tk_token_state state;
+    uint64_t seq;          /* the user's queue sequence number */
+    int64_t position;      /* 1-based place among the waiting; 0 when active */
+    int64_t eta_s;         /* estimated wait; 0 when active */
+    int64_t expires_in_s;  /* active: seconds until the token lapses */
+} tk_queue_info;
+
+/* A user with a live (waiting or active) token gets that same token back. */
+tk_err tk_queue_join(tk_domain *d, const tk_uuid *user, int64_t now_ms, tk_queue_info *out,
+                     tk_errinfo *ei);
+/* TOKEN_INVALID for a bad token, TOKEN_EXPIRED for an expired one. */
+tk_err tk_queue_status(tk_domain *d, const char *token, int64_t now_ms, tk_queue_info *out,
+                       tk_errinfo *ei);
+tk_err tk_queue_leave(tk_domain *d, const char *token, int64_t now_ms, tk_errinfo *ei);
+
+/* Resolves a token for an "active" method: TOKEN_INVALID, TOKEN_EXPIRED,
+ * NOT_ADMITTED (ei->position, ei->eta_s) or TK_OK with *user set. Used by
+ * the domain itself and by the api layer for per-user rate limits. */
+tk_err tk_token_user(tk_domain *d, const char *token, int64_t now_ms, tk_uuid *user,
+                     tk_errinfo *ei);
+
+/* ---- catalog and seats (active token) --------------------------------- */
+
+typedef struct {
+    int64_t date_id, concert_id;
+    const char *title, *venue;
+    int64_t starts_at_ms, on_sale_at_ms;
+    int free, held, sold;
+    int64_t revenue;
+} tk_date_info;
+typedef void (*tk_date_cb)(void *ctx, const tk_date_info *di);
+
+/* Bookable dates only (on sale now, not yet started), by starts_at. */
+tk_err tk_dates_list(tk_domain *d, const char *token, int64_t now_ms, tk_date_cb cb, void *ctx,
+                     tk_errinfo *ei);
+
+typedef struct {
+    int no;
+    tk_seat_state state;
+    int64_t price;
+    bool mine;                /* a live hold of the caller */
+    int64_t hold_id;          /* admin view only, else 0 */
+    int64_t hold_expires_ms;  /* admin view only, else 0 */
+    char booking_code[16];    /* admin view only, else "" */
+} tk_seat_info;
+
+/* All 50 seats of a date and the date's seq at this snapshot. A lapsed hold
+ * shows as free even if tk_tick has not run yet. */
+tk_err tk_seats_list(tk_domain *d, const char *token, int64_t date_id, int64_t now_ms,
+                     tk_seat_info out[TK_SEATS], uint64_t *seq, tk_errinfo *ei);
+
+typedef struct {
+    int64_t hold_id, date_id;
+    int seat_no;
+    int64_t price;
+    int64_t expires_at_ms;
+} tk_hold_info;
+
+/* SEAT_TAKEN if held by another (live) or sold, HOLD_LIMIT at max_holds,
+ * NOT_ON_SALE outside the sale window. Holding a seat one already holds
+ * returns that hold unchanged. */
+tk_err tk_seat_hold(tk_domain *d, const char *token, int64_t date_id, int64_t seat_no,
+                    int64_t now_ms, tk_hold_info *out, tk_errinfo *ei);
+tk_err tk_hold_release(tk_domain *d, const char *token, int64_t hold_id, int64_t now_ms,
+                       tk_errinfo *ei);
+
+/* ---- payment ---------------------------------------------------------- */
+
+typedef struct {
+    int64_t booking_id;
+    char code[16];
+    int64_t date_id;
+    int seat_no;
+    int64_t price;
+} tk_booked;
+
+typedef struct {
+    int64_t payment_id, amount, balance;
+    int n;
+    tk_booked bookings[TK_MAX_PAY_HOLDS];
+} tk_pay_result;
+
+/* All or nothing. A replay of (user, request_id) with the same hold ids
+ * returns the first result even though the token is now expired; another
+ * set of hold ids is CONFLICT. INSUFFICIENT_FUNDS leaves the holds. */
+tk_err tk_payment_pay(tk_domain *d, const char *token, const int64_t *hold_ids, int n,
+                      const char *request_id, int64_t now_ms, tk_pay_result *out,
+                      tk_errinfo *ei);
+
+/* ---- admin (the api layer checks admin_key first) --------------------- */
+
+tk_err tk_admin_concert_create(tk_domain *d, const char *title, const char *venue,
+                               int64_t now_ms, int64_t *concert_id, tk_errinfo *ei);
+/* on_sale_at_ms < 0 means "on sale now". */
+tk_err tk_admin_date_create(tk_domain *d, int64_t concert_id, int64_t starts_at_ms,
+                            const int64_t prices[TK_SEATS], int64_t on_sale_at_ms,
+                            int64_t now_ms, int64_t *date_id, tk_errinfo *ei);
+
+typedef struct {
+    bool paused;
+    int64_t max_active, admit_per_min;
+} tk_queue_settings;
+/* NULL members are left unchanged. Persisted: they survive a restart. */
+tk_err tk_admin_queue_set(tk_domain *d, const bool *paused, const int64_t *max_active,
+                          const int64_t *admit_per_min, int64_t now_ms, tk_queue_settings *out,
+                          tk_errinfo *ei);
+tk_err tk_admin_hold_release(tk_domain *d, int64_t hold_id, int64_t now_ms, tk_errinfo *ei);
+
+typedef struct { int64_t booking_id, amount, balance; } tk_refund_result;
+tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
+                               tk_refund_result *out, tk_errinfo *ei);
+
+/* Operator seat map: like tk_seats_list with no token, and with hold ids,
+ * hold deadlines and booking codes filled in (never member ids). */
+tk_err tk_admin_seats(tk_domain *d, int64_t date_id, int64_t now_ms, tk_seat_info out[TK_SEATS],
+                      uint64_t *seq, tk_errinfo *ei);
+
+typedef struct {
+    int64_t waiting, active, admitted; /* admitted: total ever admitted */
+    uint64_t admitted_seq, last_seq;
+    tk_queue_settings settings;
+} tk_queue_stats;
+void tk_queue_stats_get(tk_domain *d, int64_t now_ms, tk_queue_stats *out);
+/* Every date (bookable or not), for the dashboard. */
+void tk_dates_all(tk_domain *d, int64_t now_ms, tk_date_cb cb, void *ctx);
+
+/* Audit log of admin actions, stored in SQLite. */
+typedef struct {
+    int64_t audit_id, at_ms;
+    const char *method, *peer, *params, *result;
+} tk_audit_entry;
+typedef void (*tk_audit_cb)(void *ctx, const tk_audit_entry *a);
+int tk_audit_append(tk_domain *d, int64_t now_ms, const char *method, const char *peer,
+                    const char *params_json, const char *result);
+/* Newest first; before_id <= 0 means from the newest. */
+tk_err tk_audit_list(tk_domain *d, int64_t before_id, int64_t limit, tk_audit_cb cb, void *ctx,
+                     tk_errinfo *ei);
+
+/* ---- invariants (tests, ticket-audit) --------------------------------- */
+
+/* Checks memory against itself: no seat with two owners, no negative
+ * balance, money conserved. Returns 0 when all hold, else -1 with a
+ * description in why. */
+int tk_check_invariants(tk_domain *d, char *why, size_t whylen);
+
+#endif
