@@ -14,6 +14,7 @@ CC      ?= cc
 OPT     ?= -O2
 SAN     ?=
 BUILD   ?= build
+BIN     ?= bin
 NCURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 
@@ -39,11 +40,11 @@ LIBSERVER := $(BUILD)/libserver.a
 LIBTUI    := $(BUILD)/libtui.a
 LIBTEST   := $(BUILD)/libtest.a
 
-BINS := bin/ticketd
-BINS += $(if $(wildcard tools/ticketctl.c),bin/ticketctl)
-BINS += $(if $(wildcard tui/main.c),bin/kiosk)
-BINS += $(if $(BENCH_SRC),bin/ticket-bench)
-BINS += $(if $(wildcard tools/audit.c),bin/ticket-audit)
+BINS := $(BIN)/ticketd
+BINS += $(if $(wildcard tools/ticketctl.c),$(BIN)/ticketctl)
+BINS += $(if $(wildcard tui/main.c),$(BIN)/kiosk)
+BINS += $(if $(BENCH_SRC),$(BIN)/ticket-bench)
+BINS += $(if $(wildcard tools/audit.c),$(BIN)/ticket-audit)
 
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 IT_TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/it_*.c))
@@ -72,24 +73,24 @@ $(BUILD)/%.a:
 	rm -f $@
 	$(if $^,ar rcs $@ $^,ar rcs $@)
 
-bin/ticketd: $(call obj,server/main.c) $(LIBSERVER) $(LIBCOMMON)
-	@mkdir -p bin
+$(BIN)/ticketd: $(call obj,server/main.c) $(LIBSERVER) $(LIBCOMMON)
+	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SERVER)
 
-bin/ticketctl: $(call obj,tools/ticketctl.c) $(LIBCOMMON)
-	@mkdir -p bin
+$(BIN)/ticketctl: $(call obj,tools/ticketctl.c) $(LIBCOMMON)
+	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ -lnng $(LIBS_BASE)
 
-bin/kiosk: $(call obj,tui/main.c) $(LIBTUI) $(LIBCOMMON)
-	@mkdir -p bin
+$(BIN)/kiosk: $(call obj,tui/main.c) $(LIBTUI) $(LIBCOMMON)
+	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_TUI)
 
-bin/ticket-bench: $(call obj,$(BENCH_SRC)) $(LIBCOMMON)
-	@mkdir -p bin
+$(BIN)/ticket-bench: $(call obj,$(BENCH_SRC)) $(LIBCOMMON)
+	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ -lnng $(LIBS_BASE)
 
-bin/ticket-audit: $(call obj,tools/audit.c) $(LIBCOMMON)
-	@mkdir -p bin
+$(BIN)/ticket-audit: $(call obj,tools/audit.c) $(LIBCOMMON)
+	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ -lsqlite3 $(LIBS_BASE)
 
 # Unit tests link the libraries they test; integration tests only talk to
@@ -103,10 +104,10 @@ $(BUILD)/tests/it_%: $(call obj,tests/it_%.c) $(LIBTEST) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS_SERVER)
 
 check: all $(UNIT_TESTS) $(IT_TESTS)
-	@sh tests/run.sh $(BUILD)
+	@BIN=$(BIN) sh tests/run.sh $(BUILD)
 
 check-asan:
-	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" check
+	$(MAKE) BUILD=build-asan BIN=build-asan/bin OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" check
 
 run: all
 	@sh tools/run.sh

@@ -9,6 +9,13 @@
 set -u
 BUILD=${1:-build}
 LOGS=$BUILD/test-logs
+BIN=${BIN:-bin}
+# Tests find the binaries under test through these (absolute paths).
+TICKETD=$(cd "$BIN" 2>/dev/null && pwd)/ticketd
+KIOSK=$(dirname "$TICKETD")/kiosk
+TICKETCTL=$(dirname "$TICKETD")/ticketctl
+TOP=$(pwd)
+export TICKETD KIOSK TICKETCTL TOP
 mkdir -p "$LOGS"
 passed=0
 failed=0
