@@ -1,0 +1,46 @@
+/* server/api.h -- the request layer: one JSON-RPC message in, one reply out.
+ *
+ * Sits between the transport (bytes and peers) and the domain (plain C).
+ * Everything here runs on the engine thread, inside the engine's
+ * tk_batch_begin / tk_batch_commit, so it needs no locks. The in-process
+ * tests and the fuzz harness drive exactly this interface with a ":memory:"
+ * domain: no sockets are needed to exercise every method. */
+#ifndef TK_API_H
+#define TK_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server/domain.h"
+#include "server/stats.h"
+
+#define TK_VERSION "0.1.0"
+
+typedef struct api_server api_server;
+
+/* Token buckets: *_rps refill per second, *_burst the bucket size.
+ * A rate of 0 disables that limit. */
+typedef struct { int64_t user_rps, user_burst, peer_rps, peer_burst; } api_limits;
+
+/* admin_key: the operator key (NUL-terminated, trailing whitespace already
+ * trimmed); NULL or "" makes every admin method FORBIDDEN. lim NULL means
+ * no rate limits. NULL on allocation failure. */
+api_server *api_new(tk_domain *d, const char *admin_key, const api_limits *lim);
+void api_free(api_server *a);
+
+/* One request message -> malloc'd reply JSON (NULL only on OOM), run on
+ * the engine thread inside tk_batch_begin/tk_batch_commit. `peer` is a
+ * printable peer id ("ipc:pid=123", "tcp:1.2.3.4:5678"). Never crashes on
+ * any input; a partial write is impossible because the domain validates
+ * before it mutates. *wrote is set true when the request may have changed
+ * state (so the engine knows a commit is needed). */
+char *api_handle(api_server *a, const char *msg, size_t len, const char *peer, int64_t now_ms,
+                 bool *wrote);
+
+/* The request counters and latency histogram behind admin.dashboard. The
+ * transport records latencies into it (thread-safe); api_handle counts
+ * requests and errors. Owned by the api_server. */
+tk_stats *api_stats(api_server *a);
+
+#endif

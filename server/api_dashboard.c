@@ -1,0 +1,72 @@
+/* server/api_dashboard.c -- admin.dashboard: every date's sales, totals,
+ * the queue, request counters and latency, and the server itself. */
+#include <math.h>
+
+#include "common/json.h"
+#include "common/util.h"
+#include "server/api_int.h"
+
+typedef struct {
+    cJSON *arr;
+    int64_t free, held, sold, revenue;
+} dash_acc;
+
+static void dash_date(void *ctx, const tk_date_info *di)
+{
+    dash_acc *acc = ctx;
+    acc->free += di->free;
+    acc->held += di->held;
+    acc->sold += di->sold;
+    acc->revenue += di->revenue;
+    cJSON_AddItemToArray(acc->arr, ar_date(di, true));
+}
+
+/* Milliseconds with three decimals: enough, and stable to print. */
+static void dash_ms(cJSON *o, const char *name, double ms)
+{
+    cJSON_AddNumberToObject(o, name, round(ms * 1000.0) / 1000.0);
+}
+
+static void dash_requests(api_call *c, cJSON *root)
+{
+    stats_view v;
+    stats_get(api_stats(c->a), c->now_ms, &v);
+    cJSON *r = cJSON_AddObjectToObject(root, "requests");
+    jv_add_int(r, "total", v.total);
+    jv_add_int(r, "errors", v.errors);
+    cJSON_AddNumberToObject(r, "per_s", round(v.per_s * 10.0) / 10.0);
+    dash_ms(r, "p50_ms", v.p50_ms);
+    dash_ms(r, "p90_ms", v.p90_ms);
+    dash_ms(r, "p99_ms", v.p99_ms);
+    cJSON *s = cJSON_AddObjectToObject(root, "server");
+    ar_str(s, "version", TK_VERSION);
+    jv_add_int(s, "uptime_s", v.uptime_s);
+    ar_time(s, "now", c->now_ms);
+}
+
+tk_err api_admin_dashboard(api_call *c)
+{
+    cJSON *root = ar_new(c);
+    dash_acc acc = {ar_array(root, "dates"), 0, 0, 0, 0};
+    if (!acc.arr)
+        return TK_INTERNAL;
+    tk_dates_all(c->d, c->now_ms, dash_date, &acc);
+    cJSON *t = cJSON_AddObjectToObject(root, "totals");
+    jv_add_int(t, "free", acc.free);
+    jv_add_int(t, "held", acc.held);
+    jv_add_int(t, "sold", acc.sold);
+    jv_add_int(t, "revenue", acc.revenue);
+
+    tk_queue_stats q;
+    tk_queue_stats_get(c->d, c->now_ms, &q);
+    cJSON *qo = cJSON_AddObjectToObject(root, "queue");
+    jv_add_int(qo, "waiting", q.waiting);
+    jv_add_int(qo, "active", q.active);
+    jv_add_int(qo, "admitted", q.admitted);
+    jv_add_int(qo, "admitted_seq", (int64_t)q.admitted_seq);
+    jv_add_int(qo, "admit_per_min", q.settings.admit_per_min);
+    jv_add_int(qo, "max_active", q.settings.max_active);
+    ar_bool(qo, "paused", q.settings.paused);
+    dash_requests(c, root);
+    return TK_OK;
+}

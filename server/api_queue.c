@@ -1,0 +1,50 @@
+/* server/api_queue.c -- queue.join, queue.status, queue.leave. */
+#include "common/json.h"
+#include "server/api_int.h"
+
+/* Shared shape of join and status. expires_in_s only means something for
+ * an active token, so only an active token carries it. */
+static void queue_result(api_call *c, const tk_queue_info *q, bool with_token)
+{
+    cJSON *o = ar_new(c);
+    if (with_token)
+        ar_str(o, "token", q->token);
+    ar_str(o, "state", tk_token_state_name(q->state));
+    jv_add_int(o, "position", q->position);
+    jv_add_int(o, "eta_s", q->eta_s);
+    jv_add_int(o, "seq", (int64_t)q->seq);
+    if (q->state == TK_TOKEN_ACTIVE)
+        jv_add_int(o, "expires_in_s", q->expires_in_s);
+}
+
+tk_err api_queue_join(api_call *c)
+{
+    tk_uuid u;
+    tk_queue_info q;
+    tk_err e = ap_user(c, &u);
+    if (e || (e = tk_queue_join(c->d, &u, c->now_ms, &q, &c->ei)))
+        return e;
+    queue_result(c, &q, true);
+    return TK_OK;
+}
+
+tk_err api_queue_status(api_call *c)
+{
+    const char *tok;
+    tk_queue_info q;
+    tk_err e = ap_token(c, &tok);
+    if (e || (e = tk_queue_status(c->d, tok, c->now_ms, &q, &c->ei)))
+        return e;
+    queue_result(c, &q, false);
+    return TK_OK;
+}
+
+tk_err api_queue_leave(api_call *c)
+{
+    const char *tok;
+    tk_err e = ap_token(c, &tok);
+    if (e || (e = tk_queue_leave(c->d, tok, c->now_ms, &c->ei)))
+        return e;
+    ar_str(ar_new(c), "state", "expired");
+    return TK_OK;
+}

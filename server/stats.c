@@ -1,0 +1,115 @@
+/* server/stats.c -- see stats.h. */
+#include "server/stats.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+
+/* Log-linear buckets: 16 exact buckets for 0..15 us, then 16 per power of
+ * two (so a bucket is at most 1/16 = 6% wide). 640 buckets reach 2^43 us. */
+#define ST_SUB 16
+#define ST_BUCKETS 640
+#define ST_RING 16     /* seconds kept for the per-second rate */
+#define ST_RATE_WIN 5  /* whole seconds averaged */
+
+struct tk_stats {
+    int64_t started_ms;
+    int64_t total, errors;
+    int64_t ring_sec[ST_RING], ring_n[ST_RING];
+    _Atomic uint64_t hist[ST_BUCKETS];
+};
+
+tk_stats *stats_new(int64_t now_ms)
+{
+    tk_stats *s = calloc(1, sizeof(*s));
+    if (s)
+        s->started_ms = now_ms;
+    return s;
+}
+
+void stats_free(tk_stats *s) { free(s); }
+
+void stats_request(tk_stats *s, int64_t now_ms, bool error)
+{
+    s->total++;
+    if (error)
+        s->errors++;
+    int64_t sec = now_ms / 1000;
+    int slot = (int)(sec % ST_RING);
+    if (s->ring_sec[slot] != sec) {
+        s->ring_sec[slot] = sec;
+        s->ring_n[slot] = 0;
+    }
+    s->ring_n[slot]++;
+}
+
+static int st_index(uint64_t us)
+{
+    if (us < ST_SUB)
+        return (int)us;
+    int e = 63 - __builtin_clzll(us); /* >= 4 */
+    int mant = (int)((us >> (e - 4)) & (ST_SUB - 1));
+    int idx = ST_SUB + (e - 4) * ST_SUB + mant;
+    return idx < ST_BUCKETS ? idx : ST_BUCKETS - 1;
+}
+
+/* The middle of bucket idx, in us. */
+static double st_value(int idx)
+{
+    if (idx < ST_SUB)
+        return idx + 0.5;
+    int e = (idx - ST_SUB) / ST_SUB + 4, mant = (idx - ST_SUB) % ST_SUB;
+    double lo = (double)((uint64_t)(ST_SUB + mant) << (e - 4));
+    return lo + (double)(1ULL << (e - 4)) / 2.0;
+}
+
+void stats_latency_us(tk_stats *s, int64_t us)
+{
+    atomic_fetch_add_explicit(&s->hist[st_index(us < 0 ? 0 : (uint64_t)us)], 1,
+                              memory_order_relaxed);
+}
+
+static void st_percentiles(tk_stats *s, stats_view *out)
+{
+    uint64_t snap[ST_BUCKETS];
+    uint64_t n = 0;
+    for (int i = 0; i < ST_BUCKETS; i++) {
+        snap[i] = atomic_load_explicit(&s->hist[i], memory_order_relaxed);
+        n += snap[i];
+    }
+    const double q[3] = {0.50, 0.90, 0.99};
+    double *dst[3] = {&out->p50_ms, &out->p90_ms, &out->p99_ms};
+    for (int k = 0; k < 3; k++) {
+        *dst[k] = 0;
+        if (!n)
+            continue;
+        uint64_t want = (uint64_t)(q[k] * (double)n), seen = 0;
+        if (want < 1)
+            want = 1;
+        for (int i = 0; i < ST_BUCKETS; i++) {
+            seen += snap[i];
+            if (seen >= want) {
+                *dst[k] = st_value(i) / 1000.0;
+                break;
+            }
+        }
+    }
+}
+
+void stats_get(tk_stats *s, int64_t now_ms, stats_view *out)
+{
+    out->total = s->total;
+    out->errors = s->errors;
+    out->uptime_s = (now_ms - s->started_ms) / 1000;
+    if (out->uptime_s < 0)
+        out->uptime_s = 0;
+    /* Whole seconds only: the current one is still filling up. */
+    int64_t sec = now_ms / 1000, sum = 0;
+    int64_t win = out->uptime_s < ST_RATE_WIN ? out->uptime_s : ST_RATE_WIN;
+    for (int64_t k = 1; k <= win; k++) {
+        int slot = (int)((sec - k) % ST_RING);
+        if (s->ring_sec[slot] == sec - k)
+            sum += s->ring_n[slot];
+    }
+    out->per_s = win > 0 ? (double)sum / (double)win : 0.0;
+    st_percentiles(s, out);
+}

@@ -1,0 +1,33 @@
+/* server/stats.h -- request counters and a latency histogram for
+ * admin.dashboard.
+ *
+ * Counting (stats_request) happens on the engine thread, where api_handle
+ * runs. Latency is "request received -> reply sent" and is known only in
+ * the transport's nng callbacks, on nng's threads: stats_latency_us uses
+ * relaxed atomics so a callback never takes a lock. The histogram is
+ * cumulative since start; percentiles are accurate to about 6%. */
+#ifndef TK_STATS_H
+#define TK_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct tk_stats tk_stats;
+
+typedef struct {
+    int64_t total, errors;
+    double per_s;               /* mean over the last few whole seconds */
+    double p50_ms, p90_ms, p99_ms;
+    int64_t uptime_s;
+} stats_view;
+
+tk_stats *stats_new(int64_t now_ms);
+void stats_free(tk_stats *s);
+/* Engine thread: one request handled (error: the reply was an error). */
+void stats_request(tk_stats *s, int64_t now_ms, bool error);
+/* Any thread: one reply sent, us after its request arrived. */
+void stats_latency_us(tk_stats *s, int64_t us);
+/* Engine thread. */
+void stats_get(tk_stats *s, int64_t now_ms, stats_view *out);
+
+#endif

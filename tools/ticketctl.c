@@ -1,0 +1,212 @@
+/* tools/ticketctl.c -- one ticketd call from the shell.
+ *
+ *   ticketctl [--rpc URL] [--admin-key-file F] [--timeout MS] [--tls-ca F] METHOD [JSON]
+ *
+ * Prints the result (pretty JSON) on stdout and exits 0. A protocol error
+ * prints "REASON: message" (plus data) on stderr and exits 1; usage and
+ * transport errors exit 2, so scripts can tell "the server said no" from
+ * "the server was not reached". */
+#include <errno.h>
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/req.h>
+#include <nng/supplemental/tls/tls.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/json.h"
+#include "common/rpc.h"
+
+#define CTL_DEFAULT_RPC "ipc://var/rpc.sock"
+#define CTL_DEFAULT_KEY "var/admin.key"
+
+typedef struct {
+    const char *rpc, *key_file, *tls_ca, *method, *params;
+    int timeout_ms;
+} ctl_opts;
+
+static void ctl_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: ticketctl [--rpc URL] [--admin-key-file FILE] [--timeout MS]\n"
+            "                 [--tls-ca FILE] METHOD [JSON-params]\n"
+            "  --rpc URL             server rpc socket (default %s)\n"
+            "  --admin-key-file FILE adds admin_key to the params (admin.* methods\n"
+            "                        read %s when it exists)\n"
+            "  --timeout MS          reply deadline (default 10000)\n"
+            "  --tls-ca FILE         CA to verify a tls+tcp:// server (else unverified)\n"
+            "example: ticketctl user.register '{\"name\":\"Kim Minji\"}'\n",
+            CTL_DEFAULT_RPC, CTL_DEFAULT_KEY);
+}
+
+/* 0 ok, 1 exit 0 (help), -1 usage error. */
+static int ctl_args(int argc, char **argv, ctl_opts *o)
+{
+    *o = (ctl_opts){CTL_DEFAULT_RPC, NULL, NULL, NULL, NULL, 10000};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help"))
+            return 1;
+        if (i + 1 >= argc)
+            return -1;
+        const char *v = argv[++i];
+        if (!strcmp(a, "--rpc"))
+            o->rpc = v;
+        else if (!strcmp(a, "--admin-key-file"))
+            o->key_file = v;
+        else if (!strcmp(a, "--tls-ca"))
+            o->tls_ca = v;
+        else if (!strcmp(a, "--timeout") && atoi(v) > 0)
+            o->timeout_ms = atoi(v);
+        else
+            return -1;
+    }
+    if (i >= argc || argc - i > 2)
+        return -1;
+    o->method = argv[i];
+    o->params = i + 1 < argc ? argv[i + 1] : NULL;
+    return 0;
+}
+
+/* The key file's content with trailing whitespace trimmed; NULL if unreadable. */
+static char *ctl_read_key(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char buf[512];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
+                     buf[n - 1] == '\t'))
+        n--;
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+/* Parses the params and adds admin_key when one is to be sent. */
+static cJSON *ctl_params(const ctl_opts *o)
+{
+    cJSON *p = o->params ? jv_parse(o->params, strlen(o->params)) : cJSON_CreateObject();
+    if (!cJSON_IsObject(p)) {
+        fprintf(stderr, "ticketctl: params must be a JSON object\n");
+        cJSON_Delete(p);
+        return NULL;
+    }
+    const char *kf = o->key_file;
+    if (!kf && !strncmp(o->method, "admin.", 6) && access(CTL_DEFAULT_KEY, R_OK) == 0)
+        kf = CTL_DEFAULT_KEY;
+    if (kf && !cJSON_GetObjectItemCaseSensitive(p, "admin_key")) {
+        char *key = ctl_read_key(kf);
+        if (!key) {
+            fprintf(stderr, "ticketctl: cannot read %s: %s\n", kf, strerror(errno));
+            cJSON_Delete(p);
+            return NULL;
+        }
+        cJSON_AddStringToObject(p, "admin_key", key);
+        free(key);
+    }
+    return p;
+}
+
+static int ctl_dial(nng_socket s, const ctl_opts *o)
+{
+    nng_dialer d;
+    int rv = nng_dialer_create(&d, s, o->rpc);
+    if (rv == 0 && !strncmp(o->rpc, "tls+", 4)) {
+        nng_tls_config *cfg = NULL;
+        rv = nng_tls_config_alloc(&cfg, NNG_TLS_MODE_CLIENT);
+        if (rv == 0)
+            rv = o->tls_ca ? nng_tls_config_ca_file(cfg, o->tls_ca)
+                           : nng_tls_config_auth_mode(cfg, NNG_TLS_AUTH_MODE_NONE);
+        if (rv == 0)
+            rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, cfg);
+        if (cfg)
+            nng_tls_config_free(cfg);
+    }
+    return rv ? rv : nng_dialer_start(d, 0);
+}
+
+/* Sends req, waits for the reply; the reply body is malloc'd into *out. */
+static int ctl_call(const ctl_opts *o, const char *req, char **out, size_t *outlen)
+{
+    nng_socket s;
+    int rv = nng_req0_open(&s);
+    if (rv)
+        return rv;
+    /* Never resend: a resent payment.pay is safe (request_id) but a resent
+     * user.register is not; our own deadline is RECVTIMEO. */
+    nng_socket_set_ms(s, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+    nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, o->timeout_ms);
+    nng_socket_set_ms(s, NNG_OPT_SENDTIMEO, o->timeout_ms);
+    if ((rv = ctl_dial(s, o)) == 0 && (rv = nng_send(s, (void *)req, strlen(req), 0)) == 0) {
+        char *buf = NULL;
+        size_t n = 0;
+        if ((rv = nng_recv(s, &buf, &n, NNG_FLAG_ALLOC)) == 0) {
+            *out = malloc(n + 1);
+            if (*out) {
+                memcpy(*out, buf, n);
+                (*out)[n] = '\0';
+                *outlen = n;
+            } else {
+                rv = NNG_ENOMEM;
+            }
+            nng_free(buf, n);
+        }
+    }
+    nng_close(s);
+    return rv;
+}
+
+/* Prints the reply; returns the exit status. */
+static int ctl_print(const char *buf, size_t len)
+{
+    rpc_reply rep;
+    int status = 2;
+    if (rpc_reply_decode(buf, len, &rep) != TK_OK) {
+        fprintf(stderr, "ticketctl: malformed reply: %.200s\n", buf);
+    } else if (rep.err == TK_OK) {
+        char *txt = cJSON_Print(rep.result);
+        printf("%s\n", txt ? txt : "null");
+        cJSON_free(txt);
+        status = 0;
+    } else {
+        cJSON *data = rep.data ? cJSON_Duplicate(rep.data, 1) : NULL;
+        cJSON_DeleteItemFromObjectCaseSensitive(data, "reason");
+        char *dt = data && data->child ? cJSON_PrintUnformatted(data) : NULL;
+        fprintf(stderr, "%s: %s%s%s\n", tk_err_reason(rep.err), rep.message, dt ? " " : "",
+                dt ? dt : "");
+        cJSON_free(dt);
+        cJSON_Delete(data);
+        status = 1;
+    }
+    rpc_reply_free(&rep);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    ctl_opts o;
+    int a = ctl_args(argc, argv, &o);
+    if (a != 0) {
+        ctl_usage(a > 0 ? stdout : stderr);
+        return a > 0 ? 0 : 2;
+    }
+    cJSON *params = ctl_params(&o);
+    if (!params)
+        return 2;
+    char *req = rpc_encode_request(1, o.method, params);
+    char *rep = NULL;
+    size_t replen = 0;
+    int rv = req ? ctl_call(&o, req, &rep, &replen) : NNG_ENOMEM;
+    free(req);
+    if (rv) {
+        fprintf(stderr, "ticketctl: %s: %s\n", o.rpc, nng_strerror(rv));
+        return 2;
+    }
+    int status = ctl_print(rep, replen);
+    free(rep);
+    return status;
+}
