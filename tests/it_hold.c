@@ -1,0 +1,187 @@
+/* tests/it_hold.c -- seat.hold and hold.release: success, SEAT_TAKEN,
+ * SEAT_NOT_FOUND, HOLD_NOT_FOUND, HOLD_LIMIT, HOLD_EXPIRED, and a hold
+ * lapsing with --hold-seconds 1 (seat free again, events, token expired). */
+#include "common/util.h"
+#include "tests/lib/harness.h"
+
+static rpc_reply hold(th_server *s, th_user *u, int64_t d, int seat)
+{
+    return th_call(s, "seat.hold", "{\"token\":\"%s\",\"date_id\":%lld,\"seat_no\":%d}", u->token,
+                   (long long)d, seat);
+}
+
+static rpc_reply release(th_server *s, th_user *u, int64_t h)
+{
+    return th_call(s, "hold.release", "{\"token\":\"%s\",\"hold_id\":%lld}", u->token,
+                   (long long)h);
+}
+
+START_TEST(hold_success)
+{
+    th_server *s = th_start(NULL);
+    int64_t d = th_date_new(s, 7, 99000);
+    th_user a, b;
+    th_user_active(s, &a, "A", 0);
+    th_user_active(s, &b, "B", 0);
+    rpc_reply r = hold(s, &a, d, 12);
+    TH_OK(r);
+    ck_assert_int_gt(th_int(r.result, "hold_id"), 0);
+    ck_assert_int_eq(th_int(r.result, "date_id"), d);
+    ck_assert_int_eq(th_int(r.result, "seat_no"), 12);
+    ck_assert_int_eq(th_int(r.result, "price"), 99000);
+    int64_t exp_s = th_int(r.result, "expires_in_s");
+    ck_assert_int_gt(exp_s, 290);
+    ck_assert_int_le(exp_s, 300);
+    int64_t at = 0;
+    ck_assert(time_parse(th_str(r.result, "expires_at"), &at));
+    int64_t left = at - clock_wall_ms();
+    ck_assert_msg(left > 280000 && left <= 301000, "expires_at %lld ms away", (long long)left);
+
+    const cJSON *mine = th_seat(s, &a, d, 12);
+    ck_assert_str_eq(th_str(mine, "state"), "held");
+    ck_assert(th_bool(mine, "mine"));
+    const cJSON *theirs = th_seat(s, &b, d, 12);
+    ck_assert_str_eq(th_str(theirs, "state"), "held");
+    ck_assert(!th_bool(theirs, "mine"));
+    ck_assert_str_eq(th_str(th_seat(s, &a, d, 13), "state"), "free");
+}
+END_TEST
+
+START_TEST(seat_taken_and_not_found)
+{
+    th_server *s = th_start(NULL);
+    int64_t d = th_date_new(s, 7, 1000);
+    th_user a, b;
+    th_user_active(s, &a, "A", 10000);
+    th_user_active(s, &b, "B", 0);
+    int64_t h = th_hold(s, &a, d, 5);
+    rpc_reply t = hold(s, &b, d, 5);
+    TH_ERR(t, TK_SEAT_TAKEN);
+    TH_ERR(hold(s, &b, d, 0), TK_SEAT_NOT_FOUND);
+    TH_ERR(hold(s, &b, d, 51), TK_SEAT_NOT_FOUND);
+    /* Sold is taken too. */
+    TH_OK(th_pay(s, &a, &h, 1));
+    TH_ERR(hold(s, &b, d, 5), TK_SEAT_TAKEN);
+    ck_assert_str_eq(th_str(th_seat(s, &b, d, 5), "state"), "sold");
+}
+END_TEST
+
+START_TEST(release_and_hold_not_found)
+{
+    th_server *s = th_start(NULL);
+    int64_t d = th_date_new(s, 7, 1000);
+    th_user a, b;
+    th_user_active(s, &a, "A", 0);
+    th_user_active(s, &b, "B", 0);
+    int64_t ha = th_hold(s, &a, d, 1);
+    int64_t hb = th_hold(s, &b, d, 2);
+    /* Not yours, and no such hold. */
+    TH_ERR(release(s, &a, hb), TK_HOLD_NOT_FOUND);
+    TH_ERR(release(s, &a, 999999), TK_HOLD_NOT_FOUND);
+    ck_assert_str_eq(th_str(th_seat(s, &b, d, 2), "state"), "held");
+    rpc_reply r = release(s, &a, ha);
+    TH_OK(r);
+    ck_assert(th_bool(r.result, "released"));
+    ck_assert_str_eq(th_str(th_seat(s, &a, d, 1), "state"), "free");
+    TH_ERR(release(s, &a, ha), TK_HOLD_NOT_FOUND);
+    /* The seat is free for the other member now. */
+    th_hold(s, &b, d, 1);
+    TH_ERR_FIELD(th_call(s, "hold.release", "{\"token\":\"%s\"}", a.token), "hold_id");
+}
+END_TEST
+
+START_TEST(hold_limit)
+{
+    th_server *s = th_start(NULL);
+    int64_t d = th_date_new(s, 7, 1000);
+    int64_t d2 = th_date_new(s, 8, 1000);
+    th_user a;
+    th_user_active(s, &a, "A", 0);
+    int64_t h[4];
+    for (int i = 0; i < 4; i++)
+        h[i] = th_hold(s, &a, d, 10 + i);
+    TH_ERR(hold(s, &a, d, 20), TK_HOLD_LIMIT);
+    TH_ERR(hold(s, &a, d2, 20), TK_HOLD_LIMIT); /* per user, not per date */
+    ck_assert_str_eq(th_str(th_seat(s, &a, d, 20), "state"), "free");
+    TH_OK(release(s, &a, h[0]));
+    th_hold(s, &a, d2, 20);
+}
+END_TEST
+
+/* The hold lapses: the seat is free for others, the seat events show held
+ * then free, and the token (whose last hold lapsed unpaid) is expired. */
+START_TEST(hold_lapses)
+{
+    th_server *s = th_start("--hold-seconds", "1", NULL);
+    int64_t d = th_date_new(s, 7, 1000);
+    th_user a, b;
+    th_user_active(s, &a, "A", 0);
+    th_user_active(s, &b, "B", 0);
+    char topic[32];
+    snprintf(topic, sizeof(topic), "seat.%lld ", (long long)d);
+    th_sub *sub = th_sub_open(s, topic, NULL);
+    th_sub_warmup(s, sub, &b, d, 50);
+    topic[strlen(topic) - 1] = '\0';
+
+    rpc_reply r = hold(s, &a, d, 9);
+    TH_OK(r);
+    ck_assert_int_le(th_int(r.result, "expires_in_s"), 1);
+    th_event ev;
+    ck_assert_msg(th_sub_wait(sub, topic, 5000, &ev), "no seat event for the hold");
+    ck_assert_int_eq(th_int(ev.body, "seat_no"), 9);
+    ck_assert_str_eq(th_str(ev.body, "state"), "held");
+    int64_t seq = th_int(ev.body, "seq");
+    /* The sweeper releases it and says so. */
+    ck_assert_msg(th_sub_wait(sub, topic, 10000, &ev), "no seat event for the lapse");
+    ck_assert_int_eq(th_int(ev.body, "seat_no"), 9);
+    ck_assert_str_eq(th_str(ev.body, "state"), "free");
+    ck_assert_int_eq(th_int(ev.body, "seq"), seq + 1);
+    th_sub_close(sub);
+
+    TH_ERR(th_call(s, "queue.status", "{\"token\":\"%s\"}", a.token), TK_TOKEN_EXPIRED);
+    TH_ERR(th_call(s, "dates.list", "{\"token\":\"%s\"}", a.token), TK_TOKEN_EXPIRED);
+    ck_assert_str_eq(th_str(th_seat(s, &b, d, 9), "state"), "free");
+    th_hold(s, &b, d, 9);
+}
+END_TEST
+
+/* A lapsed hold is treated as free at once, sweeper or not; and a lapsed
+ * hold cannot be paid (HOLD_EXPIRED) while another hold keeps the token. */
+START_TEST(hold_expired_on_pay)
+{
+    th_server *s = th_start("--hold-seconds", "4", NULL);
+    int64_t d = th_date_new(s, 7, 1000);
+    th_user a;
+    th_user_active(s, &a, "A", 100000);
+    int64_t h1 = th_hold(s, &a, d, 1);
+    th_sleep_ms(2000);
+    int64_t h2 = th_hold(s, &a, d, 2);
+    int64_t end = clock_mono_ms() + TH_WAIT_MS;
+    while (strcmp(th_str(th_seat(s, &a, d, 1), "state"), "free") != 0) {
+        ck_assert_msg(clock_mono_ms() < end, "hold 1 never lapsed");
+        th_sleep_ms(50);
+    }
+    int64_t ids[1] = {h1};
+    TH_ERR(th_pay(s, &a, ids, 1), TK_HOLD_EXPIRED);
+    ck_assert_int_eq(th_balance(s, a.user_id), 100000);
+    /* Hold 2 is still live and pays. */
+    ids[0] = h2;
+    rpc_reply p = th_pay(s, &a, ids, 1);
+    TH_OK(p);
+    ck_assert_int_eq(th_int(p.result, "amount"), 1000);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *su = suite_create("it_hold");
+    TCase *tc = th_tcase("hold");
+    tcase_add_test(tc, hold_success);
+    tcase_add_test(tc, seat_taken_and_not_found);
+    tcase_add_test(tc, release_and_hold_not_found);
+    tcase_add_test(tc, hold_limit);
+    tcase_add_test(tc, hold_lapses);
+    tcase_add_test(tc, hold_expired_on_pay);
+    suite_add_tcase(su, tc);
+    return th_main(su);
+}
