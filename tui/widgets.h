@@ -1,0 +1,98 @@
+/* tui/widgets.h -- drawing pieces shared by the kiosk and the console
+ * (prefix wg_): seat grid, bars, countdown, boxes, sparkline, key hints,
+ * QR code, and the colour table with its monochrome fallback.
+ *
+ * Every widget that has a text form builds it with a pure function first
+ * (wg_seat_label, wg_bar_text, wg_qr_lines, ...) and draws that, so tests
+ * check the text without a terminal and the monochrome look is the same
+ * text as the coloured one. Colour is decoration only. */
+#ifndef TK_WIDGETS_H
+#define TK_WIDGETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tui/app.h"
+
+typedef enum {
+    WG_NORMAL,
+    WG_TITLE,     /* title bar */
+    WG_BANNER,    /* offline banner */
+    WG_HINT_KEY,  /* key in the hint bar */
+    WG_HINT,      /* hint bar text */
+    WG_SEAT_FREE,
+    WG_SEAT_HELD, /* held by someone else */
+    WG_SEAT_MINE,
+    WG_SEAT_SOLD,
+    WG_CURSOR,    /* added to the selected item */
+    WG_GOOD,
+    WG_BAD,
+    WG_WARN,
+    WG_DIM,
+    WG_HEAD,      /* headings, labels */
+    WG_STYLE_COUNT
+} wg_style;
+
+/* After initscr: colours unless NO_COLOR is set or the terminal has none. */
+void wg_colors_init(void);
+bool wg_has_color(void);
+int wg_attr(wg_style s);
+
+/* Text cut/padded to w columns (w < 0: as wide as it is). */
+void wg_text(int y, int x, int w, const char *s, wg_style st);
+/* Centred in [x, x+w). */
+void wg_center(int y, int x, int w, const char *s, wg_style st);
+void wg_box(int y, int x, int h, int w, const char *title);
+/* Clears h rows of w columns. */
+void wg_clear(int y, int x, int h, int w);
+
+/* ---- seats ---- */
+typedef enum { WG_S_FREE = 0, WG_S_HELD, WG_S_MINE, WG_S_SOLD } wg_seat;
+#define WG_SEATS 50
+#define WG_SEAT_ROWS 5
+#define WG_SEAT_COLS 10
+#define WG_CELL_W 6      /* "[ 12] " */
+#define WG_ROW_LABEL_W 3 /* "A  " */
+#define WG_AISLE_W 2     /* gap after the 5th seat of a row */
+#define WG_GRID_W (WG_ROW_LABEL_W + WG_SEAT_COLS * WG_CELL_W + WG_AISLE_W)
+#define WG_GRID_H (WG_SEAT_ROWS * 2 - 1)
+/* "[ 12]" free, "[#12]" held by another, "[*12]" yours, "[X12]" sold. */
+void wg_seat_label(char out[8], int no, wg_seat s);
+wg_seat wg_seat_parse(const char *state, bool mine);
+/* Screen position of a seat's cell inside a grid drawn at (y0, x0). */
+void wg_seat_pos(int no, int y0, int x0, int *y, int *x);
+/* Seat under (y, x) for a grid at (y0, x0), or 0. */
+int wg_seat_at(int y0, int x0, int y, int x);
+void wg_seat_grid(int y0, int x0, const wg_seat seats[WG_SEATS], int cursor);
+/* "[ 1] free  [#1] held ..." in one line; returns the width drawn. */
+int wg_seat_legend(int y, int x, int w);
+
+/* ---- bars ---- */
+/* "[#####.....]" of w columns (w >= 3), frac clamped to 0..1. */
+void wg_bar_text(char *out, size_t outsz, int w, double frac);
+void wg_progress(int y, int x, int w, double frac, wg_style st);
+/* "mm:ss" (or "h:mm:ss" from an hour up), negative shown as 00:00. */
+void wg_mmss(char out[16], long long seconds);
+/* "04:59 [######....]": the bar is the share of total still left. */
+void wg_countdown(int y, int x, int w, long long left_s, long long total_s);
+/* One cell per value, scaled to the max of the values; ASCII when not
+ * UTF-8. out gets w cells (the last w values). */
+void wg_spark_text(char *out, size_t outsz, const double *v, int n, int w, bool utf8);
+void wg_sparkline(int y, int x, int w, const double *v, int n);
+
+/* ---- key hints ---- */
+void wg_hintbar(int y, int w, const app_hint *h, int n);
+/* A boxed list of all hints, centred in the rect (the '?' overlay). */
+void wg_help(const app_rect *r, const app_hint *h, int n);
+
+/* ---- QR ---- */
+/* Renders text as a QR code, two module rows per text row (Unicode half
+ * blocks when utf8, else '#', '"', ',' ). Returns a malloc'd array of
+ * malloc'd lines (NULL-terminated) and sets *rows and *cols; NULL on failure.
+ * Free with wg_qr_free. */
+char **wg_qr_lines(const char *text, bool utf8, int *rows, int *cols);
+void wg_qr_free(char **lines);
+/* Draws it; returns the rows used (0 on failure). */
+int wg_qr(int y, int x, const char *text);
+
+#endif
