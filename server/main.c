@@ -1,2 +1,117 @@
-/* placeholder: replaced by the server implementation */
-int main(void) { return 0; }
+/* server/main.c -- ticketd: flags, key files, the domain, then the engine
+ * thread and the nng transport around it; SIGINT/SIGTERM shut down in the
+ * order that loses nothing: stop taking requests, answer those taken,
+ * stop the engine (its last commit), close the sockets, close the DB. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/token.h"
+#include "common/util.h"
+#include "server/api.h"
+#include "server/config.h"
+#include "server/engine.h"
+#include "server/transport.h"
+
+#define QUIESCE_MS 5000
+
+/* Signals are taken by sigwait in main only: every thread (nng's included,
+ * which start with the first socket) inherits this mask. */
+static void main_block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static tk_domain *main_open_domain(const srv_config *sc, int64_t now)
+{
+    tk_config cfg;
+    tk_config_defaults(&cfg);
+    cfg.db_path = sc->db;
+    cfg.hold_ms = sc->hold_s * 1000;
+    cfg.max_active = sc->max_active;
+    cfg.admit_per_min = sc->admit_per_min;
+    if (token_key_load(sc->secret_file, cfg.token_key) != 0) {
+        log_error("secret_key", "path=%s err=\"%s\"", sc->secret_file, strerror(errno));
+        return NULL;
+    }
+    tk_domain *d = tk_open(&cfg, now);
+    sodium_memzero(cfg.token_key, sizeof cfg.token_key);
+    if (!d)
+        return NULL;
+    if (sc->demo) {
+        char path[PATH_MAX];
+        int rc = config_demo_path(sc, path, sizeof path) ? tk_load_demo(d, path, now) : -1;
+        if (rc < 0) {
+            log_error("demo_failed", "path=%s", sc->demo_sql);
+            tk_close(d);
+            return NULL;
+        }
+        log_info("demo", "loaded=%s path=%s", rc ? "yes" : "no(catalog not empty)", path);
+    }
+    return d;
+}
+
+static int main_serve(const srv_config *sc, tk_domain *d, api_server *a, sigset_t *sigs)
+{
+    transport_opts to = {sc->rpc, sc->events, sc->tls_cert, sc->tls_key, (int)sc->contexts};
+    transport *t = transport_open(&to);
+    if (!t)
+        return 1;
+    engine *e = engine_new(d, a, transport_publish, t);
+    if (!e || engine_start(e) != 0) {
+        log_error("engine_failed", "err=start");
+        engine_free(e);
+        transport_close(t);
+        return 1;
+    }
+    transport_start(t, e, api_stats(a));
+    log_info("ready", "rpc=%s events=%s", sc->rpc, sc->events);
+    int sig = 0;
+    sigwait(sigs, &sig);
+    log_info("stopping", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    transport_quiesce(t, QUIESCE_MS);
+    engine_stop(e);
+    transport_close(t);
+    engine_free(e);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    srv_config sc;
+    int pr = config_parse(&sc, argc, argv);
+    if (pr)
+        return pr == 1 ? 0 : 2;
+    sigset_t sigs;
+    main_block_signals(&sigs);
+    if (sodium_init() < 0) {
+        log_error("sodium_init", "err=failed");
+        return 1;
+    }
+    if (sc.uses_var && mkdir("var", 0750) != 0 && errno != EEXIST) {
+        log_error("mkdir", "path=var err=\"%s\"", strerror(errno));
+        return 1;
+    }
+    char admin_key[256];
+    if (config_admin_key(sc.admin_key_file, admin_key, sizeof admin_key) != 0)
+        return 1;
+    tk_domain *d = main_open_domain(&sc, clock_wall_ms());
+    if (!d)
+        return 1;
+    api_limits lim = {sc.rate_user, sc.rate_user * 2, sc.rate_peer, sc.rate_peer * 2};
+    api_server *a = api_new(d, admin_key, &lim);
+    sodium_memzero(admin_key, sizeof admin_key);
+    int rc = a ? main_serve(&sc, d, a, &sigs) : 1;
+    api_free(a);
+    tk_close(d);
+    log_info("stopped", "rc=%d", rc);
+    return rc;
+}

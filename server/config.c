@@ -1,0 +1,212 @@
+/* server/config.c -- see config.h. */
+#include "server/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "server/api.h"
+
+static void config_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: ticketd [options]\n"
+            "  --db FILE              SQLite database (default var/ticket.db)\n"
+            "  --rpc URL              request socket (default ipc://var/rpc.sock)\n"
+            "  --events URL           event socket (default ipc://var/events.sock)\n"
+            "                         URLs: ipc://, tcp://, tls+tcp://, ws://\n"
+            "  --tls-cert FILE        PEM certificate for tls+tcp://\n"
+            "  --tls-key FILE         PEM private key for tls+tcp://\n"
+            "  --hold-seconds N       hold lifetime (default 300)\n"
+            "  --max-active N         tokens active at once (default 100)\n"
+            "  --admit-per-min N      queue admissions per minute (default 600)\n"
+            "  --admin-key-file FILE  admin key, made on first start (default var/admin.key)\n"
+            "  --secret-file FILE     token secret, made on first start (default var/secret.key)\n"
+            "  --rate-user N          requests/s per member, burst 2N (default 50; 0 = off)\n"
+            "  --rate-peer N          requests/s per peer host, burst 2N (default 20000; 0 = off)\n"
+            "  --contexts N           requests in flight (default 128)\n"
+            "  --demo                 load the demo catalog into an empty database\n"
+            "  --demo-sql FILE        demo SQL (default data/demo.sql)\n"
+            "  --help, --version\n");
+}
+
+/* An integer flag value in [min, max]; false (printed) otherwise. */
+static bool config_int(const char *flag, const char *v, int64_t min, int64_t max, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (errno || end == v || *end || x < min || x > max) {
+        fprintf(stderr, "ticketd: %s needs an integer in %lld..%lld\n", flag, (long long)min,
+                (long long)max);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+typedef struct {
+    const char *flag;
+    size_t str_off;   /* offset of a const char * member, or SIZE_MAX */
+    size_t int_off;   /* offset of an int64_t member, or SIZE_MAX */
+    int64_t min, max;
+} config_flag;
+
+#define S(m) offsetof(srv_config, m), SIZE_MAX, 0, 0
+#define I(m, lo, hi) SIZE_MAX, offsetof(srv_config, m), lo, hi
+static const config_flag config_flags[] = {
+    {"--db", S(db)},
+    {"--rpc", S(rpc)},
+    {"--events", S(events)},
+    {"--admin-key-file", S(admin_key_file)},
+    {"--secret-file", S(secret_file)},
+    {"--tls-cert", S(tls_cert)},
+    {"--tls-key", S(tls_key)},
+    {"--demo-sql", S(demo_sql)},
+    {"--hold-seconds", I(hold_s, 1, 86400)},
+    {"--max-active", I(max_active, 1, 10000000)},
+    {"--admit-per-min", I(admit_per_min, 1, 10000000)},
+    {"--rate-user", I(rate_user, 0, 100000000)},
+    {"--rate-peer", I(rate_peer, 0, 100000000)},
+    {"--contexts", I(contexts, 1, 4096)},
+};
+#undef S
+#undef I
+
+static void config_defaults(srv_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->hold_s = 300;
+    c->max_active = 100;
+    c->admit_per_min = 600;
+    c->rate_user = 50;
+    c->rate_peer = 20000;
+    c->contexts = 128;
+    c->demo_sql = "data/demo.sql";
+}
+
+/* Fills in the ./var/ defaults and notes whether any is used. */
+static void config_var_defaults(srv_config *c)
+{
+    const char **m[] = {&c->db, &c->rpc, &c->events, &c->admin_key_file, &c->secret_file};
+    const char *def[] = {"var/ticket.db", "ipc://var/rpc.sock", "ipc://var/events.sock",
+                         "var/admin.key", "var/secret.key"};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        if (!*m[i]) {
+            *m[i] = def[i];
+            c->uses_var = true;
+        }
+    }
+}
+
+int config_parse(srv_config *c, int argc, char **argv)
+{
+    config_defaults(c);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help")) {
+            config_usage(stdout);
+            return 1;
+        }
+        if (!strcmp(a, "--version")) {
+            printf("ticketd %s\n", TK_VERSION);
+            return 1;
+        }
+        if (!strcmp(a, "--demo")) {
+            c->demo = true;
+            continue;
+        }
+        const config_flag *f = NULL;
+        for (size_t k = 0; k < sizeof config_flags / sizeof config_flags[0]; k++)
+            if (!strcmp(a, config_flags[k].flag))
+                f = &config_flags[k];
+        if (!f || i + 1 >= argc) {
+            fprintf(stderr, "ticketd: %s %s\n", f ? "missing value for" : "unknown option", a);
+            config_usage(stderr);
+            return 2;
+        }
+        const char *v = argv[++i];
+        if (f->str_off != SIZE_MAX)
+            *(const char **)((char *)c + f->str_off) = v;
+        else if (!config_int(a, v, f->min, f->max, (int64_t *)((char *)c + f->int_off)))
+            return 2;
+    }
+    config_var_defaults(c);
+    return 0;
+}
+
+static void config_trim(char *buf, size_t n)
+{
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
+                     buf[n - 1] == '\t'))
+        n--;
+    buf[n] = '\0';
+}
+
+static int config_make_key(const char *path)
+{
+    uint8_t raw[16];
+    char hex[2 * sizeof raw + 2];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+    strcat(hex, "\n");
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0)
+        return -1;
+    ssize_t w = write(fd, hex, strlen(hex));
+    int rc = (w == (ssize_t)strlen(hex) && fsync(fd) == 0) ? 0 : -1;
+    close(fd);
+    sodium_memzero(raw, sizeof raw);
+    sodium_memzero(hex, sizeof hex);
+    if (rc == 0)
+        log_info("admin_key_created", "path=%s", path);
+    return rc;
+}
+
+int config_admin_key(const char *path, char *out, size_t outlen)
+{
+    if (access(path, F_OK) != 0 && config_make_key(path) != 0 && errno != EEXIST) {
+        log_error("admin_key", "path=%s err=\"%s\"", path, strerror(errno));
+        return -1;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        log_error("admin_key", "path=%s err=\"%s\"", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+        log_warn("admin_key_mode", "path=%s mode=%o hint=\"chmod 600\"", path,
+                 (unsigned)(st.st_mode & 0777));
+    size_t n = fread(out, 1, outlen - 1, f);
+    fclose(f);
+    config_trim(out, n);
+    if (!out[0]) {
+        log_error("admin_key", "path=%s err=\"empty key file\"", path);
+        return -1;
+    }
+    return 0;
+}
+
+bool config_demo_path(const srv_config *c, char *out, size_t outlen)
+{
+    if (access(c->demo_sql, R_OK) == 0) {
+        snprintf(out, outlen, "%s", c->demo_sql);
+        return true;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    snprintf(out, outlen, "%s/../data/demo.sql", dirname(exe));
+    return access(out, R_OK) == 0;
+}

@@ -1,0 +1,32 @@
+/* server/config.h -- ticketd's command line and its key files. */
+#ifndef TK_CONFIG_H
+#define TK_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *db, *rpc, *events, *admin_key_file, *secret_file;
+    const char *tls_cert, *tls_key, *demo_sql;
+    int64_t hold_s, max_active, admit_per_min;
+    int64_t rate_user, rate_peer; /* requests per second; 0 disables */
+    int64_t contexts;             /* REP contexts (requests in flight) */
+    bool demo;
+    bool uses_var;                /* a default path under ./var/ is in use */
+} srv_config;
+
+/* Returns 0 to run, 1 to exit 0 (--help/--version printed), 2 on a usage
+ * error (printed). */
+int config_parse(srv_config *c, int argc, char **argv);
+
+/* Reads the admin key (file content, trailing whitespace trimmed) into out,
+ * creating the file (0600, 32 random hex chars + newline) when absent.
+ * 0 or -1 (logged). */
+int config_admin_key(const char *path, char *out, size_t outlen);
+
+/* The demo SQL: c->demo_sql when it exists, else ../data/demo.sql next to
+ * the running binary. Writes the path into out; false when neither exists. */
+bool config_demo_path(const srv_config *c, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,177 @@
+/* server/engine.c -- see engine.h. */
+#include "server/engine.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "common/util.h"
+#include "server/events.h"
+
+#define ENGINE_MAX_WAIT_MS 250 /* tick at least this often */
+#define ENGINE_TICK_MS 100     /* and not more often than this without cause */
+#define ENGINE_EVENTS_CHUNK 256
+
+struct engine {
+    tk_domain *d;
+    api_server *a;
+    engine_publish_fn pub;
+    void *pub_arg;
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;        /* CLOCK_MONOTONIC */
+    engine_job *head, *tail;  /* guarded by mu */
+    bool stopping;            /* guarded by mu */
+    int64_t last_tick_ms;     /* engine thread only */
+};
+
+engine *engine_new(tk_domain *d, api_server *a, engine_publish_fn pub, void *pub_arg)
+{
+    engine *e = calloc(1, sizeof(*e));
+    if (!e)
+        return NULL;
+    e->d = d;
+    e->a = a;
+    e->pub = pub;
+    e->pub_arg = pub_arg;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&e->mu, NULL);
+    pthread_cond_init(&e->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    return e;
+}
+
+void engine_submit(engine *e, engine_job *j)
+{
+    j->next = NULL;
+    j->reply = NULL;
+    pthread_mutex_lock(&e->mu);
+    if (e->tail)
+        e->tail->next = j;
+    else
+        e->head = j;
+    e->tail = j;
+    pthread_cond_signal(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+}
+
+/* Waits for jobs or the next tick deadline; returns the whole queue (NULL
+ * on a timeout). *stop is set once stopping and nothing is left. */
+static engine_job *engine_take(engine *e, bool *stop)
+{
+    int64_t now = clock_wall_ms();
+    int64_t wait = tk_next_deadline(e->d, now) - now;
+    if (wait > ENGINE_MAX_WAIT_MS)
+        wait = ENGINE_MAX_WAIT_MS;
+    pthread_mutex_lock(&e->mu);
+    if (!e->head && !e->stopping && wait > 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_sec += wait / 1000;
+        ts.tv_nsec += (long)(wait % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        while (!e->head && !e->stopping)
+            if (pthread_cond_timedwait(&e->cv, &e->mu, &ts) != 0)
+                break;
+    }
+    engine_job *batch = e->head;
+    e->head = e->tail = NULL;
+    *stop = e->stopping && !batch;
+    pthread_mutex_unlock(&e->mu);
+    return batch;
+}
+
+static void engine_publish(engine *e)
+{
+    tk_event ev[ENGINE_EVENTS_CHUNK];
+    size_t n;
+    char msg[EVENTS_MSG_MAX];
+    while ((n = tk_events_take(e->d, ev, ENGINE_EVENTS_CHUNK)) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            size_t len = events_encode(&ev[i], msg);
+            if (len && e->pub)
+                e->pub(e->pub_arg, msg, len);
+        }
+        if (n < ENGINE_EVENTS_CHUNK)
+            break;
+    }
+}
+
+/* One batch: every job, the tick, one commit, then replies and events. */
+static void engine_batch(engine *e, engine_job *batch)
+{
+    int64_t now = clock_wall_ms();
+    bool tick = now - e->last_tick_ms >= ENGINE_TICK_MS || now < e->last_tick_ms ||
+                tk_next_deadline(e->d, now) <= now;
+    if (!batch && !tick)
+        return;
+    if (tk_batch_begin(e->d) != 0) {
+        log_error("batch_begin_failed", "action=exit");
+        exit(1);
+    }
+    size_t n = 0;
+    for (engine_job *j = batch; j; j = j->next, n++) {
+        bool wrote = false;
+        j->reply = api_handle(e->a, j->msg, j->len, j->peer, now, &wrote);
+    }
+    if (tick) {
+        tk_tick(e->d, now);
+        e->last_tick_ms = now;
+    }
+    if (tk_batch_commit(e->d) != 0) {
+        /* Memory is ahead of disk and none of this batch's replies left:
+         * stop here, and a restart reloads the last durable state. */
+        log_error("commit_failed", "batch=%zu action=exit", n);
+        exit(1);
+    }
+    engine_publish(e);
+    while (batch) {
+        engine_job *next = batch->next; /* done() may free or reuse the job */
+        batch->done(batch);
+        batch = next;
+    }
+}
+
+static void *engine_main(void *arg)
+{
+    engine *e = arg;
+    bool stop = false;
+    while (!stop)
+        engine_batch(e, engine_take(e, &stop));
+    return NULL;
+}
+
+int engine_start(engine *e)
+{
+    if (pthread_create(&e->thread, NULL, engine_main, e) != 0)
+        return -1;
+    e->started = true;
+    return 0;
+}
+
+void engine_stop(engine *e)
+{
+    pthread_mutex_lock(&e->mu);
+    e->stopping = true;
+    pthread_cond_signal(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+    if (e->started)
+        pthread_join(e->thread, NULL);
+    e->started = false;
+}
+
+void engine_free(engine *e)
+{
+    if (!e)
+        return;
+    pthread_mutex_destroy(&e->mu);
+    pthread_cond_destroy(&e->cv);
+    free(e);
+}

@@ -1,0 +1,330 @@
+/* server/transport.c -- see transport.h. */
+#include "server/transport.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/pub.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <nng/supplemental/tls/tls.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "common/util.h"
+
+#define T_RECVMAX (1 << 20) /* hard cap; 64 KiB..1 MiB gets INVALID_REQUEST */
+
+typedef enum { TS_IDLE, TS_RECV, TS_WORK, TS_SEND } ts_state;
+
+typedef struct {
+    engine_job job; /* first: the engine's done() gets back to us from it */
+    struct transport *t;
+    nng_aio *aio;
+    nng_ctx ctx;
+    ts_state state; /* guarded by t->mu */
+    nng_msg *msg;
+    int64_t recv_us;
+} tctx;
+
+struct transport {
+    nng_socket rep, pub;
+    bool rep_open, pub_open;
+    nng_tls_config *tls;
+    char scheme[8];  /* peer id prefix: ipc, tcp, tls, ws */
+    tctx *c;
+    int n;
+    engine *eng;
+    tk_stats *stats;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int idle;        /* contexts in TS_IDLE, guarded by mu */
+    bool stopping;   /* guarded by mu */
+};
+
+/* "ipc:pid=123", "tcp:1.2.3.4:5678", "tcp:[::1]:5678". */
+static void t_peer(const transport *t, nng_msg *m, char out[64])
+{
+    nng_pipe p = nng_msg_get_pipe(m);
+    uint64_t pid;
+    nng_sockaddr sa;
+    char ip[INET6_ADDRSTRLEN] = "?";
+    if (!strcmp(t->scheme, "ipc") && nng_pipe_get_uint64(p, NNG_OPT_IPC_PEER_PID, &pid) == 0) {
+        snprintf(out, 64, "ipc:pid=%" PRIu64, pid);
+    } else if (nng_pipe_get_addr(p, NNG_OPT_REMADDR, &sa) == 0 && sa.s_family == NNG_AF_INET) {
+        inet_ntop(AF_INET, &sa.s_in.sa_addr, ip, sizeof ip);
+        snprintf(out, 64, "%s:%s:%u", t->scheme, ip, ntohs(sa.s_in.sa_port));
+    } else if (nng_pipe_get_addr(p, NNG_OPT_REMADDR, &sa) == 0 && sa.s_family == NNG_AF_INET6) {
+        inet_ntop(AF_INET6, sa.s_in6.sa_addr, ip, sizeof ip);
+        snprintf(out, 64, "%s:[%s]:%u", t->scheme, ip, ntohs(sa.s_in6.sa_port));
+    } else {
+        snprintf(out, 64, "%s:pipe=%" PRIu32, t->scheme, (uint32_t)nng_pipe_id(p));
+    }
+}
+
+/* Caller holds t->mu. Parks the context when stopping (returns false),
+ * else marks it receiving: the caller posts the receive after unlocking,
+ * so no nng call is ever made under our mutex. */
+static bool t_next_locked(tctx *c)
+{
+    if (c->t->stopping) {
+        c->state = TS_IDLE;
+        c->t->idle++;
+        pthread_cond_broadcast(&c->t->cv);
+        return false;
+    }
+    c->state = TS_RECV;
+    return true;
+}
+
+static void t_next(tctx *c)
+{
+    pthread_mutex_lock(&c->t->mu);
+    bool post = t_next_locked(c);
+    pthread_mutex_unlock(&c->t->mu);
+    if (post)
+        nng_ctx_recv(c->ctx, c->aio);
+}
+
+/* Engine thread, after the commit: the reply goes out. */
+static void t_done(engine_job *j)
+{
+    tctx *c = (tctx *)j;
+    size_t len = j->reply ? strlen(j->reply) : 0;
+    nng_msg_clear(c->msg);
+    if (!j->reply || nng_msg_append(c->msg, j->reply, len) != 0) {
+        /* Out of memory: no reply; the client's deadline reports it. */
+        log_error("reply_dropped", "peer=%s", j->peer);
+        free(j->reply);
+        j->reply = NULL;
+        nng_msg_free(c->msg);
+        c->msg = NULL;
+        t_next(c);
+        return;
+    }
+    free(j->reply);
+    j->reply = NULL;
+    pthread_mutex_lock(&c->t->mu);
+    c->state = TS_SEND;
+    pthread_mutex_unlock(&c->t->mu);
+    nng_aio_set_msg(c->aio, c->msg);
+    c->msg = NULL;
+    nng_ctx_send(c->ctx, c->aio);
+}
+
+/* nng thread: a receive or a send finished. Never blocks (the mutex only
+ * guards a few assignments). */
+static void t_cb(void *arg)
+{
+    tctx *c = arg;
+    transport *t = c->t;
+    int rv = nng_aio_result(c->aio);
+    pthread_mutex_lock(&t->mu);
+    ts_state st = c->state;
+    if (st == TS_RECV && rv == 0)
+        c->state = TS_WORK;
+    pthread_mutex_unlock(&t->mu);
+    if (st == TS_SEND) {
+        if (rv != 0) /* the peer went away: the reply is ours to free */
+            nng_msg_free(nng_aio_get_msg(c->aio));
+        else if (t->stats)
+            stats_latency_us(t->stats, clock_mono_us() - c->recv_us);
+        t_next(c);
+    } else if (st == TS_RECV && rv != 0) {
+        if (rv != NNG_ECLOSED && rv != NNG_ECANCELED)
+            log_warn("recv_failed", "err=\"%s\"", nng_strerror(rv));
+        if (rv != NNG_ECLOSED)
+            t_next(c); /* parks when stopping */
+    } else if (st == TS_RECV) {
+        c->recv_us = clock_mono_us();
+        c->msg = nng_aio_get_msg(c->aio);
+        c->job.msg = nng_msg_body(c->msg);
+        c->job.len = nng_msg_len(c->msg);
+        c->job.done = t_done;
+        t_peer(t, c->msg, c->job.peer);
+        engine_submit(t->eng, &c->job);
+    }
+}
+
+static char *t_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    long n = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && n < (1 << 20) &&
+        fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL) {
+        if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf[n] = '\0';
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+static int t_tls(transport *t, const transport_opts *o)
+{
+    if (!o->tls_cert || !o->tls_key) {
+        log_error("tls_config", "err=\"tls+tcp:// needs --tls-cert and --tls-key\"");
+        return -1;
+    }
+    char *cert = t_slurp(o->tls_cert), *key = t_slurp(o->tls_key);
+    int rv = -1;
+    if (!cert || !key)
+        log_error("tls_config", "err=\"cannot read %s\"", cert ? o->tls_key : o->tls_cert);
+    else if ((rv = nng_tls_config_alloc(&t->tls, NNG_TLS_MODE_SERVER)) != 0 ||
+             (rv = nng_tls_config_own_cert(t->tls, cert, key, NULL)) != 0)
+        log_error("tls_config", "err=\"%s\"", nng_strerror(rv));
+    free(cert);
+    free(key);
+    return rv ? -1 : 0;
+}
+
+static int t_listen(transport *t, nng_socket s, const char *url, const transport_opts *o)
+{
+    nng_listener l;
+    bool ipc = !strncmp(url, "ipc://", 6), tls = !strncmp(url, "tls+", 4);
+    int rv = nng_listener_create(&l, s, url);
+    if (rv == 0 && ipc)
+        rv = nng_listener_set_int(l, NNG_OPT_IPC_PERMISSIONS, 0660);
+    if (rv == 0 && tls && !t->tls && t_tls(t, o) != 0)
+        return -1;
+    if (rv == 0 && tls)
+        rv = nng_listener_set_ptr(l, NNG_OPT_TLS_CONFIG, t->tls);
+    if (rv == 0)
+        rv = nng_listener_start(l, 0);
+    if (rv != 0) {
+        log_error("listen_failed", "url=%s err=\"%s\"", url, nng_strerror(rv));
+        return -1;
+    }
+    if (ipc)
+        chmod(url + 6, 0660); /* belt and braces: the option is Linux-only in nng */
+    return 0;
+}
+
+static void t_scheme(transport *t, const char *url)
+{
+    const char *s = !strncmp(url, "ipc://", 6)    ? "ipc"
+                    : !strncmp(url, "tls+", 4)    ? "tls"
+                    : !strncmp(url, "ws", 2)      ? "ws"
+                                                  : "tcp";
+    snprintf(t->scheme, sizeof t->scheme, "%s", s);
+}
+
+transport *transport_open(const transport_opts *o)
+{
+    transport *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
+    t_scheme(t, o->rpc_url);
+    int rv = nng_rep0_open(&t->rep);
+    t->rep_open = rv == 0;
+    if (rv == 0)
+        rv = nng_socket_set_size(t->rep, NNG_OPT_RECVMAXSZ, T_RECVMAX);
+    if (rv == 0 && (rv = nng_pub0_open(&t->pub)) == 0)
+        t->pub_open = true;
+    if (rv != 0)
+        log_error("socket_failed", "err=\"%s\"", nng_strerror(rv));
+    if (rv != 0 || t_listen(t, t->rep, o->rpc_url, o) != 0 ||
+        t_listen(t, t->pub, o->events_url, o) != 0) {
+        transport_close(t);
+        return NULL;
+    }
+    t->n = o->nctx > 0 ? o->nctx : 128;
+    t->c = calloc((size_t)t->n, sizeof(tctx));
+    for (int i = 0; t->c && i < t->n; i++) {
+        t->c[i].t = t;
+        if (nng_aio_alloc(&t->c[i].aio, t_cb, &t->c[i]) != 0 ||
+            nng_ctx_open(&t->c[i].ctx, t->rep) != 0) {
+            log_error("ctx_failed", "i=%d", i);
+            transport_close(t);
+            return NULL;
+        }
+    }
+    if (!t->c) {
+        transport_close(t);
+        return NULL;
+    }
+    t->idle = t->n;
+    return t;
+}
+
+int transport_start(transport *t, engine *e, tk_stats *stats)
+{
+    t->eng = e;
+    t->stats = stats;
+    pthread_mutex_lock(&t->mu);
+    t->idle = 0;
+    for (int i = 0; i < t->n; i++)
+        t->c[i].state = TS_RECV;
+    pthread_mutex_unlock(&t->mu);
+    for (int i = 0; i < t->n; i++)
+        nng_ctx_recv(t->c[i].ctx, t->c[i].aio);
+    return 0;
+}
+
+void transport_publish(void *arg, const char *msg, size_t len)
+{
+    transport *t = arg;
+    /* PUB never blocks on a slow subscriber; NONBLOCK also covers a full
+     * socket queue, where dropping is the contract's behaviour. */
+    nng_send(t->pub, (void *)msg, len, NNG_FLAG_NONBLOCK);
+}
+
+void transport_quiesce(transport *t, int timeout_ms)
+{
+    pthread_mutex_lock(&t->mu);
+    t->stopping = true;
+    /* Under the lock a context in TS_RECV cannot move on, so a cancel can
+     * only hit a receive, never a reply on its way out. A receive posted
+     * just after its state changed (outside the lock) escapes one cancel,
+     * hence the cancel again every slice. */
+    for (int waited = 0; t->idle < t->n && waited < timeout_ms; waited += 50) {
+        for (int i = 0; i < t->n; i++)
+            if (t->c[i].state == TS_RECV)
+                nng_aio_cancel(t->c[i].aio);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 50 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&t->cv, &t->mu, &ts);
+    }
+    if (t->idle < t->n)
+        log_warn("quiesce_timeout", "busy=%d", t->n - t->idle);
+    pthread_mutex_unlock(&t->mu);
+}
+
+void transport_close(transport *t)
+{
+    if (!t)
+        return;
+    if (t->rep_open)
+        nng_close(t->rep);
+    if (t->pub_open)
+        nng_close(t->pub);
+    for (int i = 0; t->c && i < t->n; i++) {
+        if (t->c[i].aio)
+            nng_aio_free(t->c[i].aio); /* waits for a running callback */
+        if (t->c[i].msg)
+            nng_msg_free(t->c[i].msg);
+    }
+    free(t->c);
+    if (t->tls)
+        nng_tls_config_free(t->tls);
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv);
+    free(t);
+}

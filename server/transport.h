@@ -1,0 +1,40 @@
+/* server/transport.h -- the nng side: a REP socket served by many contexts,
+ * and a PUB socket for events.
+ *
+ * Each REP context is a small aio state machine (RECV -> engine -> SEND ->
+ * RECV), after nng's demo/async/server.c. Its callbacks never block: a
+ * received request is handed to the engine with engine_submit (a mutex-
+ * guarded list push) and the reply is sent from the engine's done()
+ * callback with nng_ctx_send, which is asynchronous too. The number of
+ * contexts bounds the requests in flight. */
+#ifndef TK_TRANSPORT_H
+#define TK_TRANSPORT_H
+
+#include <stddef.h>
+
+#include "server/engine.h"
+#include "server/stats.h"
+
+typedef struct transport transport;
+
+typedef struct {
+    const char *rpc_url, *events_url;
+    const char *tls_cert, *tls_key; /* PEM files, for tls+tcp:// */
+    int nctx;                        /* REP contexts, default 128 */
+} transport_opts;
+
+/* Opens both sockets and starts listening (ipc files 0660). NULL on
+ * failure (logged). Nothing is received before transport_start. */
+transport *transport_open(const transport_opts *o);
+/* Posts the first receive on every context. stats may be NULL. */
+int transport_start(transport *t, engine *e, tk_stats *stats);
+/* engine_publish_fn: sends one event on the PUB socket, never blocking
+ * (a slow subscriber loses messages, as PUB/SUB does). */
+void transport_publish(void *t, const char *msg, size_t len);
+/* Stops taking requests and waits (at most timeout_ms) until every request
+ * already taken has had its reply sent. */
+void transport_quiesce(transport *t, int timeout_ms);
+/* Closes the sockets and frees everything. */
+void transport_close(transport *t);
+
+#endif
