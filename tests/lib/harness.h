@@ -212,8 +212,8 @@ void th_money_check(th_server *s, th_user *users, int n, int64_t extra_charged);
 
 /* Makes sure sub is really connected before the test acts: PUB drops what
  * it sends before the subscriber's pipe is attached. Holds and releases
- * seat_no of date_id (as u) until an event on topic arrives (bounded), then
- * drains everything queued. */
+ * seat_no of date_id (as u) until any event arrives (bounded), then drains
+ * everything queued. sub must be subscribed to seat.<date_id> or sales. */
 void th_sub_warmup(th_server *s, th_sub *sub, th_user *u, int64_t date_id, int seat_no);
 
 /* Sleep helper for polling loops (never for readiness). */

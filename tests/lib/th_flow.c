@@ -217,16 +217,14 @@ void th_money_check(th_server *s, th_user *users, int n, int64_t extra_charged)
 
 void th_sub_warmup(th_server *s, th_sub *sub, th_user *u, int64_t date_id, int seat_no)
 {
-    char topic[32];
-    snprintf(topic, sizeof(topic), "seat.%lld", (long long)date_id);
     th_event ev;
     bool got = false;
     for (int i = 0; i < 50 && !got; i++) {
         int64_t h = th_hold(s, u, date_id, seat_no);
         TH_OK(th_call(s, "hold.release", "{\"token\":\"%s\",\"hold_id\":%lld}", u->token,
                       (long long)h));
-        got = th_sub_wait(sub, topic, 200, &ev);
+        got = th_sub_recv(sub, 200, &ev);
     }
-    ck_assert_msg(got, "no %s event after 50 hold/release rounds", topic);
+    ck_assert_msg(got, "no event after 50 hold/release rounds");
     th_sub_drain(sub);
 }
