@@ -152,7 +152,13 @@ tk_err tk_booking_list(tk_domain *d, const tk_uuid *user, tk_booking_cb cb, void
 
 /* ---- queue (token) ---------------------------------------------------- */
 
-typedef enum { TK_TOKEN_WAITING = 0, TK_TOKEN_ACTIVE = 1, TK_TOKEN_EXPIRED = 2 } tk_token_state;
+/* The expired state is TK_TOKEN_STATE_EXPIRED: TK_TOKEN_EXPIRED is the
+ * tk_err of common/errors.h and C enumerators share one namespace. */
+typedef enum {
+    TK_TOKEN_WAITING = 0,
+    TK_TOKEN_ACTIVE = 1,
+    TK_TOKEN_STATE_EXPIRED = 2
+} tk_token_state;
 const char *tk_token_state_name(tk_token_state s); /* "waiting" "active" "expired" */
 
 typedef struct {

@@ -1,0 +1,282 @@
+/* server/queue.c -- the waiting line and queue tokens.
+ *
+ * Each queue.join appends an entry; its seq is its index + 1. The Fenwick
+ * tree holds 1 at every waiting seq, so a place in line is a prefix sum
+ * (O(log n)), and leaving from the middle is a point update. Admission
+ * walks a cursor forward (every seq below it no longer waits), bounded by
+ * max_active and a token bucket refilled at admit_per_min. */
+#include <string.h>
+
+#include "common/util.h"
+#include "server/domain_int.h"
+
+int dm_entry_push(tk_domain *d, const dm_entry *e)
+{
+    if (DM_RESERVE(d->entries, d->capentries, d->nentries) < 0)
+        return -1;
+    d->entries[d->nentries++] = *e;
+    return 0;
+}
+
+void dm_active_add(tk_domain *d, uint32_t seq)
+{
+    if (DM_RESERVE(d->active, d->capactive, d->nactive) < 0)
+        return; /* cannot happen for sane max_active; the entry stays unlisted */
+    d->entries[seq - 1].slot = (int32_t)d->nactive;
+    d->active[d->nactive++] = seq;
+}
+
+void dm_active_remove(tk_domain *d, uint32_t seq)
+{
+    int32_t slot = d->entries[seq - 1].slot;
+    if (slot < 0)
+        return;
+    uint32_t last = d->active[--d->nactive];
+    d->active[slot] = last;
+    d->entries[last - 1].slot = slot;
+    d->entries[seq - 1].slot = -1;
+}
+
+/* The state a token has right now, whether or not the sweeps ran: an
+ * active token lapses with its last hold, or after the active window with
+ * no hold at all. */
+tk_token_state dm_entry_state(const tk_domain *d, uint32_t seq, int64_t now_ms)
+{
+    const dm_entry *e = &d->entries[seq - 1];
+    if (e->state != TK_TOKEN_ACTIVE)
+        return (tk_token_state)e->state;
+    const dm_user *u = &d->users[e->user];
+    if (u->first_hold >= 0)
+        return dm_user_live_holds(d, e->user, now_ms) > 0 ? TK_TOKEN_ACTIVE
+                                                          : TK_TOKEN_STATE_EXPIRED;
+    return now_ms - e->since_ms >= d->cfg.active_window_ms ? TK_TOKEN_STATE_EXPIRED
+                                                           : TK_TOKEN_ACTIVE;
+}
+
+tk_err dm_token_parse(const tk_domain *d, const char *token, uint32_t *user, uint32_t *seq)
+{
+    token_claims c;
+    if (!token || !token_verify(d->cfg.token_key, token, &c) || c.seq < 1 ||
+        c.seq > d->nentries)
+        return TK_TOKEN_INVALID;
+    const dm_entry *e = &d->entries[c.seq - 1];
+    if (memcmp(d->users[e->user].id, c.user, 16) != 0 || e->issued_ms != c.issued_ms)
+        return TK_TOKEN_INVALID;
+    *user = e->user;
+    *seq = (uint32_t)c.seq;
+    return TK_OK;
+}
+
+static int64_t eta_s(const tk_domain *d, int64_t position)
+{
+    int64_t rate = d->qs.admit_per_min > 0 ? d->qs.admit_per_min : 1;
+    return (position * 60 + rate - 1) / rate;
+}
+
+tk_err dm_token_active(tk_domain *d, const char *token, int64_t now_ms, uint32_t *user,
+                       uint32_t *seq, tk_errinfo *ei)
+{
+    if (dm_token_parse(d, token, user, seq))
+        return dm_fail(ei, TK_TOKEN_INVALID, "token is not valid");
+    tk_token_state s = dm_entry_state(d, *seq, now_ms);
+    if (s == TK_TOKEN_STATE_EXPIRED)
+        return dm_fail(ei, TK_TOKEN_EXPIRED, "token has expired");
+    if (s == TK_TOKEN_WAITING) {
+        int64_t pos = fw_prefix(&d->waiting_fw, *seq);
+        if (ei) {
+            ei->position = pos;
+            ei->eta_s = eta_s(d, pos);
+        }
+        return dm_fail(ei, TK_NOT_ADMITTED, "still waiting: place %lld", (long long)pos);
+    }
+    return TK_OK;
+}
+
+tk_err tk_token_user(tk_domain *d, const char *token, int64_t now_ms, tk_uuid *user,
+                     tk_errinfo *ei)
+{
+    uint32_t u, seq;
+    tk_err err = dm_token_active(d, token, now_ms, &u, &seq, ei);
+    if (!err)
+        memcpy(user->b, d->users[u].id, 16);
+    return err;
+}
+
+void dm_queue_event(tk_domain *d, int64_t now_ms)
+{
+    tk_event e = {.kind = TK_EV_QUEUE, .admitted_seq = d->cursor - 1, .waiting = d->nwaiting,
+                  .active = (int64_t)d->nactive, .admit_per_min = d->qs.admit_per_min,
+                  .paused = d->qs.paused};
+    dm_emit(d, &e);
+    d->last_queue_ev_ms = now_ms;
+}
+
+static void entry_store(tk_domain *d, uint32_t seq)
+{
+    const dm_entry *e = &d->entries[seq - 1];
+    store_entry_update(d->st, seq, e->state, e->since_ms, e->admitted_ms);
+}
+
+void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms)
+{
+    dm_entry *e = &d->entries[seq - 1];
+    if (e->state == TK_TOKEN_STATE_EXPIRED)
+        return;
+    if (e->state == TK_TOKEN_WAITING) {
+        fw_add(&d->waiting_fw, seq, -1);
+        d->nwaiting--;
+    } else {
+        dm_active_remove(d, seq);
+    }
+    e->state = TK_TOKEN_STATE_EXPIRED;
+    entry_store(d, seq);
+    /* Holds exist only under an active token: the seats go back now. */
+    dm_user_release_all(d, e->user, now_ms);
+}
+
+void dm_user_settle(tk_domain *d, uint32_t user, int64_t now_ms)
+{
+    uint32_t seq = d->users[user].entry;
+    if (seq && d->entries[seq - 1].state == TK_TOKEN_ACTIVE &&
+        dm_entry_state(d, seq, now_ms) == TK_TOKEN_STATE_EXPIRED)
+        dm_entry_expire(d, seq, now_ms);
+}
+
+void dm_queue_idle_sweep(tk_domain *d, int64_t now_ms)
+{
+    for (size_t i = d->nactive; i-- > 0;) {
+        if (i >= d->nactive)
+            continue;
+        uint32_t seq = d->active[i];
+        if (dm_entry_state(d, seq, now_ms) == TK_TOKEN_STATE_EXPIRED)
+            dm_entry_expire(d, seq, now_ms);
+    }
+}
+
+static void refill(tk_domain *d, int64_t now_ms)
+{
+    double cap = (double)d->qs.admit_per_min;
+    if (now_ms > d->budget_ms) {
+        d->budget += (double)(now_ms - d->budget_ms) * cap / 60000.0;
+        d->budget_ms = now_ms;
+    }
+    if (d->budget > cap)
+        d->budget = cap;
+}
+
+void dm_queue_admit(tk_domain *d, int64_t now_ms)
+{
+    refill(d, now_ms);
+    if (d->qs.paused)
+        return;
+    int64_t n = 0;
+    while (d->nwaiting > 0 && (int64_t)d->nactive < d->qs.max_active && d->budget >= 1.0) {
+        while (d->cursor <= d->nentries && d->entries[d->cursor - 1].state != TK_TOKEN_WAITING)
+            d->cursor++;
+        if (d->cursor > d->nentries)
+            break; /* nwaiting out of step: cannot happen */
+        uint32_t seq = (uint32_t)d->cursor++;
+        dm_entry *e = &d->entries[seq - 1];
+        fw_add(&d->waiting_fw, seq, -1);
+        d->nwaiting--;
+        e->state = TK_TOKEN_ACTIVE;
+        e->since_ms = e->admitted_ms = now_ms;
+        dm_active_add(d, seq);
+        entry_store(d, seq);
+        d->budget -= 1.0;
+        d->admitted_total++;
+        n++;
+    }
+    if (n > 0)
+        dm_queue_event(d, now_ms);
+}
+
+static int64_t secs_until(int64_t deadline_ms, int64_t now_ms)
+{
+    return deadline_ms > now_ms ? (deadline_ms - now_ms + 999) / 1000 : 0;
+}
+
+static void fill_info(const tk_domain *d, uint32_t seq, int64_t now_ms, tk_queue_info *out)
+{
+    const dm_entry *e = &d->entries[seq - 1];
+    const dm_user *u = &d->users[e->user];
+    token_claims c = {.seq = seq, .issued_ms = e->issued_ms};
+    memcpy(c.user, u->id, 16);
+    memset(out, 0, sizeof *out);
+    token_sign(d->cfg.token_key, &c, out->token);
+    out->state = dm_entry_state(d, seq, now_ms);
+    out->seq = seq;
+    if (out->state == TK_TOKEN_WAITING) {
+        out->position = fw_prefix(&d->waiting_fw, seq);
+        out->eta_s = eta_s(d, out->position);
+    } else if (out->state == TK_TOKEN_ACTIVE) {
+        int64_t until = e->since_ms + d->cfg.active_window_ms;
+        if (u->first_hold >= 0) {
+            until = 0;
+            for (int32_t h = u->first_hold; h >= 0; h = d->holds[h].next)
+                if (d->holds[h].expires_ms > until)
+                    until = d->holds[h].expires_ms;
+        }
+        out->expires_in_s = secs_until(until, now_ms);
+    }
+}
+
+tk_err tk_queue_join(tk_domain *d, const tk_uuid *user, int64_t now_ms, tk_queue_info *out,
+                     tk_errinfo *ei)
+{
+    int64_t u = user ? dm_user_find(d, user->b) : -1;
+    if (u < 0)
+        return dm_fail(ei, TK_USER_NOT_FOUND, "no such user");
+    dm_begin_mutation(d, now_ms);
+    dm_user_settle(d, (uint32_t)u, now_ms);
+    uint32_t seq = d->users[u].entry;
+    if (!seq || d->entries[seq - 1].state == TK_TOKEN_STATE_EXPIRED) {
+        if (d->nentries >= UINT32_MAX - 1)
+            return dm_fail(ei, TK_INTERNAL, "queue is full");
+        dm_entry e = {now_ms, 0, 0, (uint32_t)u, -1, TK_TOKEN_WAITING};
+        if (dm_entry_push(d, &e) < 0 || fw_add(&d->waiting_fw, d->nentries, 1) < 0)
+            return dm_fail(ei, TK_INTERNAL, "out of memory");
+        seq = (uint32_t)d->nentries;
+        d->nwaiting++;
+        d->users[u].entry = seq;
+        store_entry_insert(d->st, seq, u + 1, now_ms);
+        dm_queue_admit(d, now_ms);
+    }
+    fill_info(d, seq, now_ms, out);
+    return TK_OK;
+}
+
+tk_err tk_queue_status(tk_domain *d, const char *token, int64_t now_ms, tk_queue_info *out,
+                       tk_errinfo *ei)
+{
+    uint32_t u, seq;
+    if (dm_token_parse(d, token, &u, &seq))
+        return dm_fail(ei, TK_TOKEN_INVALID, "token is not valid");
+    if (dm_entry_state(d, seq, now_ms) == TK_TOKEN_STATE_EXPIRED)
+        return dm_fail(ei, TK_TOKEN_EXPIRED, "token has expired");
+    fill_info(d, seq, now_ms, out);
+    return TK_OK;
+}
+
+tk_err tk_queue_leave(tk_domain *d, const char *token, int64_t now_ms, tk_errinfo *ei)
+{
+    uint32_t u, seq;
+    if (dm_token_parse(d, token, &u, &seq))
+        return dm_fail(ei, TK_TOKEN_INVALID, "token is not valid");
+    if (dm_entry_state(d, seq, now_ms) == TK_TOKEN_STATE_EXPIRED)
+        return dm_fail(ei, TK_TOKEN_EXPIRED, "token has expired");
+    dm_begin_mutation(d, now_ms);
+    dm_entry_expire(d, seq, now_ms);
+    dm_queue_admit(d, now_ms);
+    return TK_OK;
+}
+
+void tk_queue_stats_get(tk_domain *d, int64_t now_ms, tk_queue_stats *out)
+{
+    out->waiting = d->nwaiting;
+    out->active = (int64_t)d->nactive;
+    out->admitted = d->admitted_total;
+    out->admitted_seq = d->cursor - 1;
+    out->last_seq = d->nentries;
+    out->settings = d->qs;
+}

@@ -1,0 +1,260 @@
+/* server/store_rows.c -- rows in (staged writes) and out (load at open,
+ * audit log, money sums). */
+#include <string.h>
+
+#include "common/util.h"
+#include "server/store_int.h"
+
+#define COL_I(st, c) sqlite3_column_int64((st), (c))
+#define COL_T(st, c) ((const char *)sqlite3_column_text((st), (c)))
+
+/* Steps a load query, handing each row to fn; fn converts and forwards. */
+typedef int (*row_fn)(const store_loader *l, sqlite3_stmt *st);
+
+static int each_row(tk_store *s, int which, const store_loader *l, row_fn fn)
+{
+    sqlite3_stmt *st = st_bind(s, which, "");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (fn(l, st) != 0) {
+            sqlite3_reset(st);
+            return -1;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        log_error("store_load", "err=\"%s\"", sqlite3_errmsg(s->db));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int row_user(const store_loader *l, sqlite3_stmt *st)
+{
+    if (sqlite3_column_bytes(st, 1) != 16)
+        return -1;
+    st_user r = {COL_I(st, 0), sqlite3_column_blob(st, 1), COL_T(st, 2), COL_I(st, 3)};
+    return l->user(l->ctx, &r);
+}
+
+static int row_entry(const store_loader *l, sqlite3_stmt *st)
+{
+    st_entry r = {COL_I(st, 0), COL_I(st, 1), COL_I(st, 2),
+                  COL_I(st, 3), COL_I(st, 4), COL_I(st, 5)};
+    return l->entry(l->ctx, &r);
+}
+
+static int row_concert(const store_loader *l, sqlite3_stmt *st)
+{
+    st_concert r = {COL_I(st, 0), COL_T(st, 1), COL_T(st, 2)};
+    return l->concert(l->ctx, &r);
+}
+
+static int row_date(const store_loader *l, sqlite3_stmt *st)
+{
+    st_date r = {COL_I(st, 0), COL_I(st, 1), COL_I(st, 2), COL_I(st, 3), COL_I(st, 4)};
+    return l->date(l->ctx, &r);
+}
+
+static int row_seat(const store_loader *l, sqlite3_stmt *st)
+{
+    st_seat r = {COL_I(st, 0), COL_I(st, 1), COL_I(st, 2)};
+    return l->seat(l->ctx, &r);
+}
+
+static int row_hold(const store_loader *l, sqlite3_stmt *st)
+{
+    st_hold r = {COL_I(st, 0), COL_I(st, 1), COL_I(st, 2), COL_I(st, 3),
+                 COL_I(st, 4), COL_I(st, 5), COL_I(st, 6)};
+    return l->hold(l->ctx, &r);
+}
+
+static int row_payment(const store_loader *l, sqlite3_stmt *st)
+{
+    st_payment r = {COL_I(st, 0), COL_I(st, 1), COL_I(st, 2), COL_I(st, 3), COL_I(st, 4)};
+    return l->payment(l->ctx, &r);
+}
+
+static int row_booking(const store_loader *l, sqlite3_stmt *st)
+{
+    st_booking r = {COL_I(st, 0), COL_T(st, 1), COL_I(st, 2), COL_I(st, 3), COL_I(st, 4),
+                    COL_I(st, 5), COL_I(st, 6), COL_I(st, 7), COL_I(st, 8), COL_I(st, 9)};
+    return l->booking(l->ctx, &r);
+}
+
+static int row_ledger(const store_loader *l, sqlite3_stmt *st)
+{
+    st_ledger r = {COL_I(st, 0), COL_I(st, 1), COL_T(st, 2), COL_I(st, 3),
+                   COL_I(st, 4), COL_I(st, 5), COL_I(st, 6)};
+    return l->ledger(l->ctx, &r);
+}
+
+static int row_idem(const store_loader *l, sqlite3_stmt *st)
+{
+    st_idem r = {COL_I(st, 0), COL_T(st, 1), COL_T(st, 2), COL_T(st, 3), COL_I(st, 4)};
+    return l->idem(l->ctx, &r);
+}
+
+static int row_setting(const store_loader *l, sqlite3_stmt *st)
+{
+    st_setting r = {COL_T(st, 0), COL_I(st, 1)};
+    return l->setting(l->ctx, &r);
+}
+
+int store_load_catalog(tk_store *s, const store_loader *l)
+{
+    return (each_row(s, ST_L_CONCERTS, l, row_concert) < 0 ||
+            each_row(s, ST_L_DATES, l, row_date) < 0 || each_row(s, ST_L_SEATS, l, row_seat) < 0)
+               ? -1
+               : 0;
+}
+
+int store_load(tk_store *s, const store_loader *l)
+{
+    if (each_row(s, ST_L_SETTINGS, l, row_setting) < 0 ||
+        each_row(s, ST_L_USERS, l, row_user) < 0 || each_row(s, ST_L_ENTRIES, l, row_entry) < 0 ||
+        store_load_catalog(s, l) < 0 || each_row(s, ST_L_HOLDS, l, row_hold) < 0 ||
+        each_row(s, ST_L_PAYMENTS, l, row_payment) < 0 ||
+        each_row(s, ST_L_BOOKINGS, l, row_booking) < 0 ||
+        each_row(s, ST_L_LEDGER, l, row_ledger) < 0 || each_row(s, ST_L_IDEM, l, row_idem) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- staged writes ------------------------------------------------------ */
+
+void store_user_insert(tk_store *s, int64_t id, const uint8_t uuid[16], const char *name,
+                       int64_t at_ms)
+{
+    ST_WRITE(s, ST_USER_INS, "ibti", id, uuid, name, at_ms);
+}
+
+void store_user_balance(tk_store *s, int64_t id, int64_t balance)
+{
+    ST_WRITE(s, ST_USER_BAL, "ii", balance, id);
+}
+
+void store_entry_insert(tk_store *s, int64_t seq, int64_t user_id, int64_t issued_ms)
+{
+    ST_WRITE(s, ST_ENTRY_INS, "iii", seq, user_id, issued_ms);
+}
+
+void store_entry_update(tk_store *s, int64_t seq, int64_t state, int64_t since_ms,
+                        int64_t admitted_ms)
+{
+    ST_WRITE(s, ST_ENTRY_UPD, "iiii", state, since_ms, admitted_ms, seq);
+}
+
+void store_concert_insert(tk_store *s, int64_t id, const char *title, const char *venue,
+                          int64_t at_ms)
+{
+    ST_WRITE(s, ST_CONCERT_INS, "itti", id, title, venue, at_ms);
+}
+
+void store_date_insert(tk_store *s, const st_date *d, const int64_t prices[50])
+{
+    ST_WRITE(s, ST_DATE_INS, "iiiii", d->id, d->concert_id, d->starts_ms, d->on_sale_ms,
+             d->seq);
+    for (int64_t i = 0; i < 50; i++)
+        ST_WRITE(s, ST_SEAT_INS, "iii", d->id, i + 1, prices[i]);
+}
+
+void store_date_seq(tk_store *s, int64_t date_id, int64_t seq)
+{
+    ST_WRITE(s, ST_DATE_SEQ, "ii", seq, date_id);
+}
+
+void store_hold_insert(tk_store *s, const st_hold *h, int64_t at_ms)
+{
+    ST_WRITE(s, ST_HOLD_INS, "iiiiiii", h->id, h->user_id, h->date_id, h->seat_no, h->price,
+             at_ms, h->expires_ms);
+}
+
+void store_hold_end(tk_store *s, int64_t id, int64_t state, int64_t at_ms)
+{
+    ST_WRITE(s, ST_HOLD_END, "iii", state, at_ms, id);
+}
+
+void store_payment_insert(tk_store *s, const st_payment *p, const char *request_id)
+{
+    ST_WRITE(s, ST_PAY_INS, "iiiiit", p->id, p->user_id, p->amount, p->balance, p->paid_ms,
+             request_id);
+}
+
+void store_booking_insert(tk_store *s, const st_booking *b)
+{
+    ST_WRITE(s, ST_BOOK_INS, "itiiiiiii", b->id, b->code, b->user_id, b->payment_id,
+             b->hold_id, b->date_id, b->seat_no, b->price, b->paid_ms);
+}
+
+void store_booking_refund(tk_store *s, int64_t id, int64_t at_ms)
+{
+    ST_WRITE(s, ST_BOOK_REFUND, "ii", at_ms, id);
+}
+
+void store_ledger_insert(tk_store *s, const st_ledger *e)
+{
+    ST_WRITE(s, ST_LEDGER_INS, "iitiiii", e->id, e->user_id, e->kind, e->amount, e->balance,
+             e->at_ms, e->ref);
+}
+
+void store_idem_insert(tk_store *s, const st_idem *r)
+{
+    ST_WRITE(s, ST_IDEM_INS, "ittti", r->user_id, r->request_id,
+             r->method, r->params, r->ref);
+}
+
+void store_setting_put(tk_store *s, const char *key, int64_t value)
+{
+    ST_WRITE(s, ST_SETTING_PUT, "ti", key, value);
+}
+
+/* ---- audit --------------------------------------------------------------- */
+
+int store_audit_append(tk_store *s, int64_t at_ms, const char *method, const char *peer,
+                       const char *params, const char *result)
+{
+    return st_run(s, ST_AUDIT_INS, true, "itttt", at_ms, method, peer ? peer : "",
+                  params ? params : "{}", result ? result : "ok");
+}
+
+int store_audit_list(tk_store *s, int64_t before_id, int64_t limit,
+                     void (*cb)(void *ctx, const st_audit *a), void *ctx)
+{
+    sqlite3_stmt *st = st_bind(s, ST_AUDIT_LIST, "ii", before_id > 0 ? before_id : INT64_MAX,
+                               limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        st_audit a = {COL_I(st, 0), COL_I(st, 1), COL_T(st, 2),
+                      COL_T(st, 3), COL_T(st, 4), COL_T(st, 5)};
+        cb(ctx, &a);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- sums ----------------------------------------------------------------- */
+
+static int sum_query(tk_store *s, int which, int64_t *out, int ncols)
+{
+    sqlite3_stmt *st = st_bind(s, which, "");
+    int ok = sqlite3_step(st) == SQLITE_ROW;
+    for (int i = 0; ok && i < ncols; i++)
+        out[i] = COL_I(st, i);
+    sqlite3_reset(st);
+    return ok ? 0 : -1;
+}
+
+int store_sums(tk_store *s, st_sums *out)
+{
+    int64_t l[3];
+    memset(out, 0, sizeof *out);
+    if (sum_query(s, ST_SUM_LEDGER, l, 3) < 0 ||
+        sum_query(s, ST_SUM_BALANCES, &out->balances, 1) < 0 ||
+        sum_query(s, ST_SUM_BOOKINGS, &out->paid_bookings, 1) < 0 ||
+        sum_query(s, ST_SUM_PAYMENTS, &out->payment_total, 1) < 0 ||
+        sum_query(s, ST_SUM_HOLDS, &out->live_holds, 1) < 0)
+        return -1;
+    out->charges = l[0];
+    out->payments = l[1];
+    out->refunds = l[2];
+    return 0;
+}
