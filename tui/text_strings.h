@@ -115,3 +115,6 @@ TX(T_TK_COUNT, "Ticket %d of %d", "티켓 %d / %d")
 
 TX(T_HISTORY_TITLE, "My bookings", "내 예매 내역")
 TX(T_HISTORY_NONE, "No bookings yet.", "예매 내역이 없습니다.")
+
+/* The operator console's strings live in their own table (console owner). */
+#include "tui/admin_strings.h"
