@@ -86,10 +86,11 @@ START_TEST(dashboard_shape_and_counts)
     th_server *s = th_start("--max-active", "7", "--admit-per-min", "321", NULL);
     int64_t d = th_date_new(s, 6, 20000);
     th_date_new(s, 8, 30000);
-    th_user u;
+    th_user u, v;
     th_user_active(s, &u, "D", 100000);
+    th_user_active(s, &v, "E", 0);
     int64_t h = th_hold(s, &u, d, 1);
-    th_hold(s, &u, d, 2);
+    th_hold(s, &v, d, 2);
     TH_OK(th_pay(s, &u, &h, 1));
 
     rpc_reply r = th_admin(s, "admin.dashboard", NULL);
@@ -164,7 +165,7 @@ START_TEST(admin_hold_release_and_seats_list)
     th_user u, v;
     th_user_active(s, &u, "U", 100000);
     th_user_active(s, &v, "V", 0);
-    int64_t h = th_hold(s, &u, d, 4);
+    int64_t h = th_hold(s, &v, d, 4);
     int64_t hp = th_hold(s, &u, d, 5);
     rpc_reply p = th_pay(s, &u, &hp, 1);
     TH_OK(p);
@@ -175,7 +176,7 @@ START_TEST(admin_hold_release_and_seats_list)
                            "\"params\":{\"admin_key\":\"%s\",\"date_id\":%lld}}",
                            s->admin_key, (long long)d);
     TH_OK(th_call_raw(s, req, strlen(req), &raw));
-    ck_assert_msg(strstr(raw, u.user_id) == NULL, "admin.seats.list shows a member id");
+    ck_assert_msg(!strstr(raw, u.user_id) && !strstr(raw, v.user_id), "admin.seats.list shows a member id");
     const cJSON *held = th_admin_seat(s, d, 4);
     ck_assert_str_eq(th_str(held, "state"), "held");
     ck_assert_int_eq(th_int(held, "hold_id"), h);
@@ -190,10 +191,13 @@ START_TEST(admin_hold_release_and_seats_list)
     TH_OK(r);
     ck_assert(th_bool(r.result, "released"));
     ck_assert_str_eq(th_str(th_admin_seat(s, d, 4), "state"), "free");
+    ck_assert_str_eq(th_str(th_seat(s, &v, d, 4), "state"), "free");
     TH_ERR(th_admin(s, "admin.hold.release", "{\"hold_id\":%lld}", (long long)h),
            TK_HOLD_NOT_FOUND);
     TH_ERR(th_admin(s, "admin.hold.release", "{\"hold_id\":999999}"), TK_HOLD_NOT_FOUND);
-    th_hold(s, &v, d, 4);
+    th_user w;
+    th_user_active(s, &w, "W", 0);
+    th_hold(s, &w, d, 4);
 }
 END_TEST
 

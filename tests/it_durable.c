@@ -15,10 +15,12 @@ typedef struct {
     char code[32];
 } snapshot;
 
-/* A charges, holds two seats and pays for one; the other hold stays live. */
+/* u[0] charges, holds seat 11 and pays for it; u[1] holds seat 12 and
+ * keeps the hold live. */
 static void build_state(th_server *s, th_user *u, int64_t d, snapshot *sn)
 {
     th_user_active(s, u, "Durable", 0);
+    th_user_active(s, &u[1], "Holder", 0);
     rpc_reply c = th_call(s, "wallet.charge",
                           "{\"user_id\":\"%s\",\"amount\":150000,\"request_id\":\"dur-c\"}",
                           u->user_id);
@@ -28,7 +30,7 @@ static void build_state(th_server *s, th_user *u, int64_t d, snapshot *sn)
     int64_t paid = th_hold(s, u, d, 11);
     sn->paid_hold = paid;
     rpc_reply h = th_call(s, "seat.hold", "{\"token\":\"%s\",\"date_id\":%lld,\"seat_no\":12}",
-                          u->token, (long long)d);
+                          u[1].token, (long long)d);
     TH_OK(h);
     sn->hold_id = th_int(h.result, "hold_id");
     sn->hold_left_s = th_int(h.result, "expires_in_s");
@@ -64,7 +66,7 @@ static void check_state(th_server *s, th_user *u, int64_t d, const snapshot *sn,
                   "hold has %lld s left; at most %lld expected", (long long)left,
                   (long long)(sn->hold_left_s - min_elapsed_s));
     /* The token kept working across the restart (same secret, still active). */
-    const cJSON *mine = th_seat(s, u, d, 12);
+    const cJSON *mine = th_seat(s, &u[1], d, 12);
     ck_assert(th_bool(mine, "mine"));
     /* Replays return the first results and move no money. */
     rpc_reply c = th_call(s, "wallet.charge",
@@ -80,20 +82,20 @@ static void check_state(th_server *s, th_user *u, int64_t d, const snapshot *sn,
     TH_OK(p);
     ck_assert_int_eq(th_int(p.result, "payment_id"), sn->pay_id);
     ck_assert_int_eq(th_balance(s, u->user_id), sn->balance);
-    th_money_check(s, u, 1, 0);
+    th_money_check(s, u, 2, 0);
 }
 
 START_TEST(survives_sigterm)
 {
     th_server *s = th_start(NULL);
     int64_t d = th_date_new(s, 5, 50000);
-    th_user u;
+    th_user u[2];
     snapshot sn;
-    build_state(s, &u, d, &sn);
+    build_state(s, u, d, &sn);
     int st = th_stop(s);
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "SIGTERM exit status %d", st);
     th_restart(s);
-    check_state(s, &u, d, &sn, 0);
+    check_state(s, u, d, &sn, 0);
 }
 END_TEST
 
@@ -101,18 +103,18 @@ START_TEST(survives_kill9)
 {
     th_server *s = th_start(NULL);
     int64_t d = th_date_new(s, 5, 50000);
-    th_user u;
+    th_user u[2];
     snapshot sn;
-    build_state(s, &u, d, &sn);
+    build_state(s, u, d, &sn);
     /* Let the hold age so a reset deadline would show. */
     th_sleep_ms(2500);
     th_kill9(s);
     th_restart(s);
-    check_state(s, &u, d, &sn, 2);
+    check_state(s, u, d, &sn, 2);
     /* And once more, with the replays themselves behind a kill. */
     th_kill9(s);
     th_restart(s);
-    check_state(s, &u, d, &sn, 2);
+    check_state(s, u, d, &sn, 2);
 }
 END_TEST
 

@@ -232,8 +232,15 @@ static void *buyer_worker(void *arg)
         int seat = 1 + (int)(rand_r(&b->seed) % NSEATS);
         rpc_reply r = th_ccall(c, "seat.hold", "{\"token\":\"%s\",\"date_id\":%lld,\"seat_no\":%d}",
                                b->u->token, (long long)b->date_id, seat);
-        if (r.err == TK_OK)
-            holds[n++] = th_int_or(r.result, "hold_id", -1);
+        if (r.err == TK_OK) {
+            /* Holding a seat one already holds may return that same hold. */
+            int64_t id = th_int_or(r.result, "hold_id", -1);
+            bool dup = false;
+            for (int k = 0; k < n; k++)
+                dup |= holds[k] == id;
+            if (!dup)
+                holds[n++] = id;
+        }
         else if (r.err != TK_SEAT_TAKEN && b->errors++ == 0)
             snprintf(b->first_error, sizeof(b->first_error), "hold: %s", th_reply_str(&r));
     }

@@ -11,6 +11,9 @@
  * th_teardown, so tests never free replies (and a failed ck_assert, which
  * longjmps out of the test, leaks nothing).
  *
+ * Debugging: TH_KEEP=1 keeps the temp dirs (with ticketd.log); TH_TRACE=1
+ * prints every request and reply on stderr.
+ *
  * Threads: th_call (the server's own client) is for the test's main thread.
  * Worker threads open their own th_client and must not ck_assert: they
  * record outcomes and the main thread asserts. */

@@ -80,6 +80,9 @@ static rpc_reply th_exchange(th_client *c, const void *buf, size_t len, const ch
     nng_free(in, inlen);
     if (raw)
         *raw = text;
+    if (getenv("TH_TRACE")) /* debugging aid: every exchange on stderr */
+        fprintf(stderr, "th> %.*s\nth< %.300s\n", (int)(len > 300 ? 300 : len), (const char *)buf,
+                text);
     rpc_reply r;
     if (rpc_reply_decode(text, inlen, &r) != TK_OK) {
         rpc_reply_free(&r);
