@@ -249,8 +249,10 @@ static void api_audit(api_server *a, const api_method *m, const api_call *c, tk_
 static tk_err api_run(api_server *a, const rpc_request *req, api_call *c, bool *wrote)
 {
     const api_method *m = api_lookup(req->method);
-    if (!m)
+    if (!m) {
+        snprintf(c->ei.msg, sizeof c->ei.msg, "method '%s' not found", req->method);
         return TK_METHOD_NOT_FOUND;
+    }
     if (m->flags & API_WRITES)
         *wrote = true;
     tk_err e = TK_OK;
@@ -269,6 +271,19 @@ static tk_err api_run(api_server *a, const rpc_request *req, api_call *c, bool *
     if (m->flags & API_AUDIT)
         api_audit(a, m, c, e);
     return e;
+}
+
+/* cJSON prints numbers with 15 significant digits, so an id like
+ * 9007199254740991 would come back altered. An integral id is echoed as
+ * raw integer text instead; others as cJSON has them. */
+static cJSON *api_id_copy(const cJSON *id)
+{
+    int64_t v;
+    char buf[32];
+    if (!id || !cJSON_IsNumber(id) || jv_int_value(id, -JV_INT_MAX, JV_INT_MAX, &v) != JV_OK)
+        return NULL;
+    snprintf(buf, sizeof buf, "%lld", (long long)v);
+    return cJSON_CreateRaw(buf);
 }
 
 char *api_handle(api_server *a, const char *msg, size_t len, const char *peer, int64_t now_ms,
@@ -300,7 +315,10 @@ char *api_handle(api_server *a, const char *msg, size_t len, const char *peer, i
         c.params = req.params;
         e = api_run(a, &req, &c, wrote);
     }
-    char *out = e == TK_OK ? rpc_encode_result(req.id, c.result) : api_error(req.id, e, &c);
+    cJSON *idc = api_id_copy(req.id);
+    const cJSON *id = idc ? idc : req.id;
+    char *out = e == TK_OK ? rpc_encode_result(id, c.result) : api_error(id, e, &c);
+    cJSON_Delete(idc);
     if (e != TK_OK)
         cJSON_Delete(c.result);
     if (e == TK_INTERNAL)
