@@ -1,0 +1,272 @@
+/* tests/unit_domain_holds.c -- holds: races, limits, sale window, lapse on
+ * touch and by tick, the active window, events, restart behaviour. */
+#include "tests/unit_domain_util.h"
+
+#include "common/errors.h"
+
+static size_t take_events(tk_domain *d, tk_event *ev, size_t max)
+{
+    return tk_events_take(d, ev, max);
+}
+
+START_TEST(hold_race_and_errors)
+{
+    tk_domain *d = ut_open(T0);
+    int64_t date = ut_date(d, T0);
+    char a[TOKEN_MAX_LEN], b[TOKEN_MAX_LEN];
+    ut_active(d, "a", T0, a);
+    ut_active(d, "b", T0, b);
+    int64_t h = ut_hold(d, a, date, 7, T0);
+    tk_hold_info hi;
+    tk_errinfo ei = {0};
+    ck_assert_int_eq(tk_seat_hold(d, b, date, 7, T0, &hi, &ei), TK_SEAT_TAKEN);
+    ck_assert_int_eq(ei.seat_no, 7);
+    /* the same user again: the same hold, unchanged */
+    ck_assert_int_eq(tk_seat_hold(d, a, date, 7, T0 + 5000, &hi, NULL), TK_OK);
+    ck_assert_int_eq(hi.hold_id, h);
+    ck_assert_int_eq(hi.expires_at_ms, T0 + 300000);
+    ck_assert_int_eq(hi.price, 150000);
+    ck_assert_int_eq(tk_seat_hold(d, a, date + 1, 1, T0, &hi, NULL), TK_DATE_NOT_FOUND);
+    ck_assert_int_eq(tk_seat_hold(d, a, 0, 1, T0, &hi, NULL), TK_DATE_NOT_FOUND);
+    ck_assert_int_eq(tk_seat_hold(d, a, date, 0, T0, &hi, &ei), TK_SEAT_NOT_FOUND);
+    ck_assert_int_eq(tk_seat_hold(d, a, date, 51, T0, &hi, &ei), TK_SEAT_NOT_FOUND);
+    ck_assert_int_eq(ei.seat_no, 51);
+    ck_assert_int_eq(tk_seat_hold(d, "t1.garbage.x", date, 1, T0, &hi, NULL), TK_TOKEN_INVALID);
+    ck_assert_int_eq(tk_seat_hold(d, NULL, date, 1, T0, &hi, NULL), TK_TOKEN_INVALID);
+    /* hold limit: 4 live holds */
+    ut_hold(d, a, date, 8, T0);
+    ut_hold(d, a, date, 9, T0);
+    int64_t h4 = ut_hold(d, a, date, 10, T0);
+    ck_assert_int_eq(tk_seat_hold(d, a, date, 11, T0, &hi, NULL), TK_HOLD_LIMIT);
+    ck_assert_int_eq(tk_hold_release(d, b, h4, T0, &ei), TK_HOLD_NOT_FOUND); /* not b's */
+    ck_assert_int_eq(tk_hold_release(d, a, 999, T0, &ei), TK_HOLD_NOT_FOUND);
+    ck_assert_int_eq(tk_hold_release(d, a, h4, T0, NULL), TK_OK);
+    ck_assert_int_eq(tk_hold_release(d, a, h4, T0, NULL), TK_HOLD_NOT_FOUND); /* twice */
+    ck_assert_int_eq(ut_seat(d, date, 10, T0), TK_SEAT_FREE);
+    ut_hold(d, a, date, 11, T0);
+    ut_commit(d);
+    ut_close(d);
+}
+END_TEST
+
+START_TEST(sale_window)
+{
+    tk_domain *d = ut_open(T0);
+    int64_t cid, did, prices[TK_SEATS] = {0};
+    tk_errinfo ei = {0};
+    ck_assert_int_eq(tk_admin_concert_create(d, "c", "v", T0, &cid, NULL), TK_OK);
+    ck_assert_int_eq(tk_admin_date_create(d, cid, T0 + DAY, prices, T0 + 1000, T0, &did, &ei),
+                     TK_OK);
+    char t[TOKEN_MAX_LEN];
+    ut_active(d, "a", T0, t);
+    tk_hold_info hi;
+    ck_assert_int_eq(tk_seat_hold(d, t, did, 1, T0 + 999, &hi, NULL), TK_NOT_ON_SALE);
+    ck_assert_int_eq(tk_seat_hold(d, t, did, 1, T0 + 1000, &hi, NULL), TK_OK);
+    ck_assert_int_eq(hi.price, 0); /* free seats are allowed */
+    ut_active(d, "late", T0 + DAY, t);
+    ck_assert_int_eq(tk_seat_hold(d, t, did, 2, T0 + DAY, &hi, NULL), TK_NOT_ON_SALE);
+    ck_assert_int_eq(tk_admin_date_create(d, cid, T0 + 10, prices, T0 + 11, T0, &did, &ei),
+                     TK_INVALID_PARAMS);
+    ck_assert_str_eq(ei.field, "on_sale_at");
+    ut_close(d);
+}
+END_TEST
+
+START_TEST(lapse_on_touch_then_tick)
+{
+    tk_domain *d = ut_open(T0);
+    int64_t date = ut_date(d, T0);
+    char a[TOKEN_MAX_LEN], b[TOKEN_MAX_LEN];
+    ut_active(d, "a", T0, a);
+    ut_active(d, "b", T0, b);
+    ut_hold(d, a, date, 3, T0);
+    ut_commit(d);
+    tk_event ev[64];
+    take_events(d, ev, 64);
+    int64_t t1 = T0 + 300000; /* the deadline: lapsed from here on */
+    tk_seat_info s[TK_SEATS];
+    uint64_t seq0, seq1;
+    ck_assert_int_eq(tk_seats_list(d, b, date, t1 - 1, s, &seq0, NULL), TK_OK);
+    ck_assert_int_eq(s[2].state, TK_SEAT_HELD);
+    ck_assert(!s[2].mine);
+    ck_assert_int_eq(tk_seats_list(d, b, date, t1, s, &seq1, NULL), TK_OK);
+    ck_assert_int_eq(s[2].state, TK_SEAT_FREE); /* no tick has run */
+    ck_assert_int_eq(seq1, seq0);
+    /* a's token is spent by the lapse, even before the sweep */
+    tk_queue_info q;
+    ck_assert_int_eq(tk_queue_status(d, a, t1, &q, NULL), TK_TOKEN_EXPIRED);
+    /* b takes the seat: the touch releases the lapsed hold first */
+    int64_t hb = ut_hold(d, b, date, 3, t1);
+    ut_commit(d);
+    size_t n = take_events(d, ev, 64);
+    /* lapse (free) then hold (held), each with a SALES event */
+    ck_assert_int_eq(n, 4);
+    ck_assert_int_eq(ev[0].kind, TK_EV_SEAT);
+    ck_assert_int_eq(ev[0].state, TK_SEAT_FREE);
+    ck_assert_int_eq(ev[0].seq, seq0 + 1);
+    ck_assert_int_eq(ev[1].kind, TK_EV_SALES);
+    ck_assert_int_eq(ev[2].state, TK_SEAT_HELD);
+    ck_assert_int_eq(ev[2].seq, seq0 + 2);
+    ck_assert_int_eq(ev[3].held, 1);
+    ck_assert_int_eq(ev[3].free, 49);
+    /* tick releases b's hold when it lapses and ends b's token */
+    ck_assert_int_eq(tk_next_deadline(d, t1), t1 + 300000 < t1 + 1000 ? t1 + 300000 : t1 + 1000);
+    tk_tick(d, t1 + 299999);
+    ck_assert_int_eq(ut_seat(d, date, 3, t1 + 299999), TK_SEAT_HELD);
+    ck_assert_int_eq(tk_next_deadline(d, t1 + 299500), t1 + 300000);
+    tk_tick(d, t1 + 300000);
+    ut_commit(d);
+    ck_assert_int_eq(ut_seat(d, date, 3, t1 + 300000), TK_SEAT_FREE);
+    ck_assert_int_eq(tk_queue_status(d, b, t1 + 300000, &q, NULL), TK_TOKEN_EXPIRED);
+    tk_errinfo ei = {0};
+    tk_pay_result pr;
+    ck_assert_int_eq(tk_payment_pay(d, b, &hb, 1, "p", t1 + 300000, &pr, &ei), TK_TOKEN_EXPIRED);
+    ut_close(d);
+}
+END_TEST
+
+START_TEST(partial_lapse_keeps_token)
+{
+    tk_domain *d = ut_open(T0);
+    int64_t date = ut_date(d, T0);
+    char a[TOKEN_MAX_LEN];
+    tk_uuid u = ut_active(d, "a", T0, a);
+    int64_t h1 = ut_hold(d, a, date, 1, T0);
+    int64_t h2 = ut_hold(d, a, date, 2, T0 + 60000);
+    tk_queue_info q;
+    ck_assert_int_eq(tk_queue_status(d, a, T0 + 1000, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.expires_in_s, 359); /* the last hold's deadline */
+    int64_t t = T0 + 300000;
+    ck_assert_int_eq(tk_queue_status(d, a, t, &q, NULL), TK_OK);
+    tk_errinfo ei = {0};
+    ck_assert_int_eq(tk_hold_release(d, a, h1, t, &ei), TK_HOLD_EXPIRED);
+    ut_charge(d, &u, 1000000, "c", t);
+    tk_pay_result pr;
+    int64_t both[2] = {h1, h2};
+    ck_assert_int_eq(tk_payment_pay(d, a, both, 2, "p", t, &pr, &ei), TK_HOLD_EXPIRED);
+    ck_assert_int_eq(ei.hold_id, h1);
+    ck_assert_int_eq(tk_payment_pay(d, a, &h2, 1, "p", t, &pr, &ei), TK_OK);
+    ck_assert_int_eq(pr.amount, 150000);
+    ut_close(d);
+}
+END_TEST
+
+START_TEST(active_window)
+{
+    tk_domain *d = ut_open(T0);
+    int64_t date = ut_date(d, T0);
+    char a[TOKEN_MAX_LEN];
+    ut_active(d, "a", T0, a);
+    tk_queue_info q;
+    ck_assert_int_eq(tk_queue_status(d, a, T0, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.expires_in_s, 600);
+    /* a hold and its release restart the window from the release */
+    int64_t h = ut_hold(d, a, date, 1, T0 + 500000);
+    ck_assert_int_eq(tk_hold_release(d, a, h, T0 + 700000, NULL), TK_OK);
+    ck_assert_int_eq(tk_queue_status(d, a, T0 + 700000 + 599999, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.expires_in_s, 1);
+    ck_assert_int_eq(tk_queue_status(d, a, T0 + 1300000, &q, NULL), TK_TOKEN_EXPIRED);
+    tk_queue_stats qs;
+    tk_queue_stats_get(d, T0 + 1300000, &qs);
+    ck_assert_int_eq(qs.active, 1); /* not swept yet */
+    tk_tick(d, T0 + 1300000);
+    tk_queue_stats_get(d, T0 + 1300000, &qs);
+    ck_assert_int_eq(qs.active, 0);
+    ut_close(d);
+}
+END_TEST
+
+START_TEST(restart_keeps_live_releases_lapsed)
+{
+    char *path = ut_tmpdb();
+    tk_config c = ut_cfg(path);
+    tk_domain *d = ut_open_cfg(&c, T0);
+    int64_t date = ut_date(d, T0);
+    char a[TOKEN_MAX_LEN], b[TOKEN_MAX_LEN];
+    ut_active(d, "a", T0, a);
+    ut_active(d, "b", T0, b);
+    int64_t ha = ut_hold(d, a, date, 1, T0);
+    int64_t hb = ut_hold(d, b, date, 2, T0 + 200000);
+    tk_seat_info s[TK_SEATS];
+    uint64_t seq_before;
+    ck_assert_int_eq(tk_admin_seats(d, date, T0, s, &seq_before, NULL), TK_OK);
+    ut_close(d);
+
+    /* down for 250 s: a's hold (deadline T0+300 s) is live, b's too */
+    d = ut_open_cfg(&c, T0 + 250000);
+    uint64_t seq;
+    ck_assert_int_eq(tk_admin_seats(d, date, T0 + 250000, s, &seq, NULL), TK_OK);
+    ck_assert_int_eq(seq, seq_before);
+    ck_assert_int_eq(s[0].state, TK_SEAT_HELD);
+    ck_assert_int_eq(s[0].hold_id, ha);
+    ck_assert_int_eq(s[0].hold_expires_ms, T0 + 300000);
+    tk_queue_info q;
+    ck_assert_int_eq(tk_queue_status(d, a, T0 + 250000, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.state, TK_TOKEN_ACTIVE);
+    ut_close(d);
+
+    /* down past a's deadline: released at open, a's token expired, b's live */
+    d = ut_open_cfg(&c, T0 + 400000);
+    ck_assert_int_eq(tk_admin_seats(d, date, T0 + 400000, s, &seq, NULL), TK_OK);
+    ck_assert_int_eq(s[0].state, TK_SEAT_FREE);
+    ck_assert_int_eq(s[1].state, TK_SEAT_HELD);
+    ck_assert_int_eq(s[1].hold_id, hb);
+    ck_assert_int_eq(seq, seq_before + 1); /* the release at open counted */
+    ck_assert_int_eq(tk_queue_status(d, a, T0 + 400000, &q, NULL), TK_TOKEN_EXPIRED);
+    ck_assert_int_eq(tk_queue_status(d, b, T0 + 400000, &q, NULL), TK_OK);
+    ut_close(d);
+    unlink(path);
+    free(path);
+}
+END_TEST
+
+START_TEST(admin_release_and_seat_view)
+{
+    tk_domain *d = ut_open(T0);
+    int64_t date = ut_date(d, T0);
+    char a[TOKEN_MAX_LEN];
+    ut_active(d, "a", T0, a);
+    int64_t h = ut_hold(d, a, date, 5, T0);
+    tk_seat_info s[TK_SEATS];
+    uint64_t seq;
+    ck_assert_int_eq(tk_seats_list(d, a, date, T0, s, &seq, NULL), TK_OK);
+    ck_assert(s[4].mine);
+    ck_assert_int_eq(s[4].hold_id, 0); /* member view has no hold ids */
+    ck_assert_int_eq(tk_admin_seats(d, date, T0, s, &seq, NULL), TK_OK);
+    ck_assert_int_eq(s[4].hold_id, h);
+    ck_assert(!s[4].mine);
+    ck_assert_int_eq(tk_admin_seats(d, 99, T0, s, &seq, NULL), TK_DATE_NOT_FOUND);
+    ck_assert_int_eq(tk_seats_list(d, a, 99, T0, s, &seq, NULL), TK_DATE_NOT_FOUND);
+    ck_assert_int_eq(tk_admin_hold_release(d, 0, T0, NULL), TK_HOLD_NOT_FOUND);
+    ck_assert_int_eq(tk_admin_hold_release(d, h + 1, T0, NULL), TK_HOLD_NOT_FOUND);
+    ck_assert_int_eq(tk_admin_hold_release(d, h, T0, NULL), TK_OK);
+    ck_assert_int_eq(tk_admin_hold_release(d, h, T0, NULL), TK_HOLD_NOT_FOUND);
+    ck_assert_int_eq(ut_seat(d, date, 5, T0), TK_SEAT_FREE);
+    /* the token survives an operator release (window restarts) */
+    tk_queue_info q;
+    ck_assert_int_eq(tk_queue_status(d, a, T0 + 1000, &q, NULL), TK_OK);
+    int64_t h2 = ut_hold(d, a, date, 6, T0);
+    ck_assert_int_eq(tk_admin_hold_release(d, h2, T0 + 300000, NULL), TK_HOLD_EXPIRED);
+    ut_close(d);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("domain_holds");
+    TCase *t = tcase_create("holds");
+    tcase_set_timeout(t, 30);
+    tcase_add_test(t, hold_race_and_errors);
+    tcase_add_test(t, sale_window);
+    tcase_add_test(t, lapse_on_touch_then_tick);
+    tcase_add_test(t, partial_lapse_keeps_token);
+    tcase_add_test(t, active_window);
+    tcase_add_test(t, restart_keeps_live_releases_lapsed);
+    tcase_add_test(t, admin_release_and_seat_view);
+    suite_add_tcase(s, t);
+    SRunner *r = srunner_create(s);
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? 1 : 0;
+}
