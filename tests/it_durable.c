@@ -5,6 +5,7 @@
  * a kill -9 are all there afterwards. */
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "common/util.h"
@@ -224,6 +225,45 @@ START_TEST(kill9_under_load_keeps_acknowledged)
 }
 END_TEST
 
+static int file_mode(th_server *s, const char *name)
+{
+    struct stat st;
+    char *path = th_sprintf("%s/%s", s->dir, name);
+    ck_assert_msg(stat(path, &st) == 0, "%s missing", path);
+    return (int)(st.st_mode & 0777);
+}
+
+/* Key files 0600, ipc sockets 0660, the admin key is 32 hex chars, the log
+ * has the ready line and never a whole member id. */
+START_TEST(files_modes_and_log)
+{
+    th_server *s = th_start(NULL);
+    ck_assert_int_eq(file_mode(s, "secret.key"), 0600);
+    ck_assert_int_eq(file_mode(s, "admin.key"), 0600);
+    ck_assert_int_eq(file_mode(s, "rpc.sock"), 0660);
+    ck_assert_int_eq(file_mode(s, "events.sock"), 0660);
+    ck_assert_int_eq(strlen(s->admin_key), 32);
+    ck_assert_uint_eq(strspn(s->admin_key, "0123456789abcdefABCDEF"), 32);
+    int64_t d = th_date_new(s, 5, 1000);
+    th_user u;
+    th_user_active(s, &u, "Private", 5000);
+    int64_t h = th_hold(s, &u, d, 1);
+    TH_OK(th_pay(s, &u, &h, 1));
+    th_stop(s);
+    FILE *f = fopen(s->log_path, "r");
+    ck_assert_ptr_nonnull(f);
+    char line[4096];
+    bool ready = false;
+    while (fgets(line, sizeof(line), f)) {
+        ready |= strstr(line, "event=ready") != NULL;
+        ck_assert_msg(strstr(line, u.user_id) == NULL, "log line with a whole member id: %s",
+                      line);
+    }
+    fclose(f);
+    ck_assert_msg(ready, "no event=ready line in the log");
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("it_durable");
@@ -232,6 +272,7 @@ int main(void)
     tcase_add_test(tc, survives_kill9);
     tcase_add_test(tc, lapse_while_down);
     tcase_add_test(tc, kill9_under_load_keeps_acknowledged);
+    tcase_add_test(tc, files_modes_and_log);
     suite_add_tcase(su, tc);
     return th_main(su);
 }

@@ -311,6 +311,31 @@ START_TEST(max_active_limits_admission)
 }
 END_TEST
 
+START_TEST(admit_per_min_limits_admission)
+{
+    th_server *s = th_start("--admit-per-min", "1", NULL);
+    th_user a, b;
+    th_user_active(s, &a, "First", 0);
+    th_user_new(s, &b, "Second");
+    ck_assert_str_eq(th_join(s, &b), "waiting");
+    /* One admission per minute: B waits although max_active has room, and
+     * its estimate says so. */
+    int64_t end = clock_mono_ms() + 1500;
+    while (clock_mono_ms() < end) {
+        rpc_reply r = th_call(s, "queue.status", "{\"token\":\"%s\"}", b.token);
+        TH_OK(r);
+        ck_assert_str_eq(th_str(r.result, "state"), "waiting");
+        ck_assert_int_eq(th_int(r.result, "position"), 1);
+        ck_assert_int_gt(th_int(r.result, "eta_s"), 0);
+        th_sleep_ms(100);
+    }
+    rpc_reply set = th_admin(s, "admin.queue.set", "{\"admit_per_min\":600}");
+    TH_OK(set);
+    ck_assert_int_eq(th_int(set.result, "admit_per_min"), 600);
+    th_wait_active(s, &b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("it_queue");
@@ -323,6 +348,7 @@ int main(void)
     tcase_add_test(tc, positions_distinct_and_dense);
     tcase_add_test(tc, pause_stops_admission);
     tcase_add_test(tc, max_active_limits_admission);
+    tcase_add_test(tc, admit_per_min_limits_admission);
     suite_add_tcase(su, tc);
     return th_main(su);
 }
