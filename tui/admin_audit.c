@@ -142,14 +142,12 @@ static int act_back(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static int act_help(app *a, void *st, int key) { return APP_PASS; }
 
 static const adm_binding audit_keys[] = {
     {{KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE}, act_move, {"\u2191\u2193 PgUp/Dn", T_H_MOVE}},
     {{'o'}, act_older, {"o", A_H_OLDER}},
     {{'g', KEY_HOME}, act_newest, {"g", A_H_NEWEST}},
     {{ADM_KEY_ESC, 'q'}, act_back, {"Esc", T_H_BACK}},
-    {{0}, act_help, {"?", T_H_HELP}},
     {{'j', 'k'}, act_move, {NULL, 0}},
 };
 #define NKEYS ((int)(sizeof audit_keys / sizeof audit_keys[0]))

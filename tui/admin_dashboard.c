@@ -19,6 +19,7 @@ typedef struct {
     int64_t next_poll;  /* monotonic ms */
     bool inflight;
     bool failing;       /* the last poll failed: say so once, not every poll */
+    char fail[320];     /* ...and keep it where the dates would be */
 } adm_dash;
 
 void *adm_dash_new(void) { return calloc(1, sizeof(adm_dash)); }
@@ -79,6 +80,7 @@ static void dash_reply(app *a, void *st, int tag, const cl_reply *r)
     if (r->err || !r->result || !adm_model_dashboard(m, r->result, clock_mono_ms())) {
         if (!d->failing && !r->offline) /* offline: the app's banner says it */
             adm_fail(a, "admin.dashboard", r);
+        adm_fail_text(d->fail, sizeof d->fail, "admin.dashboard", r);
         d->failing = true;
         return;
     }
@@ -152,10 +154,8 @@ static int act_quit(app *a, void *st, int key)
 }
 
 static int act_lang(app *a, void *st, int key) { return adm_common_key(a, 'L'); }
-static int act_help(app *a, void *st, int key) { return APP_PASS; }
 
-/* The rows before '?' are what the hint bar has room for at 80 columns in
- * both languages; the rest show in the '?' overlay. */
+/* Most used first: the hint bar shows what fits, the '?' overlay all. */
 static const adm_binding dash_keys[] = {
     {{ADM_KEY_ENTER, '\n', KEY_ENTER, 's'}, act_seats, {"Enter", A_H_SEATS}},
     {{'p'}, adm_queue_pause, {"p", A_H_PAUSE}},
@@ -164,7 +164,6 @@ static const adm_binding dash_keys[] = {
     {{'c'}, act_concert, {"c", A_H_CONCERT}},
     {{'n'}, act_date, {"n", A_H_DATE}},
     {{'l'}, act_audit, {"l", A_H_AUDIT}},
-    {{0}, act_help, {"?", T_H_HELP}},
     {{KEY_UP, KEY_DOWN, 'k', 'j'}, act_move, {"\u2191\u2193", T_H_MOVE}},
     {{'g'}, act_refresh, {"g", T_H_REFRESH}},
     {{'L'}, act_lang, {"L", A_H_LANG}},
@@ -209,17 +208,17 @@ static void draw_date(const adm_date_row *d, int y, int x, const dash_cols *c, b
     wg_style st = sel ? WG_CURSOR : WG_NORMAL;
     char buf[448], money[32];
     snprintf(buf, sizeof buf, "%.10s %.5s", d->starts_at, d->starts_at[0] ? d->starts_at + 11 : "");
-    wg_text(y, x, c->date + 1, buf, st);
+    wg_text(y, x, c->date, buf, st);
     x += c->date + 1;
     snprintf(buf, sizeof buf, "%s @ %s", d->title, d->venue);
-    wg_text(y, x, c->concert + 1, buf, st);
+    wg_text(y, x, c->concert, buf, st);
     x += c->concert + 1;
     if (c->bar) {
         adm_stack_bar(y, x, c->bar, d->sold, d->held, d->free);
         x += c->bar + 1;
     }
     snprintf(buf, sizeof buf, "%d/%d/%d", d->sold, d->held, d->free);
-    wg_text(y, x, c->counts + 1, buf, st);
+    wg_text(y, x, c->counts, buf, st);
     x += c->counts + 1;
     tx_money(money, sizeof money, d->revenue);
     snprintf(buf, sizeof buf, "%*s", c->revenue, money);
@@ -230,13 +229,20 @@ static void draw_dates(const adm_model *m, adm_dash *d, const app_rect *r, int r
 {
     dash_cols c = dash_layout(r->w - 2);
     int x = r->x + 1, y = r->y;
-    char head[256];
-    snprintf(head, sizeof head, "%-*s %-*s %-*s %*s", c.date, tx(A_D_COL_DATE), c.concert,
-             tx(A_D_COL_CONCERT), c.bar + c.counts + (c.bar ? 1 : 0), tx(A_D_COL_SEATS),
-             c.revenue, tx(A_D_COL_REVENUE));
-    wg_text(y++, x, r->w - 2, head, WG_HEAD);
+    /* Headings are padded by columns (tx_fit), not bytes: Hangul is 3 bytes
+     * and 2 columns, so printf's %-*s would misalign them. */
+    const struct { int id, w; } heads[] = {
+        {A_D_COL_DATE, c.date},
+        {A_D_COL_CONCERT, c.concert},
+        {A_D_COL_SEATS, c.bar + c.counts + (c.bar ? 1 : 0)},
+        {A_D_COL_REVENUE, c.revenue},
+    };
+    for (int i = 0, hx = x; i < 4; hx += heads[i].w + 1, i++)
+        wg_text(y, hx, heads[i].w, tx((tx_id)heads[i].id), WG_HEAD);
+    y++;
     if (!m->loaded || m->ndates == 0) {
-        wg_text(y, x, r->w - 2, tx(m->loaded ? A_D_NO_DATES : A_D_LOADING), WG_DIM);
+        const char *why = d->failing ? d->fail : tx(m->loaded ? A_D_NO_DATES : A_D_LOADING);
+        wg_text(y, x, r->w - 2, why, d->failing ? WG_BAD : WG_DIM);
         return;
     }
     if (d->sel < d->top)
@@ -271,7 +277,7 @@ static void draw_spark(const int64_t *v, const char *label, int y, int x, int w)
         return;
     wg_sparkline(y, x + lw, sw, d, ADM_HIST);
     char tail[64];
-    snprintf(tail, sizeof tail, " max %lld, %s", (long long)max, tx(A_D_HOUR));
+    snprintf(tail, sizeof tail, tx(A_D_SPARK_TAIL), (long long)max);
     wg_text(y, x + lw + sw, w - lw - sw, tail, WG_DIM);
 }
 
@@ -286,6 +292,15 @@ static void draw_health(const adm_model *m, int y, int x, int w)
     wg_text(y, x + hw, w - hw, buf, m->rq.errors ? WG_WARN : WG_NORMAL);
 }
 
+static void draw_below(const adm_model *m, int *y, int x, int w)
+{
+    draw_totals(m, (*y)++, x, w);
+    adm_queue_draw(m, (*y)++, x, w);
+    draw_spark(m->hist.sales, tx(A_D_SALES_SPARK), (*y)++, x, w);
+    draw_spark(m->hist.queue, tx(A_D_QUEUE_SPARK), (*y)++, x, w);
+    draw_health(m, (*y)++, x, w);
+}
+
 static void dash_draw(app *a, void *st, const app_rect *r)
 {
     adm_console *c = adm_get(a);
@@ -296,11 +311,10 @@ static void dash_draw(app *a, void *st, const app_rect *r)
         rows = 1;
     draw_dates(m, st, r, rows);
     int x = r->x + 1, w = r->w - 2, y = r->y + 1 + rows;
-    draw_totals(m, y++, x, w);
-    adm_queue_draw(m, y++, x, w);
-    draw_spark(m->hist.sales, tx(A_D_SALES_SPARK), y++, x, w);
-    draw_spark(m->hist.queue, tx(A_D_QUEUE_SPARK), y++, x, w);
-    draw_health(m, y++, x, w);
+    if (!m->loaded)
+        y = r->y + r->h - 1; /* nothing to total yet: only the last action */
+    else
+        draw_below(m, &y, x, w);
     if (c->last[0] && y < r->y + r->h) {
         char buf[400];
         snprintf(buf, sizeof buf, tx(A_D_LAST), c->last);

@@ -30,6 +30,7 @@ typedef struct {
     seat_row s[WG_SEATS];
     int cursor;           /* 1..50 */
     int action_seat;      /* the seat the last release / refund was about */
+    char action_code[24]; /* its booking code (the map may change first) */
     bool subscribed;
 } adm_seats;
 
@@ -127,7 +128,7 @@ static void seats_reply(app *a, void *st, int tag, const cl_reply *r)
         char money[32];
         jv_get_int(r->result, "amount", 0, JV_INT_MAX, &amount);
         tx_money(money, sizeof money, amount);
-        adm_ok(a, tx(A_R_REFUNDED), s->s[s->action_seat - 1].code, money);
+        adm_ok(a, tx(A_R_REFUNDED), s->action_code, money);
     }
     seats_fetch(a, s);
     adm_dash_poll_now(a);
@@ -232,6 +233,7 @@ static int act_refund(app *a, void *st, int key)
         return APP_DONE;
     }
     s->action_seat = s->cursor;
+    snprintf(s->action_code, sizeof s->action_code, "%s", r->code);
     if (r->booking_id > 0) {
         refund_confirm(a, s, s->cursor, r->booking_id);
     } else {
@@ -257,14 +259,12 @@ static int act_refresh(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static int act_help(app *a, void *st, int key) { return APP_PASS; }
 
 static const adm_binding seat_keys[] = {
     {{KEY_LEFT, KEY_RIGHT, KEY_UP, KEY_DOWN}, act_move, {"\u2190\u2191\u2192\u2193", T_H_MOVE}},
     {{'r'}, act_release, {"r", A_H_RELEASE}},
     {{'f'}, act_refund, {"f", A_H_REFUND}},
     {{ADM_KEY_ESC, 'q'}, act_back, {"Esc", T_H_BACK}},
-    {{0}, act_help, {"?", T_H_HELP}},
     {{'h', 'j', 'k', 'l'}, act_move, {NULL, 0}},
     {{'g'}, act_refresh, {"g", T_H_REFRESH}},
 };
