@@ -15,7 +15,7 @@
 #define APP_MAX_DEPTH 16
 #define APP_MAX_OPS 8
 #define APP_TICK_MS 250
-#define APP_FLASH_MS 6000
+#define APP_FLASH_MS 15000
 
 typedef struct {
     const app_screen_ops *ops;
@@ -52,10 +52,11 @@ struct app {
     int64_t fake_id;
     char flash[512];
     int64_t flash_until;
-    bool help, quit, online, curses;
+    bool help, quit, online, curses, ever_online;
     int64_t last_key_ms, last_tick_ms;
     int my, mx;
     bool mvalid;
+    int nest; /* handler depth: stack changes wait for the outermost */
 };
 
 static int64_t app_now(void) { return clock_mono_ms(); }
@@ -76,7 +77,7 @@ app *app_new(cl_client *client, const app_config *cfg)
         a->cfg.title = "ticketd";
     if (a->cfg.idle_s <= 0)
         a->cfg.idle_s = 90;
-    a->online = client == NULL; /* headless starts online; tests flip it */
+    a->online = a->ever_online = client == NULL; /* headless starts online */
     a->last_key_ms = a->last_tick_ms = app_now();
     if (client) {
         cl_on_status(client, app_status_cb, a);
@@ -198,6 +199,8 @@ static void apply_op(app *a, int kind, const app_screen_ops *ops, void *st)
 
 void app_settle(app *a)
 {
+    if (a->nest > 0)
+        return;
     /* enter() may ask for more changes; a bound keeps a bad screen from
      * spinning the loop forever. */
     for (int round = 0; a->nops > 0 && round < 32; round++) {
@@ -249,8 +252,10 @@ static void app_dispatch_reply(app *a, const cl_reply *r)
         app_pend p = a->pend[i];
         a->pend[i] = a->pend[--a->npend];
         app_entry *e = entry_of_uid(a, p.uid);
+        a->nest++;
         if (e && e->ops->reply)
             e->ops->reply(a, e->st, p.tag, r);
+        a->nest--;
         break;
     }
     app_settle(a);
@@ -303,23 +308,45 @@ void app_unsubscribe(app *a, const char *topic)
         cl_unsubscribe(a->cl, topic);
 }
 
+void app_seq_pending(app *a, int64_t date_id)
+{
+    if (a->cl)
+        cl_seq_pending(a->cl, date_id);
+}
+
+void app_seq_reset(app *a, int64_t date_id, int64_t seq)
+{
+    if (a->cl)
+        cl_seq_reset(a->cl, date_id, seq);
+}
+
+void app_seq_forget(app *a, int64_t date_id)
+{
+    if (a->cl)
+        cl_seq_forget(a->cl, date_id);
+}
+
 /* ---- events from the client ---- */
 
 static void app_event_cb(void *ctx, const char *topic, const cJSON *body)
 {
     app *a = ctx;
+    a->nest++;
     for (int i = 0; i < a->depth; i++)
         if (a->stack[i].ops->event)
             a->stack[i].ops->event(a, a->stack[i].st, topic, body);
+    a->nest--;
     app_settle(a);
 }
 
 static void app_resync_cb(void *ctx, int64_t date_id)
 {
     app *a = ctx;
+    a->nest++;
     for (int i = 0; i < a->depth; i++)
         if (a->stack[i].ops->resync)
             a->stack[i].ops->resync(a, a->stack[i].st, date_id);
+    a->nest--;
     app_settle(a);
 }
 
@@ -328,10 +355,11 @@ static void app_status_cb(void *ctx, bool online)
     app *a = ctx;
     bool was = a->online;
     a->online = online;
-    if (online && !was) {
+    if (online && !was && a->ever_online) {
         app_flash(a, tx(T_BACK_ONLINE));
         app_resync_cb(a, 0); /* whatever we show may have moved meanwhile */
     }
+    a->ever_online = a->ever_online || online;
 }
 
 static void app_tick(app *a, int64_t now)
@@ -342,9 +370,11 @@ static void app_tick(app *a, int64_t now)
         a->on_idle(a);
         app_settle(a);
     }
+    a->nest++;
     for (int i = 0; i < a->depth; i++)
         if (a->stack[i].ops->tick)
             a->stack[i].ops->tick(a, a->stack[i].st, now);
+    a->nest--;
     app_settle(a);
 }
 
@@ -358,14 +388,17 @@ void app_key(app *a, int key)
             clearok(curscr, TRUE);
         return;
     }
+    a->flash[0] = 0; /* a key acknowledges the last message */
     if (a->help) { /* any key closes the overlay */
         a->help = false;
         return;
     }
     app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
+    a->nest++;
     int done = e && e->ops->key ? e->ops->key(a, e->st, key) : APP_PASS;
+    a->nest--;
     if (done == APP_PASS) {
-        if (key == '?')
+        if (key == '?' || key == KEY_F(1))
             a->help = true;
         else if (key == KEY_F(10) || key == 3 /* ^C in raw mode */)
             app_quit(a);

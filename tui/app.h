@@ -99,6 +99,10 @@ int64_t app_call(app *a, void *st, const char *method, cJSON *params, int tag);
 void app_call_quiet(app *a, const char *method, cJSON *params);
 void app_subscribe(app *a, const char *topic);
 void app_unsubscribe(app *a, const char *topic);
+/* The client's seat-stream seq bookkeeping (no-ops headless). */
+void app_seq_pending(app *a, int64_t date_id);
+void app_seq_reset(app *a, int64_t date_id, int64_t seq);
+void app_seq_forget(app *a, int64_t date_id);
 
 /* A message for the line above the hint bar, shown for a few seconds. */
 void app_flash(app *a, const char *text);

@@ -305,6 +305,63 @@ void wg_help(const app_rect *r, const app_hint *h, int n)
     wg_text(y + bh - 2, x + 3, bw - 6, tx(T_HELP_CLOSE), WG_DIM);
 }
 
+/* ---- one-line input ---- */
+
+void wg_input_clear(wg_input *in)
+{
+    in->len = 0;
+    in->buf[0] = 0;
+}
+
+bool wg_input_key(wg_input *in, int key, size_t max_bytes, const char *allow)
+{
+    if (max_bytes >= sizeof(in->buf))
+        max_bytes = sizeof(in->buf) - 1;
+    if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+        /* back over continuation bytes to the start of the character */
+        while (in->len > 0 && ((unsigned char)in->buf[in->len - 1] & 0xc0) == 0x80)
+            in->len--;
+        if (in->len > 0)
+            in->len--;
+        in->buf[in->len] = 0;
+        return true;
+    }
+    if (key == 21) { /* ^U */
+        wg_input_clear(in);
+        return true;
+    }
+    bool ascii = key >= 32 && key < 127, high = key >= 0x80 && key <= 0xff;
+    if (!ascii && !high)
+        return false;
+    if ((allow && (high || !strchr(allow, key))) || in->len >= max_bytes)
+        return true; /* swallowed: a typo must not trigger a screen key */
+    in->buf[in->len++] = (char)key;
+    in->buf[in->len] = 0;
+    return true;
+}
+
+void wg_input_draw(int y, int x, int w, const char *label, const wg_input *in, bool focus)
+{
+    int lw = label ? tx_width(label) + 2 : 0;
+    if (label)
+        wg_text(y, x, lw, label, WG_HEAD);
+    int fw = w - lw;
+    if (fw < 2)
+        return;
+    char shown[300];
+    const char *t = in->buf;
+    /* keep the end (where typing happens) visible */
+    while (tx_width(t) > fw - 1 && *t) {
+        t++;
+        while (((unsigned char)*t & 0xc0) == 0x80)
+            t++;
+    }
+    snprintf(shown, sizeof(shown), "%s%s", t, focus ? "_" : "");
+    attron(A_UNDERLINE);
+    wg_text(y, x + lw, fw, shown, WG_NORMAL);
+    attroff(A_UNDERLINE);
+}
+
 /* ---- QR ---- */
 
 #define WG_QR_QUIET 2

@@ -85,6 +85,20 @@ void wg_hintbar(int y, int w, const app_hint *h, int n);
 /* A boxed list of all hints, centred in the rect (the '?' overlay). */
 void wg_help(const app_rect *r, const app_hint *h, int n);
 
+/* ---- one-line input ---- */
+typedef struct {
+    char buf[256];
+    size_t len;
+} wg_input;
+/* Feeds a key from getch(): printable ASCII and UTF-8 bytes (multibyte
+ * text arrives a byte at a time), Backspace deletes one whole character,
+ * ^U clears. allow (may be NULL) lists the accepted ASCII characters.
+ * Returns true when the key was taken. */
+bool wg_input_key(wg_input *in, int key, size_t max_bytes, const char *allow);
+void wg_input_clear(wg_input *in);
+/* The field: label, then the text with a cursor block, w columns. */
+void wg_input_draw(int y, int x, int w, const char *label, const wg_input *in, bool focus);
+
 /* ---- QR ---- */
 /* Renders text as a QR code, two module rows per text row (Unicode half
  * blocks when utf8, else '#', '"', ',' ). Returns a malloc'd array of

@@ -1,0 +1,172 @@
+/* tui/kiosk.c -- the kiosk session and the navigation screens share. */
+#include "tui/kiosk.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/json.h"
+#include "common/util.h"
+
+ks_session *ks(app *a) { return app_model(a); }
+
+void ks_session_clear(ks_session *s) { memset(s, 0, sizeof(*s)); }
+
+void ks_add_hold(ks_session *s, int64_t hold_id, int64_t date_id, int seat_no, int64_t price,
+                 int64_t expires_in_s, int64_t now_ms)
+{
+    ks_drop_hold_seat(s, date_id, seat_no);
+    if (s->nholds == KS_MAX_HOLDS)
+        return;
+    s->holds[s->nholds++] = (ks_hold){hold_id, date_id, seat_no, price, now_ms + expires_in_s * 1000, expires_in_s};
+}
+
+bool ks_drop_hold_seat(ks_session *s, int64_t date_id, int seat_no)
+{
+    for (int i = 0; i < s->nholds; i++)
+        if (s->holds[i].date_id == date_id && s->holds[i].seat_no == seat_no) {
+            memmove(&s->holds[i], &s->holds[i + 1], (size_t)(s->nholds - i - 1) * sizeof(s->holds[0]));
+            s->nholds--;
+            return true;
+        }
+    return false;
+}
+
+const ks_hold *ks_find_hold(const ks_session *s, int64_t date_id, int seat_no)
+{
+    for (int i = 0; i < s->nholds; i++)
+        if (s->holds[i].date_id == date_id && s->holds[i].seat_no == seat_no)
+            return &s->holds[i];
+    return NULL;
+}
+
+int64_t ks_holds_total(const ks_session *s)
+{
+    int64_t t = 0;
+    for (int i = 0; i < s->nholds; i++)
+        t += s->holds[i].price;
+    return t;
+}
+
+int64_t ks_holds_deadline(const ks_session *s)
+{
+    int64_t d = 0;
+    for (int i = 0; i < s->nholds; i++)
+        if (d == 0 || s->holds[i].deadline_ms < d)
+            d = s->holds[i].deadline_ms;
+    return d;
+}
+
+void ks_requeue(app *a, tx_id why)
+{
+    ks_session *s = ks(a);
+    s->token[0] = 0;
+    s->nholds = 0;
+    app_reset(a, &ks_queue_ops, ks_queue_new());
+    if (why != T_COUNT)
+        app_flash(a, tx(why));
+}
+
+void ks_logout(app *a, tx_id why)
+{
+    ks_session *s = ks(a);
+    /* Give the seats back now rather than in five minutes: the next
+     * customer at this kiosk (or any other) can have them. */
+    for (int i = 0; i < s->nholds && s->token[0]; i++) {
+        cJSON *p = ks_token_params(a);
+        jv_add_int(p, "hold_id", s->holds[i].hold_id);
+        app_call_quiet(a, "hold.release", p);
+    }
+    if (s->token[0])
+        app_call_quiet(a, "queue.leave", ks_token_params(a));
+    ks_session_clear(s);
+    app_reset(a, &ks_welcome_ops, ks_welcome_new());
+    if (why != T_COUNT)
+        app_flash(a, tx(why));
+}
+
+bool ks_check_lapse(app *a, int64_t now_ms)
+{
+    ks_session *s = ks(a);
+    if (s->nholds == 0 || now_ms < ks_holds_deadline(s))
+        return false;
+    ks_requeue(a, T_LAPSED);
+    return true;
+}
+
+void ks_idle(app *a)
+{
+    ks_session *s = ks(a);
+    bool fresh = app_top_ops(a) == &ks_welcome_ops && !s->user_id[0];
+    ks_logout(a, fresh ? T_COUNT : T_IDLE_RESET);
+}
+
+bool ks_common_error(app *a, const cl_reply *r)
+{
+    switch (r->offline ? TK_ERR_COUNT : r->err) {
+    case TK_ERR_COUNT:
+        app_flash(a, tx(T_ERR_OFFLINE));
+        return true;
+    case TK_TOKEN_EXPIRED:
+    case TK_TOKEN_INVALID:
+        ks_requeue(a, ks(a)->nholds > 0 ? T_LAPSED : T_TURN_ENDED);
+        return true;
+    case TK_NOT_ADMITTED:
+        ks_requeue(a, T_COUNT);
+        return true;
+    case TK_RATE_LIMITED:
+        app_flash(a, tx(T_ERR_RATE));
+        return true;
+    default:
+        return false;
+    }
+}
+
+cJSON *ks_token_params(app *a)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "token", ks(a)->token);
+    return p;
+}
+
+cJSON *ks_user_params(app *a)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "user_id", ks(a)->user_id);
+    return p;
+}
+
+void ks_won(char *out, size_t outsz, int64_t won)
+{
+    char n[40];
+    tx_money(n, sizeof(n), won);
+    snprintf(out, outsz, tx(T_FMT_WON), n);
+}
+
+void ks_when(char *out, size_t outsz, const char *rfc3339)
+{
+    int64_t ms;
+    struct tm tm;
+    if (!rfc3339 || !time_parse(rfc3339, &ms)) {
+        snprintf(out, outsz, "%s", rfc3339 ? rfc3339 : "");
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    localtime_r(&t, &tm);
+    strftime(out, outsz, "%Y-%m-%d %H:%M", &tm);
+}
+
+void ks_request_id(char out[40])
+{
+    uint8_t u[16];
+    char s[UUID_STR_LEN];
+    uuid_v4(u);
+    uuid_format(u, s);
+    snprintf(out, 40, "k-%s", s);
+}
+
+void ks_copy_str(char *out, size_t outsz, const cJSON *obj, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    snprintf(out, outsz, "%s", cJSON_IsString(v) ? v->valuestring : "");
+}

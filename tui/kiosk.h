@@ -1,0 +1,105 @@
+/* tui/kiosk.h -- the kiosk's shared model and its screens (prefix ks_).
+ *
+ * The session is the one piece of state that outlives screens: who the
+ * member is, the queue token, the chosen date, the live holds and the last
+ * purchase. Screens keep only what they show. The stack is, from the
+ * bottom: welcome | queue -> dates -> seats -> checkout, with wallet and
+ * history pushed on top of any of them and the ticket screen replacing the
+ * lot after a payment. */
+#ifndef TK_KIOSK_H
+#define TK_KIOSK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tui/app.h"
+#include "tui/text.h"
+
+#define KS_MAX_HOLDS 4
+#define KS_MAX_TICKETS 8
+
+typedef struct {
+    int64_t hold_id, date_id;
+    int seat_no;
+    int64_t price;
+    int64_t deadline_ms; /* monotonic; from expires_in_s, so clocks don't matter */
+    int64_t total_s;
+} ks_hold;
+
+typedef struct {
+    int64_t booking_id, date_id, price;
+    int seat_no;
+    char code[64], title[128], starts_at[40], state[24];
+} ks_ticket;
+
+typedef struct {
+    char user_id[40];
+    char name[96];
+    char token[512];
+    int64_t queue_seq;
+    int64_t date_id;
+    char title[128], venue[128], starts_at[40];
+    ks_hold holds[KS_MAX_HOLDS];
+    int nholds;
+    int64_t balance;
+    bool balance_known;
+    ks_ticket tickets[KS_MAX_TICKETS];
+    int ntickets;
+} ks_session;
+
+ks_session *ks(app *a);
+void ks_session_clear(ks_session *s);
+
+/* Session helpers. */
+void ks_add_hold(ks_session *s, int64_t hold_id, int64_t date_id, int seat_no, int64_t price,
+                 int64_t expires_in_s, int64_t now_ms);
+bool ks_drop_hold_seat(ks_session *s, int64_t date_id, int seat_no);
+const ks_hold *ks_find_hold(const ks_session *s, int64_t date_id, int seat_no);
+int64_t ks_holds_total(const ks_session *s);
+/* Earliest hold deadline (monotonic ms), 0 when none. */
+int64_t ks_holds_deadline(const ks_session *s);
+
+/* Navigation that several screens share. */
+/* Token gone (lapse, turn over): drop token and holds, back to the queue
+ * with an explanation that stays on screen. */
+void ks_requeue(app *a, tx_id why);
+/* Release holds, leave the queue, forget the member, back to welcome. */
+void ks_logout(app *a, tx_id why);
+/* Our holds ran out (by our own monotonic count): explain and requeue.
+ * Returns true when it did. */
+bool ks_check_lapse(app *a, int64_t now_ms);
+/* The kiosk-mode idle handler (app_on_idle). */
+void ks_idle(app *a);
+
+/* Replies: handles what every screen handles the same way (offline, turn
+ * over, rate limit) and returns true; false leaves the rest to the screen. */
+bool ks_common_error(app *a, const cl_reply *r);
+/* A params object holding the token / the user id. */
+cJSON *ks_token_params(app *a);
+cJSON *ks_user_params(app *a);
+
+/* "110,000 won" / "110,000원". */
+void ks_won(char *out, size_t outsz, int64_t won);
+/* RFC 3339 -> "2026-12-24 19:00" in local time (the raw text if unparsable). */
+void ks_when(char *out, size_t outsz, const char *rfc3339);
+/* A fresh request_id for an idempotent call ("k-<16 hex>"). */
+void ks_request_id(char out[40]);
+/* Copies a JSON string member, "" when absent. */
+void ks_copy_str(char *out, size_t outsz, const cJSON *obj, const char *name);
+
+/* ---- screens ---- */
+extern const app_screen_ops ks_welcome_ops, ks_queue_ops, ks_dates_ops, ks_seats_ops,
+    ks_checkout_ops, ks_wallet_ops, ks_ticket_ops, ks_history_ops;
+
+void *ks_welcome_new(void);
+void *ks_queue_new(void);
+void *ks_dates_new(void);
+void *ks_seats_new(int64_t date_id);
+void *ks_checkout_new(void);
+/* back_after_charge: pop back (to checkout) once a charge succeeds. */
+void *ks_wallet_new(bool back_after_charge);
+/* Shows tickets[0..n) (copied). */
+void *ks_ticket_new(const ks_ticket *tickets, int n);
+void *ks_history_new(void);
+
+#endif

@@ -1,0 +1,214 @@
+/* tui/screen_dates.c -- bookable dates with live free/held/sold counts
+ * (dates.list, then `sales` events). */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "tui/kiosk.h"
+#include "tui/widgets.h"
+
+#define DATES_MAX 64
+
+typedef struct {
+    int64_t date_id, free, held, sold;
+    char title[128], venue[128], starts_at[40];
+} date_row;
+
+typedef struct {
+    date_row rows[DATES_MAX];
+    int n, cursor, top;
+    bool loaded, busy;
+} dates_st;
+
+void *ks_dates_new(void) { return calloc(1, sizeof(dates_st)); }
+
+static void fetch(app *a, dates_st *d)
+{
+    if (d->busy)
+        return;
+    d->busy = true;
+    app_call(a, d, "dates.list", ks_token_params(a), 1);
+}
+
+static void dates_enter(app *a, void *st)
+{
+    app_subscribe(a, "sales");
+    fetch(a, st);
+}
+
+static void read_counts(date_row *row, const cJSON *o)
+{
+    jv_get_int(o, "free", 0, JV_INT_MAX, &row->free);
+    jv_get_int(o, "held", 0, JV_INT_MAX, &row->held);
+    jv_get_int(o, "sold", 0, JV_INT_MAX, &row->sold);
+}
+
+static void dates_reply(app *a, void *st, int tag, const cl_reply *r)
+{
+    dates_st *d = st;
+    d->busy = false;
+    if (r->err) {
+        if (!ks_common_error(a, r)) {
+            char m[256];
+            snprintf(m, sizeof(m), tx(T_ERR_OTHER), tk_err_reason(r->err));
+            app_flash(a, m);
+        }
+        return;
+    }
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(r->result, "dates"), *o;
+    d->n = 0;
+    cJSON_ArrayForEach(o, arr)
+    {
+        if (d->n == DATES_MAX)
+            break;
+        date_row *row = &d->rows[d->n];
+        if (jv_get_int(o, "date_id", 1, JV_INT_MAX, &row->date_id) != JV_OK)
+            continue;
+        ks_copy_str(row->title, sizeof(row->title), o, "title");
+        ks_copy_str(row->venue, sizeof(row->venue), o, "venue");
+        ks_copy_str(row->starts_at, sizeof(row->starts_at), o, "starts_at");
+        read_counts(row, o);
+        d->n++;
+    }
+    if (d->cursor >= d->n)
+        d->cursor = d->n > 0 ? d->n - 1 : 0;
+    d->loaded = true;
+}
+
+static void dates_event(app *a, void *st, const char *topic, const cJSON *body)
+{
+    dates_st *d = st;
+    int64_t id = 0;
+    if (strcmp(topic, "sales") != 0 || jv_get_int(body, "date_id", 1, JV_INT_MAX, &id) != JV_OK)
+        return;
+    for (int i = 0; i < d->n; i++)
+        if (d->rows[i].date_id == id)
+            read_counts(&d->rows[i], body);
+}
+
+static void dates_resync(app *a, void *st, int64_t date_id)
+{
+    if (date_id == 0)
+        fetch(a, st);
+}
+
+static void open_date(app *a, dates_st *d)
+{
+    if (d->n == 0)
+        return;
+    ks_session *s = ks(a);
+    const date_row *row = &d->rows[d->cursor];
+    s->date_id = row->date_id;
+    snprintf(s->title, sizeof(s->title), "%s", row->title);
+    snprintf(s->venue, sizeof(s->venue), "%s", row->venue);
+    snprintf(s->starts_at, sizeof(s->starts_at), "%s", row->starts_at);
+    app_push(a, &ks_seats_ops, ks_seats_new(row->date_id));
+}
+
+static int dates_key(app *a, void *st, int key)
+{
+    dates_st *d = st;
+    switch (key) {
+    case KEY_UP:
+    case 'k':
+        if (d->cursor > 0)
+            d->cursor--;
+        return APP_DONE;
+    case KEY_DOWN:
+    case 'j':
+        if (d->cursor + 1 < d->n)
+            d->cursor++;
+        return APP_DONE;
+    case '\n':
+    case '\r':
+    case KEY_ENTER:
+        open_date(a, d);
+        return APP_DONE;
+    case 'w':
+        app_push(a, &ks_wallet_ops, ks_wallet_new(false));
+        return APP_DONE;
+    case 'b':
+        app_push(a, &ks_history_ops, ks_history_new());
+        return APP_DONE;
+    case 'r':
+        fetch(a, d);
+        return APP_DONE;
+    case 27:
+    case 'q':
+        ks_logout(a, T_COUNT);
+        return APP_DONE;
+    }
+    return APP_PASS;
+}
+
+static void dates_draw(app *a, void *st, const app_rect *r)
+{
+    dates_st *d = st;
+    int x = r->x + 2, w = r->w - 4;
+    int cw = 6, whenw = 17, venw = w >= 76 ? 16 : 0, titw = w - whenw - venw - 3 * cw - 1;
+    wg_text(r->y, x, w, tx(T_DATES_TITLE), WG_HEAD);
+    if (!d->loaded) {
+        wg_text(r->y + 2, x, w, tx(T_WORKING), WG_DIM);
+        return;
+    }
+    if (d->n == 0) {
+        wg_text(r->y + 2, x, w, tx(T_DATES_NONE), WG_NORMAL);
+        return;
+    }
+    int y = r->y + 2;
+    wg_text(y, x + 1, titw, tx(T_COL_CONCERT), WG_DIM);
+    wg_text(y, x + 1 + titw, whenw, tx(T_COL_DATE), WG_DIM);
+    if (venw)
+        wg_text(y, x + 1 + titw + whenw, venw, tx(T_COL_VENUE), WG_DIM);
+    static const tx_id cols[] = {T_COL_FREE, T_COL_HELD, T_COL_SOLD};
+    for (int c = 0; c < 3; c++)
+        wg_text(y, x + 1 + titw + whenw + venw + c * cw, cw, tx(cols[c]), WG_DIM);
+    int rows = r->h - 4;
+    if (d->cursor < d->top)
+        d->top = d->cursor;
+    if (d->cursor >= d->top + rows)
+        d->top = d->cursor - rows + 1;
+    for (int i = d->top; i < d->n && i - d->top < rows; i++) {
+        const date_row *row = &d->rows[i];
+        char when[40], num[3][24];
+        int ry = y + 1 + (i - d->top);
+        ks_when(when, sizeof(when), row->starts_at);
+        snprintf(num[0], sizeof(num[0]), "%5lld", (long long)row->free);
+        snprintf(num[1], sizeof(num[1]), "%5lld", (long long)row->held);
+        snprintf(num[2], sizeof(num[2]), "%5lld", (long long)row->sold);
+        wg_style st2 = i == d->cursor ? WG_CURSOR : WG_NORMAL;
+        wg_text(ry, x, 1, i == d->cursor ? ">" : " ", WG_HEAD);
+        /* one blank column after each text column */
+        wg_text(ry, x + 1, titw, "", st2);
+        wg_text(ry, x + 1, titw - 1, row->title, st2);
+        wg_text(ry, x + 1 + titw, whenw, when, st2);
+        if (venw) {
+            wg_text(ry, x + 1 + titw + whenw, venw, "", st2);
+            wg_text(ry, x + 1 + titw + whenw, venw - 1, row->venue, st2);
+        }
+        for (int c = 0; c < 3; c++)
+            wg_text(ry, x + 1 + titw + whenw + venw + c * cw, cw, num[c], st2);
+    }
+}
+
+static int dates_hints(void *st, const app_hint **out)
+{
+    static const app_hint h[] = {{"↑↓", T_H_MOVE}, {"Enter", T_H_SELECT}, {"w", T_H_WALLET},
+                                 {"b", T_H_HISTORY}, {"Esc", T_H_LEAVE}};
+    *out = h;
+    return 5;
+}
+
+const app_screen_ops ks_dates_ops = {
+    .name = "dates",
+    .enter = dates_enter,
+    .key = dates_key,
+    .event = dates_event,
+    .reply = dates_reply,
+    .resync = dates_resync,
+    .draw = dates_draw,
+    .hints = dates_hints,
+    .free = free,
+};

@@ -1,0 +1,197 @@
+/* tui/screen_queue.c -- the waiting line: place, people ahead, estimated
+ * wait, progress. Follows `queue` events (my seq - admitted_seq is an upper
+ * bound of the place); polls queue.status only when events stop coming. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/util.h"
+#include "tui/kiosk.h"
+#include "tui/widgets.h"
+
+#define QUEUE_QUIET_MS 5000 /* no event for this long: ask instead */
+
+enum { TAG_JOIN = 1, TAG_STATUS };
+
+typedef struct {
+    bool busy, waiting, paused;
+    int64_t position, first_position, eta_s, admit_per_min;
+    int64_t last_event_ms, last_ask_ms;
+} queue_st;
+
+void *ks_queue_new(void) { return calloc(1, sizeof(queue_st)); }
+
+static void ask(app *a, queue_st *q)
+{
+    if (q->busy)
+        return;
+    q->busy = true;
+    q->last_ask_ms = clock_mono_ms();
+    if (ks(a)->token[0])
+        app_call(a, q, "queue.status", ks_token_params(a), TAG_STATUS);
+    else
+        app_call(a, q, "queue.join", ks_user_params(a), TAG_JOIN);
+}
+
+static void queue_enter(app *a, void *st)
+{
+    app_subscribe(a, "queue");
+    ask(a, st);
+}
+
+static void set_position(queue_st *q, int64_t pos)
+{
+    q->position = pos;
+    if (pos > q->first_position)
+        q->first_position = pos;
+}
+
+static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
+{
+    queue_st *q = st;
+    ks_session *s = ks(a);
+    q->busy = false;
+    if (!r->offline && (r->err == TK_TOKEN_EXPIRED || r->err == TK_TOKEN_INVALID)) {
+        s->token[0] = 0; /* our turn ran out while away: take a new place */
+        ask(a, q);
+        return;
+    }
+    if (!r->offline && r->err == TK_USER_NOT_FOUND) {
+        ks_logout(a, T_USER_NOT_FOUND);
+        return;
+    }
+    if (r->err) {
+        if (!ks_common_error(a, r)) {
+            char m[256];
+            snprintf(m, sizeof(m), tx(T_ERR_OTHER), tk_err_reason(r->err));
+            app_flash(a, m);
+        }
+        return;
+    }
+    if (tag == TAG_JOIN) {
+        ks_copy_str(s->token, sizeof(s->token), r->result, "token");
+        jv_get_int(r->result, "seq", 0, JV_INT_MAX, &s->queue_seq);
+    }
+    int64_t pos = 0, eta = 0;
+    jv_get_int(r->result, "position", 0, JV_INT_MAX, &pos);
+    jv_get_int(r->result, "eta_s", 0, JV_INT_MAX, &eta);
+    const cJSON *state = cJSON_GetObjectItemCaseSensitive(r->result, "state");
+    if (cJSON_IsString(state) && strcmp(state->valuestring, "active") == 0) {
+        app_replace(a, &ks_dates_ops, ks_dates_new());
+        return;
+    }
+    q->waiting = true;
+    set_position(q, pos);
+    q->eta_s = eta;
+}
+
+static void queue_event(app *a, void *st, const char *topic, const cJSON *body)
+{
+    queue_st *q = st;
+    if (strcmp(topic, "queue") != 0)
+        return;
+    int64_t adm = 0, now = clock_mono_ms();
+    bool paused = false;
+    q->last_event_ms = now;
+    jv_get_bool(body, "paused", &paused);
+    q->paused = paused;
+    jv_get_int(body, "admit_per_min", 0, JV_INT_MAX, &q->admit_per_min);
+    if (!q->waiting || jv_get_int(body, "admitted_seq", 0, JV_INT_MAX, &adm) != JV_OK)
+        return;
+    int64_t est = ks(a)->queue_seq - adm;
+    if (est <= 0) { /* the line has reached us: confirm and go */
+        ask(a, q);
+        return;
+    }
+    if (q->position == 0 || est < q->position)
+        set_position(q, est);
+    if (q->admit_per_min > 0)
+        q->eta_s = (q->position * 60 + q->admit_per_min - 1) / q->admit_per_min;
+}
+
+static void queue_tick(app *a, void *st, int64_t now)
+{
+    queue_st *q = st;
+    if (app_top_state(a) != st)
+        return;
+    if (now - q->last_event_ms >= QUEUE_QUIET_MS && now - q->last_ask_ms >= QUEUE_QUIET_MS)
+        ask(a, q);
+}
+
+static void queue_resync(app *a, void *st, int64_t date_id)
+{
+    if (date_id == 0)
+        ask(a, st);
+}
+
+static int queue_key(app *a, void *st, int key)
+{
+    switch (key) {
+    case 'w':
+        app_push(a, &ks_wallet_ops, ks_wallet_new(false));
+        return APP_DONE;
+    case 'b':
+        app_push(a, &ks_history_ops, ks_history_new());
+        return APP_DONE;
+    case 'r':
+        ask(a, st);
+        return APP_DONE;
+    case 27:
+    case 'q':
+        ks_logout(a, T_COUNT);
+        return APP_DONE;
+    }
+    return APP_PASS;
+}
+
+static void queue_draw(app *a, void *st, const app_rect *r)
+{
+    queue_st *q = st;
+    char line[256], t[16];
+    int bw = r->w - 4 < 64 ? r->w - 4 : 64, bh = 13;
+    int y = r->y + (r->h - bh) / 2, x = r->x + (r->w - bw) / 2, iw = bw - 6;
+    wg_box(y, x, bh, bw, tx(T_QUEUE_TITLE));
+    snprintf(line, sizeof(line), tx(T_HELLO), ks(a)->name[0] ? ks(a)->name : ks(a)->user_id);
+    wg_text(y + 1, x + 3, iw, line, WG_HEAD);
+    if (!q->waiting) {
+        wg_text(y + 3, x + 3, iw, tx(T_QUEUE_JOINING), WG_DIM);
+        return;
+    }
+    int lw = 20;
+    wg_text(y + 3, x + 3, lw, tx(T_QUEUE_PLACE), WG_NORMAL);
+    snprintf(line, sizeof(line), "%lld", (long long)q->position);
+    wg_text(y + 3, x + 3 + lw, iw - lw, line, WG_HEAD);
+    wg_text(y + 4, x + 3, lw, tx(T_QUEUE_AHEAD), WG_NORMAL);
+    snprintf(line, sizeof(line), "%lld", (long long)(q->position > 0 ? q->position - 1 : 0));
+    wg_text(y + 4, x + 3 + lw, iw - lw, line, WG_NORMAL);
+    wg_text(y + 5, x + 3, lw, tx(T_QUEUE_ETA), WG_NORMAL);
+    wg_mmss(t, q->eta_s);
+    wg_text(y + 5, x + 3 + lw, iw - lw, t, WG_NORMAL);
+    double done = q->first_position > 0 ? 1.0 - (double)q->position / (double)q->first_position : 0;
+    wg_progress(y + 7, x + 3, iw, done, WG_GOOD);
+    if (q->paused)
+        wg_text(y + 9, x + 3, iw, tx(T_QUEUE_PAUSED), WG_WARN);
+    wg_text(y + 10, x + 3, iw, tx(T_QUEUE_KEEP), WG_DIM);
+}
+
+static int queue_hints(void *st, const app_hint **out)
+{
+    static const app_hint h[] = {{"w", T_H_WALLET}, {"b", T_H_HISTORY}, {"r", T_H_REFRESH}, {"Esc", T_H_LEAVE}};
+    *out = h;
+    return 4;
+}
+
+const app_screen_ops ks_queue_ops = {
+    .name = "queue",
+    .enter = queue_enter,
+    .key = queue_key,
+    .event = queue_event,
+    .reply = queue_reply,
+    .tick = queue_tick,
+    .resync = queue_resync,
+    .draw = queue_draw,
+    .hints = queue_hints,
+    .free = free,
+};
