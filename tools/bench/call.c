@@ -1,0 +1,78 @@
+/* tools/bench/call.c -- a blocking REQ client for setup, admin calls,
+ * the crash load and verification (never inside an nng callback). */
+#include "tools/bench/bench.h"
+
+#include <nng/protocol/reqrep0/req.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int bcall_open(bcall *c, const char *url, int timeout_ms)
+{
+    memset(c, 0, sizeof(*c));
+    c->timeout_ms = timeout_ms;
+    c->next_id = 1;
+    int rv = nng_req0_open(&c->sock);
+    if (rv != 0)
+        return -1;
+    nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+    nng_socket_set_ms(c->sock, NNG_OPT_RECVTIMEO, timeout_ms);
+    nng_socket_set_ms(c->sock, NNG_OPT_SENDTIMEO, timeout_ms);
+    nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, 0);
+    /* Non-blocking dial: the server may be down (crash test) and nng
+     * keeps redialing in the background. */
+    rv = nng_dial(c->sock, url, NULL, NNG_FLAG_NONBLOCK);
+    if (rv != 0) {
+        fprintf(stderr, "bench: dial %s: %s\n", url, nng_strerror(rv));
+        nng_close(c->sock);
+        return -1;
+    }
+    return 0;
+}
+
+void bcall_close(bcall *c)
+{
+    nng_close(c->sock);
+}
+
+tk_err bcall_do(bcall *c, const char *method, const char *params, rpc_reply *rep)
+{
+    memset(rep, 0, sizeof(*rep));
+    size_t cap = strlen(method) + (params ? strlen(params) : 2) + 96;
+    char *req = malloc(cap);
+    if (!req)
+        return TK_INTERNAL;
+    int n = snprintf(req, cap, "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"method\":\"%s\",\"params\":%s}",
+                     (long long)c->next_id++, method, params ? params : "{}");
+    int rv = nng_send(c->sock, req, (size_t)n, 0);
+    free(req);
+    if (rv != 0)
+        return TK_INTERNAL;
+    char *buf = NULL;
+    size_t len = 0;
+    rv = nng_recv(c->sock, &buf, &len, NNG_FLAG_ALLOC);
+    if (rv != 0)
+        return TK_INTERNAL;
+    tk_err e = rpc_reply_decode(buf, len, rep);
+    nng_free(buf, len);
+    if (e != TK_OK) {
+        rpc_reply_free(rep);
+        return TK_INTERNAL;
+    }
+    return TK_OK;
+}
+
+tk_err bcall_retry(bcall *c, const char *method, const char *params, rpc_reply *rep,
+                   int total_ms)
+{
+    int64_t until = clock_mono_ms() + total_ms;
+    for (;;) {
+        if (bcall_do(c, method, params, rep) == TK_OK)
+            return TK_OK;
+        if (clock_mono_ms() >= until)
+            return TK_INTERNAL;
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
