@@ -297,6 +297,28 @@ START_TEST(forms_date_prefilled_and_forbidden)
 }
 END_TEST
 
+START_TEST(by_id_actions)
+{
+    /* they work even when the dashboard cannot load */
+    app_test_reply(A, sent("admin.dashboard")->id, NULL, TK_FORBIDDEN, NULL);
+    keys("h7\r");
+    ck_assert_str_eq(sent("admin.hold.release")->params, "{\"hold_id\":7}");
+    app_test_reply(A, sent("admin.hold.release")->id, "{\"released\":true}", TK_OK, NULL);
+    ck_assert_str_eq(C.last, "Hold released.");
+    keys("b9\r");
+    ck_assert_int_eq(pending("admin.booking.refund"), 0); /* not before the y */
+    keys("y");
+    ck_assert_str_eq(sent("admin.booking.refund")->params, "{\"booking_id\":9}");
+    app_test_reply(A, sent("admin.booking.refund")->id, "{\"refunded\":true,\"booking_id\":9,"
+                   "\"amount\":70000,\"balance\":1}", TK_OK, NULL);
+    ck_assert_str_eq(C.last, "Booking 9 refunded: 70,000 won back to the wallet.");
+    keys("d5\r");
+    ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
+    app_test_reply(A, sent("admin.seats.list")->id, NULL, TK_FORBIDDEN, NULL);
+    ck_assert_str_eq(C.last, "admin.seats.list failed: FORBIDDEN (wrong admin key)");
+}
+END_TEST
+
 START_TEST(audit_pages)
 {
     load_dashboard();
@@ -372,6 +394,7 @@ static Suite *suite(void)
     tcase_add_test(tc, seats_live);
     tcase_add_test(tc, forms_concert_then_date);
     tcase_add_test(tc, forms_date_prefilled_and_forbidden);
+    tcase_add_test(tc, by_id_actions);
     tcase_add_test(tc, audit_pages);
     tcase_add_test(tc, hints_and_language);
     suite_add_tcase(s, tc);

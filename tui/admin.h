@@ -81,6 +81,15 @@ int adm_queue_rate(app *a, void *st, int key);
 bool adm_queue_reply(app *a, int tag, const cl_reply *r);
 void adm_queue_draw(const adm_model *m, int y, int x, int w);
 
+/* admin_byid.c: the same actions on an id typed in. */
+int adm_byid_date(app *a, void *st, int key);
+int adm_byid_release(app *a, void *st, int key);
+int adm_byid_refund(app *a, void *st, int key);
+bool adm_byid_reply(app *a, int tag, const cl_reply *r);
+/* Sends admin.booking.refund for booking_id on behalf of owner (an
+ * adm_answer_fn: ctx is the booking id). */
+void adm_refund_send(app *a, void *owner, int64_t booking_id, int64_t yes);
+
 extern const app_screen_ops adm_seats_ops;
 void *adm_seats_new(int64_t date_id);
 

@@ -73,7 +73,7 @@ static void dash_enter(app *a, void *st)
 static void dash_reply(app *a, void *st, int tag, const cl_reply *r)
 {
     adm_dash *d = st;
-    if (adm_queue_reply(a, tag, r) || tag != ADM_TAG_DASH)
+    if (adm_queue_reply(a, tag, r) || adm_byid_reply(a, tag, r) || tag != ADM_TAG_DASH)
         return;
     d->inflight = false;
     adm_model *m = &adm_get(a)->m;
@@ -165,6 +165,9 @@ static const adm_binding dash_keys[] = {
     {{'n'}, act_date, {"n", A_H_DATE}},
     {{'l'}, act_audit, {"l", A_H_AUDIT}},
     {{KEY_UP, KEY_DOWN, 'k', 'j'}, act_move, {"\u2191\u2193", T_H_MOVE}},
+    {{'d'}, adm_byid_date, {"d", A_H_BYDATE}},
+    {{'h'}, adm_byid_release, {"h", A_H_BYHOLD}},
+    {{'b'}, adm_byid_refund, {"b", A_H_BYBOOKING}},
     {{'g'}, act_refresh, {"g", T_H_REFRESH}},
     {{'L'}, act_lang, {"L", A_H_LANG}},
     {{'q'}, act_quit, {"q", T_H_QUIT}},

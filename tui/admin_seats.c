@@ -203,13 +203,6 @@ static int act_release(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static void refund_go(app *a, void *owner, int64_t booking_id, int64_t yes)
-{
-    cJSON *p = cJSON_CreateObject();
-    jv_add_int(p, "booking_id", booking_id);
-    app_call(a, owner, "admin.booking.refund", p, ADM_TAG_REFUND);
-}
-
 /* Without a booking_id from the server the operator types it (it is on
  * the receipt and in ticketctl booking.list); then the confirmation. */
 static void refund_confirm(app *a, void *owner, int64_t seat, int64_t booking_id)
@@ -219,7 +212,7 @@ static void refund_confirm(app *a, void *owner, int64_t seat, int64_t booking_id
     char q[256], money[32];
     tx_money(money, sizeof money, r->price);
     snprintf(q, sizeof q, tx(A_S_CONFIRM_REFUND), r->code, (int)seat, money);
-    adm_ask_yes(a, s, &adm_seats_ops, q, booking_id, refund_go);
+    adm_ask_yes(a, s, &adm_seats_ops, q, booking_id, adm_refund_send);
 }
 
 static int act_refund(app *a, void *st, int key)

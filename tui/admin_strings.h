@@ -69,6 +69,17 @@ TX(A_R_ERROR, "%s failed: %s (%s)", "%s 실패: %s (%s)")
 TX(A_R_OFFLINE, "%s: no answer from the server", "%s: 서버 응답 없음")
 TX(A_R_FORBIDDEN, "wrong admin key", "관리자 키가 틀립니다")
 
+/* by id (dashboard) */
+TX(A_B_DATE, "Seat map of date id:", "좌석 배치를 볼 회차 번호:")
+TX(A_B_HOLD, "Release hold id:", "해제할 선점 번호:")
+TX(A_B_BOOKING, "Refund booking id:", "환불할 예매 번호:")
+TX(A_B_CONFIRM, "Refund booking %lld? y/n", "예매 %lld을(를) 환불할까요? y/n")
+TX(A_B_RELEASED, "Hold released.", "선점 해제됨.")
+TX(A_B_REFUNDED, "Booking %lld refunded: %s won back to the wallet.", "예매 %lld 환불됨: %s원 지갑으로 반환.")
+TX(A_H_BYDATE, "seats of date id", "회차 번호로 좌석")
+TX(A_H_BYHOLD, "release hold id", "선점 번호로 해제")
+TX(A_H_BYBOOKING, "refund booking id", "예매 번호로 환불")
+
 /* seat map */
 TX(A_S_TITLE, "Seats of date %lld: %s, %s", "회차 %lld 좌석: %s, %s")
 TX(A_S_LOADING, "Loading seats...", "좌석을 불러오는 중...")
