@@ -1,0 +1,94 @@
+#!/bin/sh
+# tests/fuzz/mkcorpus.sh -- (re)writes the seed corpus: valid and
+# near-valid requests for every method, and a few multi-step flows.
+# Placeholders ($U $V $T $S $K, "#tick") are explained in fuzz_rpc.c.
+set -eu
+cd "$(dirname "$0")"
+mkdir -p corpus
+n=0
+seed() { # name, lines...
+    name=$1; shift
+    printf '%s\n' "$@" >"corpus/$name"
+    n=$((n + 1))
+}
+r() { # method params -> one request line
+    printf '{"jsonrpc":"2.0","id":%s,"method":"%s","params":%s}' "${3:-1}" "$1" "$2"
+}
+P50=$(awk 'BEGIN{for(i=1;i<=50;i++)printf "%s%d", (i>1?",":""), 1000*i; }')
+
+# --- valid, one per method ---
+seed register        "$(r user.register '{"name":"kim"}')"
+seed join            "$(r queue.join '{"user_id":"$U"}')"
+seed status          "$(r queue.status '{"token":"$T"}')"
+seed leave           "$(r queue.leave '{"token":"$T"}')"
+seed dates           "$(r dates.list '{"token":"$T"}')"
+seed seats           "$(r seats.list '{"token":"$T","date_id":1}')"
+seed hold            "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":7}')"
+seed release         "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":7}')" "$(r hold.release '{"token":"$T","hold_id":1}')"
+seed balance         "$(r wallet.balance '{"user_id":"$U"}')"
+seed charge          "$(r wallet.charge '{"user_id":"$U","amount":5000,"request_id":"r1"}')"
+seed history         "$(r wallet.history '{"user_id":"$U","limit":5}')"
+seed pay             "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":3}')" "$(r payment.pay '{"token":"$T","hold_ids":[1],"request_id":"p1"}')"
+seed bookings        "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":3}')" "$(r payment.pay '{"token":"$T","hold_ids":[1],"request_id":"p1"}')" "$(r booking.list '{"user_id":"$U"}')"
+seed a_concert       "$(r admin.concert.create '{"admin_key":"$K","title":"T","venue":"V"}')"
+seed a_date          "$(r admin.date.create "{\"admin_key\":\"\$K\",\"concert_id\":1,\"starts_at\":\"2031-01-01T19:00:00Z\",\"prices\":[$P50]}")"
+seed a_date_ranges   "$(r admin.date.create '{"admin_key":"$K","concert_id":1,"starts_at":"2031-01-01T19:00:00+09:00","on_sale_at":"2030-01-01T00:00:00Z","prices":{"1-10":150000,"11-50":90000}}')"
+seed a_dashboard     "$(r admin.dashboard '{"admin_key":"$K"}')"
+seed a_queue_set     "$(r admin.queue.set '{"admin_key":"$K","paused":true,"max_active":5,"admit_per_min":60}')"
+seed a_hold_release  "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":9}')" "$(r admin.hold.release '{"admin_key":"$K","hold_id":1}')"
+seed a_refund        "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":4}')" "$(r payment.pay '{"token":"$T","hold_ids":[1],"request_id":"p"}')" "$(r admin.booking.refund '{"admin_key":"$K","booking_id":1}')"
+seed a_seats         "$(r admin.seats.list '{"admin_key":"$K","date_id":1}')"
+seed a_audit         "$(r admin.queue.set '{"admin_key":"$K","paused":false}')" "$(r admin.audit.list '{"admin_key":"$K","limit":10}')"
+
+# --- flows: contention, replays, lapses ---
+seed race            "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":1}')" "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":1}')"
+seed replay_charge   "$(r wallet.charge '{"user_id":"$U","amount":5000,"request_id":"x"}')" "$(r wallet.charge '{"user_id":"$U","amount":5000,"request_id":"x"}')" "$(r wallet.charge '{"user_id":"$U","amount":6000,"request_id":"x"}')"
+seed replay_pay      "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":2}')" "$(r payment.pay '{"token":"$T","hold_ids":[1],"request_id":"q"}')" "$(r payment.pay '{"token":"$T","hold_ids":[1],"request_id":"q"}')" "$(r payment.pay '{"token":"$T","hold_ids":[2],"request_id":"q"}')"
+seed pay_four        "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":1}')" "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":2}')" "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":3}')" "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":4}')" "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":5}')" "$(r payment.pay '{"token":"$T","hold_ids":[1,2,3,4],"request_id":"four"}')"
+seed poor            "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":1}')" "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":2}')" "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":3}')" "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":4}')" "$(r payment.pay '{"token":"$S","hold_ids":[1,2,3,4],"request_id":"poor"}')"
+seed lapse           "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":8}')" "#tick" "$(r payment.pay '{"token":"$T","hold_ids":[1],"request_id":"late"}')" "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":8}')"
+seed other_hold      "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":8}')" "$(r hold.release '{"token":"$S","hold_id":1}')" "$(r payment.pay '{"token":"$S","hold_ids":[1],"request_id":"steal"}')"
+seed refund_rebuy    "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":4}')" "$(r payment.pay '{"token":"$T","hold_ids":[1],"request_id":"p"}')" "$(r admin.booking.refund '{"admin_key":"$K","booking_id":1}')" "$(r admin.booking.refund '{"admin_key":"$K","booking_id":1}')" "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":4}')"
+
+# --- near-valid: envelope, types, ranges ---
+seed e_notjson       '{"jsonrpc":"2.0","id":1,"method":"user.register","params":{"name":"a"}'
+seed e_array         '[{"jsonrpc":"2.0","id":1,"method":"user.register","params":{"name":"a"}}]'
+seed e_version       '{"jsonrpc":"1.0","id":1,"method":"user.register","params":{"name":"a"}}'
+seed e_noid          '{"jsonrpc":"2.0","method":"user.register","params":{"name":"a"}}'
+seed e_strid         '{"jsonrpc":"2.0","id":"abc","method":"wallet.balance","params":{"user_id":"$U"}}'
+seed e_bigid         '{"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"nope","params":{}}'
+seed e_posparams     '{"jsonrpc":"2.0","id":1,"method":"user.register","params":["a"]}'
+seed e_unknown       "$(r no.such.method '{}')"
+seed e_empty         ''
+seed e_nul           "$(printf '{"jsonrpc":"2.0","id":1,"method":"user.register","params":{"name":"a\\u0000b"}}')"
+seed p_name_long     "$(r user.register "{\"name\":\"$(head -c 300 /dev/zero | tr '\0' x)\"}")"
+seed p_name_ctrl     "$(r user.register '{"name":"a\u0007b"}')"
+seed p_name_type     "$(r user.register '{"name":12}')"
+seed p_uuid_bad      "$(r wallet.balance '{"user_id":"not-a-uuid"}')"
+seed p_uuid_unknown  "$(r wallet.balance '{"user_id":"00000000-0000-4000-8000-000000000000"}')"
+seed p_amount_float  "$(r wallet.charge '{"user_id":"$U","amount":1.5,"request_id":"f"}')"
+seed p_amount_huge   "$(r wallet.charge '{"user_id":"$U","amount":1e300,"request_id":"h"}')"
+seed p_amount_neg    "$(r wallet.charge '{"user_id":"$U","amount":-5,"request_id":"n"}')"
+seed p_amount_ceil   "$(r wallet.charge '{"user_id":"$U","amount":1000000,"request_id":"a"}')" "$(r wallet.charge '{"user_id":"$U","amount":1000000,"request_id":"b"}')" "$(r wallet.charge '{"user_id":"$U","amount":9000000,"request_id":"c"}')"
+seed p_reqid_long    "$(r wallet.charge "{\"user_id\":\"\$U\",\"amount\":5,\"request_id\":\"$(head -c 80 /dev/zero | tr '\0' r)\"}")"
+seed p_seat_range    "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":51}')" "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":0}')" "$(r seat.hold '{"token":"$T","date_id":99,"seat_no":1}')"
+seed p_seat_str      "$(r seat.hold '{"token":"$T","date_id":"1","seat_no":"2"}')"
+seed p_token_forged  "$(r dates.list '{"token":"t1.AAAA.BBBB"}')"
+seed p_token_type    "$(r dates.list '{"token":null}')"
+seed p_holds_empty   "$(r payment.pay '{"token":"$T","hold_ids":[],"request_id":"e"}')"
+seed p_holds_five    "$(r payment.pay '{"token":"$T","hold_ids":[1,2,3,4,5],"request_id":"e"}')"
+seed p_holds_dup     "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":2}')" "$(r payment.pay '{"token":"$T","hold_ids":[1,1],"request_id":"d"}')"
+seed p_holds_mixed   "$(r payment.pay '{"token":"$T","hold_ids":[1,"2",null,2.5],"request_id":"m"}')"
+seed p_history_lim   "$(r wallet.history '{"user_id":"$U","limit":0}')" "$(r wallet.history '{"user_id":"$U","limit":100000}')"
+seed p_admin_wrong   "$(r admin.dashboard '{"admin_key":"wrong"}')" "$(r admin.concert.create '{"title":"x","venue":"y"}')"
+seed p_prices_short  "$(r admin.date.create '{"admin_key":"$K","concert_id":1,"starts_at":"2031-01-01T19:00:00Z","prices":[1,2,3]}')"
+seed p_prices_ranges "$(r admin.date.create '{"admin_key":"$K","concert_id":1,"starts_at":"2031-01-01T19:00:00Z","prices":{"1-10":1,"5-60":2,"x":3}}')"
+seed p_starts_bad    "$(r admin.date.create "{\"admin_key\":\"\$K\",\"concert_id\":1,\"starts_at\":\"2031-13-45T99:00:00Z\",\"prices\":[$P50]}")"
+seed p_queue_set_bad "$(r admin.queue.set '{"admin_key":"$K","max_active":-1,"admit_per_min":1e20,"paused":"yes"}')"
+seed p_audit_before  "$(r admin.audit.list '{"admin_key":"$K","before_id":-3,"limit":501}')"
+seed p_refund_none   "$(r admin.booking.refund '{"admin_key":"$K","booking_id":77}')"
+seed p_deep          "$(r user.register '{"name":"a","x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}')"
+seed p_utf8          "$(r user.register '{"name":"김민수 🎫"}')"
+seed p_utf8_bad      "$(printf '{"jsonrpc":"2.0","id":1,"method":"user.register","params":{"name":"\300\257"}}')"
+seed p_dup_keys      '{"jsonrpc":"2.0","id":1,"method":"wallet.balance","method":"user.register","params":{"name":"a","name":"b"}}'
+echo "$n seeds in corpus/"

@@ -1,0 +1,50 @@
+# tools/module.mk -- included by the Makefile: make bench, crashtest, fuzz.
+#
+#   make bench                     full benchmark (a few minutes); the table
+#                                  goes to stdout, JSON to $(BUILD)/bench.json
+#   make bench BENCH_FLAGS=--smoke a few seconds, same phases, small sizes
+#   make crashtest                 >= 20 SIGKILLs under load, then verify
+#   make fuzz FUZZ_SECONDS=N       libFuzzer (clang) over the request path
+
+BENCH_FLAGS  ?=
+CRASH_KILLS  ?= 25
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -I. -pthread -fno-omit-frame-pointer \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+bench: all
+	$(BIN)/ticket-bench --json $(BUILD)/bench.json $(BENCH_FLAGS)
+
+crashtest: all
+	BIN=$(BIN) KILLS=$(CRASH_KILLS) sh tools/crashtest.sh
+
+# The harness and everything it reaches (common/, server/ minus main.c)
+# are compiled with coverage and sanitizers into their own tree, so the
+# normal build is untouched. Regressions are replayed first (each file
+# once), then the fuzzer runs on a scratch copy of the seed corpus; new
+# crashes land in $(FUZZ_BUILD)/crash-*: copy them to tests/fuzz/regressions/.
+FUZZ_SRC := tests/fuzz/fuzz_rpc.c $(COMMON_SRC) $(SERVER_SRC)
+FUZZ_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_SRC))
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_rpc: $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lnng -lsqlite3 -lcjson -lsodium -lm
+
+# server/store.c embeds data/schema.sql (see data/module.mk).
+$(FUZZ_BUILD)/obj/server/store.o: data/schema.sql
+
+fuzz: all $(FUZZ_BUILD)/fuzz_rpc
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	@set -e; if ls tests/fuzz/regressions/* >/dev/null 2>&1; then \
+	    echo "fuzz: replaying tests/fuzz/regressions"; \
+	    $(FUZZ_BUILD)/fuzz_rpc tests/fuzz/regressions/* 2>&1 | tail -n 3; fi
+	$(FUZZ_BUILD)/fuzz_rpc -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
+	    $(FUZZ_BUILD)/corpus tests/fuzz/corpus
+
+-include $(shell find $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)
