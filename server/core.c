@@ -261,7 +261,9 @@ int tk_load_demo(tk_domain *d, const char *sql_path, int64_t now_ms)
 {
     if (d->nconcerts > 0 || store_count_concerts(d->st) != 0)
         return 0;
-    if (store_exec_file(d->st, sql_path) < 0 || dm_reload_catalog(d) < 0)
+    bool own_tx = !store_in_tx(d->st); /* called outside a batch: commit here */
+    if (store_exec_file(d->st, sql_path) < 0 || dm_reload_catalog(d) < 0 ||
+        (own_tx && store_commit(d->st) < 0))
         return -1;
     log_info("demo_loaded", "concerts=%zu dates=%zu", d->nconcerts, d->ndates);
     return 1;

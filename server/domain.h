@@ -245,7 +245,9 @@ typedef struct {
     tk_booked bookings[TK_MAX_PAY_HOLDS];
 } tk_pay_result;
 
-/* All or nothing. A replay of (user, request_id) with the same hold ids
+/* All or nothing. The token expires with the payment, and any other live
+ * holds of the user go back on sale (so do they on queue.leave: a live hold
+ * exists only under an active token). A replay of (user, request_id) with the same hold ids
  * returns the first result even though the token is now expired; another
  * set of hold ids is CONFLICT. INSUFFICIENT_FUNDS leaves the holds. */
 tk_err tk_payment_pay(tk_domain *d, const char *token, const int64_t *hold_ids, int n,
@@ -265,12 +267,20 @@ typedef struct {
     bool paused;
     int64_t max_active, admit_per_min;
 } tk_queue_settings;
-/* NULL members are left unchanged. Persisted: they survive a restart. */
+/* NULL members are left unchanged. Persisted: they survive a restart, and
+ * once set they take precedence over tk_config's max_active/admit_per_min.
+ * INVALID_PARAMS (field) for max_active or admit_per_min outside 1..1e6. */
 tk_err tk_admin_queue_set(tk_domain *d, const bool *paused, const int64_t *max_active,
                           const int64_t *admit_per_min, int64_t now_ms, tk_queue_settings *out,
                           tk_errinfo *ei);
+/* HOLD_NOT_FOUND unless the hold is live; HOLD_EXPIRED if it lapsed. The
+ * owner's token stays active (its window restarts), as with hold.release. */
 tk_err tk_admin_hold_release(tk_domain *d, int64_t hold_id, int64_t now_ms, tk_errinfo *ei);
 
+/* The seat goes back on sale (events), the price back to the wallet as a
+ * "refund" ledger entry (even past max_balance). A missing booking is
+ * INVALID_PARAMS (field "booking_id", msg "no such booking"); one already
+ * refunded is CONFLICT. */
 typedef struct { int64_t booking_id, amount, balance; } tk_refund_result;
 tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
                                tk_refund_result *out, tk_errinfo *ei);

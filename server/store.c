@@ -95,6 +95,22 @@ static int store_prepare_all(tk_store *s)
     return 0;
 }
 
+/* A database written by a newer server may mean things this one does not
+ * know: refuse it rather than write into it. */
+static bool schema_too_new(tk_store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = 0;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (v > STORE_SCHEMA_VERSION)
+        log_error("store_open", "schema_version=%lld supported=%d", (long long)v,
+                  STORE_SCHEMA_VERSION);
+    return v > STORE_SCHEMA_VERSION;
+}
+
 tk_store *store_open(const char *path)
 {
     tk_store *s = calloc(1, sizeof *s);
@@ -112,6 +128,7 @@ tk_store *store_open(const char *path)
      * audit tool) never block the single writer. */
     if (db_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                    "PRAGMA foreign_keys=ON;") < 0 ||
+        schema_too_new(s) ||
         db_exec(s, "BEGIN IMMEDIATE") < 0 || db_exec(s, store_schema_sql) < 0 ||
         db_exec(s, "COMMIT") < 0 || store_prepare_all(s) < 0) {
         store_close(s);

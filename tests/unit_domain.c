@@ -2,6 +2,8 @@
  * wallet, holds, payment, bookings, refunds, with every error reason. */
 #include "tests/unit_domain_util.h"
 
+#include <sqlite3.h>
+
 #include "common/errors.h"
 #include "common/util.h"
 
@@ -179,6 +181,39 @@ START_TEST(demo_loads_once)
 }
 END_TEST
 
+START_TEST(demo_outside_batch_is_committed)
+{
+    char *path = ut_tmpdb();
+    tk_config c = ut_cfg(path);
+    tk_domain *d = tk_open(&c, T0);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(tk_load_demo(d, "data/demo.sql", clock_now()), 1);
+    tk_close(d);
+    d = tk_open(&c, T0);
+    int n = 0;
+    tk_dates_all(d, T0, count_date, &n);
+    ck_assert_int_eq(n, 6);
+    ck_assert_int_eq(tk_load_demo(d, "data/demo.sql", clock_now()), 0);
+    tk_close(d);
+    ut_rmdb(path);
+}
+END_TEST
+
+START_TEST(refuses_newer_schema)
+{
+    char *path = ut_tmpdb();
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version=99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    tk_config c = ut_cfg(path);
+    ck_assert_ptr_null(tk_open(&c, T0));
+    c.db_path = "/nonexistent-dir/x.db";
+    ck_assert_ptr_null(tk_open(&c, T0));
+    ut_rmdb(path);
+}
+END_TEST
+
 Suite *flow_suite(void);
 Suite *flow_suite(void)
 {
@@ -189,6 +224,8 @@ Suite *flow_suite(void)
     tcase_add_test(t, user_and_wallet_errors);
     tcase_add_test(t, charge_idempotent_and_conflict);
     tcase_add_test(t, demo_loads_once);
+    tcase_add_test(t, demo_outside_batch_is_committed);
+    tcase_add_test(t, refuses_newer_schema);
     suite_add_tcase(s, t);
     return s;
 }

@@ -215,8 +215,7 @@ START_TEST(restart_keeps_live_releases_lapsed)
     ck_assert_int_eq(tk_queue_status(d, a, T0 + 400000, &q, NULL), TK_TOKEN_EXPIRED);
     ck_assert_int_eq(tk_queue_status(d, b, T0 + 400000, &q, NULL), TK_OK);
     ut_close(d);
-    unlink(path);
-    free(path);
+    ut_rmdb(path);
 }
 END_TEST
 

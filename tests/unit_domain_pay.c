@@ -117,8 +117,7 @@ START_TEST(replays_survive_restart)
     ck_assert_int_eq(bal, 180000);
     ck_assert_int_eq(ut_seat(d, date, 12, T0 + 5000), TK_SEAT_SOLD);
     ut_close(d);
-    unlink(path);
-    free(path);
+    ut_rmdb(path);
 }
 END_TEST
 
@@ -316,8 +315,7 @@ START_TEST(randomized_invariants)
     ut_close(d);
     d = ut_open_cfg(&c, now);
     ut_close(d);
-    unlink(path);
-    free(path);
+    ut_rmdb(path);
 }
 END_TEST
 

@@ -230,8 +230,7 @@ START_TEST(settings_and_queue_survive_restart)
     ck_assert_int_eq(st.state, TK_TOKEN_ACTIVE);
     ck_assert_int_eq(tk_queue_status(d, q[2].token, T0 + 1000, &st, NULL), TK_TOKEN_EXPIRED);
     ut_close(d);
-    unlink(path);
-    free(path);
+    ut_rmdb(path);
 }
 END_TEST
 
@@ -295,8 +294,7 @@ START_TEST(million_waiting)
     ck_assert_int_eq(st.position, 777777 + 1 - 10 - 1);
     ck_assert_int_eq(tk_batch_commit(d), 0);
     tk_close(d);
-    unlink(path);
-    free(path);
+    ut_rmdb(path);
 }
 END_TEST
 

@@ -123,4 +123,19 @@ static inline char *ut_tmpdb(void)
     return path;
 }
 
+/* Removes the database, its WAL files and the temp dir; frees path. */
+static inline void ut_rmdb(char *path)
+{
+    char buf[600];
+    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(buf, sizeof buf, "%s%s", path, suffix[i]);
+        unlink(buf);
+    }
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    rmdir(path);
+    free(path);
+}
+
 #endif
