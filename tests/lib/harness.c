@@ -151,27 +151,36 @@ static bool th_read_admin_key(th_server *s)
 }
 
 /* Ready = an rpc request gets a well-formed reply. Polled with short
- * sleeps, bounded; a child that exits ends the wait at once. */
+ * sleeps, bounded; a child that exits ends the wait at once. One socket
+ * for the whole wait (it redials by itself until the server listens), and
+ * a growing per-try deadline, so a slow first reply on a loaded machine
+ * is waited for rather than abandoned and resent. */
 static bool th_wait_ready(th_server *s)
 {
     int64_t end = clock_mono_ms() + TH_READY_MS;
-    while (clock_mono_ms() < end) {
+    int try_ms = 200;
+    th_client *c = th_client_open_url(s->rpc_url, try_ms);
+    bool ok = false;
+    while (!ok && clock_mono_ms() < end) {
         int st;
         if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
             s->pid = 0;
             fprintf(stderr, "th: ticketd exited during start (status %d)\n", st);
-            return false;
+            break;
         }
-        th_client *c = th_client_open_url(s->rpc_url, 300);
+        th_client_set_timeout(c, try_ms);
         rpc_reply r = th_ccall(c, "wallet.balance", "{\"user_id\":\"%s\"}",
                                "00000000-0000-4000-8000-000000000000");
-        th_client_close(c);
         if (r.err != TK_ERR_COUNT)
-            return th_read_admin_key(s);
-        th_sleep_ms(30);
+            ok = true;
+        else
+            th_sleep_ms(20);
+        try_ms = try_ms < 3000 ? try_ms * 2 : try_ms;
     }
-    fprintf(stderr, "th: ticketd not serving after %d ms\n", TH_READY_MS);
-    return false;
+    th_client_close(c);
+    if (!ok && s->pid > 0)
+        fprintf(stderr, "th: ticketd not serving after %d ms\n", TH_READY_MS);
+    return ok && th_read_admin_key(s);
 }
 
 static void th_launch(th_server *s)

@@ -84,6 +84,7 @@ int th_main(Suite *s);
 th_client *th_client_open(th_server *s);
 th_client *th_client_open_url(const char *url, int recv_ms);
 void th_client_close(th_client *c);
+void th_client_set_timeout(th_client *c, int recv_ms);
 
 /* One request; params_fmt is printf text of a JSON object ("{}" or NULL
  * for none), sent verbatim so ill-typed values (1e300, 1.5) reach the

@@ -39,6 +39,12 @@ th_client *th_client_open_url(const char *url, int recv_ms)
     return c;
 }
 
+void th_client_set_timeout(th_client *c, int recv_ms)
+{
+    nng_socket_set_ms(c->sock, NNG_OPT_RECVTIMEO, recv_ms);
+    nng_socket_set_ms(c->sock, NNG_OPT_SENDTIMEO, recv_ms);
+}
+
 th_client *th_client_open(th_server *s)
 {
     return th_client_open_url(s->rpc_url, TH_CALL_MS);
