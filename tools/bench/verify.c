@@ -38,6 +38,7 @@ typedef struct {
 typedef struct {
     bver_user *users;
     int nusers, cap;
+    int *slots, nslots; /* uid -> index + 1 */
     bcall c;
     char key[80];
     int64_t dates[512];
@@ -67,12 +68,41 @@ static void bver_fail(bver *v, int kind, const char *fmt, ...)
     va_end(ap);
 }
 
+static uint64_t bver_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+    return h;
+}
+
+/* Open addressing over indices into v->users (slot value = index + 1);
+ * rebuilt at twice the size when half full. */
+static int bver_rehash(bver *v, int size)
+{
+    int *t = calloc((size_t)size, sizeof(int));
+    if (!t)
+        return -1;
+    for (int i = 0; i < v->nusers; i++) {
+        uint64_t h = bver_hash(v->users[i].uid) & (uint64_t)(size - 1);
+        while (t[h])
+            h = (h + 1) & (uint64_t)(size - 1);
+        t[h] = i + 1;
+    }
+    free(v->slots);
+    v->slots = t;
+    v->nslots = size;
+    return 0;
+}
+
 static bver_user *bver_user_get(bver *v, const char *uid)
 {
-    /* Most lines name the user of the line before: look from the end. */
-    for (int i = v->nusers - 1; i >= 0 && i >= v->nusers - 64; i--)
-        if (strcmp(v->users[i].uid, uid) == 0)
-            return &v->users[i];
+    if ((v->nusers + 1) * 2 > v->nslots && bver_rehash(v, v->nslots ? v->nslots * 2 : 1024) != 0)
+        return NULL;
+    uint64_t h = bver_hash(uid) & (uint64_t)(v->nslots - 1);
+    for (; v->slots[h]; h = (h + 1) & (uint64_t)(v->nslots - 1))
+        if (strcmp(v->users[v->slots[h] - 1].uid, uid) == 0)
+            return &v->users[v->slots[h] - 1];
     if (v->nusers == v->cap) {
         int cap = v->cap ? v->cap * 2 : 256;
         bver_user *n = realloc(v->users, (size_t)cap * sizeof(*n));
@@ -84,6 +114,7 @@ static bver_user *bver_user_get(bver *v, const char *uid)
     bver_user *u = &v->users[v->nusers++];
     memset(u, 0, sizeof(*u));
     snprintf(u->uid, sizeof(u->uid), "%.36s", uid);
+    v->slots[h] = v->nusers;
     return u;
 }
 
@@ -322,6 +353,7 @@ int bcrash_verify(const char *rpc, const char *key_file, const char *log_path)
     for (int k = 0; k < v.ndates; k++)
         cJSON_Delete(v.seatmaps[k]);
     free(v.users);
+    free(v.slots);
     bcall_close(&v.c);
     return bad ? 1 : 0;
 }
