@@ -5,7 +5,8 @@
 # Check suites report "NN%: Checks: X, Failures: F, Errors: E"; a binary
 # that dies without that line counts as one failure. Integration suites
 # (it_*) run CK_FORK=no: nng is not fork-safe and they start the server by
-# fork+exec themselves. e2e scripts print "ok - name" / "not ok - name".
+# fork+exec themselves. e2e scripts print "ok - name" / "not ok - name";
+# lib.sh, *_lib.sh and lib_*.sh there are helpers the scripts source.
 set -u
 BUILD=${1:-build}
 LOGS=$BUILD/test-logs
@@ -50,6 +51,7 @@ done
 for s in tests/e2e/*.sh; do
     [ -f "$s" ] || continue
     name=$(basename "$s" .sh)
+    case "$name" in lib | *_lib | lib_*) continue ;; esac # sourced helpers, not tests
     log=$LOGS/e2e_$name.log
     echo "== e2e $name"
     BUILD=$BUILD sh "$s" >"$log" 2>&1
