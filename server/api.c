@@ -139,6 +139,8 @@ static int64_t api_user_limit(api_server *a, const api_method *m, const cJSON *p
                               int64_t now_ms)
 {
     tk_uuid u;
+    if (!rl_enabled(a->per_user))
+        return 0; /* and spare the token check below */
     if (m->flags & API_BYUSER) {
         const cJSON *s = cJSON_GetObjectItemCaseSensitive(params, "user_id");
         if (!cJSON_IsString(s) || !uuid_parse(s->valuestring, u.b))
@@ -199,25 +201,25 @@ static cJSON *api_error_data(tk_err e, const api_call *c)
             cJSON_AddStringToObject(d, "field", ei->field);
         break;
     case TK_NOT_ADMITTED:
-        jv_add_int(d, "position", ei->position);
-        jv_add_int(d, "eta_s", ei->eta_s);
+        ar_int(d, "position", ei->position);
+        ar_int(d, "eta_s", ei->eta_s);
         break;
     case TK_INSUFFICIENT_FUNDS:
-        jv_add_int(d, "balance", ei->balance);
-        jv_add_int(d, "amount", ei->amount);
+        ar_int(d, "balance", ei->balance);
+        ar_int(d, "amount", ei->amount);
         break;
     case TK_RATE_LIMITED:
-        jv_add_int(d, "retry_after_ms", c->retry_after_ms);
+        ar_int(d, "retry_after_ms", c->retry_after_ms);
         break;
     case TK_SEAT_TAKEN:
     case TK_SEAT_NOT_FOUND:
         if (ei->seat_no)
-            jv_add_int(d, "seat_no", ei->seat_no);
+            ar_int(d, "seat_no", ei->seat_no);
         break;
     case TK_HOLD_NOT_FOUND:
     case TK_HOLD_EXPIRED:
         if (ei->hold_id)
-            jv_add_int(d, "hold_id", ei->hold_id);
+            ar_int(d, "hold_id", ei->hold_id);
         break;
     default:
         break;

@@ -20,7 +20,7 @@ tk_err api_admin_concert_create(api_call *c)
         (e = ap_str(c, "venue", TK_TITLE_MAX, &venue)) ||
         (e = tk_admin_concert_create(c->d, title, venue, c->now_ms, &id, &c->ei)))
         return e;
-    jv_add_int(ar_new(c), "concert_id", id);
+    ar_int(ar_new(c), "concert_id", id);
     return TK_OK;
 }
 
@@ -94,7 +94,7 @@ tk_err api_admin_date_create(api_call *c)
         (e = tk_admin_date_create(c->d, concert_id, starts_at, prices, on_sale_at, c->now_ms,
                                   &id, &c->ei)))
         return e;
-    jv_add_int(ar_new(c), "date_id", id);
+    ar_int(ar_new(c), "date_id", id);
     return TK_OK;
 }
 
@@ -116,8 +116,8 @@ tk_err api_admin_queue_set(api_call *c)
         return e;
     cJSON *o = ar_new(c);
     ar_bool(o, "paused", s.paused);
-    jv_add_int(o, "max_active", s.max_active);
-    jv_add_int(o, "admit_per_min", s.admit_per_min);
+    ar_int(o, "max_active", s.max_active);
+    ar_int(o, "admit_per_min", s.admit_per_min);
     return TK_OK;
 }
 
@@ -142,9 +142,9 @@ tk_err api_admin_booking_refund(api_call *c)
         return e;
     cJSON *o = ar_new(c);
     ar_bool(o, "refunded", true);
-    jv_add_int(o, "booking_id", r.booking_id);
-    jv_add_int(o, "amount", r.amount);
-    jv_add_int(o, "balance", r.balance);
+    ar_int(o, "booking_id", r.booking_id);
+    ar_int(o, "amount", r.amount);
+    ar_int(o, "balance", r.balance);
     return TK_OK;
 }
 
@@ -168,7 +168,7 @@ static void audit_cb(void *ctx, const tk_audit_entry *a)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return;
-    jv_add_int(o, "audit_id", a->audit_id);
+    ar_int(o, "audit_id", a->audit_id);
     ar_time(o, "at", a->at_ms);
     ar_str(o, "method", a->method);
     ar_str(o, "peer", a->peer);

@@ -7,18 +7,18 @@ cJSON *ar_date(const tk_date_info *di, bool admin)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    jv_add_int(o, "date_id", di->date_id);
-    jv_add_int(o, "concert_id", di->concert_id);
+    ar_int(o, "date_id", di->date_id);
+    ar_int(o, "concert_id", di->concert_id);
     ar_str(o, "title", di->title);
     ar_str(o, "venue", di->venue);
     ar_time(o, "starts_at", di->starts_at_ms);
     if (admin)
         ar_time(o, "on_sale_at", di->on_sale_at_ms);
-    jv_add_int(o, "free", di->free);
-    jv_add_int(o, "held", di->held);
-    jv_add_int(o, "sold", di->sold);
+    ar_int(o, "free", di->free);
+    ar_int(o, "held", di->held);
+    ar_int(o, "sold", di->sold);
     if (admin)
-        jv_add_int(o, "revenue", di->revenue);
+        ar_int(o, "revenue", di->revenue);
     return o;
 }
 
@@ -27,28 +27,52 @@ static void date_cb(void *ctx, const tk_date_info *di)
     cJSON_AddItemToArray(ctx, ar_date(di, false));
 }
 
+/* A booking code is "TK-XXXX-XXXX"; anything else is dropped rather than
+ * escaped, so the hand-built JSON below can never be broken by it. */
+static void ab_code(ar_buf *b, const char *code)
+{
+    char safe[16];
+    size_t k = 0;
+    for (const char *p = code; *p && k < sizeof safe - 1; p++)
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-')
+            safe[k++] = *p;
+    safe[k] = '\0';
+    ab_put(b, ",\"code\":\"");
+    ab_put(b, safe);
+    ab_put(b, "\"");
+}
+
 void ar_seat_map(api_call *c, int64_t date_id, uint64_t seq, const tk_seat_info s[TK_SEATS],
                  bool admin)
 {
-    cJSON *o = ar_new(c);
-    jv_add_int(o, "date_id", date_id);
-    jv_add_int(o, "seq", (int64_t)seq);
-    cJSON *arr = ar_array(o, "seats");
-    for (int i = 0; i < TK_SEATS && arr; i++) {
-        cJSON *x = cJSON_CreateObject();
-        jv_add_int(x, "no", s[i].no);
-        ar_str(x, "state", tk_seat_state_name(s[i].state));
-        jv_add_int(x, "price", s[i].price);
+    ar_buf b = {0};
+    ab_put(&b, "{\"date_id\":");
+    ab_int(&b, date_id);
+    ab_put(&b, ",\"seq\":");
+    ab_int(&b, (int64_t)seq);
+    ab_put(&b, ",\"seats\":[");
+    for (int i = 0; i < TK_SEATS; i++) {
+        ab_put(&b, i ? ",{\"no\":" : "{\"no\":");
+        ab_int(&b, s[i].no);
+        ab_put(&b, ",\"state\":\"");
+        ab_put(&b, tk_seat_state_name(s[i].state));
+        ab_put(&b, "\",\"price\":");
+        ab_int(&b, s[i].price);
         if (!admin) {
-            ar_bool(x, "mine", s[i].mine);
+            ab_put(&b, s[i].mine ? ",\"mine\":true" : ",\"mine\":false");
         } else if (s[i].state == TK_SEAT_HELD) {
-            jv_add_int(x, "hold_id", s[i].hold_id);
-            jv_add_int(x, "expires_in_s", ar_secs_until(c->now_ms, s[i].hold_expires_ms));
+            ab_put(&b, ",\"hold_id\":");
+            ab_int(&b, s[i].hold_id);
+            ab_put(&b, ",\"expires_in_s\":");
+            ab_int(&b, ar_secs_until(c->now_ms, s[i].hold_expires_ms));
         } else if (s[i].state == TK_SEAT_SOLD) {
-            ar_str(x, "code", s[i].booking_code);
+            ab_code(&b, s[i].booking_code);
         }
-        cJSON_AddItemToArray(arr, x);
+        ab_put(&b, "}");
     }
+    ab_put(&b, "]}");
+    cJSON_Delete(c->result);
+    c->result = ab_finish(&b);
 }
 
 tk_err api_dates_list(api_call *c)

@@ -32,15 +32,15 @@ static void dash_requests(api_call *c, cJSON *root)
     stats_view v;
     stats_get(api_stats(c->a), c->now_ms, &v);
     cJSON *r = cJSON_AddObjectToObject(root, "requests");
-    jv_add_int(r, "total", v.total);
-    jv_add_int(r, "errors", v.errors);
+    ar_int(r, "total", v.total);
+    ar_int(r, "errors", v.errors);
     cJSON_AddNumberToObject(r, "per_s", round(v.per_s * 10.0) / 10.0);
     dash_ms(r, "p50_ms", v.p50_ms);
     dash_ms(r, "p90_ms", v.p90_ms);
     dash_ms(r, "p99_ms", v.p99_ms);
     cJSON *s = cJSON_AddObjectToObject(root, "server");
     ar_str(s, "version", TK_VERSION);
-    jv_add_int(s, "uptime_s", v.uptime_s);
+    ar_int(s, "uptime_s", v.uptime_s);
     ar_time(s, "now", c->now_ms);
 }
 
@@ -52,20 +52,20 @@ tk_err api_admin_dashboard(api_call *c)
         return TK_INTERNAL;
     tk_dates_all(c->d, c->now_ms, dash_date, &acc);
     cJSON *t = cJSON_AddObjectToObject(root, "totals");
-    jv_add_int(t, "free", acc.free);
-    jv_add_int(t, "held", acc.held);
-    jv_add_int(t, "sold", acc.sold);
-    jv_add_int(t, "revenue", acc.revenue);
+    ar_int(t, "free", acc.free);
+    ar_int(t, "held", acc.held);
+    ar_int(t, "sold", acc.sold);
+    ar_int(t, "revenue", acc.revenue);
 
     tk_queue_stats q;
     tk_queue_stats_get(c->d, c->now_ms, &q);
     cJSON *qo = cJSON_AddObjectToObject(root, "queue");
-    jv_add_int(qo, "waiting", q.waiting);
-    jv_add_int(qo, "active", q.active);
-    jv_add_int(qo, "admitted", q.admitted);
-    jv_add_int(qo, "admitted_seq", (int64_t)q.admitted_seq);
-    jv_add_int(qo, "admit_per_min", q.settings.admit_per_min);
-    jv_add_int(qo, "max_active", q.settings.max_active);
+    ar_int(qo, "waiting", q.waiting);
+    ar_int(qo, "active", q.active);
+    ar_int(qo, "admitted", q.admitted);
+    ar_int(qo, "admitted_seq", (int64_t)q.admitted_seq);
+    ar_int(qo, "admit_per_min", q.settings.admit_per_min);
+    ar_int(qo, "max_active", q.settings.max_active);
     ar_bool(qo, "paused", q.settings.paused);
     dash_requests(c, root);
     return TK_OK;

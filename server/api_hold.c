@@ -16,12 +16,12 @@ tk_err api_seat_hold(api_call *c)
     if ((e = tk_seat_hold(c->d, tok, date_id, seat_no, c->now_ms, &h, &c->ei)))
         return e;
     cJSON *o = ar_new(c);
-    jv_add_int(o, "hold_id", h.hold_id);
-    jv_add_int(o, "date_id", h.date_id);
-    jv_add_int(o, "seat_no", h.seat_no);
-    jv_add_int(o, "price", h.price);
+    ar_int(o, "hold_id", h.hold_id);
+    ar_int(o, "date_id", h.date_id);
+    ar_int(o, "seat_no", h.seat_no);
+    ar_int(o, "price", h.price);
     ar_time(o, "expires_at", h.expires_at_ms);
-    jv_add_int(o, "expires_in_s", ar_secs_until(c->now_ms, h.expires_at_ms));
+    ar_int(o, "expires_in_s", ar_secs_until(c->now_ms, h.expires_at_ms));
     return TK_OK;
 }
 

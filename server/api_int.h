@@ -59,6 +59,10 @@ void ar_time(cJSON *o, const char *name, int64_t ms);
 /* Whole seconds from now until ms, rounded up, never negative. */
 int64_t ar_secs_until(int64_t now_ms, int64_t ms);
 void ar_str(cJSON *o, const char *name, const char *s);
+/* An integer member, printed exactly and fast: cJSON prints every number
+ * through "%1.15g" plus an sscanf round trip, which loses digits past 15
+ * and dominated the cost of number-heavy replies. */
+void ar_int(cJSON *o, const char *name, int64_t v);
 void ar_bool(cJSON *o, const char *name, bool v);
 /* Adds an empty array member and returns it. */
 cJSON *ar_array(cJSON *o, const char *name);
@@ -69,6 +73,19 @@ cJSON *ar_date(const tk_date_info *di, bool admin);
  * and booking codes (and drops `mine`, which means nothing to an operator). */
 void ar_seat_map(api_call *c, int64_t date_id, uint64_t seq, const tk_seat_info s[TK_SEATS],
                  bool admin);
+
+/* JSON text built by hand for the hottest result (the seat map): one
+ * buffer instead of hundreds of cJSON nodes. Only for text known to need
+ * no escaping (keys, numbers, fixed words). */
+typedef struct {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} ar_buf;
+void ab_put(ar_buf *b, const char *s);
+void ab_int(ar_buf *b, int64_t v);
+/* Wraps the text as a raw cJSON item (NULL on OOM) and frees the buffer. */
+cJSON *ab_finish(ar_buf *b);
 
 /* ---- method handlers (the dispatch table in api.c names each once) ----- */
 

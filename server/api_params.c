@@ -3,6 +3,7 @@
  * data.field naming the param, so handlers stay one line per param. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/json.h"
@@ -134,3 +135,65 @@ void ar_str(cJSON *o, const char *name, const char *s)
 void ar_bool(cJSON *o, const char *name, bool v) { cJSON_AddBoolToObject(o, name, v); }
 
 cJSON *ar_array(cJSON *o, const char *name) { return cJSON_AddArrayToObject(o, name); }
+
+/* Decimal text of v into out (>= 21 bytes); returns its length. */
+static size_t ar_itoa(int64_t v, char *out)
+{
+    char tmp[24];
+    size_t n = 0, k = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        out[k++] = '-';
+    while (n)
+        out[k++] = tmp[--n];
+    out[k] = '\0';
+    return k;
+}
+
+void ar_int(cJSON *o, const char *name, int64_t v)
+{
+    char buf[24];
+    ar_itoa(v, buf);
+    cJSON_AddRawToObject(o, name, buf);
+}
+
+static void ab_append(ar_buf *b, const char *s, size_t len)
+{
+    if (b->oom)
+        return;
+    if (b->n + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->n + len + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, len);
+    b->n += len;
+    b->p[b->n] = '\0';
+}
+
+void ab_put(ar_buf *b, const char *s) { ab_append(b, s, strlen(s)); }
+
+void ab_int(ar_buf *b, int64_t v)
+{
+    char buf[24];
+    ab_append(b, buf, ar_itoa(v, buf));
+}
+
+cJSON *ab_finish(ar_buf *b)
+{
+    cJSON *r = b->oom || !b->p ? NULL : cJSON_CreateRaw(b->p);
+    free(b->p);
+    memset(b, 0, sizeof(*b));
+    return r;
+}

@@ -37,17 +37,17 @@ tk_err api_payment_pay(api_call *c)
     if ((e = tk_payment_pay(c->d, tok, ids, n, rid, c->now_ms, &r, &c->ei)))
         return e;
     cJSON *o = ar_new(c);
-    jv_add_int(o, "payment_id", r.payment_id);
-    jv_add_int(o, "amount", r.amount);
-    jv_add_int(o, "balance", r.balance);
+    ar_int(o, "payment_id", r.payment_id);
+    ar_int(o, "amount", r.amount);
+    ar_int(o, "balance", r.balance);
     cJSON *arr = ar_array(o, "bookings");
     for (int i = 0; i < r.n && i < TK_MAX_PAY_HOLDS && arr; i++) {
         cJSON *b = cJSON_CreateObject();
-        jv_add_int(b, "booking_id", r.bookings[i].booking_id);
+        ar_int(b, "booking_id", r.bookings[i].booking_id);
         ar_str(b, "code", r.bookings[i].code);
-        jv_add_int(b, "date_id", r.bookings[i].date_id);
-        jv_add_int(b, "seat_no", r.bookings[i].seat_no);
-        jv_add_int(b, "price", r.bookings[i].price);
+        ar_int(b, "date_id", r.bookings[i].date_id);
+        ar_int(b, "seat_no", r.bookings[i].seat_no);
+        ar_int(b, "price", r.bookings[i].price);
         cJSON_AddItemToArray(arr, b);
     }
     return TK_OK;

@@ -10,11 +10,11 @@ static void queue_result(api_call *c, const tk_queue_info *q, bool with_token)
     if (with_token)
         ar_str(o, "token", q->token);
     ar_str(o, "state", tk_token_state_name(q->state));
-    jv_add_int(o, "position", q->position);
-    jv_add_int(o, "eta_s", q->eta_s);
-    jv_add_int(o, "seq", (int64_t)q->seq);
+    ar_int(o, "position", q->position);
+    ar_int(o, "eta_s", q->eta_s);
+    ar_int(o, "seq", (int64_t)q->seq);
     if (q->state == TK_TOKEN_ACTIVE)
-        jv_add_int(o, "expires_in_s", q->expires_in_s);
+        ar_int(o, "expires_in_s", q->expires_in_s);
 }
 
 tk_err api_queue_join(api_call *c)

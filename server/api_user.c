@@ -26,13 +26,13 @@ static void booking_cb(void *ctx, const tk_booking_info *b)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return;
-    jv_add_int(o, "booking_id", b->booking_id);
+    ar_int(o, "booking_id", b->booking_id);
     ar_str(o, "code", b->code);
     ar_str(o, "title", b->title);
-    jv_add_int(o, "date_id", b->date_id);
+    ar_int(o, "date_id", b->date_id);
     ar_time(o, "starts_at", b->starts_at_ms);
-    jv_add_int(o, "seat_no", b->seat_no);
-    jv_add_int(o, "price", b->price);
+    ar_int(o, "seat_no", b->seat_no);
+    ar_int(o, "price", b->price);
     ar_time(o, "paid_at", b->paid_at_ms);
     ar_str(o, "state", b->state);
     cJSON_AddItemToArray(ctx, o);

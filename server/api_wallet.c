@@ -24,7 +24,7 @@ tk_err api_wallet_balance(api_call *c)
     tk_err e = ap_user(c, &u);
     if (e || (e = tk_wallet_balance(c->d, &u, &bal, &c->ei)))
         return e;
-    jv_add_int(ar_new(c), "balance", bal);
+    ar_int(ar_new(c), "balance", bal);
     return TK_OK;
 }
 
@@ -40,8 +40,8 @@ tk_err api_wallet_charge(api_call *c)
     if ((e = tk_wallet_charge(c->d, &u, amount, rid, c->now_ms, &r, &c->ei)))
         return e;
     cJSON *o = ar_new(c);
-    jv_add_int(o, "balance", r.balance);
-    jv_add_int(o, "entry_id", r.entry_id);
+    ar_int(o, "balance", r.balance);
+    ar_int(o, "entry_id", r.entry_id);
     return TK_OK;
 }
 
@@ -50,10 +50,10 @@ static void ledger_cb(void *ctx, const tk_ledger_entry *le)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return;
-    jv_add_int(o, "entry_id", le->entry_id);
+    ar_int(o, "entry_id", le->entry_id);
     ar_str(o, "kind", le->kind);
-    jv_add_int(o, "amount", le->amount);
-    jv_add_int(o, "balance", le->balance);
+    ar_int(o, "amount", le->amount);
+    ar_int(o, "balance", le->balance);
     ar_time(o, "at", le->at_ms);
     cJSON_AddItemToArray(ctx, o);
 }

@@ -43,6 +43,8 @@ void rl_free(rl_table *t)
     free(t);
 }
 
+bool rl_enabled(const rl_table *t) { return t->rps > 0; }
+
 size_t rl_size(const rl_table *t) { return t->n; }
 
 static uint64_t rl_hash(const uint8_t *k, size_t n)

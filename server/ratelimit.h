@@ -8,6 +8,7 @@
 #ifndef TK_RATELIMIT_H
 #define TK_RATELIMIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,7 @@ void rl_free(rl_table *t);
 /* Takes one request from key's bucket (keys longer than RL_KEY_MAX are
  * cut). Returns 0 when allowed, else the ms until one would be. */
 int64_t rl_take(rl_table *t, const void *key, size_t keylen, int64_t now_ms);
+bool rl_enabled(const rl_table *t);
 /* Buckets currently kept (for tests). */
 size_t rl_size(const rl_table *t);
 
