@@ -111,7 +111,7 @@ START_TEST(user_and_wallet_errors)
     rid[64] = 0;
     ck_assert_int_eq(tk_wallet_charge(d, &u, 10, rid, T0, &r, &ei), TK_OK);
     for (int i = 0; i < 9; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "c%d", i);
         ut_charge(d, &u, 1000000, id, T0);
     }

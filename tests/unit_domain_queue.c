@@ -4,6 +4,35 @@
 #include "tests/unit_domain_util.h"
 
 #include "common/errors.h"
+#include "server/fenwick.h"
+
+/* The tree against a plain array, across several doublings. */
+START_TEST(fenwick_matches_naive)
+{
+    enum { N = 5000 };
+    static int32_t naive[N + 1];
+    memset(naive, 0, sizeof naive);
+    fenwick f;
+    fw_init(&f);
+    ck_assert_int_eq(fw_prefix(&f, 10), 0);
+    ck_assert_int_eq(fw_add(&f, 0, 1), -1);
+    unsigned seed = 7;
+    for (int step = 0; step < 20000; step++) {
+        size_t i = 1 + (size_t)(rand_r(&seed) % (step < 10000 ? 1500 : N));
+        int32_t v = rand_r(&seed) % 2 ? 1 : -1;
+        ck_assert_int_eq(fw_add(&f, i, v), 0);
+        naive[i] += v;
+        if (step % 97 == 0) {
+            size_t q = (size_t)(rand_r(&seed) % (N + 10));
+            int64_t sum = 0;
+            for (size_t k = 1; k <= q && k <= N; k++)
+                sum += naive[k];
+            ck_assert_int_eq(fw_prefix(&f, q), sum);
+        }
+    }
+    fw_free(&f);
+}
+END_TEST
 
 static void join(tk_domain *d, const tk_uuid *u, int64_t now, tk_queue_info *q)
 {
@@ -303,6 +332,7 @@ int main(void)
     Suite *s = suite_create("domain_queue");
     TCase *t = tcase_create("queue");
     tcase_set_timeout(t, 30);
+    tcase_add_test(t, fenwick_matches_naive);
     tcase_add_test(t, positions_and_leaving);
     tcase_add_test(t, budget_and_pause);
     tcase_add_test(t, tokens_forged_and_foreign);
