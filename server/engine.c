@@ -69,6 +69,24 @@ void engine_submit(engine *e, engine_job *j)
     pthread_mutex_unlock(&e->mu);
 }
 
+/* Waits until a job is queued, stop is asked, or the monotonic instant
+ * until_us; takes the whole queue (NULL when none). *stopping: the flag. */
+static engine_job *engine_wait(engine *e, int64_t until_us, bool *stopping)
+{
+    struct timespec ts = {until_us / 1000000, (long)(until_us % 1000000) * 1000};
+    pthread_mutex_lock(&e->mu);
+    e->sleeping = true;
+    while (!e->head && !e->stopping)
+        if (pthread_cond_timedwait(&e->cv, &e->mu, &ts) != 0)
+            break;
+    e->sleeping = false;
+    engine_job *list = e->head;
+    e->head = e->tail = NULL;
+    *stopping = e->stopping;
+    pthread_mutex_unlock(&e->mu);
+    return list;
+}
+
 /* Waits for jobs or the next tick deadline; returns the whole queue (NULL
  * on a timeout). *stop is set once stopping and nothing is left. */
 static engine_job *engine_take(engine *e, bool *stop)
@@ -77,26 +95,11 @@ static engine_job *engine_take(engine *e, bool *stop)
     int64_t wait = tk_next_deadline(e->d, now) - now;
     if (wait > ENGINE_MAX_WAIT_MS)
         wait = ENGINE_MAX_WAIT_MS;
-    pthread_mutex_lock(&e->mu);
-    if (!e->head && !e->stopping && wait > 0) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += wait / 1000;
-        ts.tv_nsec += (long)(wait % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        e->sleeping = true;
-        while (!e->head && !e->stopping)
-            if (pthread_cond_timedwait(&e->cv, &e->mu, &ts) != 0)
-                break;
-        e->sleeping = false;
-    }
-    engine_job *batch = e->head;
-    e->head = e->tail = NULL;
-    *stop = e->stopping && !batch;
-    pthread_mutex_unlock(&e->mu);
+    if (wait < 0)
+        wait = 0;
+    bool stopping;
+    engine_job *batch = engine_wait(e, clock_mono_us() + wait * 1000, &stopping);
+    *stop = stopping && !batch;
     return batch;
 }
 
@@ -129,34 +132,17 @@ static bool engine_handle(engine *e, engine_job *list, size_t *n)
     return any;
 }
 
-static int64_t engine_mono_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Waits for more jobs (see ENGINE_GATHER_*), handles them in the open
  * transaction and appends them to the batch ending at *tail. */
 static void engine_gather(engine *e, engine_job **tail, size_t *n)
 {
-    int64_t start = engine_mono_us();
+    int64_t start = clock_mono_us();
     for (;;) {
-        int64_t now = engine_mono_us(), until = now + ENGINE_GATHER_IDLE_US;
+        int64_t now = clock_mono_us(), until = now + ENGINE_GATHER_IDLE_US;
         if (until > start + ENGINE_GATHER_MAX_US)
             until = start + ENGINE_GATHER_MAX_US;
-        if (until <= now)
-            return;
-        struct timespec ts = {until / 1000000, (long)(until % 1000000) * 1000};
-        pthread_mutex_lock(&e->mu);
-        e->sleeping = true;
-        while (!e->head && !e->stopping)
-            if (pthread_cond_timedwait(&e->cv, &e->mu, &ts) != 0)
-                break;
-        e->sleeping = false;
-        engine_job *more = e->head;
-        e->head = e->tail = NULL;
-        pthread_mutex_unlock(&e->mu);
+        bool stopping;
+        engine_job *more = until > now ? engine_wait(e, until, &stopping) : NULL;
         if (!more)
             return;
         engine_handle(e, more, n);
