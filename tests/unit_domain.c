@@ -56,6 +56,18 @@ START_TEST(flow_register_hold_pay)
     ck_assert_int_eq(ut_seat(d, date, 1, T0), TK_SEAT_SOLD);
     ck_assert_int_eq(ut_seat(d, date, 40, T0), TK_SEAT_SOLD);
     ut_commit(d);
+    tk_event ev[32];
+    size_t n = tk_events_take(d, ev, 32), sold = 0;
+    uint64_t last = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].kind != TK_EV_SEAT)
+            continue;
+        ck_assert_int_eq(ev[i].seq, last + 1); /* +1 per change, from the first */
+        last = ev[i].seq;
+        sold += ev[i].state == TK_SEAT_SOLD;
+    }
+    ck_assert_int_eq(sold, 2);
+    ck_assert_int_eq(last, 4); /* two holds, two sales */
 
     /* the token is spent */
     tk_queue_info q;

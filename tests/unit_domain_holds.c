@@ -169,9 +169,40 @@ START_TEST(active_window)
     tk_queue_stats qs;
     tk_queue_stats_get(d, T0 + 1300000, &qs);
     ck_assert_int_eq(qs.active, 1); /* not swept yet */
+    tk_uuid who;
+    ck_assert_int_eq(tk_token_user(d, a, T0 + 1300000, &who, NULL), TK_TOKEN_EXPIRED);
     tk_tick(d, T0 + 1300000);
     tk_queue_stats_get(d, T0 + 1300000, &qs);
     ck_assert_int_eq(qs.active, 0);
+    ut_close(d);
+}
+END_TEST
+
+START_TEST(leave_and_rejoin_release_holds)
+{
+    tk_domain *d = ut_open(T0);
+    int64_t date = ut_date(d, T0);
+    char a[TOKEN_MAX_LEN];
+    tk_uuid u = ut_active(d, "a", T0, a);
+    ut_hold(d, a, date, 1, T0);
+    ut_hold(d, a, date, 2, T0);
+    ut_commit(d);
+    tk_event ev[16];
+    tk_events_take(d, ev, 16);
+    ck_assert_int_eq(tk_queue_leave(d, a, T0 + 10, NULL), TK_OK);
+    ck_assert_int_eq(ut_seat(d, date, 1, T0 + 10), TK_SEAT_FREE);
+    ck_assert_int_eq(ut_seat(d, date, 2, T0 + 10), TK_SEAT_FREE);
+    ut_commit(d);
+    size_t n = tk_events_take(d, ev, 16);
+    ck_assert_int_eq(n, 4); /* two seats, each SEAT + SALES */
+    ck_assert_int_eq(ev[2].seq, ev[0].seq + 1);
+    /* an idle-expired token is replaced by a fresh place on join */
+    tk_queue_info q;
+    ck_assert_int_eq(tk_queue_join(d, &u, T0 + 20, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.seq, 2);
+    ck_assert_int_eq(tk_queue_join(d, &u, T0 + 20 + 600000, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.seq, 3);
+    ck_assert_int_eq(q.state, TK_TOKEN_ACTIVE);
     ut_close(d);
 }
 END_TEST
@@ -260,6 +291,7 @@ int main(void)
     tcase_add_test(t, lapse_on_touch_then_tick);
     tcase_add_test(t, partial_lapse_keeps_token);
     tcase_add_test(t, active_window);
+    tcase_add_test(t, leave_and_rejoin_release_holds);
     tcase_add_test(t, restart_keeps_live_releases_lapsed);
     tcase_add_test(t, admin_release_and_seat_view);
     suite_add_tcase(s, t);
