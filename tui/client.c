@@ -62,7 +62,7 @@ struct cl_client {
     nng_msg **evq;
     size_t nev, cap_ev;
 
-    atomic_int req_pipes;
+    atomic_int req_pipes, sub_pipes;
     atomic_int pipe_epoch;
     atomic_bool closing;
 
@@ -83,6 +83,23 @@ struct cl_client {
     void *st_ctx;
 };
 
+/* TK_CLIENT_TRACE=1: one stderr line per event, gap and status change
+ * (stderr is a file or /dev/null under curses). */
+static bool cl_trace_on(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *v = getenv("TK_CLIENT_TRACE");
+        on = v && *v && strcmp(v, "0") != 0;
+    }
+    return on;
+}
+#define CL_TRACE(...)                                                                              \
+    do {                                                                                           \
+        if (cl_trace_on())                                                                         \
+            fprintf(stderr, "client: " __VA_ARGS__);                                               \
+    } while (0)
+
 static void cl_wake(cl_client *c)
 {
     char b = 1;
@@ -90,14 +107,19 @@ static void cl_wake(cl_client *c)
     (void)n;
 }
 
+/* Both sockets count: without the SUB pipe the map silently goes stale
+ * (events sent while it was down are gone), so "online" needs both, and
+ * the return to online is what makes every screen refetch. */
 static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 {
     cl_client *c = arg;
+    nng_socket s = nng_pipe_socket(p);
+    atomic_int *n = s.id == c->sub.id ? &c->sub_pipes : &c->req_pipes;
     if (ev == NNG_PIPE_EV_ADD_POST) {
-        atomic_fetch_add(&c->req_pipes, 1);
+        atomic_fetch_add(n, 1);
         atomic_fetch_add(&c->pipe_epoch, 1);
     } else if (ev == NNG_PIPE_EV_REM_POST) {
-        atomic_fetch_sub(&c->req_pipes, 1);
+        atomic_fetch_sub(n, 1);
     }
     cl_wake(c);
 }
@@ -170,6 +192,8 @@ static tk_err cl_open(cl_client *c, const char *rpc_url, const char *events_url)
     nng_socket_set_ms(c->sub, NNG_OPT_RECONNMAXT, 1000);
     nng_pipe_notify(c->req, NNG_PIPE_EV_ADD_POST, pipe_cb, c);
     nng_pipe_notify(c->req, NNG_PIPE_EV_REM_POST, pipe_cb, c);
+    nng_pipe_notify(c->sub, NNG_PIPE_EV_ADD_POST, pipe_cb, c);
+    nng_pipe_notify(c->sub, NNG_PIPE_EV_REM_POST, pipe_cb, c);
     /* NONBLOCK: the server may not be up yet; nng keeps redialing. */
     if (nng_dial(c->req, rpc_url, NULL, NNG_FLAG_NONBLOCK) != 0 ||
         nng_dial(c->sub, events_url, NULL, NNG_FLAG_NONBLOCK) != 0)
@@ -384,12 +408,15 @@ static bool seq_accept(cl_client *c, cl_seq_t *s, const cJSON *body)
         seq_buffer(s, body);
         return false;
     }
-    if (seq <= s->last)
+    if (seq <= s->last) {
+        CL_TRACE("old date=%lld last=%lld got=%lld\n", (long long)s->date_id, (long long)s->last, (long long)seq);
         return false; /* already in the snapshot */
+    }
     if (seq == s->last + 1) {
         s->last = seq;
         return true;
     }
+    CL_TRACE("gap date=%lld last=%lld got=%lld\n", (long long)s->date_id, (long long)s->last, (long long)seq);
     s->pending = true; /* a gap: PUB/SUB dropped something */
     seq_buffer(s, body);
     if (c->rs_fn)
@@ -425,6 +452,7 @@ void cl_seq_reset(cl_client *c, int64_t date_id, int64_t snapshot_seq)
     cl_seq_t *s = seq_find(c, date_id, true);
     if (!s)
         return;
+    CL_TRACE("snapshot date=%lld seq=%lld buffered=%d\n", (long long)date_id, (long long)snapshot_seq, s->nbuf);
     s->last = snapshot_seq;
     s->pending = false;
     int n = s->nbuf;
@@ -455,6 +483,7 @@ static void handle_event(cl_client *c, nng_msg *m)
     memcpy(topic, b, (size_t)(sp - b));
     topic[sp - b] = 0;
     cJSON *body = jv_parse(sp + 1, len - (size_t)(sp - b) - 1);
+    CL_TRACE("event %s %.*s\n", topic, (int)(len - (size_t)(sp - b) - 1), sp + 1);
     if (!body)
         return;
     bool ok = true;
@@ -514,8 +543,9 @@ static void update_status(cl_client *c)
         c->seen_epoch = epoch;
         c->stalled = false; /* a fresh connection deserves a fresh chance */
     }
-    bool on = atomic_load(&c->req_pipes) > 0 && !c->stalled;
+    bool on = atomic_load(&c->req_pipes) > 0 && atomic_load(&c->sub_pipes) > 0 && !c->stalled;
     if (on != c->online) {
+        CL_TRACE("status %s pipes=%d stalled=%d\n", on ? "online" : "offline", atomic_load(&c->req_pipes), c->stalled);
         c->online = on;
         if (c->st_fn)
             c->st_fn(c->st_ctx, on);
@@ -523,7 +553,7 @@ static void update_status(cl_client *c)
     int64_t now = clock_mono_ms();
     /* Connected but a call timed out: a hung or restarted server. Probe
      * with a call that any live server answers (USER_NOT_FOUND). */
-    if (!on && c->stalled && !c->probing && now - c->last_probe_ms >= CL_PROBE_MS) {
+    if (!on && c->stalled && atomic_load(&c->req_pipes) > 0 && !c->probing && now - c->last_probe_ms >= CL_PROBE_MS) {
         c->probing = true;
         c->last_probe_ms = now;
         cJSON *p = cJSON_CreateObject();
