@@ -140,6 +140,11 @@ int config_parse(srv_config *c, int argc, char **argv)
             return 2;
     }
     config_var_defaults(c);
+    bool tls = !strncmp(c->rpc, "tls+", 4) || !strncmp(c->events, "tls+", 4);
+    if (tls && (!c->tls_cert || !c->tls_key)) {
+        fprintf(stderr, "ticketd: a tls+tcp:// URL needs --tls-cert FILE and --tls-key FILE\n");
+        return 2;
+    }
     return 0;
 }
 
