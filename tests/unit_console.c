@@ -371,10 +371,14 @@ START_TEST(stack_bar_text)
     ck_assert_str_eq(b, "..........");
     adm_stack_text(b, sizeof b, 10, 50, 0, 0, false);
     ck_assert_str_eq(b, "##########");
-    adm_stack_text(b, sizeof b, 10, 1, 0, 49, false); /* under half a cell: not shown */
-    ck_assert_str_eq(b, "..........");
-    adm_stack_text(b, sizeof b, 4, 3, 0, 47, false);
-    ck_assert_str_eq(b, "....");
+    adm_stack_text(b, sizeof b, 10, 1, 0, 49, false); /* one sale still shows */
+    ck_assert_str_eq(b, "#.........");
+    adm_stack_text(b, sizeof b, 12, 2, 2, 46, false);
+    ck_assert_str_eq(b, "#+..........");
+    adm_stack_text(b, sizeof b, 3, 48, 1, 1, false); /* every part keeps a cell */
+    ck_assert_str_eq(b, "#+.");
+    adm_stack_text(b, sizeof b, 4, 25, 25, 0, false);
+    ck_assert_str_eq(b, "##++");
     adm_stack_text(b, sizeof b, 3, 1, 1, 1, true);
     ck_assert_str_eq(b, "\xe2\x96\x88\xe2\x96\x92\xc2\xb7");
 }

@@ -18,10 +18,22 @@ void adm_stack_text(char *out, size_t outsz, int w, int sold, int held, int free
         snprintf(out, outsz, "%*s", w > 0 ? w : 0, "");
         return;
     }
-    /* Cumulative rounding: the three parts always add up to w cells, and a
-     * part of one seat still shows once it reaches half a cell. */
+    /* Cumulative rounding, so the parts add up to w cells; then a part
+     * that is not zero gets at least one cell (one sale on a 12-cell bar is
+     * news to an operator), taken from the free part first. */
     int c_sold = (sold * w * 2 + total) / (total * 2);
     int c_held = ((sold + held) * w * 2 + total) / (total * 2) - c_sold;
+    if (sold > 0 && c_sold == 0)
+        c_sold = 1;
+    if (held > 0 && c_held == 0)
+        c_held = 1;
+    int keep_free = free > 0 ? 1 : 0;
+    while (c_sold + c_held > w - keep_free && (c_sold > 1 || c_held > 1)) {
+        if (c_sold >= c_held)
+            c_sold--;
+        else
+            c_held--;
+    }
     static const char *const glyph[2][3] = {{"#", "+", "."}, {"\u2588", "\u2592", "\u00b7"}};
     size_t n = 0;
     out[0] = '\0';
