@@ -124,6 +124,21 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
     cl_wake(c);
 }
 
+/* Hands a finished call to the UI thread (any thread). */
+static void done_push(cl_client *c, cl_call_t *k, int rv)
+{
+    k->rv = rv;
+    pthread_mutex_lock(&c->mu);
+    k->next = NULL;
+    if (c->done_tail)
+        c->done_tail->next = k;
+    else
+        c->done_head = k;
+    c->done_tail = k;
+    pthread_mutex_unlock(&c->mu);
+    cl_wake(c);
+}
+
 static void call_cb(void *arg)
 {
     cl_call_t *k = arg;
@@ -139,16 +154,7 @@ static void call_cb(void *arg)
     } else if (rv == 0) {
         k->reply = nng_aio_get_msg(k->aio);
     }
-    k->rv = rv;
-    pthread_mutex_lock(&c->mu);
-    k->next = NULL;
-    if (c->done_tail)
-        c->done_tail->next = k;
-    else
-        c->done_head = k;
-    c->done_tail = k;
-    pthread_mutex_unlock(&c->mu);
-    cl_wake(c);
+    done_push(c, k, rv);
 }
 
 static void sub_cb(void *arg)
@@ -301,20 +307,6 @@ static nng_msg *cl_encode(cl_client *c, int64_t id, const char *method, cJSON *p
     return m;
 }
 
-static void cl_finish_local(cl_client *c, cl_call_t *k, int rv)
-{
-    k->rv = rv;
-    pthread_mutex_lock(&c->mu);
-    k->next = NULL;
-    if (c->done_tail)
-        c->done_tail->next = k;
-    else
-        c->done_head = k;
-    c->done_tail = k;
-    pthread_mutex_unlock(&c->mu);
-    cl_wake(c);
-}
-
 int64_t cl_call(cl_client *c, const char *method, cJSON *params, cl_reply_fn cb, void *ctx)
 {
     cl_call_t *k = calloc(1, sizeof(*k));
@@ -334,7 +326,7 @@ int64_t cl_call(cl_client *c, const char *method, cJSON *params, cl_reply_fn cb,
         rv = nng_aio_alloc(&k->aio, call_cb, k);
     if (rv != 0) {
         nng_msg_free(m);
-        cl_finish_local(c, k, rv);
+        done_push(c, k, rv);
         return k->id;
     }
     nng_ctx_set_ms(k->ctx, NNG_OPT_RECVTIMEO, c->timeout_ms);

@@ -122,6 +122,32 @@ bool ks_common_error(app *a, const cl_reply *r)
     }
 }
 
+void ks_reply_error(app *a, const cl_reply *r)
+{
+    if (ks_common_error(a, r))
+        return;
+    char m[256];
+    snprintf(m, sizeof(m), tx(T_ERR_OTHER), tk_err_reason(r->err));
+    app_flash(a, m);
+}
+
+int ks_common_key(app *a, int key)
+{
+    switch (key) {
+    case 'w':
+        app_push(a, &ks_wallet_ops, ks_wallet_new(false));
+        return APP_DONE;
+    case 'b':
+        app_push(a, &ks_history_ops, ks_history_new());
+        return APP_DONE;
+    case 27:
+    case 'q':
+        ks_logout(a, T_COUNT);
+        return APP_DONE;
+    }
+    return APP_PASS;
+}
+
 cJSON *ks_token_params(app *a)
 {
     cJSON *p = cJSON_CreateObject();

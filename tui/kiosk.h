@@ -74,6 +74,11 @@ void ks_idle(app *a);
 /* Replies: handles what every screen handles the same way (offline, turn
  * over, rate limit) and returns true; false leaves the rest to the screen. */
 bool ks_common_error(app *a, const cl_reply *r);
+/* ks_common_error, else "Error: REASON" on the message line. */
+void ks_reply_error(app *a, const cl_reply *r);
+/* Keys that mean the same on the queue and dates screens: w wallet,
+ * b history, Esc/q leave. APP_PASS for any other key. */
+int ks_common_key(app *a, int key);
 /* A params object holding the token / the user id. */
 cJSON *ks_token_params(app *a);
 cJSON *ks_user_params(app *a);

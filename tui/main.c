@@ -2,7 +2,8 @@
  * console (tui/console.c), which gets argv as it is.
  *
  *   bin/kiosk [--rpc URL] [--events URL] [--lang ko|en] [--kiosk]
- *             [--idle-seconds N] [--timeout-ms N] */
+ *             [--idle-seconds N] [--timeout-ms N]
+ *   bin/kiosk --probe [--rpc URL]   exit 0 when a server answers (tools/run.sh) */
 #include <locale.h>
 #include <poll.h>
 #include <sodium.h>
@@ -22,6 +23,7 @@
 static const char usage[] =
     "usage: kiosk [--rpc URL] [--events URL] [--lang ko|en] [--kiosk]\n"
     "             [--idle-seconds N] [--timeout-ms N]\n"
+    "       kiosk --probe [--rpc URL]   (exit 0 when a server answers)\n"
     "       kiosk --admin [--rpc URL] [--events URL] [--admin-key-file FILE] [--lang ko|en]\n"
     "defaults: --rpc " CL_DEFAULT_RPC " --events " CL_DEFAULT_EVENTS "\n"
     "--kiosk: unattended mode; after --idle-seconds (90) without a key it returns\n"
@@ -29,7 +31,7 @@ static const char usage[] =
 
 typedef struct {
     const char *rpc, *events;
-    bool kiosk;
+    bool kiosk, probe;
     int idle_s, timeout_ms;
     tx_lang lang;
 } kiosk_opts;
@@ -40,8 +42,8 @@ static int parse_args(int argc, char **argv, kiosk_opts *o)
     o->lang = tx_lang_from_env();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--kiosk") == 0) {
-            o->kiosk = true;
+        if (strcmp(a, "--kiosk") == 0 || strcmp(a, "--probe") == 0) {
+            *(a[2] == 'k' ? &o->kiosk : &o->probe) = true;
             continue;
         }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -84,6 +86,25 @@ static void drain(cl_client *cl, int ms)
     }
 }
 
+static void probe_done(void *ctx, const cl_reply *r) { *(int *)ctx = r->offline ? 1 : 0; }
+
+/* Any answer, even an error, means a server is there. */
+static int probe(cl_client *cl)
+{
+    int rc = -1;
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "user_id", "00000000-0000-4000-8000-000000000000");
+    cl_set_timeout(cl, 1000);
+    cl_call(cl, "wallet.balance", p, probe_done, &rc);
+    int64_t end = clock_mono_ms() + 3000;
+    while (rc < 0 && clock_mono_ms() < end) {
+        struct pollfd f = {.fd = cl_fd(cl), .events = POLLIN};
+        poll(&f, 1, 100);
+        cl_poll(cl);
+    }
+    return rc == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
@@ -103,6 +124,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiosk: cannot use %s / %s: %s\n", o.rpc ? o.rpc : CL_DEFAULT_RPC,
                 o.events ? o.events : CL_DEFAULT_EVENTS, tk_err_reason(err));
         return 2;
+    }
+    if (o.probe) {
+        rc = probe(cl);
+        cl_free(cl);
+        return rc;
     }
     if (o.timeout_ms > 0)
         cl_set_timeout(cl, o.timeout_ms);

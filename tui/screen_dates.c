@@ -50,11 +50,7 @@ static void dates_reply(app *a, void *st, int tag, const cl_reply *r)
     dates_st *d = st;
     d->busy = false;
     if (r->err) {
-        if (!ks_common_error(a, r)) {
-            char m[256];
-            snprintf(m, sizeof(m), tx(T_ERR_OTHER), tk_err_reason(r->err));
-            app_flash(a, m);
-        }
+        ks_reply_error(a, r);
         return;
     }
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(r->result, "dates"), *o;
@@ -126,21 +122,11 @@ static int dates_key(app *a, void *st, int key)
     case KEY_ENTER:
         open_date(a, d);
         return APP_DONE;
-    case 'w':
-        app_push(a, &ks_wallet_ops, ks_wallet_new(false));
-        return APP_DONE;
-    case 'b':
-        app_push(a, &ks_history_ops, ks_history_new());
-        return APP_DONE;
     case 'r':
         fetch(a, d);
         return APP_DONE;
-    case 27:
-    case 'q':
-        ks_logout(a, T_COUNT);
-        return APP_DONE;
     }
-    return APP_PASS;
+    return ks_common_key(a, key);
 }
 
 static void dates_draw(app *a, void *st, const app_rect *r)

@@ -63,11 +63,7 @@ static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
         return;
     }
     if (r->err) {
-        if (!ks_common_error(a, r)) {
-            char m[256];
-            snprintf(m, sizeof(m), tx(T_ERR_OTHER), tk_err_reason(r->err));
-            app_flash(a, m);
-        }
+        ks_reply_error(a, r);
         return;
     }
     if (tag == TAG_JOIN) {
@@ -128,22 +124,11 @@ static void queue_resync(app *a, void *st, int64_t date_id)
 
 static int queue_key(app *a, void *st, int key)
 {
-    switch (key) {
-    case 'w':
-        app_push(a, &ks_wallet_ops, ks_wallet_new(false));
-        return APP_DONE;
-    case 'b':
-        app_push(a, &ks_history_ops, ks_history_new());
-        return APP_DONE;
-    case 'r':
+    if (key == 'r') {
         ask(a, st);
         return APP_DONE;
-    case 27:
-    case 'q':
-        ks_logout(a, T_COUNT);
-        return APP_DONE;
     }
-    return APP_PASS;
+    return ks_common_key(a, key);
 }
 
 static void queue_draw(app *a, void *st, const app_rect *r)

@@ -123,11 +123,7 @@ static void hold_done(app *a, seats_st *s, int no, const cl_reply *r)
         return;
     }
     if (r->err) {
-        if (!ks_common_error(a, r)) {
-            char m[256];
-            snprintf(m, sizeof(m), tx(T_ERR_OTHER), tk_err_reason(r->err));
-            app_flash(a, m);
-        }
+        ks_reply_error(a, r);
         if (r->offline)
             fetch(a, s); /* did it get through? the snapshot will say */
         return;

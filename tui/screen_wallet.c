@@ -97,10 +97,7 @@ static void charge_done(app *a, wallet_st *w, const cl_reply *r)
         return;
     }
     if (r->err) {
-        if (!ks_common_error(a, r)) {
-            snprintf(m, sizeof(m), tx(T_ERR_OTHER), tk_err_reason(r->err));
-            app_flash(a, m);
-        }
+        ks_reply_error(a, r);
         return;
     }
     ks_session *s = ks(a);
