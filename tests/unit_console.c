@@ -348,10 +348,13 @@ START_TEST(hints_and_language)
 {
     const app_hint *h;
     int n = adm_dash_ops.hints(app_top_state(A), &h);
-    bool help = false;
-    for (int i = 0; i < n; i++)
+    bool help = false, quit = false;
+    for (int i = 0; i < n; i++) {
         help = help || !strcmp(h[i].key, "?");
+        quit = quit || !strcmp(h[i].key, "q");
+    }
     ck_assert(help); /* '?' is listed where the bar still has room for it */
+    ck_assert(quit); /* ...and the added '?' does not push the last row out */
     keys("L");
     ck_assert_int_eq(tx_get_lang(), TX_KO);
     ck_assert_str_eq(tx(A_H_SEATS), "\xec\xa2\x8c\xec\x84\x9d"); /* 좌석 */

@@ -168,7 +168,7 @@ static const adm_binding dash_keys[] = {
     {{'d'}, adm_byid_date, {"d", A_H_BYDATE}},
     {{'h'}, adm_byid_release, {"h", A_H_BYHOLD}},
     {{'b'}, adm_byid_refund, {"b", A_H_BYBOOKING}},
-    {{'g'}, act_refresh, {"g", T_H_REFRESH}},
+    {{'g'}, act_refresh, {NULL, 0}}, /* polls run anyway; not worth a hint row */
     {{'L'}, act_lang, {"L", A_H_LANG}},
     {{'q'}, act_quit, {"q", T_H_QUIT}},
 };
@@ -181,9 +181,9 @@ static int dash_key(app *a, void *st, int key)
 
 static int dash_hints(void *st, const app_hint **out)
 {
-    static app_hint h[NKEYS];
+    static app_hint h[NKEYS + 1]; /* + the "?" adm_bind_hints may add */
     *out = h;
-    return adm_bind_hints(dash_keys, NKEYS, h, NKEYS);
+    return adm_bind_hints(dash_keys, NKEYS, h, NKEYS + 1);
 }
 
 /* ---- drawing ----------------------------------------------------------- */
