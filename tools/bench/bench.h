@@ -40,6 +40,7 @@ double bstats_quantile(const bench_stats *st, double q);
 double bstats_rate(const bench_stats *st); /* ops per second over t0..t1 */
 double bstats_avg_req(const bench_stats *st);
 double bstats_avg_rep(const bench_stats *st);
+void bstats_copy(bench_stats *dst, const bench_stats *src); /* keeps dst's name */
 
 /* ---- replies: cheap scans of the compact JSON the server prints ------- */
 
@@ -110,8 +111,10 @@ tk_err bcall_retry(bcall *c, const char *method, const char *params, rpc_reply *
 /* ---- echo.c: the ceiling ------------------------------------------------ */
 
 typedef struct bench_echo bench_echo;
-/* Starts a raw REP echo server on url in its own thread. */
-bench_echo *becho_start(const char *url);
+/* Starts an echo server on url: a raw REP socket served by a thread of
+ * its own (aio_mode false), or a cooked REP socket with contexts echoing
+ * in nng callbacks (true). */
+bench_echo *becho_start(const char *url, bool aio_mode);
 void becho_stop(bench_echo *e);
 /* Runs the echo load: requests of req_len bytes answered by rep_len bytes,
  * on nactive slots of p, for dur_us; counts into st. */
@@ -163,8 +166,8 @@ typedef struct {
     char admin_key[80];
     pid_t server_pid;
     /* state */
-    bench_pool *pool, *echo_pool;
-    bench_echo *echo;
+    bench_pool *pool, *echo_pool[2]; /* [0] REP contexts (the ceiling), [1] raw */
+    bench_echo *echo[2];
     bcall admin;
     bench_user *u;
     int nu;        /* users + helpers: buyers are [0, users), helpers after */
@@ -172,7 +175,7 @@ typedef struct {
     int64_t dates[4096];
     int ndates;    /* hot dates first, then the buy dates */
     /* results */
-    bench_stats *rows[BENCH_ROWS], *echo_rows[BENCH_ROWS];
+    bench_stats *rows[BENCH_ROWS], *echo_rows[BENCH_ROWS], *raw_rows[BENCH_ROWS];
     int nrows;
     int64_t rss_kb, waiting;
     double fan_p50_ms, fan_p99_ms, fan_max_ms;

@@ -13,21 +13,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define BECHO_CTXS 256
+
+typedef struct {
+    nng_ctx ctx;
+    nng_aio *aio;
+    bool sending;
+} becho_ctx;
+
 struct bench_echo {
     nng_socket sock;
     pthread_t thr;
+    bool aio_mode;
+    becho_ctx ctxs[BECHO_CTXS];
+    int nctx;
 };
 
 static char becho_pad[64 * 1024];
 
-static void *becho_main(void *arg)
+/* Resizes m to the reply size its first 8 bytes ask for. */
+static void becho_shape(nng_msg *m)
 {
-    bench_echo *e = arg;
-    for (;;) {
-        nng_msg *m;
-        if (nng_recvmsg(e->sock, &m, 0) != 0)
-            break;
-        size_t have = nng_msg_len(m), want = have;
+    size_t have = nng_msg_len(m), want = have;
         if (have >= 8) {
             char num[9];
             memcpy(num, nng_msg_body(m), 8);
@@ -40,19 +47,53 @@ static void *becho_main(void *arg)
             nng_msg_chop(m, have - want);
         else if (want > have)
             nng_msg_append(m, becho_pad, want - have);
+}
+
+static void *becho_main(void *arg)
+{
+    bench_echo *e = arg;
+    for (;;) {
+        nng_msg *m;
+        if (nng_recvmsg(e->sock, &m, 0) != 0)
+            break;
+        becho_shape(m);
         if (nng_sendmsg(e->sock, m, 0) != 0)
             nng_msg_free(m);
     }
     return NULL;
 }
 
-bench_echo *becho_start(const char *url)
+/* The other plain echo: cooked REP, one context per request in flight,
+ * echoing in the completion callbacks (the shape ticketd's transport has). */
+static void becho_ctx_cb(void *arg)
+{
+    becho_ctx *c = arg;
+    int rv = nng_aio_result(c->aio);
+    if (c->sending) {
+        c->sending = false;
+        if (rv != 0)
+            nng_msg_free(nng_aio_get_msg(c->aio));
+    } else if (rv == 0) {
+        nng_msg *m = nng_aio_get_msg(c->aio);
+        becho_shape(m);
+        c->sending = true;
+        nng_aio_set_msg(c->aio, m);
+        nng_ctx_send(c->ctx, c->aio);
+        return;
+    }
+    if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
+        return;
+    nng_ctx_recv(c->ctx, c->aio);
+}
+
+bench_echo *becho_start(const char *url, bool aio_mode)
 {
     bench_echo *e = calloc(1, sizeof(*e));
     if (!e)
         return NULL;
+    e->aio_mode = aio_mode;
     memset(becho_pad, 'x', sizeof(becho_pad));
-    int rv = nng_rep0_open_raw(&e->sock);
+    int rv = aio_mode ? nng_rep0_open(&e->sock) : nng_rep0_open_raw(&e->sock);
     if (rv == 0)
         rv = nng_listen(e->sock, url, NULL, 0);
     if (rv != 0) {
@@ -61,7 +102,14 @@ bench_echo *becho_start(const char *url)
         free(e);
         return NULL;
     }
-    if (pthread_create(&e->thr, NULL, becho_main, e) != 0) {
+    for (int i = 0; aio_mode && i < BECHO_CTXS; i++) {
+        becho_ctx *c = &e->ctxs[i];
+        if (nng_ctx_open(&c->ctx, e->sock) != 0 || nng_aio_alloc(&c->aio, becho_ctx_cb, c) != 0)
+            break;
+        e->nctx++;
+        nng_ctx_recv(c->ctx, c->aio);
+    }
+    if (!aio_mode && pthread_create(&e->thr, NULL, becho_main, e) != 0) {
         nng_close(e->sock);
         free(e);
         return NULL;
@@ -73,8 +121,13 @@ void becho_stop(bench_echo *e)
 {
     if (!e)
         return;
+    for (int i = 0; i < e->nctx; i++)
+        nng_aio_stop(e->ctxs[i].aio);
     nng_close(e->sock);
-    pthread_join(e->thr, NULL);
+    if (!e->aio_mode)
+        pthread_join(e->thr, NULL);
+    for (int i = 0; i < e->nctx; i++)
+        nng_aio_free(e->ctxs[i].aio);
     free(e);
 }
 

@@ -54,16 +54,20 @@ bench_stats *bflow_row(bench_run *r, const char *name)
 {
     if (r->nrows >= BENCH_ROWS)
         return NULL;
-    bench_stats *st = calloc(1, sizeof(*st)), *echo = calloc(1, sizeof(*echo));
-    if (!st || !echo) {
+    bench_stats *st = calloc(1, sizeof(*st)), *echo = calloc(1, sizeof(*echo)),
+                *raw = calloc(1, sizeof(*raw));
+    if (!st || !echo || !raw) {
         free(st);
         free(echo);
+        free(raw);
         return NULL;
     }
     bstats_init(st, name);
     bstats_init(echo, name);
+    bstats_init(raw, name);
     r->rows[r->nrows] = st;
-    r->echo_rows[r->nrows++] = echo;
+    r->echo_rows[r->nrows] = echo;
+    r->raw_rows[r->nrows++] = raw;
     return st;
 }
 
@@ -73,12 +77,38 @@ void bflow_error(bench_stats *st)
         atomic_fetch_add_explicit(&st->errors, 1, memory_order_relaxed);
 }
 
-static bench_stats *bflow_twin_of(bench_run *r, const bench_stats *st)
+static int bflow_index(const bench_run *r, const bench_stats *st)
 {
     for (int i = 0; i < r->nrows; i++)
         if (r->rows[i] == st)
-            return r->echo_rows[i];
-    return NULL;
+            return i;
+    return -1;
+}
+
+static bool bflow_near(double a, double b)
+{
+    return a <= b * 1.15 + 8 && b <= a * 1.15 + 8;
+}
+
+/* The ceiling for row i: same request and reply sizes, same number in
+ * flight, same transport. Rows whose sizes are within 15% of a row
+ * measured before share its figures (echo cost barely moves with a few
+ * bytes, and the run stays short). */
+static void bflow_echo_twins(bench_run *r, int i)
+{
+    double rq = bstats_avg_req(r->rows[i]), rp = bstats_avg_rep(r->rows[i]);
+    for (int j = 0; j < r->nrows; j++) {
+        if (j == i || atomic_load(&r->echo_rows[j]->ops) == 0 ||
+            !bflow_near(rq, bstats_avg_req(r->rows[j])) ||
+            !bflow_near(rp, bstats_avg_rep(r->rows[j])))
+            continue;
+        bstats_copy(r->echo_rows[i], r->echo_rows[j]);
+        bstats_copy(r->raw_rows[i], r->raw_rows[j]);
+        return;
+    }
+    int64_t dur = r->dur_us < 2000000 ? r->dur_us : 2000000;
+    becho_run(r->echo_pool[0], r->concurrency, (size_t)rq, (size_t)rp, dur, r->echo_rows[i]);
+    becho_run(r->echo_pool[1], r->concurrency, (size_t)rq, (size_t)rp, dur, r->raw_rows[i]);
 }
 
 void bflow_drive(bench_run *r, bench_phase *ph, int64_t dur_us, bench_stats **rows, int nrows)
@@ -91,13 +121,9 @@ void bflow_drive(bench_run *r, bench_phase *ph, int64_t dur_us, bench_stats **ro
     int64_t t1 = clock_mono_us();
     for (int i = 0; i < nrows; i++) {
         rows[i]->t1_us = t1;
-        bench_stats *twin = bflow_twin_of(r, rows[i]);
-        if (!twin || !r->echo_pool || atomic_load(&rows[i]->ops) == 0)
-            continue;
-        /* The ceiling for this row: same request and reply sizes, same
-         * number in flight, same transport, measured right now. */
-        becho_run(r->echo_pool, r->concurrency, (size_t)bstats_avg_req(rows[i]),
-                  (size_t)bstats_avg_rep(rows[i]), r->dur_us, twin);
+        int k = bflow_index(r, rows[i]);
+        if (k >= 0 && atomic_load(&rows[i]->ops) > 0)
+            bflow_echo_twins(r, k);
     }
 }
 

@@ -145,7 +145,7 @@ static void bench_phases(bench_run *r)
 static int bench_main(bench_run *r, bench_opts *o)
 {
     bench_server srv = {0};
-    char ticketd[512], audit[512], echo_url[400];
+    char ticketd[512], audit[512], echo_url[2][400];
     bsrv_sibling("ticketd", ticketd, sizeof(ticketd));
     bsrv_sibling("ticket-audit", audit, sizeof(audit));
     if (!r->rpc) {
@@ -159,29 +159,39 @@ static int bench_main(bench_run *r, bench_opts *o)
         fprintf(stderr, "bench: cannot read %s\n", o->key_file);
         return 2;
     }
-    if (r->tcp)
-        snprintf(echo_url, sizeof(echo_url), "tcp://127.0.0.1:%d", 20000 + (int)(getpid() % 20000));
-    else
-        snprintf(echo_url, sizeof(echo_url), "ipc:///tmp/ticket-bench-echo.%d.sock", (int)getpid());
-    r->echo = becho_start(echo_url);
+    /* Two plain echoes: REP contexts echoing in callbacks (the ceiling)
+     * and a raw REP socket served by one thread (for comparison). */
+    for (int k = 0; k < 2; k++) {
+        if (r->tcp)
+            snprintf(echo_url[k], sizeof(echo_url[k]), "tcp://127.0.0.1:%d",
+                     20000 + (int)(getpid() % 20000) + k);
+        else
+            snprintf(echo_url[k], sizeof(echo_url[k]), "ipc:///tmp/ticket-bench-echo%d.%d.sock", k,
+                     (int)getpid());
+        r->echo[k] = becho_start(echo_url[k], k == 0);
+        r->echo_pool[k] =
+            r->echo[k] ? bpool_open(echo_url[k], r->nsock, r->concurrency, r->timeout_ms) : NULL;
+    }
     r->pool = bpool_open(r->rpc, r->nsock, r->concurrency, r->timeout_ms);
-    r->echo_pool = r->echo ? bpool_open(echo_url, r->nsock, r->concurrency, r->timeout_ms) : NULL;
     r->nu = r->users + r->concurrency + 1;
     r->u = calloc((size_t)r->nu, sizeof(bench_user));
-    if (!r->pool || !r->echo_pool || !r->u || bcall_open(&r->admin, r->rpc, r->timeout_ms) != 0) {
+    if (!r->pool || !r->echo_pool[0] || !r->echo_pool[1] || !r->u ||
+        bcall_open(&r->admin, r->rpc, r->timeout_ms) != 0) {
         fprintf(stderr, "bench: could not set up the clients\n");
         return 1;
     }
-    fprintf(stderr, "bench: server %s, echo %s, %d in flight over %d sockets\n", r->rpc, echo_url,
-            r->concurrency, r->nsock);
+    fprintf(stderr, "bench: server %s, echo %s, %d in flight over %d sockets\n", r->rpc,
+            echo_url[0], r->concurrency, r->nsock);
     bench_phases(r);
 
     bcall_close(&r->admin);
     bpool_close(r->pool);
-    bpool_close(r->echo_pool);
-    becho_stop(r->echo);
-    if (!r->tcp)
-        unlink(echo_url + strlen("ipc://"));
+    for (int k = 0; k < 2; k++) {
+        bpool_close(r->echo_pool[k]);
+        becho_stop(r->echo[k]);
+        if (!r->tcp)
+            unlink(echo_url[k] + strlen("ipc://"));
+    }
     r->audit_rc = -1;
     if (srv.pid > 0) {
         int st = bsrv_stop(&srv);
@@ -230,6 +240,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < r->nrows; i++) {
         free(r->rows[i]);
         free(r->echo_rows[i]);
+        free(r->raw_rows[i]);
     }
     free(r);
     return rc;

@@ -130,15 +130,18 @@ static const char *breport_verdict(int pass)
 void breport_table(const bench_run *r)
 {
     printf("\n| method | ops | ops/s | p50 ms | p99 ms | p999 ms | errors | req/rep B | "
-           "echo ops/s | ratio |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+           "echo ops/s | ratio | raw echo ops/s |\n"
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int i = 0; i < r->nrows; i++) {
         const bench_stats *st = r->rows[i];
-        printf("| %s | %llu | %.0f | %.3f | %.3f | %.3f | %llu | %.0f/%.0f | %.0f | %.2f |\n",
+        if (atomic_load(&st->ops) == 0)
+            continue;
+        printf("| %s | %llu | %.0f | %.3f | %.3f | %.3f | %llu | %.0f/%.0f | %.0f | %.2f | %.0f |\n",
                st->name, (unsigned long long)atomic_load(&st->ops), bstats_rate(st),
                bstats_quantile(st, 0.5) / 1000, bstats_quantile(st, 0.99) / 1000,
                bstats_quantile(st, 0.999) / 1000, (unsigned long long)atomic_load(&st->errors),
                bstats_avg_req(st), bstats_avg_rep(st), bstats_rate(r->echo_rows[i]),
-               breport_ratio(r, i));
+               breport_ratio(r, i), bstats_rate(r->raw_rows[i]));
     }
     breport_target t[BREPORT_TARGETS];
     int n = breport_targets(r, t);
@@ -181,6 +184,8 @@ static cJSON *breport_rows(const bench_run *r)
     cJSON *rows = cJSON_CreateArray();
     for (int i = 0; i < r->nrows; i++) {
         const bench_stats *st = r->rows[i];
+        if (atomic_load(&st->ops) == 0)
+            continue;
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "name", st->name);
         jv_add_int(o, "ops", (int64_t)atomic_load(&st->ops));
@@ -194,6 +199,7 @@ static cJSON *breport_rows(const bench_run *r)
         cJSON_AddNumberToObject(o, "echo_ops_per_s", bstats_rate(r->echo_rows[i]));
         cJSON_AddNumberToObject(o, "echo_p99_ms", bstats_quantile(r->echo_rows[i], 0.99) / 1000);
         cJSON_AddNumberToObject(o, "ratio", breport_ratio(r, i));
+        cJSON_AddNumberToObject(o, "raw_echo_ops_per_s", bstats_rate(r->raw_rows[i]));
         cJSON_AddItemToArray(rows, o);
     }
     return rows;

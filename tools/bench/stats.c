@@ -46,6 +46,18 @@ void bstats_add(bench_stats *st, int64_t lat_us, size_t req_len, size_t rep_len,
         atomic_fetch_add_explicit(&st->errors, 1, memory_order_relaxed);
 }
 
+void bstats_copy(bench_stats *dst, const bench_stats *src)
+{
+    for (int i = 0; i < BH_BUCKETS; i++)
+        atomic_store(&dst->hist[i], atomic_load(&src->hist[i]));
+    atomic_store(&dst->ops, atomic_load(&src->ops));
+    atomic_store(&dst->errors, atomic_load(&src->errors));
+    atomic_store(&dst->req_bytes, atomic_load(&src->req_bytes));
+    atomic_store(&dst->rep_bytes, atomic_load(&src->rep_bytes));
+    dst->t0_us = src->t0_us;
+    dst->t1_us = src->t1_us;
+}
+
 double bstats_quantile(const bench_stats *st, double q)
 {
     uint64_t n = atomic_load(&st->ops);
