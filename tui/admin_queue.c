@@ -67,8 +67,7 @@ bool adm_queue_reply(app *a, int tag, const cl_reply *r)
     return true;
 }
 
-/* Two rows: state and numbers, then the two sparklines side by side when
- * there is room (else stacked over two rows is not possible: one each). */
+/* One row: "Queue PAUSED  waiting 3  active 2/100  admit 600/min ...". */
 void adm_queue_draw(const adm_model *m, int y, int x, int w)
 {
     const adm_queue_info *q = &m->q;
