@@ -1,0 +1,427 @@
+/* tests/unit_tui_screens.c -- the kiosk's screens driven as functions of
+ * (state, key/event/reply) through a headless app: calls land in an outbox
+ * and the test answers them, ticks carry the time. No terminal, no server. */
+#include <check.h>
+#include <curses.h>
+#include <poll.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "tui/app.h"
+#include "tui/client.h"
+#include "tui/kiosk.h"
+#include "tui/text.h"
+#include "tui/widgets.h"
+
+static ks_session S;
+
+static app *mk(bool kiosk_mode, const app_screen_ops *ops, void *st)
+{
+    app_config cfg = {.title = "t", .kiosk = kiosk_mode, .idle_s = 90};
+    app *a = app_new(NULL, &cfg);
+    app_set_model(a, &S);
+    if (kiosk_mode)
+        app_on_idle(a, ks_idle);
+    app_push(a, ops, st);
+    app_settle(a);
+    return a;
+}
+
+static void type(app *a, const char *s)
+{
+    while (*s)
+        app_key(a, (unsigned char)*s++);
+}
+
+/* The newest unanswered call to method; fails the test when absent. */
+static const app_sent *sent(app *a, const char *method)
+{
+    const app_sent *c = app_test_find(a, method);
+    ck_assert_msg(c != NULL, "no %s call", method);
+    return c;
+}
+
+static void answer(app *a, const char *method, const char *result)
+{
+    app_test_reply(a, sent(a, method)->id, result, TK_OK, NULL);
+}
+
+static void fail_with(app *a, const char *method, tk_err e, const char *data)
+{
+    app_test_reply(a, sent(a, method)->id, NULL, e, data);
+}
+
+static void setup(void)
+{
+    ck_assert_int_ge(sodium_init(), 0);
+    tx_set_lang(TX_EN);
+    memset(&S, 0, sizeof(S)); /* each test starts with no member */
+}
+
+/* ---- the stack ---- */
+
+typedef struct {
+    int entered, left, replies;
+} probe_st;
+static int probe_freed;
+static void p_enter(app *a, void *st) { ((probe_st *)st)->entered++; }
+static void p_leave(app *a, void *st) { ((probe_st *)st)->left++; }
+static void p_reply(app *a, void *st, int tag, const cl_reply *r) { ((probe_st *)st)->replies++; }
+static void p_free(void *st)
+{
+    probe_freed++;
+    free(st);
+}
+static int p_key(app *a, void *st, int key);
+static const app_screen_ops probe_ops = {.enter = p_enter, .leave = p_leave, .reply = p_reply, .key = p_key, .free = p_free};
+static int p_key(app *a, void *st, int key)
+{
+    if (key == 'r') { /* replace myself from inside my own handler */
+        app_replace(a, &probe_ops, calloc(1, sizeof(probe_st)));
+        ((probe_st *)st)->entered += 100; /* still mine to touch */
+        return APP_DONE;
+    }
+    return APP_PASS;
+}
+
+START_TEST(stack_rules)
+{
+    probe_freed = 0;
+    probe_st *one = calloc(1, sizeof(*one));
+    app *a = mk(false, &probe_ops, one);
+    ck_assert_int_eq(one->entered, 1);
+    int64_t id = app_call(a, one, "x.y", NULL, 7);
+    probe_st *two = calloc(1, sizeof(*two));
+    app_push(a, &probe_ops, two);
+    ck_assert_int_eq(app_depth(a), 1); /* deferred until settled */
+    app_settle(a);
+    ck_assert_int_eq(app_depth(a), 2);
+    ck_assert_int_eq(one->left, 1);
+    app_test_reply(a, id, "{}", TK_OK, NULL); /* covered screens get their replies */
+    ck_assert_int_eq(one->replies, 1);
+    int64_t id2 = app_call(a, two, "x.z", NULL, 1);
+    app_key(a, 'r');
+    ck_assert_int_eq(app_depth(a), 2);
+    ck_assert_int_eq(probe_freed, 1);
+    app_test_reply(a, id2, "{}", TK_OK, NULL); /* its screen is gone: dropped */
+    app_pop(a);
+    app_settle(a);
+    ck_assert_ptr_eq(app_top_state(a), one);
+    ck_assert_int_eq(one->entered, 2);
+    app_key(a, KEY_F(10));
+    ck_assert(app_quitting(a));
+    app_free(a);
+    ck_assert_int_eq(probe_freed, 3);
+}
+END_TEST
+
+START_TEST(kiosk_mode_never_quits)
+{
+    app *a = mk(true, &ks_welcome_ops, ks_welcome_new());
+    app_key(a, KEY_F(10));
+    app_key(a, 3); /* ^C */
+    app_key(a, 27);
+    app_key(a, 'q');
+    ck_assert(!app_quitting(a));
+    app_quit(a);
+    ck_assert(!app_quitting(a));
+    app_free(a);
+}
+END_TEST
+
+/* ---- screens ---- */
+
+#define UID "5b0c3c0e-8a4e-4c1e-9a8e-2f7d2d1f4a10"
+
+START_TEST(welcome_register)
+{
+    app *a = mk(false, &ks_welcome_ops, ks_welcome_new());
+    app_key(a, '\t');
+    type(a, "Kim Minji?");
+    app_key(a, '\n');
+    const app_sent *c = sent(a, "user.register");
+    ck_assert_str_eq(c->params, "{\"name\":\"Kim Minji?\"}");
+    answer(a, "user.register", "{\"user_id\":\"" UID "\"}");
+    ck_assert_str_eq(S.user_id, UID);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_welcome_ops); /* shows the id first */
+    app_key(a, '\n');
+    ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
+    ck_assert_str_eq(sent(a, "queue.join")->params, "{\"user_id\":\"" UID "\"}");
+    app_free(a);
+}
+END_TEST
+
+START_TEST(welcome_login)
+{
+    app *a = mk(false, &ks_welcome_ops, ks_welcome_new());
+    type(a, "1234");
+    app_key(a, '\n');
+    ck_assert_ptr_null(app_test_find(a, "wallet.balance"));
+    ck_assert_str_eq(app_flash_text(a), tx(T_BAD_MEMBER_ID));
+    for (int i = 0; i < 4; i++)
+        app_key(a, KEY_BACKSPACE);
+    type(a, UID);
+    app_key(a, '\n');
+    fail_with(a, "wallet.balance", TK_USER_NOT_FOUND, NULL);
+    ck_assert_str_eq(app_flash_text(a), tx(T_USER_NOT_FOUND));
+    ck_assert_ptr_eq(app_top_ops(a), &ks_welcome_ops);
+    app_key(a, '\n');
+    answer(a, "wallet.balance", "{\"balance\":70000}");
+    ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
+    ck_assert_int_eq(S.balance, 70000);
+    app_free(a);
+}
+END_TEST
+
+static app *in_queue(void)
+{
+    snprintf(S.user_id, sizeof(S.user_id), UID);
+    return mk(false, &ks_queue_ops, ks_queue_new());
+}
+
+START_TEST(queue_follows_events)
+{
+    app *a = in_queue();
+    answer(a, "queue.join", "{\"token\":\"tok\",\"state\":\"waiting\",\"position\":5,\"eta_s\":30,\"seq\":10}");
+    ck_assert_str_eq(S.token, "tok");
+    ck_assert_int_eq(S.queue_seq, 10);
+    app_test_event(a, "queue", "{\"admitted_seq\":7,\"waiting\":3,\"active\":100,\"admit_per_min\":60,\"paused\":false}");
+    ck_assert_ptr_null(app_test_find(a, "queue.status"));
+    app_test_event(a, "queue", "{\"admitted_seq\":10,\"waiting\":0,\"active\":100,\"admit_per_min\":60,\"paused\":false}");
+    ck_assert_str_eq(sent(a, "queue.status")->params, "{\"token\":\"tok\"}");
+    answer(a, "queue.status", "{\"state\":\"active\",\"position\":0,\"eta_s\":0,\"expires_in_s\":600}");
+    ck_assert_ptr_eq(app_top_ops(a), &ks_dates_ops);
+    ck_assert_ptr_nonnull(app_test_find(a, "dates.list"));
+    app_free(a);
+}
+END_TEST
+
+START_TEST(queue_polls_when_events_stop)
+{
+    app *a = in_queue();
+    answer(a, "queue.join", "{\"token\":\"tok\",\"state\":\"waiting\",\"position\":5,\"eta_s\":30,\"seq\":10}");
+    int64_t now = clock_mono_ms();
+    app_test_event(a, "queue", "{\"admitted_seq\":6,\"waiting\":5,\"active\":1,\"admit_per_min\":60,\"paused\":false}");
+    app_test_tick(a, now + 1000);
+    ck_assert_ptr_null(app_test_find(a, "queue.status")); /* events flow: no poll */
+    app_test_tick(a, now + 6000);
+    ck_assert_ptr_nonnull(app_test_find(a, "queue.status"));
+    /* an expired token while waiting: join again */
+    fail_with(a, "queue.status", TK_TOKEN_EXPIRED, NULL);
+    ck_assert_ptr_nonnull(app_test_find(a, "queue.join"));
+    ck_assert_str_eq(S.token, "");
+    app_free(a);
+}
+END_TEST
+
+static const char *snapshot(char *buf, size_t n, int seq, int held_by_other, int mine)
+{
+    size_t o = (size_t)snprintf(buf, n, "{\"date_id\":1,\"seq\":%d,\"seats\":[", seq);
+    for (int i = 1; i <= 50; i++)
+        o += (size_t)snprintf(buf + o, n - o, "%s{\"no\":%d,\"state\":\"%s\",\"price\":%d,\"mine\":%s}", i > 1 ? "," : "",
+                              i, i == held_by_other || i == mine ? "held" : "free", i <= 10 ? 120000 : 90000,
+                              i == mine ? "true" : "false");
+    snprintf(buf + o, n - o, "]}");
+    return buf;
+}
+
+static void member_with_token(void)
+{
+    snprintf(S.user_id, sizeof(S.user_id), UID);
+    snprintf(S.token, sizeof(S.token), "tok");
+    S.date_id = 1;
+}
+
+static app *on_seats(void)
+{
+    member_with_token();
+    return mk(false, &ks_seats_ops, ks_seats_new(1));
+}
+
+START_TEST(seats_hold_and_taken)
+{
+    static char buf[8192];
+    app *a = on_seats();
+    ck_assert_str_eq(sent(a, "seats.list")->params, "{\"token\":\"tok\",\"date_id\":1}");
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 5, 0, 0));
+    /* another kiosk's hold arrives as an event */
+    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":6,\"seat_no\":2,\"state\":\"held\"}");
+    app_key(a, KEY_RIGHT); /* seat 2 */
+    app_key(a, '\n');
+    ck_assert_ptr_null(app_test_find(a, "seat.hold")); /* known taken: no call */
+    ck_assert_str_eq(app_flash_text(a), "Seat 2 was just taken by someone else. Pick another seat.");
+    app_key(a, 'l'); /* seat 3 */
+    app_key(a, '\n');
+    ck_assert_str_eq(sent(a, "seat.hold")->params, "{\"token\":\"tok\",\"date_id\":1,\"seat_no\":3}");
+    fail_with(a, "seat.hold", TK_SEAT_TAKEN, NULL); /* lost a race */
+    ck_assert_str_eq(app_flash_text(a), "Seat 3 was just taken by someone else. Pick another seat.");
+    ck_assert_int_eq(S.nholds, 0);
+    app_key(a, 'j'); /* seat 13 */
+    app_key(a, ' ');
+    answer(a, "seat.hold",
+           "{\"hold_id\":44,\"date_id\":1,\"seat_no\":13,\"price\":90000,\"expires_at\":\"x\",\"expires_in_s\":300}");
+    ck_assert_int_eq(S.nholds, 1);
+    ck_assert_int_eq(S.holds[0].hold_id, 44);
+    ck_assert_str_eq(app_flash_text(a), "Seat 13 is yours for 05:00.");
+    /* our own seat event must not turn it into "held by other" */
+    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":7,\"seat_no\":13,\"state\":\"held\"}");
+    app_key(a, '\n'); /* Enter on our own seat releases it */
+    ck_assert_str_eq(sent(a, "hold.release")->params, "{\"token\":\"tok\",\"hold_id\":44}");
+    answer(a, "hold.release", "{\"released\":true}");
+    ck_assert_int_eq(S.nholds, 0);
+    app_key(a, 'c');
+    ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops); /* nothing to check out */
+    app_free(a);
+}
+END_TEST
+
+START_TEST(seats_mouse_and_lapse_event)
+{
+    static char buf[8192];
+    app *a = on_seats();
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
+    /* the grid at 80x24 starts at row 6; find seat 23's cell */
+    int y, x;
+    wg_seat_pos(23, 6, (80 - WG_GRID_W) / 2, &y, &x);
+    app_test_mouse(a, y, x + 2);
+    ck_assert_str_eq(sent(a, "seat.hold")->params, "{\"token\":\"tok\",\"date_id\":1,\"seat_no\":23}");
+    answer(a, "seat.hold", "{\"hold_id\":9,\"date_id\":1,\"seat_no\":23,\"price\":90000,\"expires_in_s\":300}");
+    ck_assert_int_eq(S.nholds, 1);
+    /* staff released it (or it lapsed): the event frees it, our hold goes */
+    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":2,\"seat_no\":23,\"state\":\"free\"}");
+    ck_assert_int_eq(S.nholds, 0);
+    app_free(a);
+}
+END_TEST
+
+static app *at_checkout(int64_t left_s)
+{
+    member_with_token();
+    ks_add_hold(&S, 44, 1, 13, 90000, left_s, clock_mono_ms());
+    ks_add_hold(&S, 45, 1, 14, 90000, left_s, clock_mono_ms());
+    return mk(false, &ks_checkout_ops, ks_checkout_new());
+}
+
+static void request_id_of(app *a, char out[64])
+{
+    cJSON *p = cJSON_Parse(sent(a, "payment.pay")->params);
+    ck_assert_ptr_nonnull(p);
+    const cJSON *r = cJSON_GetObjectItem(p, "request_id");
+    ck_assert(cJSON_IsString(r));
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(p, "hold_ids")), 2);
+    snprintf(out, 64, "%s", r->valuestring);
+    cJSON_Delete(p);
+}
+
+START_TEST(checkout_retry_same_attempt)
+{
+    char r1[64], r2[64], r3[64];
+    app *a = at_checkout(300);
+    answer(a, "wallet.balance", "{\"balance\":500000}");
+    app_key(a, '\n');
+    request_id_of(a, r1);
+    app_test_offline(a, sent(a, "payment.pay")->id); /* no answer: outcome unknown */
+    ck_assert_ptr_null(app_test_find(a, "payment.pay"));
+    app_test_set_online(a, false);
+    app_test_set_online(a, true); /* back: the same attempt again */
+    request_id_of(a, r2);
+    ck_assert_str_eq(r1, r2);
+    fail_with(a, "payment.pay", TK_INSUFFICIENT_FUNDS, "{\"balance\":1000,\"amount\":180000}");
+    ck_assert_ptr_eq(app_top_ops(a), &ks_wallet_ops);
+    ck_assert_str_eq(app_flash_text(a), "Not enough money: balance 1,000 won, needed 180,000 won. Charge your wallet (w).");
+    /* charge in the wallet, which then returns to checkout by itself */
+    app_key(a, '3');
+    cJSON *p = cJSON_Parse(sent(a, "wallet.charge")->params);
+    ck_assert_int_eq((int)cJSON_GetObjectItem(p, "amount")->valuedouble, 100000);
+    cJSON_Delete(p);
+    answer(a, "wallet.charge", "{\"balance\":101000,\"entry_id\":3}");
+    ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
+    app_key(a, '\n');
+    request_id_of(a, r3);
+    ck_assert_str_ne(r1, r3); /* a definite failure ends the attempt */
+    answer(a, "payment.pay",
+           "{\"payment_id\":1,\"amount\":180000,\"balance\":1000,\"bookings\":[{\"booking_id\":1,\"code\":\"TK-A\","
+           "\"date_id\":1,\"seat_no\":13,\"price\":90000},{\"booking_id\":2,\"code\":\"TK-B\",\"date_id\":1,"
+           "\"seat_no\":14,\"price\":90000}]}");
+    ck_assert_ptr_eq(app_top_ops(a), &ks_ticket_ops);
+    ck_assert_int_eq(app_depth(a), 1);
+    ck_assert_int_eq(S.nholds, 0);
+    ck_assert_str_eq(S.token, "");
+    app_free(a);
+}
+END_TEST
+
+START_TEST(checkout_lapse_requeues)
+{
+    app *a = at_checkout(2);
+    app_test_tick(a, clock_mono_ms() + 1000);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
+    app_test_tick(a, clock_mono_ms() + 2500);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
+    ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
+    ck_assert_int_eq(S.nholds, 0);
+    ck_assert_ptr_nonnull(app_test_find(a, "queue.join"));
+    app_free(a);
+}
+END_TEST
+
+START_TEST(checkout_hold_expired_reply)
+{
+    app *a = at_checkout(300);
+    app_key(a, '\n');
+    fail_with(a, "payment.pay", TK_HOLD_EXPIRED, NULL);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
+    ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
+    app_free(a);
+}
+END_TEST
+
+START_TEST(kiosk_idle_releases)
+{
+    member_with_token();
+    ks_add_hold(&S, 44, 1, 13, 90000, 300, clock_mono_ms());
+    app *a = mk(true, &ks_seats_ops, ks_seats_new(1));
+    app_test_tick(a, clock_mono_ms() + 30000);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops);
+    app_test_tick(a, clock_mono_ms() + 91000);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_welcome_ops);
+    ck_assert_int_eq(app_depth(a), 1);
+    ck_assert_str_eq(sent(a, "hold.release")->params, "{\"token\":\"tok\",\"hold_id\":44}");
+    ck_assert_str_eq(sent(a, "queue.leave")->params, "{\"token\":\"tok\"}");
+    ck_assert_str_eq(S.user_id, "");
+    ck_assert_str_eq(app_flash_text(a), tx(T_IDLE_RESET));
+    app_free(a);
+}
+END_TEST
+
+Suite *screens_suite(void)
+{
+    Suite *s = suite_create("tui_screens");
+    TCase *t = tcase_create("screens");
+    tcase_add_checked_fixture(t, setup, NULL);
+    tcase_add_test(t, stack_rules);
+    tcase_add_test(t, kiosk_mode_never_quits);
+    tcase_add_test(t, welcome_register);
+    tcase_add_test(t, welcome_login);
+    tcase_add_test(t, queue_follows_events);
+    tcase_add_test(t, queue_polls_when_events_stop);
+    tcase_add_test(t, seats_hold_and_taken);
+    tcase_add_test(t, seats_mouse_and_lapse_event);
+    tcase_add_test(t, checkout_retry_same_attempt);
+    tcase_add_test(t, checkout_lapse_requeues);
+    tcase_add_test(t, checkout_hold_expired_reply);
+    tcase_add_test(t, kiosk_idle_releases);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *r = srunner_create(screens_suite());
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? 1 : 0;
+}
