@@ -97,6 +97,10 @@ bool ks_check_lapse(app *a, int64_t now_ms)
 void ks_idle(app *a)
 {
     ks_session *s = ks(a);
+    /* Waiting in line is not being idle: the line moves on its own and
+     * the customer keeps their place; the timer applies once admitted. */
+    if (app_top_ops(a) == &ks_queue_ops)
+        return;
     bool fresh = app_top_ops(a) == &ks_welcome_ops && !s->user_id[0];
     ks_logout(a, fresh ? T_COUNT : T_IDLE_RESET);
 }

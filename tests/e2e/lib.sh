@@ -82,7 +82,7 @@ stop_server() {
 kiosk_start() {
     k=$1
     shift
-    cmd="cd '$E2E_WORK' && exec env TK_CLIENT_TRACE=${TK_CLIENT_TRACE:-} LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC TERM=xterm-256color '$KIOSK' --lang en $* 2>>'$E2E_WORK/kiosk-$k.err'"
+    cmd="cd '$E2E_WORK' && exec env TK_CLIENT_TRACE=${TK_CLIENT_TRACE:-} LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC '$KIOSK' --lang en $* 2>>'$E2E_WORK/kiosk-$k.err'"
     tmux -L "$E2E_SOCK" -f /dev/null new-session -d -s "$k" -x 80 -y 24 "$cmd"
 }
 

@@ -1,0 +1,32 @@
+#!/bin/sh
+# e2e: the waiting line (--max-active 1): the second customer waits with a
+# place and moves on by itself when the first leaves; and --kiosk mode:
+# F10 does not quit, idle returns to the welcome screen.
+. "$(dirname "$0")/lib.sh"
+e2e_init kiosk_queue
+start_server --max-active 1 || { not_ok "ticketd starts"; e2e_done; }
+kiosk_start A
+kiosk_start B --kiosk --idle-seconds 4
+wait_for A "Welcome" && wait_for B "Welcome"
+register A "First" >/dev/null
+keys A Enter
+check "A is admitted" wait_for A "Choose a date"
+register B "Second" >/dev/null
+keys B Enter
+check "B waits in line" wait_for B "Waiting line"
+check "B sees its place" wait_re B "Your place +1"
+check "B sees people ahead" wait_re B "People ahead +0"
+keys B F10
+keys B C-c
+check "kiosk mode: F10 and ^C do not quit" wait_for B "Waiting line"
+# waiting in line is not idle: still there after the idle time
+i=0
+while [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done # 5 s > --idle-seconds 4, on purpose
+check "kiosk mode: no idle reset while waiting in line" wait_for B "Waiting line" 1
+keys A Escape
+check "A leaves: welcome again" wait_for A "Welcome to the box office"
+check "B moves on by itself when admitted" wait_for B "Choose a date" 10
+check "kiosk mode: idle returns to welcome" wait_for B "Welcome to the box office" 10
+check "idle is explained" wait_for B "Session ended after inactivity"
+check "the kiosk is still running" sh -c "tmux -L '$E2E_SOCK' has-session -t B"
+e2e_done
