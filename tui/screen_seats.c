@@ -40,7 +40,7 @@ static void topic_of(const seats_st *s, char *out, size_t n) { snprintf(out, n, 
 static void grid_origin(const app_rect *r, int *gy, int *gx)
 {
     *gy = r->y + 4;
-    *gx = r->x + (r->w > WG_GRID_W ? (r->w - WG_GRID_W) / 2 : 0);
+    *gx = r->x + (r->w > wg_grid_width() ? (r->w - wg_grid_width()) / 2 : 0);
 }
 
 static void fetch(app *a, seats_st *s)
@@ -334,6 +334,7 @@ static void seats_draw(app *a, void *st, const app_rect *r)
     char line[512], when[40];
     int gy, gx;
     s->rect = *r;
+    wg_seat_compact(r->w < WG_GRID_W + 2);
     grid_origin(r, &gy, &gx);
     ks_when(when, sizeof(when), ses->starts_at);
     snprintf(line, sizeof(line), "%s  %s  %s", ses->title, when, ses->venue);
@@ -343,10 +344,10 @@ static void seats_draw(app *a, void *st, const app_rect *r)
         return;
     }
     snprintf(line, sizeof(line), "==========  %s  ==========", tx(T_SEATS_STAGE));
-    wg_center(r->y + 2, gx, WG_GRID_W, line, WG_DIM);
+    wg_center(r->y + 2, gx, wg_grid_width(), line, WG_DIM);
     wg_seat_grid(gy, gx, s->seat, s->cursor);
     if (r->h >= WG_GRID_H + 9)
-        draw_footer(a, s, gy + WG_GRID_H + 1, gx, r->w - gx - 1);
+        draw_footer(a, s, gy + WG_GRID_H + 1, gx, r->x + r->w - gx - 1);
 }
 
 static int seats_hints(void *st, const app_hint **out)

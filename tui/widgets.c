@@ -124,19 +124,28 @@ wg_seat wg_seat_parse(const char *state, bool mine)
     return WG_S_SOLD;
 }
 
+static bool wg_compact;
+
+void wg_seat_compact(bool on) { wg_compact = on; }
+
+int wg_grid_width(void) { return wg_compact ? 2 + WG_SEAT_COLS * 4 + 1 : WG_GRID_W; }
+
 void wg_seat_pos(int no, int y0, int x0, int *y, int *x)
 {
     int r = (no - 1) / WG_SEAT_COLS, c = (no - 1) % WG_SEAT_COLS;
+    int cell = wg_compact ? 4 : WG_CELL_W, label = wg_compact ? 2 : WG_ROW_LABEL_W;
+    int aisle = wg_compact ? 1 : WG_AISLE_W;
     *y = y0 + r * 2;
-    *x = x0 + WG_ROW_LABEL_W + c * WG_CELL_W + (c >= WG_SEAT_COLS / 2 ? WG_AISLE_W : 0);
+    *x = x0 + label + c * cell + (c >= WG_SEAT_COLS / 2 ? aisle : 0);
 }
 
 int wg_seat_at(int y0, int x0, int y, int x)
 {
+    int w = wg_compact ? 3 : WG_CELL_W - 1;
     for (int no = 1; no <= WG_SEATS; no++) {
         int sy, sx;
         wg_seat_pos(no, y0, x0, &sy, &sx);
-        if (y == sy && x >= sx && x < sx + WG_CELL_W - 1)
+        if (y == sy && x >= sx && x < sx + w)
             return no;
     }
     return 0;
@@ -159,6 +168,10 @@ void wg_seat_grid(int y0, int x0, const wg_seat seats[WG_SEATS], int cursor)
         char cell[8];
         wg_seat_pos(no, y0, x0, &y, &x);
         wg_seat_label(cell, no, seats[no - 1]);
+        if (wg_compact) { /* "[#12]" -> "#12" */
+            memmove(cell, cell + 1, 3);
+            cell[3] = 0;
+        }
         int a = wg_attr(seat_style(seats[no - 1]));
         if (no == cursor)
             a |= wg_attr(WG_CURSOR);

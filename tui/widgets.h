@@ -59,6 +59,12 @@ typedef enum { WG_S_FREE = 0, WG_S_HELD, WG_S_MINE, WG_S_SOLD } wg_seat;
 /* "[ 12]" free, "[#12]" held by another, "[*12]" yours, "[X12]" sold. */
 void wg_seat_label(char out[8], int no, wg_seat s);
 wg_seat wg_seat_parse(const char *state, bool mine);
+/* Narrow terminals: compact cells "#12" (4 columns each) instead of
+ * "[#12]"; same glyphs, so it still reads in monochrome. Affects the
+ * grid, wg_seat_pos and wg_seat_at until switched back. */
+void wg_seat_compact(bool on);
+/* Width of the grid in the current layout (WG_GRID_W when not compact). */
+int wg_grid_width(void);
 /* Screen position of a seat's cell inside a grid drawn at (y0, x0). */
 void wg_seat_pos(int no, int y0, int x0, int *y, int *x);
 /* Seat under (y, x) for a grid at (y0, x0), or 0. */
