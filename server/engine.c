@@ -11,6 +11,7 @@
 
 #define ENGINE_MAX_WAIT_MS 250 /* tick at least this often */
 #define ENGINE_TICK_MS 100     /* and not more often than this without cause */
+#define ENGINE_MIN_TICK_MS 10  /* nor, with cause, more often than this */
 #define ENGINE_EVENTS_CHUNK 256
 /* Group commit needs a group. Closed-loop clients send their next request
  * right after their reply, so just after a commit the requests trickle in
@@ -95,6 +96,11 @@ static engine_job *engine_take(engine *e, bool *stop)
     int64_t wait = tk_next_deadline(e->d, now) - now;
     if (wait > ENGINE_MAX_WAIT_MS)
         wait = ENGINE_MAX_WAIT_MS;
+    /* A deadline still due right after a tick would make this loop spin;
+     * ticks are at least ENGINE_MIN_TICK_MS apart unless requests come. */
+    int64_t since = now - e->last_tick_ms;
+    if (wait < ENGINE_MIN_TICK_MS - since && since >= 0)
+        wait = ENGINE_MIN_TICK_MS - since;
     if (wait < 0)
         wait = 0;
     bool stopping;
