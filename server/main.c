@@ -96,7 +96,13 @@ int main(int argc, char **argv)
         log_error("sodium_init", "err=failed");
         return 1;
     }
-    if (sc.uses_var && mkdir("var", 0750) != 0 && errno != EEXIST) {
+    /* The database holds member ids (credentials) and balances: only the
+     * server's own user reads it. Sockets get 0660 explicitly (the group
+     * of box-office accounts), and so does var/ its 0750. */
+    umask(077);
+    if (sc.uses_var && mkdir("var", 0750) == 0)
+        chmod("var", 0750);
+    else if (sc.uses_var && errno != EEXIST) {
         log_error("mkdir", "path=var err=\"%s\"", strerror(errno));
         return 1;
     }
