@@ -263,23 +263,8 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("api");
-    TCase *tc = tcase_create("all");
-    tcase_set_timeout(tc, 30);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, envelope_errors);
-    tcase_add_test(tc, envelope_oversize);
-    tcase_add_test(tc, envelope_ids_and_methods);
-    tcase_add_test(tc, params_user_register);
-    tcase_add_test(tc, params_user_id);
-    tcase_add_test(tc, params_wallet);
-    tcase_add_test(tc, params_token);
-    tcase_add_test(tc, params_seats_and_holds);
-    tcase_add_test(tc, events_and_buckets);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {
+        envelope_errors, envelope_oversize, envelope_ids_and_methods, params_user_register,
+        params_user_id, params_wallet, params_token, params_seats_and_holds, events_and_buckets};
+    return run_suite("api", tests, sizeof tests / sizeof tests[0]);
 }

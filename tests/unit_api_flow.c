@@ -339,21 +339,8 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("api_flow");
-    TCase *tc = tcase_create("all");
-    tcase_set_timeout(tc, 30);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, wallet_idempotent_and_conflict);
-    tcase_add_test(tc, purchase_flow);
-    tcase_add_test(tc, not_admitted);
-    tcase_add_test(tc, admin_key_and_audit);
-    tcase_add_test(tc, admin_date_params);
-    tcase_add_test(tc, admin_operations);
-    tcase_add_test(tc, rate_limits);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {
+        wallet_idempotent_and_conflict, purchase_flow, not_admitted, admin_key_and_audit,
+        admin_date_params, admin_operations, rate_limits};
+    return run_suite("api_flow", tests, sizeof tests / sizeof tests[0]);
 }
