@@ -67,6 +67,8 @@ void ar_seat_map(api_call *c, int64_t date_id, uint64_t seq, const tk_seat_info 
             ab_int(&b, ar_secs_until(c->now_ms, s[i].hold_expires_ms));
         } else if (s[i].state == TK_SEAT_SOLD) {
             ab_code(&b, s[i].booking_code);
+            ab_put(&b, ",\"booking_id\":");
+            ab_int(&b, s[i].booking_id);
         }
         ab_put(&b, "}");
     }

@@ -47,6 +47,7 @@ void dm_seats_fill(const tk_domain *d, uint32_t date, int64_t now_ms, int64_t vi
             }
         } else if (s->state == TK_SEAT_SOLD && admin) {
             strcpy(o->booking_code, d->bookings[s->ref].code);
+            o->booking_id = (int64_t)s->ref + 1; /* booking ids are 1-based indexes */
         }
     }
 }

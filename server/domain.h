@@ -207,6 +207,7 @@ typedef struct {
     int64_t hold_id;          /* admin view only, else 0 */
     int64_t hold_expires_ms;  /* admin view only, else 0 */
     char booking_code[16];    /* admin view only, else "" */
+    int64_t booking_id;       /* admin view only (sold seats), else 0 */
 } tk_seat_info;
 
 /* All 50 seats of a date and the date's seq at this snapshot. A lapsed hold

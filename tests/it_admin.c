@@ -185,6 +185,8 @@ START_TEST(admin_hold_release_and_seats_list)
     const cJSON *sold = th_admin_seat(s, d, 5);
     ck_assert_str_eq(th_str(sold, "state"), "sold");
     ck_assert_str_eq(th_str(sold, "code"), code);
+    ck_assert_int_eq(th_int(sold, "booking_id"),
+                     th_int(cJSON_GetArrayItem(th_arr(p.result, "bookings"), 0), "booking_id"));
     TH_ERR(th_admin(s, "admin.seats.list", "{\"date_id\":999999}"), TK_DATE_NOT_FOUND);
 
     rpc_reply r = th_admin(s, "admin.hold.release", "{\"hold_id\":%lld}", (long long)h);
