@@ -91,4 +91,7 @@ seed p_deep          "$(r user.register '{"name":"a","x":[[[[[[[[[[[[[[[[[[[[[[[
 seed p_utf8          "$(r user.register '{"name":"김민수 🎫"}')"
 seed p_utf8_bad      "$(printf '{"jsonrpc":"2.0","id":1,"method":"user.register","params":{"name":"\300\257"}}')"
 seed p_dup_keys      '{"jsonrpc":"2.0","id":1,"method":"wallet.balance","method":"user.register","params":{"name":"a","name":"b"}}'
+# Over RPC_MAX_MSG (64 KiB): INVALID_REQUEST "message over 65536 bytes".
+# (make fuzz caps mutations at 8 KiB; tests/unit_fuzz replays it whole.)
+seed e_oversized     "$(r user.register "{\"name\":\"$(head -c 66000 /dev/zero | tr '\0' x)\"}")"
 echo "$n seeds in corpus/"
