@@ -183,6 +183,8 @@ static void *join_worker(void *arg)
         const cJSON *tok = r.err ? NULL : cJSON_GetObjectItemCaseSensitive(r.result, "token");
         if (!cJSON_IsString(tok)) {
             j->errors++;
+            if (r.err == TK_ERR_COUNT)
+                break; /* server gone: do not wait out every deadline */
             continue;
         }
         snprintf(j->users[i].token, sizeof(j->users[i].token), "%s", tok->valuestring);

@@ -162,6 +162,8 @@ static void *charge_worker(void *arg)
         rpc_reply r = th_ccall(cl, "wallet.charge", fmt, c->users[w].user_id, amount, c->id, n);
         if (r.err != TK_OK) {
             charger_fail(c, &r);
+            if (r.err == TK_ERR_COUNT)
+                break; /* server gone: do not wait out every deadline */
             continue;
         }
         c->acked[w] += amount;
@@ -243,6 +245,8 @@ static void *buyer_worker(void *arg)
         }
         else if (r.err != TK_SEAT_TAKEN && b->errors++ == 0)
             snprintf(b->first_error, sizeof(b->first_error), "hold: %s", th_reply_str(&r));
+        if (r.err == TK_ERR_COUNT)
+            break; /* server gone: do not wait out every deadline */
     }
     if (n > 0) {
         rpc_reply p = th_ccall(c, "payment.pay", "{\"token\":\"%s\",\"hold_ids\":%s,\"request_id\":\"buy\"}",

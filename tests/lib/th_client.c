@@ -98,6 +98,14 @@ static rpc_reply th_exchange(th_client *c, const void *buf, size_t len, const ch
     return r;
 }
 
+/* On a transport failure, say so when the server is gone. */
+static rpc_reply th_explain(th_server *s, rpc_reply r)
+{
+    if (r.err == TK_ERR_COUNT && !th_alive(s))
+        r.message = "ticketd is not running any more (see its log)";
+    return r;
+}
+
 rpc_reply th_ccall_raw(th_client *c, const void *buf, size_t len, const char **raw_out)
 {
     return th_exchange(c, buf, len, raw_out);
@@ -105,7 +113,7 @@ rpc_reply th_ccall_raw(th_client *c, const void *buf, size_t len, const char **r
 
 rpc_reply th_call_raw(th_server *s, const void *buf, size_t len, const char **raw_out)
 {
-    return th_exchange(s->client, buf, len, raw_out);
+    return th_explain(s, th_exchange(s->client, buf, len, raw_out));
 }
 
 /* params text is put in verbatim: the test controls every byte of it. */
@@ -153,11 +161,12 @@ rpc_reply th_ccall(th_client *c, const char *method, const char *params_fmt, ...
 
 rpc_reply th_call(th_server *s, const char *method, const char *params_fmt, ...)
 {
+    ck_assert_msg(s->client != NULL, "th_call on a stopped server");
     va_list ap;
     va_start(ap, params_fmt);
     rpc_reply r = th_vcall(s->client, method, NULL, params_fmt, ap);
     va_end(ap);
-    return r;
+    return th_explain(s, r);
 }
 
 rpc_reply th_admin(th_server *s, const char *method, const char *params_fmt, ...)
@@ -168,7 +177,7 @@ rpc_reply th_admin(th_server *s, const char *method, const char *params_fmt, ...
     va_start(ap, params_fmt);
     rpc_reply r = th_vcall(s->client, method, prefix, params_fmt ? params_fmt : "{}", ap);
     va_end(ap);
-    return r;
+    return th_explain(s, r);
 }
 
 /* ---- events ------------------------------------------------------------ */
