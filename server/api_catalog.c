@@ -42,6 +42,14 @@ static void ab_code(ar_buf *b, const char *code)
     ab_put(b, "\"");
 }
 
+static void ab_hold(ar_buf *b, int64_t now_ms, int64_t hold_id, int64_t expires_ms)
+{
+    ab_put(b, ",\"hold_id\":");
+    ab_int(b, hold_id);
+    ab_put(b, ",\"expires_in_s\":");
+    ab_int(b, ar_secs_until(now_ms, expires_ms));
+}
+
 void ar_seat_map(api_call *c, int64_t date_id, uint64_t seq, const tk_seat_info s[TK_SEATS],
                  bool admin)
 {
@@ -60,11 +68,10 @@ void ar_seat_map(api_call *c, int64_t date_id, uint64_t seq, const tk_seat_info 
         ab_int(&b, s[i].price);
         if (!admin) {
             ab_put(&b, s[i].mine ? ",\"mine\":true" : ",\"mine\":false");
+            if (s[i].mine) /* never on others' seats */
+                ab_hold(&b, c->now_ms, s[i].own_hold_id, s[i].own_expires_ms);
         } else if (s[i].state == TK_SEAT_HELD) {
-            ab_put(&b, ",\"hold_id\":");
-            ab_int(&b, s[i].hold_id);
-            ab_put(&b, ",\"expires_in_s\":");
-            ab_int(&b, ar_secs_until(c->now_ms, s[i].hold_expires_ms));
+            ab_hold(&b, c->now_ms, s[i].hold_id, s[i].hold_expires_ms);
         } else if (s[i].state == TK_SEAT_SOLD) {
             ab_code(&b, s[i].booking_code);
             ab_put(&b, ",\"booking_id\":");

@@ -41,6 +41,10 @@ void dm_seats_fill(const tk_domain *d, uint32_t date, int64_t now_ms, int64_t vi
                 continue;
             }
             o->mine = viewer >= 0 && h->user == (uint32_t)viewer;
+            if (o->mine) {
+                o->own_hold_id = s->ref + 1;
+                o->own_expires_ms = h->expires_ms;
+            }
             if (admin) {
                 o->hold_id = s->ref + 1;
                 o->hold_expires_ms = h->expires_ms;

@@ -208,6 +208,9 @@ typedef struct {
     int64_t hold_expires_ms;  /* admin view only, else 0 */
     char booking_code[16];    /* admin view only, else "" */
     int64_t booking_id;       /* admin view only (sold seats), else 0 */
+    /* Member view, mine only (else 0): the caller's own hold, so a client
+     * whose seat.hold reply was lost can release or pay it after a resync. */
+    int64_t own_hold_id, own_expires_ms;
 } tk_seat_info;
 
 /* All 50 seats of a date and the date's seq at this snapshot. A lapsed hold
