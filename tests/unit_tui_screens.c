@@ -222,7 +222,7 @@ static const char *snapshot(char *buf, size_t n, int seq, int held_by_other, int
     for (int i = 1; i <= 50; i++)
         o += (size_t)snprintf(buf + o, n - o, "%s{\"no\":%d,\"state\":\"%s\",\"price\":%d,\"mine\":%s}", i > 1 ? "," : "",
                               i, i == held_by_other || i == mine ? "held" : "free", i <= 10 ? 120000 : 90000,
-                              i == mine ? "true" : "false");
+                              i == mine ? "true,\"hold_id\":77,\"expires_in_s\":200" : "false");
     snprintf(buf + o, n - o, "]}");
     return buf;
 }
@@ -292,6 +292,27 @@ START_TEST(seats_mouse_and_lapse_event)
     /* staff released it (or it lapsed): the event frees it, our hold goes */
     app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":2,\"seat_no\":23,\"state\":\"free\"}");
     ck_assert_int_eq(S.nholds, 0);
+    app_free(a);
+}
+END_TEST
+
+START_TEST(seats_lost_hold_reply_resync)
+{
+    static char buf[8192];
+    app *a = on_seats();
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
+    app_key(a, 'l'); /* seat 2 */
+    app_key(a, '\n');
+    app_test_offline(a, sent(a, "seat.hold")->id); /* the server got it; we never heard */
+    ck_assert_int_eq(S.nholds, 0);
+    /* the snapshot fetched to find out carries our hold's id and time left */
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 2, 0, 2));
+    ck_assert_int_eq(S.nholds, 1);
+    ck_assert_int_eq(S.holds[0].hold_id, 77);
+    ck_assert_int_eq(S.holds[0].price, 120000);
+    ck_assert_int_eq(ks_holds_total(&S), 120000); /* checkout can pay it */
+    app_key(a, '\n'); /* and Enter can release it */
+    ck_assert_str_eq(sent(a, "hold.release")->params, "{\"token\":\"tok\",\"hold_id\":77}");
     app_free(a);
 }
 END_TEST
@@ -409,6 +430,7 @@ Suite *screens_suite(void)
     tcase_add_test(t, queue_polls_when_events_stop);
     tcase_add_test(t, seats_hold_and_taken);
     tcase_add_test(t, seats_mouse_and_lapse_event);
+    tcase_add_test(t, seats_lost_hold_reply_resync);
     tcase_add_test(t, checkout_retry_same_attempt);
     tcase_add_test(t, checkout_lapse_requeues);
     tcase_add_test(t, checkout_hold_expired_reply);

@@ -21,6 +21,24 @@ void ks_add_hold(ks_session *s, int64_t hold_id, int64_t date_id, int seat_no, i
     s->holds[s->nholds++] = (ks_hold){hold_id, date_id, seat_no, price, now_ms + expires_in_s * 1000, expires_in_s};
 }
 
+void ks_sync_hold(ks_session *s, int64_t hold_id, int64_t date_id, int seat_no, int64_t price,
+                  int64_t expires_in_s, int64_t now_ms)
+{
+    for (int i = 0; i < s->nholds; i++) {
+        ks_hold *h = &s->holds[i];
+        if (h->date_id == date_id && h->seat_no == seat_no) {
+            /* keep its place and total_s (the bar's full length) */
+            h->hold_id = hold_id;
+            h->price = price;
+            h->deadline_ms = now_ms + expires_in_s * 1000;
+            if (h->total_s < expires_in_s)
+                h->total_s = expires_in_s;
+            return;
+        }
+    }
+    ks_add_hold(s, hold_id, date_id, seat_no, price, expires_in_s, now_ms);
+}
+
 bool ks_drop_hold_seat(ks_session *s, int64_t date_id, int seat_no)
 {
     for (int i = 0; i < s->nholds; i++)

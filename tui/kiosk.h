@@ -53,6 +53,11 @@ void ks_session_clear(ks_session *s);
 /* Session helpers. */
 void ks_add_hold(ks_session *s, int64_t hold_id, int64_t date_id, int seat_no, int64_t price,
                  int64_t expires_in_s, int64_t now_ms);
+/* A hold as a seats.list snapshot reports it (mine, with hold_id and
+ * expires_in_s): updates the one we know in place, or adopts it -- the
+ * seat.hold reply may have been lost to a timeout or a restart. */
+void ks_sync_hold(ks_session *s, int64_t hold_id, int64_t date_id, int seat_no, int64_t price,
+                  int64_t expires_in_s, int64_t now_ms);
 bool ks_drop_hold_seat(ks_session *s, int64_t date_id, int seat_no);
 const ks_hold *ks_find_hold(const ks_session *s, int64_t date_id, int seat_no);
 int64_t ks_holds_total(const ks_session *s);

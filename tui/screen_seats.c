@@ -89,6 +89,10 @@ static void apply_snapshot(app *a, seats_st *s, const cJSON *res)
         s->seat[no - 1] = wg_seat_parse(cJSON_IsString(state) ? state->valuestring : NULL, mine);
         s->price[no - 1] = price;
         mine_seen[no - 1] = s->seat[no - 1] == WG_S_MINE;
+        int64_t hold_id = 0, left = 0;
+        if (mine_seen[no - 1] && jv_get_int(o, "hold_id", 1, JV_INT_MAX, &hold_id) == JV_OK &&
+            jv_get_int(o, "expires_in_s", 0, JV_INT_MAX, &left) == JV_OK)
+            ks_sync_hold(ses, hold_id, s->date_id, (int)no, price, left, clock_mono_ms());
     }
     /* holds we remember but the server no longer has: they lapsed */
     for (int i = ses->nholds - 1; i >= 0; i--)
