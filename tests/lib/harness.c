@@ -3,7 +3,9 @@
 #include "tests/lib/harness.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -67,8 +70,10 @@ static int th_build_argv(th_server *s, char **argv, char bufs[][TH_DIR_MAX + 32]
         argv[n++] = bufs[b++];                                        \
     } while (0)
     TH_PATHARG("--db", "%s/ticket.db", s->dir);
-    TH_PATHARG("--rpc", "%s", s->rpc_url);
-    TH_PATHARG("--events", "%s", s->ev_url);
+    if (!th_has_arg(s, "--rpc"))
+        TH_PATHARG("--rpc", "%s", s->rpc_url);
+    if (!th_has_arg(s, "--events"))
+        TH_PATHARG("--events", "%s", s->ev_url);
     TH_PATHARG("--admin-key-file", "%s/admin.key", s->dir);
     TH_PATHARG("--secret-file", "%s/secret.key", s->dir);
     if (th_has_arg(s, "--demo") && !th_has_arg(s, "--demo-sql"))
@@ -219,8 +224,47 @@ th_server *th_start(const char *arg, ...)
     for (const char *a = arg; a && s->nargs < TH_MAX_ARGS; a = va_arg(ap, const char *))
         s->args[s->nargs++] = strdup(a);
     va_end(ap);
+    /* A test that moves the sockets (tcp://, ws://, tls+tcp://) is talked
+     * to there. */
+    for (int i = 0; i + 1 < s->nargs; i++) {
+        if (strcmp(s->args[i], "--rpc") == 0)
+            snprintf(s->rpc_url, sizeof(s->rpc_url), "%s", s->args[i + 1]);
+        if (strcmp(s->args[i], "--events") == 0)
+            snprintf(s->ev_url, sizeof(s->ev_url), "%s", s->args[i + 1]);
+    }
     th_launch(s);
     return s;
+}
+
+int th_run(const char *const argv[])
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull >= 0) {
+            dup2(devnull, 0);
+            dup2(devnull, 1);
+            dup2(devnull, 2);
+        }
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) != pid)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int th_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
 }
 
 void th_restart(th_server *s)

@@ -59,8 +59,14 @@ typedef struct th_server {
  * th_start("--hold-seconds", "1", NULL). Unless the test passes them,
  * "--rate-user 0 --rate-peer 0" are added so that bulk tests from one pid
  * are not throttled. Fails the test if the server is not serving within
- * TH_READY_MS (its log is printed). */
+ * TH_READY_MS (its log is printed). Passing --rpc / --events moves the
+ * sockets (the harness then talks to those URLs; tls+tcp:// clients skip
+ * certificate verification). */
 th_server *th_start(const char *arg, ...);
+/* Runs a helper program (fork+exec, output discarded); its exit code or -1. */
+int th_run(const char *const argv[]);
+/* A currently free TCP port on 127.0.0.1 (for tcp://, ws:// tests). */
+int th_free_port(void);
 /* Start again on the same dir (same DB, secret, admin key) after a stop. */
 void th_restart(th_server *s);
 /* SIGTERM and wait; returns the exit status (as from waitpid). */

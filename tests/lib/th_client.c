@@ -2,6 +2,7 @@
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/sub.h>
 #include <nng/protocol/reqrep0/req.h>
+#include <nng/supplemental/tls/tls.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -22,6 +23,25 @@ struct th_sub {
 
 static atomic_llong th_next_id = 1;
 
+/* Dials url; for tls+tcp:// with a client TLS config that accepts the
+ * test's self-signed certificate. */
+static int th_dial(nng_socket sock, const char *url, int flags)
+{
+    if (strncmp(url, "tls+", 4) != 0)
+        return nng_dial(sock, url, NULL, flags);
+    nng_dialer d;
+    nng_tls_config *cfg;
+    int rv = nng_dialer_create(&d, sock, url);
+    if (rv != 0)
+        return rv;
+    if ((rv = nng_tls_config_alloc(&cfg, NNG_TLS_MODE_CLIENT)) != 0)
+        return rv;
+    nng_tls_config_auth_mode(cfg, NNG_TLS_AUTH_MODE_NONE);
+    rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, cfg);
+    nng_tls_config_free(cfg); /* the dialer holds its own reference */
+    return rv ? rv : nng_dialer_start(d, flags);
+}
+
 th_client *th_client_open_url(const char *url, int recv_ms)
 {
     th_client *c = calloc(1, sizeof(*c));
@@ -35,7 +55,7 @@ th_client *th_client_open_url(const char *url, int recv_ms)
     nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 200);
     /* Non-blocking dial: it keeps retrying in the background, so a client
      * opened before the server listens (or across a restart) still works. */
-    nng_dial(c->sock, url, NULL, NNG_FLAG_NONBLOCK);
+    th_dial(c->sock, url, NNG_FLAG_NONBLOCK);
     return c;
 }
 
@@ -195,7 +215,7 @@ th_sub *th_sub_open(th_server *s, const char *topic, ...)
         ck_assert_int_eq(nng_socket_set(sub->sock, NNG_OPT_SUB_SUBSCRIBE, t, strlen(t)), 0);
     va_end(ap);
     /* Blocking dial: returns once connected. */
-    int rv = nng_dial(sub->sock, s->ev_url, NULL, 0);
+    int rv = th_dial(sub->sock, s->ev_url, 0);
     ck_assert_msg(rv == 0, "dial %s: %s", s->ev_url, nng_strerror(rv));
     return sub;
 }
