@@ -173,7 +173,10 @@ static void *load_worker(void *arg)
     return NULL;
 }
 
-START_TEST(kill9_under_load_keeps_acknowledged)
+/* Charges from NLOAD threads; sig hits the server mid-stream; after a
+ * restart every acknowledged charge is there exactly once. Returns the
+ * server's exit status. */
+static int stop_under_load(int sig)
 {
     th_server *s = th_start(NULL);
     static th_user users[NLOAD];
@@ -186,15 +189,18 @@ START_TEST(kill9_under_load_keeps_acknowledged)
         ls[i] = (loader){.s = s, .u = &users[i], .id = i, .stop = &stop};
         pthread_create(&t[i], NULL, load_worker, &ls[i]);
     }
-    /* Kill once enough has been acknowledged (bounded). */
+    /* Stop it once enough has been acknowledged (bounded). */
     int64_t end = clock_mono_ms() + TH_WAIT_MS;
     while (clock_mono_ms() < end && ls[0].attempted < 40)
         th_sleep_ms(10);
-    kill(s->pid, SIGKILL);
+    int st = -1;
+    if (sig == SIGKILL)
+        th_kill9(s);
+    else
+        st = th_stop(s); /* one SIGTERM, then waits for the exit */
+    stop = 1;
     for (int i = 0; i < NLOAD; i++)
         pthread_join(t[i], NULL);
-    stop = 1;
-    th_kill9(s);
     th_restart(s);
 
     int acked = 0;
@@ -222,6 +228,19 @@ START_TEST(kill9_under_load_keeps_acknowledged)
     }
     ck_assert_int_gt(acked, 0);
     th_money_check(s, users, NLOAD, 0);
+    return st;
+}
+
+START_TEST(kill9_under_load_keeps_acknowledged)
+{
+    stop_under_load(SIGKILL);
+}
+END_TEST
+
+START_TEST(sigterm_under_load_is_clean)
+{
+    int st = stop_under_load(SIGTERM);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status %d after SIGTERM", st);
 }
 END_TEST
 
@@ -272,6 +291,7 @@ int main(void)
     tcase_add_test(tc, survives_kill9);
     tcase_add_test(tc, lapse_while_down);
     tcase_add_test(tc, kill9_under_load_keeps_acknowledged);
+    tcase_add_test(tc, sigterm_under_load_is_clean);
     tcase_add_test(tc, files_modes_and_log);
     suite_add_tcase(su, tc);
     return th_main(su);
