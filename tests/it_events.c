@@ -167,6 +167,39 @@ START_TEST(queue_events)
 }
 END_TEST
 
+/* Operator changes are seat changes too: admin.hold.release and
+ * admin.booking.refund publish the seat going free. */
+START_TEST(admin_changes_publish)
+{
+    th_server *s = th_start(NULL);
+    int64_t d = th_date_new(s, 5, 7000);
+    th_user u, v;
+    th_user_active(s, &u, "Buyer", 50000);
+    th_user_active(s, &v, "Holder", 0);
+    char topic[32];
+    snprintf(topic, sizeof(topic), "seat.%lld ", (long long)d);
+    th_sub *sub = th_sub_open(s, topic, NULL);
+    th_sub_warmup(s, sub, &v, d, 50);
+    int64_t seq = snapshot_seq(s, &v, d);
+    int64_t hv = th_hold(s, &v, d, 6);
+    expect_seat(sub, d, seq + 1, 6, "held", v.user_id);
+    TH_OK(th_admin(s, "admin.hold.release", "{\"hold_id\":%lld}", (long long)hv));
+    expect_seat(sub, d, seq + 2, 6, "free", v.user_id);
+    int64_t hu = th_hold(s, &u, d, 7);
+    expect_seat(sub, d, seq + 3, 7, "held", u.user_id);
+    rpc_reply p = th_pay(s, &u, &hu, 1);
+    TH_OK(p);
+    expect_seat(sub, d, seq + 4, 7, "sold", u.user_id);
+    int64_t bid = th_int(cJSON_GetArrayItem(th_arr(p.result, "bookings"), 0), "booking_id");
+    TH_OK(th_admin(s, "admin.booking.refund", "{\"booking_id\":%lld}", (long long)bid));
+    expect_seat(sub, d, seq + 5, 7, "free", u.user_id);
+    rpc_reply snap = th_admin(s, "admin.seats.list", "{\"date_id\":%lld}", (long long)d);
+    TH_OK(snap);
+    ck_assert_int_eq(th_int(snap.result, "seq"), seq + 5);
+    th_sub_close(sub);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("it_events");
@@ -174,6 +207,7 @@ int main(void)
     tcase_add_test(tc, seat_seq_and_sales);
     tcase_add_test(tc, topic_framing);
     tcase_add_test(tc, queue_events);
+    tcase_add_test(tc, admin_changes_publish);
     suite_add_tcase(su, tc);
     return th_main(su);
 }
