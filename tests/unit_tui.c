@@ -188,6 +188,26 @@ static void on_ev(void *ctx, const char *topic, const cJSON *body)
 }
 static void on_rs(void *ctx, int64_t date) { nresync++, resync_date = date; }
 
+/* The active turn: from queue replies, extended by live holds. */
+START_TEST(session_turn)
+{
+    ks_session s = {0};
+    ck_assert_int_eq(ks_turn_left_s(&s, 1000), -1); /* unknown: nothing shown */
+    cJSON *waiting = cJSON_Parse("{\"state\":\"waiting\",\"position\":3,\"eta_s\":40}");
+    ks_turn_note(&s, waiting, 1000);
+    ck_assert_int_eq(ks_turn_left_s(&s, 1000), -1);
+    cJSON *active = cJSON_Parse("{\"state\":\"active\",\"expires_in_s\":600}");
+    ks_turn_note(&s, active, 1000);
+    ck_assert_int_eq(ks_turn_left_s(&s, 1000), 600);
+    ck_assert_int_eq(ks_turn_left_s(&s, 1000 + 541000), 59); /* the last minute */
+    ck_assert_int_eq(ks_turn_left_s(&s, 1000 + 700000), 0);
+    ks_add_hold(&s, 5, 1, 7, 1000, 300, 500000); /* a hold keeps the turn until it lapses */
+    ck_assert_int_eq(ks_turn_left_s(&s, 700000), 100);
+    cJSON_Delete(waiting);
+    cJSON_Delete(active);
+}
+END_TEST
+
 START_TEST(client_seq_gaps)
 {
     tk_err err;
@@ -265,6 +285,7 @@ Suite *tui_suite(void)
     t = tcase_create("client");
     tcase_add_checked_fixture(t, setup, NULL);
     tcase_add_test(t, client_seq_gaps);
+    tcase_add_test(t, session_turn);
     tcase_add_test(t, client_offline_call_times_out);
     suite_add_tcase(s, t);
     return s;

@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 #include "common/util.h"
+#include "tui/widgets.h"
 
 ks_session *ks(app *a) { return app_model(a); }
 
@@ -75,11 +76,69 @@ int64_t ks_holds_deadline(const ks_session *s)
     return d;
 }
 
+void ks_turn_note(ks_session *s, const cJSON *result, int64_t now_ms)
+{
+    int64_t left = 0;
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(result, "state");
+    if (cJSON_IsString(st) && strcmp(st->valuestring, "active") == 0 &&
+        jv_get_int(result, "expires_in_s", 0, JV_INT_MAX, &left) == JV_OK)
+        s->turn_deadline_ms = now_ms + left * 1000;
+}
+
+int64_t ks_turn_left_s(const ks_session *s, int64_t now_ms)
+{
+    int64_t until = s->turn_deadline_ms;
+    if (s->nholds > 0) { /* the server keeps the token until the last hold lapses */
+        until = 0;
+        for (int i = 0; i < s->nholds; i++)
+            if (s->holds[i].deadline_ms > until)
+                until = s->holds[i].deadline_ms;
+    }
+    if (until == 0)
+        return -1;
+    return until > now_ms ? (until - now_ms + 999) / 1000 : 0;
+}
+
+void ks_turn_ask(app *a, void *st, int tag)
+{
+    ks(a)->turn_asked_ms = clock_mono_ms();
+    app_call(a, st, "queue.status", ks_token_params(a), tag);
+}
+
+void ks_turn_reply(app *a, const cl_reply *r)
+{
+    if (!r->err)
+        ks_turn_note(ks(a), r->result, clock_mono_ms());
+    else if (!r->offline) /* offline: the banner says it; the resync asks again */
+        ks_common_error(a, r);
+}
+
+void ks_turn_tick(app *a, void *st, int tag, int64_t now_ms)
+{
+    ks_session *s = ks(a);
+    if (s->nholds == 0 && s->turn_deadline_ms && now_ms >= s->turn_deadline_ms &&
+        now_ms - s->turn_asked_ms >= 5000)
+        ks_turn_ask(a, st, tag);
+}
+
+void ks_turn_draw(app *a, int y, int x, int w)
+{
+    int64_t left = ks_turn_left_s(ks(a), clock_mono_ms());
+    if (left < 0 || w < 1)
+        return;
+    char t[16], line[160];
+    wg_mmss(t, left);
+    snprintf(line, sizeof(line), tx(left < 60 ? T_TURN_LAST : T_TURN_LEFT), t);
+    int tw = tx_width(line) < w ? tx_width(line) : w;
+    wg_text(y, x + w - tw, tw, line, left < 60 ? WG_WARN : WG_DIM);
+}
+
 void ks_requeue(app *a, tx_id why)
 {
     ks_session *s = ks(a);
     s->token[0] = 0;
     s->nholds = 0;
+    s->turn_deadline_ms = 0;
     app_reset(a, &ks_queue_ops, ks_queue_new());
     if (why != T_COUNT)
         app_flash(a, tx(why));

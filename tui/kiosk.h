@@ -39,6 +39,10 @@ typedef struct {
     int64_t queue_seq;
     int64_t date_id;
     char title[128], venue[128], starts_at[40];
+    /* End of the active turn (monotonic ms, 0 unknown), from queue.join /
+     * queue.status expires_in_s; live holds extend it (the server keeps an
+     * active token while it has a live hold). */
+    int64_t turn_deadline_ms, turn_asked_ms;
     ks_hold holds[KS_MAX_HOLDS];
     int nholds;
     int64_t balance;
@@ -63,6 +67,21 @@ const ks_hold *ks_find_hold(const ks_session *s, int64_t date_id, int seat_no);
 int64_t ks_holds_total(const ks_session *s);
 /* Earliest hold deadline (monotonic ms), 0 when none. */
 int64_t ks_holds_deadline(const ks_session *s);
+
+/* The active turn, shown on the dates and seat screens. */
+/* From a queue.join/queue.status result: notes expires_in_s when active. */
+void ks_turn_note(ks_session *s, const cJSON *result, int64_t now_ms);
+/* Seconds left in the turn (the latest hold's when holding), -1 unknown. */
+int64_t ks_turn_left_s(const ks_session *s, int64_t now_ms);
+/* queue.status on behalf of screen st (reply tag `tag`), and its reply:
+ * notes the new deadline, or requeues when the turn is over. */
+void ks_turn_ask(app *a, void *st, int tag);
+void ks_turn_reply(app *a, const cl_reply *r);
+/* Tick: past the deadline with no hold keeping the turn, ask the server
+ * (at most every few seconds) rather than guess. */
+void ks_turn_tick(app *a, void *st, int tag, int64_t now_ms);
+/* "Your turn: 09:12 left" right-aligned in [x, x+w); a warning under 60 s. */
+void ks_turn_draw(app *a, int y, int x, int w);
 
 /* Navigation that several screens share. */
 /* Token gone (lapse, turn over): drop token and holds, back to the queue

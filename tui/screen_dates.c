@@ -6,10 +6,13 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/util.h"
 #include "tui/kiosk.h"
 #include "tui/widgets.h"
 
 #define DATES_MAX 64
+
+enum { TAG_LIST = 1, TAG_TURN };
 
 typedef struct {
     int64_t date_id, free, held, sold;
@@ -29,14 +32,18 @@ static void fetch(app *a, dates_st *d)
     if (d->busy)
         return;
     d->busy = true;
-    app_call(a, d, "dates.list", ks_token_params(a), 1);
+    app_call(a, d, "dates.list", ks_token_params(a), TAG_LIST);
 }
 
 static void dates_enter(app *a, void *st)
 {
     app_subscribe(a, "sales");
     fetch(a, st);
+    if (ks(a)->turn_deadline_ms == 0 && ks(a)->nholds == 0)
+        ks_turn_ask(a, st, TAG_TURN); /* back from seats after a release: the window restarted */
 }
+
+static void dates_tick(app *a, void *st, int64_t now) { ks_turn_tick(a, st, TAG_TURN, now); }
 
 static void read_counts(date_row *row, const cJSON *o)
 {
@@ -48,6 +55,10 @@ static void read_counts(date_row *row, const cJSON *o)
 static void dates_reply(app *a, void *st, int tag, const cl_reply *r)
 {
     dates_st *d = st;
+    if (tag == TAG_TURN) {
+        ks_turn_reply(a, r);
+        return;
+    }
     d->busy = false;
     if (r->err) {
         ks_reply_error(a, r);
@@ -86,8 +97,10 @@ static void dates_event(app *a, void *st, const char *topic, const cJSON *body)
 
 static void dates_resync(app *a, void *st, int64_t date_id)
 {
-    if (date_id == 0)
+    if (date_id == 0) {
         fetch(a, st);
+        ks_turn_ask(a, st, TAG_TURN);
+    }
 }
 
 static void open_date(app *a, dates_st *d)
@@ -135,6 +148,7 @@ static void dates_draw(app *a, void *st, const app_rect *r)
     int x = r->x + 2, w = r->w - 4;
     int cw = 6, whenw = 17, venw = w >= 76 ? 16 : 0, titw = w - whenw - venw - 3 * cw - 1;
     wg_text(r->y, x, w, tx(T_DATES_TITLE), WG_HEAD);
+    ks_turn_draw(a, r->y, x + w / 2, w - w / 2);
     if (!d->loaded) {
         wg_text(r->y + 2, x, w, tx(T_WORKING), WG_DIM);
         return;
@@ -194,6 +208,7 @@ const app_screen_ops ks_dates_ops = {
     .event = dates_event,
     .reply = dates_reply,
     .resync = dates_resync,
+    .tick = dates_tick,
     .draw = dates_draw,
     .hints = dates_hints,
     .free = free,

@@ -75,6 +75,7 @@ static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
     jv_get_int(r->result, "eta_s", 0, JV_INT_MAX, &eta);
     const cJSON *state = cJSON_GetObjectItemCaseSensitive(r->result, "state");
     if (cJSON_IsString(state) && strcmp(state->valuestring, "active") == 0) {
+        ks_turn_note(s, r->result, clock_mono_ms());
         app_replace(a, &ks_dates_ops, ks_dates_new());
         return;
     }

@@ -12,7 +12,7 @@
 #include "tui/kiosk.h"
 #include "tui/widgets.h"
 
-enum { TAG_LIST = 1, TAG_HOLD, TAG_RELEASE };
+enum { TAG_LIST = 1, TAG_HOLD, TAG_RELEASE, TAG_TURN };
 
 typedef struct {
     int64_t date_id;
@@ -154,6 +154,8 @@ static void release_done(app *a, seats_st *s, int no, const cl_reply *r)
     if (s->seat[no - 1] == WG_S_MINE)
         s->seat[no - 1] = WG_S_FREE;
     flash_seat(a, T_SEAT_RELEASED, no, NULL);
+    if (ks(a)->nholds == 0) /* the server restarts the active window: ask its end */
+        ks_turn_ask(a, s, TAG_TURN);
     if (r->err)
         fetch(a, s);
 }
@@ -162,6 +164,10 @@ static void seats_reply(app *a, void *st, int tag, const cl_reply *r)
 {
     seats_st *s = st;
     int no = s->acting;
+    if (tag == TAG_TURN) {
+        ks_turn_reply(a, r);
+        return;
+    }
     if (tag == TAG_LIST) {
         s->fetching = false;
         if (!r->err)
@@ -207,8 +213,8 @@ static void seats_tick(app *a, void *st, int64_t now)
 {
     seats_st *s = st;
     /* only while on top: under checkout, the checkout decides */
-    if (app_top_state(a) == st && !s->acting)
-        ks_check_lapse(a, now);
+    if (app_top_state(a) == st && !s->acting && !ks_check_lapse(a, now))
+        ks_turn_tick(a, s, TAG_TURN, now);
 }
 
 static void act(app *a, seats_st *s)
@@ -343,6 +349,7 @@ static void seats_draw(app *a, void *st, const app_rect *r)
     ks_when(when, sizeof(when), ses->starts_at);
     snprintf(line, sizeof(line), "%s  %s  %s", ses->title, when, ses->venue);
     wg_text(r->y, r->x + 2, r->w - 4, line, WG_HEAD);
+    ks_turn_draw(a, r->y + 1, r->x + 2, r->w - 4);
     if (!s->loaded) {
         wg_text(r->y + 2, r->x + 2, r->w - 4, tx(T_WORKING), WG_DIM);
         return;
