@@ -106,8 +106,9 @@ $(BUILD)/tests/it_%: $(call obj,tests/it_%.c) $(LIBTEST) $(LIBCOMMON)
 check: all $(UNIT_TESTS) $(IT_TESTS)
 	@BIN=$(BIN) sh tests/run.sh $(BUILD)
 
+# Sanitized code runs several times slower: stretch Check's timeouts.
 check-asan:
-	$(MAKE) BUILD=build-asan BIN=build-asan/bin OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" check
+	CK_TIMEOUT_MULTIPLIER=5 $(MAKE) BUILD=build-asan BIN=build-asan/bin OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" check
 
 run: all
 	@sh tools/run.sh
