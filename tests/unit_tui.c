@@ -126,6 +126,22 @@ START_TEST(widget_bars)
 }
 END_TEST
 
+START_TEST(widget_hints)
+{
+    /* widths: "a wallet" 8, "bb my tickets" 13, "c back" 6, "? help" 6 */
+    const app_hint h[] = {{"a", T_H_WALLET}, {"bb", T_H_HISTORY}, {"c", T_H_BACK}, {"?", T_H_HELP}};
+    bool shown[4];
+    tx_set_lang(TX_EN);
+    ck_assert_int_eq(wg_hint_fit(80, h, 4, 1, shown), 4);
+    /* "? help" first (6+2), then "a wallet" (8+2); "bb my tickets" does not
+     * fit the 11 columns left, but the later "c back" (6) still does */
+    ck_assert_int_eq(wg_hint_fit(24, h, 4, 1, shown), 3);
+    ck_assert(shown[0] && !shown[1] && shown[2] && shown[3]);
+    ck_assert_int_eq(wg_hint_fit(6, h, 4, 1, shown), 1);
+    ck_assert(shown[3]); /* the kept hint wins the last columns */
+}
+END_TEST
+
 START_TEST(widget_qr)
 {
     int rows = 0, cols = 0;
@@ -279,6 +295,7 @@ Suite *tui_suite(void)
     tcase_add_test(t, text_langs);
     tcase_add_test(t, widget_seats);
     tcase_add_test(t, widget_bars);
+    tcase_add_test(t, widget_hints);
     tcase_add_test(t, widget_qr);
     tcase_add_test(t, widget_input);
     suite_add_tcase(s, t);

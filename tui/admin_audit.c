@@ -159,9 +159,9 @@ static int audit_key(app *a, void *st, int key)
 
 static int audit_hints(void *st, const app_hint **out)
 {
-    static app_hint h[NKEYS + 1]; /* + the "?" adm_bind_hints may add */
+    static app_hint h[NKEYS];
     *out = h;
-    return adm_bind_hints(audit_keys, NKEYS, h, NKEYS + 1);
+    return adm_bind_hints(audit_keys, NKEYS, h, NKEYS);
 }
 
 /* ---- drawing ----------------------------------------------------------- */

@@ -181,9 +181,9 @@ static int dash_key(app *a, void *st, int key)
 
 static int dash_hints(void *st, const app_hint **out)
 {
-    static app_hint h[NKEYS + 1]; /* + the "?" adm_bind_hints may add */
+    static app_hint h[NKEYS];
     *out = h;
-    return adm_bind_hints(dash_keys, NKEYS, h, NKEYS + 1);
+    return adm_bind_hints(dash_keys, NKEYS, h, NKEYS);
 }
 
 /* ---- drawing ----------------------------------------------------------- */

@@ -443,7 +443,7 @@ static void app_draw(app *a)
         wg_text(h - 2, 1, w - 2, a->flash, WG_WARN);
     app_hint hints[24];
     int n = app_hints(a, hints, 24);
-    wg_hintbar(h - 1, w, hints, n);
+    wg_hintbar(h - 1, w, hints, n, a->cfg.kiosk ? 1 : 2); /* "?" (and "F10") always show */
     if (a->help)
         wg_help(&r, hints, n);
     refresh();

@@ -78,28 +78,14 @@ int adm_bind_key(const adm_binding *t, int n, app *a, void *st, int key)
     return adm_common_key(a, key);
 }
 
-/* The hint bar (wg_hintbar) stops at the first hint that does not fit and
- * the app appends "? help" last, so on a narrow terminal '?' would vanish.
- * Hence '?' goes in here, just before the first hint that would push it off
- * the bar; the '?' overlay still lists every row. */
+/* Only the screen's own rows: the app adds "?" and "F10", and the bar
+ * keeps room for those first. */
 int adm_bind_hints(const adm_binding *t, int n, app_hint *buf, int max)
 {
-    const app_hint help = {"?", T_H_HELP};
-    int cols = COLS > 0 ? COLS : 80;
-    int help_w = tx_width(help.key) + tx_width(tx(help.text)) + 3;
-    int m = 0, x = 0;
-    bool placed = false;
-    for (int i = 0; i < n && m < max; i++) {
-        if (!t[i].hint.key)
-            continue;
-        int w = tx_width(t[i].hint.key) + tx_width(tx(t[i].hint.text)) + 3;
-        if (!placed && x + w + help_w > cols && m + 1 < max) {
-            buf[m++] = help;
-            placed = true;
-        }
-        x += w;
-        buf[m++] = t[i].hint;
-    }
+    int m = 0;
+    for (int i = 0; i < n && m < max; i++)
+        if (t[i].hint.key)
+            buf[m++] = t[i].hint;
     return m;
 }
 

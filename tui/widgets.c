@@ -285,14 +285,43 @@ void wg_sparkline(int y, int x, int w, const double *v, int n)
 
 /* ---- key hints ---- */
 
-void wg_hintbar(int y, int w, const app_hint *h, int n)
+static int hint_width(const app_hint *h) { return tx_width(h->key) + 1 + tx_width(tx(h->text)); }
+
+int wg_hint_fit(int w, const app_hint *h, int n, int keep, bool shown[])
 {
+    /* The last `keep` hints (help, quit) get their room first; the rest
+     * fill what is left in order, and one that does not fit is skipped
+     * rather than ending the bar, so a shorter later hint still shows. */
+    int used = 0, count = 0;
+    for (int i = 0; i < n; i++)
+        shown[i] = false;
+    for (int i = n - keep < 0 ? 0 : n - keep; i < n; i++)
+        if (used + hint_width(&h[i]) <= w) {
+            shown[i] = true;
+            used += hint_width(&h[i]) + 2;
+            count++;
+        }
+    for (int i = 0; i < n - keep; i++)
+        if (used + hint_width(&h[i]) <= w) {
+            shown[i] = true;
+            used += hint_width(&h[i]) + 2;
+            count++;
+        }
+    return count;
+}
+
+void wg_hintbar(int y, int w, const app_hint *h, int n, int keep)
+{
+    bool shown[64];
+    if (n > 64)
+        n = 64;
+    wg_hint_fit(w, h, n, keep, shown);
     wg_clear(y, 0, 1, w);
     int x = 0;
     for (int i = 0; i < n; i++) {
+        if (!shown[i])
+            continue;
         int kw = tx_width(h[i].key), tw = tx_width(tx(h[i].text));
-        if (x + kw + 1 + tw > w)
-            break;
         wg_text(y, x, kw, h[i].key, WG_HINT_KEY);
         wg_text(y, x + kw + 1, tw, tx(h[i].text), WG_HINT);
         x += kw + tw + 3;

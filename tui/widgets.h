@@ -87,7 +87,12 @@ void wg_spark_text(char *out, size_t outsz, const double *v, int n, int w, bool 
 void wg_sparkline(int y, int x, int w, const double *v, int n);
 
 /* ---- key hints ---- */
-void wg_hintbar(int y, int w, const app_hint *h, int n);
+/* Which hints fit on a bar of w columns ("key text", two spaces apart):
+ * the last `keep` first (the app's own "? help", "F10 quit"), then the
+ * others in order, skipping any that does not fit. Sets shown[0..n) and
+ * returns how many are shown. */
+int wg_hint_fit(int w, const app_hint *h, int n, int keep, bool shown[]);
+void wg_hintbar(int y, int w, const app_hint *h, int n, int keep);
 /* A boxed list of all hints, centred in the rect (the '?' overlay). */
 void wg_help(const app_rect *r, const app_hint *h, int n);
 
