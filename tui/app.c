@@ -388,6 +388,12 @@ void app_key(app *a, int key)
             clearok(curscr, TRUE);
         return;
     }
+    if (a->curses && (LINES < WG_MIN_H || COLS < WG_MIN_W)) {
+        /* nothing to see: act on no key but quitting (outside kiosk mode) */
+        if (key == KEY_F(10) || key == 3)
+            app_quit(a);
+        return;
+    }
     a->flash[0] = 0; /* a key acknowledges the last message */
     if (a->help) { /* any key closes the overlay */
         a->help = false;
@@ -428,6 +434,10 @@ static int app_hints(app *a, app_hint *out, int max)
 static void app_draw(app *a)
 {
     int h = LINES, w = COLS;
+    if (wg_too_small(h, w)) {
+        refresh();
+        return;
+    }
     erase();
     attron(wg_attr(WG_TITLE));
     mvhline(0, 0, ' ', w);

@@ -328,6 +328,18 @@ void wg_hintbar(int y, int w, const app_hint *h, int n, int keep)
     }
 }
 
+bool wg_too_small(int h, int w)
+{
+    if (h >= WG_MIN_H && w >= WG_MIN_W)
+        return false;
+    char now[64];
+    snprintf(now, sizeof(now), tx(T_SIZE_NOW), w, h);
+    erase();
+    wg_center(h / 2 - 1 > 0 ? h / 2 - 1 : 0, 0, w, tx(T_TOO_SMALL), WG_WARN);
+    wg_center(h / 2, 0, w, now, WG_DIM);
+    return true;
+}
+
 void wg_help(const app_rect *r, const app_hint *h, int n)
 {
     int kw = 0, tw = tx_width(tx(T_HELP_CLOSE));

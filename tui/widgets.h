@@ -86,6 +86,14 @@ void wg_countdown(int y, int x, int w, long long left_s, long long total_s);
 void wg_spark_text(char *out, size_t outsz, const double *v, int n, int w, bool utf8);
 void wg_sparkline(int y, int x, int w, const double *v, int n);
 
+/* ---- layout ---- */
+/* Every screen is laid out for at least this; below it nothing fits. */
+#define WG_MIN_W 80
+#define WG_MIN_H 24
+/* Under WG_MIN_W x WG_MIN_H: clears the screen, says so (and the size
+ * now) and returns true; the caller draws nothing else until a resize. */
+bool wg_too_small(int h, int w);
+
 /* ---- key hints ---- */
 /* Which hints fit on a bar of w columns ("key text", two spaces apart):
  * the last `keep` first (the app's own "? help", "F10 quit"), then the

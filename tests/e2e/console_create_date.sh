@@ -10,6 +10,10 @@ console_start C
 
 check "dashboard lists the demo dates" wait_for C "Seoul Philharmonic"
 check "dashboard shows the queue and the server" wait_for C "req/s"
+resize C 79 24
+check "console under 80x24 says the terminal is too small" wait_for C "terminal too small (need 80x24)"
+resize C 80 24
+check "console recovers at 80x24" wait_for C "req/s"
 keys C c
 check "concert form opens" wait_for C "New concert"
 keys C Enter

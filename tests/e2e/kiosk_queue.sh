@@ -1,7 +1,8 @@
 #!/bin/sh
 # e2e: the waiting line (--max-active 1): the second customer waits with a
 # place and moves on by itself when the first leaves; and --kiosk mode:
-# F10 does not quit, idle returns to the welcome screen.
+# F10 does not quit, idle returns to the welcome screen. Also the turn's
+# time left, and a terminal under 80x24 saying so and recovering.
 . "$(dirname "$0")/lib.sh"
 e2e_init kiosk_queue
 start_server --max-active 1 || { not_ok "ticketd starts"; e2e_done; }
@@ -11,6 +12,11 @@ wait_for A "Welcome" && wait_for B "Welcome"
 register A "First" >/dev/null
 keys A Enter
 check "A is admitted" wait_for A "Choose a date"
+check "A sees its turn's time left" wait_re A "Your turn: (09|10):[0-9]{2} left"
+resize A 70 20
+check "under 80x24: the kiosk says the terminal is too small" wait_for A "terminal too small (need 80x24)"
+resize A 80 24
+check "back at 80x24: the screen is whole again" wait_for A "Choose a date"
 register B "Second" >/dev/null
 keys B Enter
 check "B waits in line" wait_for B "Waiting line"

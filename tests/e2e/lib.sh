@@ -87,6 +87,8 @@ kiosk_start() {
 }
 
 screen() { tmux -L "$E2E_SOCK" capture-pane -p -t "$1"; }
+# resize NAME COLS ROWS: the terminal changes size under the program.
+resize() { tmux -L "$E2E_SOCK" resize-window -t "$1" -x "$2" -y "$3"; }
 keys() {
     k=$1
     shift
