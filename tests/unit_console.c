@@ -92,6 +92,30 @@ START_TEST(dashboard_polls_one_at_a_time)
 }
 END_TEST
 
+START_TEST(dashboard_sorted_by_start)
+{
+    load_dashboard();
+    keys("j"); /* date 5 */
+    ck_assert_int_eq(adm_dash_selected(A), 5);
+    app_test_tick(A, 1LL << 40);
+    /* the server lists by id; a new date 6 starts first */
+    static const char *row = "{\"date_id\":%d,\"concert_id\":2,\"title\":\"X\",\"venue\":\"V\","
+                             "\"starts_at\":\"%s\",\"on_sale_at\":\"2029-01-01T00:00:00Z\","
+                             "\"free\":50,\"held\":0,\"sold\":0,\"revenue\":0}";
+    char a[400], b[400], c[400], all[2048];
+    snprintf(a, sizeof a, row, 4, "2030-03-01T11:00:00Z");
+    snprintf(b, sizeof b, row, 5, "2030-04-01T20:00:00+09:00");
+    snprintf(c, sizeof c, row, 6, "2030-02-01T11:00:00Z");
+    snprintf(all, sizeof all, "{\"dates\":[%s,%s,%s],%s", b, a, c, strstr(DASH, "\"totals\""));
+    app_test_reply(A, sent("admin.dashboard")->id, all, TK_OK, NULL);
+    ck_assert_int_eq(C.m.ndates, 3);
+    ck_assert_int_eq(C.m.dates[0].date_id, 6);
+    ck_assert_int_eq(C.m.dates[1].date_id, 4);
+    ck_assert_int_eq(C.m.dates[2].date_id, 5);
+    ck_assert_int_eq(adm_dash_selected(A), 5); /* the selection follows its date */
+}
+END_TEST
+
 START_TEST(dashboard_events)
 {
     load_dashboard();
@@ -366,6 +390,7 @@ START_TEST(hints_and_language)
     ck_assert(shown[n] && shown[n + 1]);
     keys("L");
     ck_assert_int_eq(tx_get_lang(), TX_KO);
+    ck_assert_str_eq(app_cfg(A)->title, tx(A_TITLE)); /* the title bar follows */
     ck_assert_str_eq(tx(A_H_SEATS), "\xec\xa2\x8c\xec\x84\x9d"); /* 좌석 */
     keys("L");
     ck_assert_int_eq(tx_get_lang(), TX_EN);
@@ -402,6 +427,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("screens");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, dashboard_polls_one_at_a_time);
+    tcase_add_test(tc, dashboard_sorted_by_start);
     tcase_add_test(tc, dashboard_events);
     tcase_add_test(tc, queue_controls);
     tcase_add_test(tc, seats_release);

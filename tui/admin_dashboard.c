@@ -77,6 +77,7 @@ static void dash_reply(app *a, void *st, int tag, const cl_reply *r)
         return;
     d->inflight = false;
     adm_model *m = &adm_get(a)->m;
+    int64_t was = adm_dash_selected(a); /* rows are sorted by start: a new date may come first */
     if (r->err || !r->result || !adm_model_dashboard(m, r->result, clock_mono_ms())) {
         if (!d->failing && !r->offline) /* offline: the app's banner says it */
             adm_fail(a, "admin.dashboard", r);
@@ -85,6 +86,9 @@ static void dash_reply(app *a, void *st, int tag, const cl_reply *r)
         return;
     }
     d->failing = false;
+    for (int i = 0; i < m->ndates; i++)
+        if (m->dates[i].date_id == was)
+            d->sel = i;
     dash_clamp(d, m->ndates);
 }
 

@@ -2,9 +2,11 @@
 #include "tui/admin_model.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/json.h"
+#include "common/util.h"
 
 void adm_model_init(adm_model *m)
 {
@@ -114,6 +116,23 @@ static bool parse_queue(const cJSON *o, adm_queue_info *q)
     return ok;
 }
 
+/* The dashboard lists every date in the server's order (by id); operators
+ * read them by start time, so sort here. Unparsable times go last. */
+static int64_t start_ms(const adm_date_row *r)
+{
+    int64_t ms;
+    return time_parse(r->starts_at, &ms) ? ms : INT64_MAX;
+}
+
+static int by_start(const void *pa, const void *pb)
+{
+    const adm_date_row *a = pa, *b = pb;
+    int64_t x = start_ms(a), y = start_ms(b);
+    if (x != y)
+        return x < y ? -1 : 1;
+    return a->date_id < b->date_id ? -1 : a->date_id > b->date_id;
+}
+
 static void totals(adm_model *m)
 {
     m->t_free = m->t_held = m->t_sold = m->t_revenue = 0;
@@ -159,6 +178,7 @@ bool adm_model_dashboard(adm_model *m, const cJSON *result, int64_t mono_ms)
     copy_str(sv, "now", tmp.server_now, sizeof tmp.server_now);
     tmp.uptime_s = get_i(sv, "uptime_s", &ok);
     tmp.loaded = true;
+    qsort(tmp.dates, (size_t)tmp.ndates, sizeof tmp.dates[0], by_start);
     totals(&tmp);
     *m = tmp;
     hist_note(m, mono_ms);

@@ -113,6 +113,8 @@ void app_free(app *a)
 
 cl_client *app_client(app *a) { return a->cl; }
 const app_config *app_cfg(app *a) { return &a->cfg; }
+void app_set_title(app *a, const char *title) { a->cfg.title = title ? title : "ticketd"; }
+
 void app_set_model(app *a, void *model) { a->model = model; }
 void *app_model(app *a) { return a->model; }
 void app_on_idle(app *a, void (*fn)(app *a)) { a->on_idle = fn; }

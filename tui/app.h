@@ -71,6 +71,9 @@ void app_free(app *a);
 
 cl_client *app_client(app *a);
 const app_config *app_cfg(app *a);
+/* The title bar's text from now on (e.g. after a language switch); the
+ * string must outlive the app (a tx() string does). */
+void app_set_title(app *a, const char *title);
 /* An opaque pointer for the program's shared model (kiosk session). */
 void app_set_model(app *a, void *model);
 void *app_model(app *a);

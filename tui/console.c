@@ -93,6 +93,7 @@ int adm_common_key(app *a, int key)
 {
     if (key == 'L') {
         tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
+        app_set_title(a, tx(A_TITLE));
         return APP_DONE;
     }
     return APP_PASS;
