@@ -237,10 +237,15 @@ START_TEST(kill9_under_load_keeps_acknowledged)
 }
 END_TEST
 
+/* A few rounds: a shutdown race shows only now and then. */
 START_TEST(sigterm_under_load_is_clean)
 {
-    int st = stop_under_load(SIGTERM);
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status %d after SIGTERM", st);
+    for (int round = 0; round < 3; round++) {
+        int st = stop_under_load(SIGTERM);
+        ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                      "round %d: exit status %d after SIGTERM (-1: still running after %d ms)",
+                      round, st, TH_READY_MS);
+    }
 }
 END_TEST
 
