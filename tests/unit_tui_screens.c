@@ -317,6 +317,29 @@ START_TEST(seats_lost_hold_reply_resync)
 }
 END_TEST
 
+START_TEST(keys_while_loading_are_kept)
+{
+    static char buf[8192];
+    member_with_token();
+    app *a = mk(false, &ks_dates_ops, ks_dates_new());
+    app_key(a, 'j');  /* to the second date... */
+    app_key(a, '\n'); /* ...then Enter: kept, and said so */
+    ck_assert_str_eq(app_flash_text(a), "loading... your key is kept until the list is here");
+    ck_assert_ptr_eq(app_top_ops(a), &ks_dates_ops);
+    answer(a, "dates.list", "{\"dates\":[{\"date_id\":1,\"title\":\"A\",\"starts_at\":\"x\"},"
+                            "{\"date_id\":2,\"title\":\"B\",\"starts_at\":\"y\"}]}");
+    app_settle(a);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops); /* Enter went through on the list */
+    ck_assert_int_eq(S.date_id, 2); /* the move typed ahead counted too */
+    app_key(a, '\n'); /* on the map before its snapshot */
+    ck_assert_ptr_null(app_test_find(a, "seat.hold"));
+    app_key(a, 'l'); /* the cursor still moves: seat 2 is the one held */
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
+    ck_assert_str_eq(sent(a, "seat.hold")->params, "{\"token\":\"tok\",\"date_id\":2,\"seat_no\":2}");
+    app_free(a);
+}
+END_TEST
+
 static app *at_checkout(int64_t left_s)
 {
     member_with_token();
@@ -431,6 +454,7 @@ Suite *screens_suite(void)
     tcase_add_test(t, seats_hold_and_taken);
     tcase_add_test(t, seats_mouse_and_lapse_event);
     tcase_add_test(t, seats_lost_hold_reply_resync);
+    tcase_add_test(t, keys_while_loading_are_kept);
     tcase_add_test(t, checkout_retry_same_attempt);
     tcase_add_test(t, checkout_lapse_requeues);
     tcase_add_test(t, checkout_hold_expired_reply);

@@ -23,6 +23,7 @@ typedef struct {
     date_row rows[DATES_MAX];
     int n, cursor, top;
     bool loaded, busy;
+    int pending; /* Enter pressed before the first list, or 0 */
 } dates_st;
 
 void *ks_dates_new(void) { return calloc(1, sizeof(dates_st)); }
@@ -44,6 +45,8 @@ static void dates_enter(app *a, void *st)
 }
 
 static void dates_tick(app *a, void *st, int64_t now) { ks_turn_tick(a, st, TAG_TURN, now); }
+
+static int dates_key(app *a, void *st, int key);
 
 static void read_counts(date_row *row, const cJSON *o)
 {
@@ -82,6 +85,10 @@ static void dates_reply(app *a, void *st, int tag, const cl_reply *r)
     if (d->cursor >= d->n)
         d->cursor = d->n > 0 ? d->n - 1 : 0;
     d->loaded = true;
+    int k = d->pending;
+    d->pending = 0;
+    if (k)
+        dates_key(a, d, k); /* pressed while loading: now there is a list to act on */
 }
 
 static void dates_event(app *a, void *st, const char *topic, const cJSON *body)
@@ -119,6 +126,19 @@ static void open_date(app *a, dates_st *d)
 static int dates_key(app *a, void *st, int key)
 {
     dates_st *d = st;
+    if (!d->loaded) {
+        /* Before the first list: moves count (clamped when it comes) and
+         * one Enter waits for it, so nothing typed ahead is lost. */
+        if (key == KEY_DOWN || key == 'j' || key == KEY_UP || key == 'k') {
+            d->cursor += key == KEY_DOWN || key == 'j' ? 1 : d->cursor > 0 ? -1 : 0;
+            return APP_DONE;
+        }
+        if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+            d->pending = key;
+            app_flash(a, tx(T_LOADING));
+            return APP_DONE;
+        }
+    }
     switch (key) {
     case KEY_UP:
     case 'k':

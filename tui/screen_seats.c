@@ -21,6 +21,7 @@ typedef struct {
     int cursor; /* 1..50 */
     int acting; /* seat of the hold/release in flight, 0 when none */
     bool loaded, fetching;
+    bool pending_act; /* Enter before the first snapshot: act once it is here */
     app_rect rect; /* last drawn, for mouse hits */
 } seats_st;
 
@@ -72,6 +73,8 @@ static void seats_leave(app *a, void *st)
     s->fetching = false; /* a reply still in flight is dropped on re-entry */
 }
 
+static void act(app *a, seats_st *s);
+
 static void apply_snapshot(app *a, seats_st *s, const cJSON *res)
 {
     ks_session *ses = ks(a);
@@ -102,6 +105,10 @@ static void apply_snapshot(app *a, seats_st *s, const cJSON *res)
     int64_t seq = 0;
     jv_get_int(res, "seq", 0, JV_INT_MAX, &seq);
     app_seq_reset(a, s->date_id, seq); /* replays buffered later events */
+    if (s->pending_act) {
+        s->pending_act = false;
+        act(a, s);
+    }
 }
 
 static void flash_seat(app *a, tx_id fmt, int no, const char *arg)
@@ -220,7 +227,12 @@ static void seats_tick(app *a, void *st, int64_t now)
 static void act(app *a, seats_st *s)
 {
     int no = s->cursor;
-    if (!s->loaded || s->acting)
+    if (!s->loaded) {
+        s->pending_act = true; /* the cursor may still move; the seat is read then */
+        app_flash(a, tx(T_LOADING));
+        return;
+    }
+    if (s->acting)
         return;
     ks_session *ses = ks(a);
     const ks_hold *h = ks_find_hold(ses, s->date_id, no);
