@@ -16,6 +16,7 @@
 #include "server/api.h"
 #include "server/events.h"
 #include "server/ratelimit.h"
+#include "tests/unit_run.h"
 
 #define KEY "test-admin-key"
 #define FAR "2099-12-24T19:00:00Z"
@@ -175,17 +176,8 @@ static __attribute__((unused)) int64_t new_date(void)
 static __attribute__((unused)) int run_suite(const char *name, const TTest *const *tests, size_t n)
 {
     Suite *s = suite_create(name);
-    TCase *tc = tcase_create("all");
-    tcase_set_timeout(tc, 30);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    for (size_t i = 0; i < n; i++)
-        tcase_add_test(tc, tests[i]);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    tcase_add_checked_fixture(ur_tcase(s, "all", 30, tests, n), setup, teardown);
+    return ur_run(s);
 }
 
 #endif

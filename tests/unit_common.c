@@ -11,6 +11,7 @@
 #include "common/rpc.h"
 #include "common/token.h"
 #include "common/util.h"
+#include "tests/unit_run.h"
 
 static jv_status get_int(const char *json, int64_t min, int64_t max, int64_t *out)
 {
@@ -200,20 +201,10 @@ END_TEST
 
 int main(void)
 {
+    const TTest *tests[] = {
+        json_int_ranges, json_strings, json_trailing_garbage, rpc_decode_cases,
+        rpc_error_roundtrip, token_sign_verify, token_key_file, util_uuid_time};
     Suite *s = suite_create("common");
-    TCase *tc = tcase_create("all");
-    tcase_add_test(tc, json_int_ranges);
-    tcase_add_test(tc, json_strings);
-    tcase_add_test(tc, json_trailing_garbage);
-    tcase_add_test(tc, rpc_decode_cases);
-    tcase_add_test(tc, rpc_error_roundtrip);
-    tcase_add_test(tc, token_sign_verify);
-    tcase_add_test(tc, token_key_file);
-    tcase_add_test(tc, util_uuid_time);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    ur_tcase(s, "all", 0, tests, UR_LEN(tests));
+    return ur_run(s);
 }

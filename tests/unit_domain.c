@@ -226,27 +226,12 @@ START_TEST(refuses_newer_schema)
 }
 END_TEST
 
-Suite *flow_suite(void);
-Suite *flow_suite(void)
-{
-    Suite *s = suite_create("domain");
-    TCase *t = tcase_create("flow");
-    tcase_set_timeout(t, 30);
-    tcase_add_test(t, flow_register_hold_pay);
-    tcase_add_test(t, user_and_wallet_errors);
-    tcase_add_test(t, charge_idempotent_and_conflict);
-    tcase_add_test(t, demo_loads_once);
-    tcase_add_test(t, demo_outside_batch_is_committed);
-    tcase_add_test(t, refuses_newer_schema);
-    suite_add_tcase(s, t);
-    return s;
-}
-
 int main(void)
 {
-    SRunner *r = srunner_create(flow_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    const TTest *flow[] = {
+        flow_register_hold_pay, user_and_wallet_errors, charge_idempotent_and_conflict,
+        demo_loads_once, demo_outside_batch_is_committed, refuses_newer_schema};
+    Suite *s = suite_create("domain");
+    ur_tcase(s, "flow", 30, flow, UR_LEN(flow));
+    return ur_run(s);
 }

@@ -283,21 +283,11 @@ END_TEST
 
 int main(void)
 {
+    const TTest *holds[] = {
+        hold_race_and_errors, sale_window, lapse_on_touch_then_tick,
+        partial_lapse_keeps_token, active_window, leave_and_rejoin_release_holds,
+        restart_keeps_live_releases_lapsed, admin_release_and_seat_view};
     Suite *s = suite_create("domain_holds");
-    TCase *t = tcase_create("holds");
-    tcase_set_timeout(t, 30);
-    tcase_add_test(t, hold_race_and_errors);
-    tcase_add_test(t, sale_window);
-    tcase_add_test(t, lapse_on_touch_then_tick);
-    tcase_add_test(t, partial_lapse_keeps_token);
-    tcase_add_test(t, active_window);
-    tcase_add_test(t, leave_and_rejoin_release_holds);
-    tcase_add_test(t, restart_keeps_live_releases_lapsed);
-    tcase_add_test(t, admin_release_and_seat_view);
-    suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    ur_tcase(s, "holds", 30, holds, UR_LEN(holds));
+    return ur_run(s);
 }

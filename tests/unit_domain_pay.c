@@ -321,20 +321,10 @@ END_TEST
 
 int main(void)
 {
+    const TTest *pay[] = {
+        pay_errors_and_funds, pay_releases_other_holds, replays_survive_restart, refund,
+        audit_log, admin_create_errors, randomized_invariants};
     Suite *s = suite_create("domain_pay");
-    TCase *t = tcase_create("pay");
-    tcase_set_timeout(t, 60);
-    tcase_add_test(t, pay_errors_and_funds);
-    tcase_add_test(t, pay_releases_other_holds);
-    tcase_add_test(t, replays_survive_restart);
-    tcase_add_test(t, refund);
-    tcase_add_test(t, audit_log);
-    tcase_add_test(t, admin_create_errors);
-    tcase_add_test(t, randomized_invariants);
-    suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    ur_tcase(s, "pay", 60, pay, UR_LEN(pay));
+    return ur_run(s);
 }

@@ -331,23 +331,12 @@ END_TEST
 
 int main(void)
 {
+    const TTest *queue[] = {
+        fenwick_matches_naive, positions_and_leaving, budget_and_pause,
+        tokens_forged_and_foreign, queue_events, settings_and_queue_survive_restart};
+    const TTest *million[] = {million_waiting};
     Suite *s = suite_create("domain_queue");
-    TCase *t = tcase_create("queue");
-    tcase_set_timeout(t, 30);
-    tcase_add_test(t, fenwick_matches_naive);
-    tcase_add_test(t, positions_and_leaving);
-    tcase_add_test(t, budget_and_pause);
-    tcase_add_test(t, tokens_forged_and_foreign);
-    tcase_add_test(t, queue_events);
-    tcase_add_test(t, settings_and_queue_survive_restart);
-    suite_add_tcase(s, t);
-    TCase *big = tcase_create("million");
-    tcase_set_timeout(big, 600);
-    tcase_add_test(big, million_waiting);
-    suite_add_tcase(s, big);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    ur_tcase(s, "queue", 30, queue, UR_LEN(queue));
+    ur_tcase(s, "million", 600, million, UR_LEN(million));
+    return ur_run(s);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "server/domain.h"
+#include "tests/unit_run.h"
 
 #define T0 1900000000000LL /* a fixed "now" (2030) */
 #define DAY 86400000LL
