@@ -88,7 +88,7 @@ tk_err api_admin_date_create(api_call *c)
     int64_t concert_id, starts_at = 0, on_sale_at = -1, id;
     int64_t prices[TK_SEATS];
     tk_err e;
-    if ((e = ap_int(c, "concert_id", -JV_INT_MAX, JV_INT_MAX, &concert_id)) ||
+    if ((e = ap_id(c, "concert_id", &concert_id)) ||
         (e = ap_time(c, "starts_at", true, &starts_at, NULL)) || (e = date_prices(c, prices)) ||
         (e = ap_time(c, "on_sale_at", false, &on_sale_at, NULL)) ||
         (e = tk_admin_date_create(c->d, concert_id, starts_at, prices, on_sale_at, c->now_ms,
@@ -125,7 +125,7 @@ tk_err api_admin_hold_release(api_call *c)
 {
     int64_t hold_id;
     tk_err e;
-    if ((e = ap_int(c, "hold_id", -JV_INT_MAX, JV_INT_MAX, &hold_id)) ||
+    if ((e = ap_id(c, "hold_id", &hold_id)) ||
         (e = tk_admin_hold_release(c->d, hold_id, c->now_ms, &c->ei)))
         return e;
     ar_bool(ar_new(c), "released", true);
@@ -137,7 +137,7 @@ tk_err api_admin_booking_refund(api_call *c)
     int64_t booking_id;
     tk_refund_result r;
     tk_err e;
-    if ((e = ap_int(c, "booking_id", -JV_INT_MAX, JV_INT_MAX, &booking_id)) ||
+    if ((e = ap_id(c, "booking_id", &booking_id)) ||
         (e = tk_admin_booking_refund(c->d, booking_id, c->now_ms, &r, &c->ei)))
         return e;
     cJSON *o = ar_new(c);
@@ -156,7 +156,7 @@ tk_err api_admin_seats_list(api_call *c)
     tk_seat_info s[TK_SEATS];
     uint64_t seq = 0;
     tk_err e;
-    if ((e = ap_int(c, "date_id", -JV_INT_MAX, JV_INT_MAX, &date_id)) ||
+    if ((e = ap_id(c, "date_id", &date_id)) ||
         (e = tk_admin_seats(c->d, date_id, c->now_ms, s, &seq, &c->ei)))
         return e;
     ar_seat_map(c, date_id, seq, s, true);
@@ -165,7 +165,7 @@ tk_err api_admin_seats_list(api_call *c)
 
 static void audit_cb(void *ctx, const tk_audit_entry *a)
 {
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o = ar_push(ctx);
     if (!o)
         return;
     ar_int(o, "audit_id", a->audit_id);
@@ -174,7 +174,6 @@ static void audit_cb(void *ctx, const tk_audit_entry *a)
     ar_str(o, "peer", a->peer);
     ar_str(o, "params", a->params);
     ar_str(o, "result", a->result);
-    cJSON_AddItemToArray(ctx, o);
 }
 
 tk_err api_admin_audit_list(api_call *c)

@@ -99,7 +99,7 @@ tk_err api_seats_list(api_call *c)
     const char *tok;
     int64_t date_id;
     tk_err e;
-    if ((e = ap_token(c, &tok)) || (e = ap_int(c, "date_id", -JV_INT_MAX, JV_INT_MAX, &date_id)))
+    if ((e = ap_token(c, &tok)) || (e = ap_id(c, "date_id", &date_id)))
         return e;
     tk_seat_info s[TK_SEATS];
     uint64_t seq = 0;

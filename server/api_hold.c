@@ -9,8 +9,8 @@ tk_err api_seat_hold(api_call *c)
     tk_err e;
     /* Any integer seat_no is well-formed: one outside 1..50 is the
      * contract's SEAT_NOT_FOUND, which the domain gives. */
-    if ((e = ap_token(c, &tok)) || (e = ap_int(c, "date_id", -JV_INT_MAX, JV_INT_MAX, &date_id)) ||
-        (e = ap_int(c, "seat_no", -JV_INT_MAX, JV_INT_MAX, &seat_no)))
+    if ((e = ap_token(c, &tok)) || (e = ap_id(c, "date_id", &date_id)) ||
+        (e = ap_id(c, "seat_no", &seat_no)))
         return e;
     tk_hold_info h;
     if ((e = tk_seat_hold(c->d, tok, date_id, seat_no, c->now_ms, &h, &c->ei)))
@@ -30,7 +30,7 @@ tk_err api_hold_release(api_call *c)
     const char *tok;
     int64_t hold_id;
     tk_err e;
-    if ((e = ap_token(c, &tok)) || (e = ap_int(c, "hold_id", -JV_INT_MAX, JV_INT_MAX, &hold_id)) ||
+    if ((e = ap_token(c, &tok)) || (e = ap_id(c, "hold_id", &hold_id)) ||
         (e = tk_hold_release(c->d, tok, hold_id, c->now_ms, &c->ei)))
         return e;
     ar_bool(ar_new(c), "released", true);

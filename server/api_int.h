@@ -37,6 +37,9 @@ tk_err ap_fail(api_call *c, tk_err e, const char *msg);
 /* Marks field as the offending param; msg may be NULL. */
 tk_err ap_bad(api_call *c, const char *field, const char *msg);
 tk_err ap_int(api_call *c, const char *name, int64_t min, int64_t max, int64_t *out);
+/* An id (date_id, hold_id, ...): any integer JSON carries exactly. One that
+ * names nothing is the domain's NOT_FOUND, not a params error. */
+tk_err ap_id(api_call *c, const char *name, int64_t *out);
 /* *out keeps its value when the param is absent (or null). */
 tk_err ap_int_opt(api_call *c, const char *name, int64_t min, int64_t max, int64_t *out,
                   bool *present);
@@ -66,6 +69,9 @@ void ar_int(cJSON *o, const char *name, int64_t v);
 void ar_bool(cJSON *o, const char *name, bool v);
 /* Adds an empty array member and returns it. */
 cJSON *ar_array(cJSON *o, const char *name);
+/* Appends a new {} to arr and returns it (NULL if arr is NULL or on OOM):
+ * one row of a list result. */
+cJSON *ar_push(cJSON *arr);
 
 /* A date as dates.list shows it; admin adds on_sale_at and revenue. */
 cJSON *ar_date(const tk_date_info *di, bool admin);

@@ -36,33 +36,49 @@ static tk_err ap_status(api_call *c, const char *name, jv_status st, const char 
     return ap_bad(c, name, m);
 }
 
-tk_err ap_int(api_call *c, const char *name, int64_t min, int64_t max, int64_t *out)
+/* The range text is formatted only on failure: these run for every param
+ * of every request. */
+static tk_err ap_int_status(api_call *c, const char *name, jv_status st, int64_t min,
+                            int64_t max)
 {
+    if (st == JV_OK)
+        return TK_OK;
     char what[96];
     snprintf(what, sizeof what, "an integer in %" PRId64 "..%" PRId64, min, max);
-    return ap_status(c, name, jv_get_int(c->params, name, min, max, out), what);
+    return ap_status(c, name, st, what);
+}
+
+tk_err ap_int(api_call *c, const char *name, int64_t min, int64_t max, int64_t *out)
+{
+    return ap_int_status(c, name, jv_get_int(c->params, name, min, max, out), min, max);
+}
+
+tk_err ap_id(api_call *c, const char *name, int64_t *out)
+{
+    return ap_int(c, name, -JV_INT_MAX, JV_INT_MAX, out);
 }
 
 tk_err ap_int_opt(api_call *c, const char *name, int64_t min, int64_t max, int64_t *out,
                   bool *present)
 {
     int64_t v;
-    char what[96];
-    snprintf(what, sizeof what, "an integer in %" PRId64 "..%" PRId64, min, max);
     jv_status st = jv_get_int(c->params, name, min, max, &v);
     *present = st == JV_OK;
     if (st == JV_MISSING)
         return TK_OK;
     if (st == JV_OK)
         *out = v;
-    return ap_status(c, name, st, what);
+    return ap_int_status(c, name, st, min, max);
 }
 
 tk_err ap_str(api_call *c, const char *name, size_t maxlen, const char **out)
 {
+    jv_status st = jv_get_str(c->params, name, maxlen, out);
+    if (st == JV_OK)
+        return TK_OK;
     char what[96];
     snprintf(what, sizeof what, "a string of 1..%zu bytes of printable UTF-8", maxlen);
-    return ap_status(c, name, jv_get_str(c->params, name, maxlen, out), what);
+    return ap_status(c, name, st, what);
 }
 
 tk_err ap_user(api_call *c, tk_uuid *out)
@@ -135,6 +151,16 @@ void ar_str(cJSON *o, const char *name, const char *s)
 void ar_bool(cJSON *o, const char *name, bool v) { cJSON_AddBoolToObject(o, name, v); }
 
 cJSON *ar_array(cJSON *o, const char *name) { return cJSON_AddArrayToObject(o, name); }
+
+cJSON *ar_push(cJSON *arr)
+{
+    cJSON *o = arr ? cJSON_CreateObject() : NULL;
+    if (o && !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
 
 /* Decimal text of v into out (>= 21 bytes); returns its length. */
 static size_t ar_itoa(int64_t v, char *out)

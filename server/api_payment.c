@@ -42,13 +42,12 @@ tk_err api_payment_pay(api_call *c)
     ar_int(o, "balance", r.balance);
     cJSON *arr = ar_array(o, "bookings");
     for (int i = 0; i < r.n && i < TK_MAX_PAY_HOLDS && arr; i++) {
-        cJSON *b = cJSON_CreateObject();
+        cJSON *b = ar_push(arr);
         ar_int(b, "booking_id", r.bookings[i].booking_id);
         ar_str(b, "code", r.bookings[i].code);
         ar_int(b, "date_id", r.bookings[i].date_id);
         ar_int(b, "seat_no", r.bookings[i].seat_no);
         ar_int(b, "price", r.bookings[i].price);
-        cJSON_AddItemToArray(arr, b);
     }
     return TK_OK;
 }

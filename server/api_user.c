@@ -23,7 +23,7 @@ tk_err api_user_register(api_call *c)
 
 static void booking_cb(void *ctx, const tk_booking_info *b)
 {
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o = ar_push(ctx);
     if (!o)
         return;
     ar_int(o, "booking_id", b->booking_id);
@@ -35,7 +35,6 @@ static void booking_cb(void *ctx, const tk_booking_info *b)
     ar_int(o, "price", b->price);
     ar_time(o, "paid_at", b->paid_at_ms);
     ar_str(o, "state", b->state);
-    cJSON_AddItemToArray(ctx, o);
 }
 
 tk_err api_booking_list(api_call *c)

@@ -47,7 +47,7 @@ tk_err api_wallet_charge(api_call *c)
 
 static void ledger_cb(void *ctx, const tk_ledger_entry *le)
 {
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o = ar_push(ctx);
     if (!o)
         return;
     ar_int(o, "entry_id", le->entry_id);
@@ -55,7 +55,6 @@ static void ledger_cb(void *ctx, const tk_ledger_entry *le)
     ar_int(o, "amount", le->amount);
     ar_int(o, "balance", le->balance);
     ar_time(o, "at", le->at_ms);
-    cJSON_AddItemToArray(ctx, o);
 }
 
 tk_err api_wallet_history(api_call *c)
