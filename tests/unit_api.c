@@ -87,8 +87,7 @@ START_TEST(params_user_register)
     memset(big, 'a', 65);
     big[65] = '\0';
     char p[300];
-    snprintf(p, sizeof p, "{\"name\":\"%s\"}", big);
-    expect_field("name", "user.register", p);
+    expect_fieldf("name", "user.register", "{\"name\":\"%s\"}", big);
     big[64] = '\0';
     snprintf(p, sizeof p, "{\"name\":\"%s\"}", big);
     cJSON *r = call("user.register", "%s", p);
@@ -124,33 +123,29 @@ END_TEST
 
 START_TEST(params_wallet)
 {
-    char u[UUID_STR_LEN], p[400];
+    char u[UUID_STR_LEN];
     new_user(u);
     const char *amounts[] = {"1.5", "1e300", "-5", "0", "9007199254740993", "-1e300"};
     for (size_t i = 0; i < sizeof amounts / sizeof *amounts; i++) {
-        snprintf(p, sizeof p, "{\"user_id\":\"%s\",\"amount\":%s,\"request_id\":\"r\"}", u,
-                 amounts[i]);
-        expect_err("AMOUNT_INVALID", "wallet.charge", p);
+        expect_errf("AMOUNT_INVALID", "wallet.charge",
+                    "{\"user_id\":\"%s\",\"amount\":%s,\"request_id\":\"r\"}", u, amounts[i]);
     }
-    snprintf(p, sizeof p, "{\"user_id\":\"%s\",\"request_id\":\"r\"}", u);
-    expect_field("amount", "wallet.charge", p);
-    snprintf(p, sizeof p, "{\"user_id\":\"%s\",\"amount\":\"100\",\"request_id\":\"r\"}", u);
-    expect_field("amount", "wallet.charge", p);
+    expect_fieldf("amount", "wallet.charge", "{\"user_id\":\"%s\",\"request_id\":\"r\"}", u);
+    expect_fieldf("amount", "wallet.charge",
+                  "{\"user_id\":\"%s\",\"amount\":\"100\",\"request_id\":\"r\"}", u);
     const char *rids[] = {"", "5", "null",
                           "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""};
     for (size_t i = 0; i < sizeof rids / sizeof *rids; i++) {
-        snprintf(p, sizeof p, "{\"user_id\":\"%s\",\"amount\":100%s%s}", u,
-                 rids[i][0] ? ",\"request_id\":" : "", rids[i]);
-        expect_field("request_id", "wallet.charge", p);
+        expect_fieldf("request_id", "wallet.charge", "{\"user_id\":\"%s\",\"amount\":100%s%s}", u,
+                      rids[i][0] ? ",\"request_id\":" : "", rids[i]);
     }
     const char *limits[] = {"0", "501", "1.5", "\"5\"", "-1"};
     for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
-        snprintf(p, sizeof p, "{\"user_id\":\"%s\",\"limit\":%s}", u, limits[i]);
-        expect_field("limit", "wallet.history", p);
+        expect_fieldf("limit", "wallet.history", "{\"user_id\":\"%s\",\"limit\":%s}", u, limits[i]);
     }
     /* Over the per-charge limit and over the balance ceiling. */
-    snprintf(p, sizeof p, "{\"user_id\":\"%s\",\"amount\":1000001,\"request_id\":\"big\"}", u);
-    expect_err("AMOUNT_INVALID", "wallet.charge", p);
+    expect_errf("AMOUNT_INVALID", "wallet.charge",
+                "{\"user_id\":\"%s\",\"amount\":1000001,\"request_id\":\"big\"}", u);
 }
 END_TEST
 
@@ -160,20 +155,15 @@ START_TEST(params_token)
                              "seat.hold", "hold.release", "payment.pay"};
     const char *rest = ",\"date_id\":1,\"seat_no\":1,\"hold_id\":1,\"hold_ids\":[1],"
                        "\"request_id\":\"r\"}";
-    char p[1200], longtok[700];
+    char longtok[700];
     memset(longtok, 'A', sizeof longtok - 1);
     longtok[sizeof longtok - 1] = '\0';
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) {
-        snprintf(p, sizeof p, "{\"x\":0%s", rest);
-        expect_field("token", methods[i], p);
-        snprintf(p, sizeof p, "{\"token\":5%s", rest);
-        expect_field("token", methods[i], p);
-        snprintf(p, sizeof p, "{\"token\":\"\"%s", rest);
-        expect_field("token", methods[i], p);
-        snprintf(p, sizeof p, "{\"token\":\"garbage\"%s", rest);
-        expect_err("TOKEN_INVALID", methods[i], p);
-        snprintf(p, sizeof p, "{\"token\":\"%s\"%s", longtok, rest);
-        expect_err("TOKEN_INVALID", methods[i], p);
+        expect_fieldf("token", methods[i], "{\"x\":0%s", rest);
+        expect_fieldf("token", methods[i], "{\"token\":5%s", rest);
+        expect_fieldf("token", methods[i], "{\"token\":\"\"%s", rest);
+        expect_errf("TOKEN_INVALID", methods[i], "{\"token\":\"garbage\"%s", rest);
+        expect_errf("TOKEN_INVALID", methods[i], "{\"token\":\"%s\"%s", longtok, rest);
     }
     /* One altered character of a real token. */
     char u[UUID_STR_LEN], tok[TOKEN_MAX_LEN];
@@ -181,53 +171,42 @@ START_TEST(params_token)
     join(u, tok, NULL);
     size_t n = strlen(tok);
     tok[n - 3] = tok[n - 3] == 'A' ? 'B' : 'A';
-    snprintf(p, sizeof p, "{\"token\":\"%s\"}", tok);
-    expect_err("TOKEN_INVALID", "queue.status", p);
-    expect_err("TOKEN_INVALID", "dates.list", p);
+    expect_errf("TOKEN_INVALID", "queue.status", "{\"token\":\"%s\"}", tok);
+    expect_errf("TOKEN_INVALID", "dates.list", "{\"token\":\"%s\"}", tok);
 }
 END_TEST
 
 START_TEST(params_seats_and_holds)
 {
-    char u[UUID_STR_LEN], tok[TOKEN_MAX_LEN], p[600];
+    char u[UUID_STR_LEN], tok[TOKEN_MAX_LEN];
     new_user(u);
     join(u, tok, NULL);
     int64_t did = new_date();
     const char *bad[] = {"\"1\"", "1.5", "1e300", "true", "[]"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        snprintf(p, sizeof p, "{\"token\":\"%s\",\"date_id\":%s}", tok, bad[i]);
-        expect_field("date_id", "seats.list", p);
-        snprintf(p, sizeof p, "{\"token\":\"%s\",\"date_id\":%lld,\"seat_no\":%s}", tok,
-                 (long long)did, bad[i]);
-        expect_field("seat_no", "seat.hold", p);
-        snprintf(p, sizeof p, "{\"token\":\"%s\",\"hold_id\":%s}", tok, bad[i]);
-        expect_field("hold_id", "hold.release", p);
+        expect_fieldf("date_id", "seats.list", "{\"token\":\"%s\",\"date_id\":%s}", tok, bad[i]);
+        expect_fieldf("seat_no", "seat.hold", "{\"token\":\"%s\",\"date_id\":%lld,\"seat_no\":%s}",
+                      tok, (long long)did, bad[i]);
+        expect_fieldf("hold_id", "hold.release", "{\"token\":\"%s\",\"hold_id\":%s}", tok, bad[i]);
     }
-    snprintf(p, sizeof p, "{\"token\":\"%s\"}", tok);
-    expect_field("date_id", "seats.list", p);
-    snprintf(p, sizeof p, "{\"token\":\"%s\",\"date_id\":999}", tok);
-    expect_err("DATE_NOT_FOUND", "seats.list", p);
-    snprintf(p, sizeof p, "{\"token\":\"%s\",\"date_id\":-3}", tok);
-    expect_err("DATE_NOT_FOUND", "seats.list", p);
+    expect_fieldf("date_id", "seats.list", "{\"token\":\"%s\"}", tok);
+    expect_errf("DATE_NOT_FOUND", "seats.list", "{\"token\":\"%s\",\"date_id\":999}", tok);
+    expect_errf("DATE_NOT_FOUND", "seats.list", "{\"token\":\"%s\",\"date_id\":-3}", tok);
     const char *seats[] = {"0", "51", "-1", "9007199254740991"};
     for (size_t i = 0; i < sizeof seats / sizeof *seats; i++) {
-        snprintf(p, sizeof p, "{\"token\":\"%s\",\"date_id\":%lld,\"seat_no\":%s}", tok,
-                 (long long)did, seats[i]);
-        expect_err("SEAT_NOT_FOUND", "seat.hold", p);
+        expect_errf("SEAT_NOT_FOUND", "seat.hold",
+                    "{\"token\":\"%s\",\"date_id\":%lld,\"seat_no\":%s}", tok, (long long)did,
+                    seats[i]);
     }
-    snprintf(p, sizeof p, "{\"token\":\"%s\",\"hold_id\":77}", tok);
-    expect_err("HOLD_NOT_FOUND", "hold.release", p);
+    expect_errf("HOLD_NOT_FOUND", "hold.release", "{\"token\":\"%s\",\"hold_id\":77}", tok);
     const char *ids[] = {"[]", "[1,1]", "[1,2,3,4,5]", "[0]", "[-1]", "[1.5]", "\"1\"", "1",
                          "[\"1\"]", "[1e300]", "{}"};
     for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
-        snprintf(p, sizeof p, "{\"token\":\"%s\",\"hold_ids\":%s,\"request_id\":\"r\"}", tok,
-                 ids[i]);
-        expect_field("hold_ids", "payment.pay", p);
+        expect_fieldf("hold_ids", "payment.pay",
+                      "{\"token\":\"%s\",\"hold_ids\":%s,\"request_id\":\"r\"}", tok, ids[i]);
     }
-    snprintf(p, sizeof p, "{\"token\":\"%s\",\"request_id\":\"r\"}", tok);
-    expect_field("hold_ids", "payment.pay", p);
-    snprintf(p, sizeof p, "{\"token\":\"%s\",\"hold_ids\":[1]}", tok);
-    expect_field("request_id", "payment.pay", p);
+    expect_fieldf("hold_ids", "payment.pay", "{\"token\":\"%s\",\"request_id\":\"r\"}", tok);
+    expect_fieldf("request_id", "payment.pay", "{\"token\":\"%s\",\"hold_ids\":[1]}", tok);
 }
 END_TEST
 

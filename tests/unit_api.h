@@ -124,6 +124,29 @@ static __attribute__((unused)) void expect_field(const char *field, const char *
     cJSON_Delete(r);
 }
 
+/* expect_err and expect_field with printf-style params. */
+#define EXPECT_F(fn, what, method, fmt)                                                         \
+    do {                                                                                        \
+        char params_[2048];                                                                     \
+        va_list ap_;                                                                            \
+        va_start(ap_, fmt);                                                                     \
+        vsnprintf(params_, sizeof params_, fmt, ap_);                                           \
+        va_end(ap_);                                                                            \
+        fn(what, method, params_);                                                              \
+    } while (0)
+
+static __attribute__((unused, format(printf, 3, 4))) void
+expect_errf(const char *reason, const char *method, const char *fmt, ...)
+{
+    EXPECT_F(expect_err, reason, method, fmt);
+}
+
+static __attribute__((unused, format(printf, 3, 4))) void
+expect_fieldf(const char *field, const char *method, const char *fmt, ...)
+{
+    EXPECT_F(expect_field, field, method, fmt);
+}
+
 static __attribute__((unused)) int64_t num(const cJSON *o, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItem(o, name);

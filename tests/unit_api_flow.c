@@ -13,9 +13,8 @@ START_TEST(wallet_idempotent_and_conflict)
     ck_assert_int_eq(num(ok(b), "balance"), 500);
     cJSON_Delete(a);
     cJSON_Delete(b);
-    char p[200];
-    snprintf(p, sizeof p, "{\"user_id\":\"%s\",\"amount\":501,\"request_id\":\"c1\"}", u);
-    expect_err("CONFLICT", "wallet.charge", p);
+    expect_errf("CONFLICT", "wallet.charge",
+                "{\"user_id\":\"%s\",\"amount\":501,\"request_id\":\"c1\"}", u);
     cJSON *r = call("wallet.balance", "{\"user_id\":\"%s\"}", u);
     ck_assert_int_eq(num(ok(r), "balance"), 500);
     ck_assert(!WROTE);

@@ -39,6 +39,15 @@ static void join(tk_domain *d, const tk_uuid *u, int64_t now, tk_queue_info *q)
     ck_assert_int_eq(tk_queue_join(d, u, now, q, NULL), TK_OK);
 }
 
+/* n new members join at T0, in order; q[i] is the i-th one's place. */
+static void join_n(tk_domain *d, int n, tk_queue_info *q)
+{
+    for (int i = 0; i < n; i++) {
+        tk_uuid u = ut_user(d, "w", T0);
+        join(d, &u, T0, &q[i]);
+    }
+}
+
 START_TEST(positions_and_leaving)
 {
     tk_config c = ut_cfg(":memory:");
@@ -108,10 +117,7 @@ START_TEST(budget_and_pause)
     c.admit_per_min = 6; /* one every 10 s, a burst of 6 */
     tk_domain *d = ut_open_cfg(&c, T0);
     tk_queue_info q[10];
-    for (int i = 0; i < 10; i++) {
-        tk_uuid u = ut_user(d, "w", T0);
-        join(d, &u, T0, &q[i]);
-    }
+    join_n(d, 10, q);
     tk_queue_stats qs;
     tk_queue_stats_get(d, T0, &qs);
     ck_assert_int_eq(qs.active, 6);
@@ -206,10 +212,7 @@ START_TEST(queue_events)
     c.max_active = 1;
     tk_domain *d = ut_open_cfg(&c, T0);
     tk_queue_info q[3];
-    for (int i = 0; i < 3; i++) {
-        tk_uuid u = ut_user(d, "w", T0);
-        join(d, &u, T0, &q[i]);
-    }
+    join_n(d, 3, q);
     tk_event e;
     ck_assert_int_eq(count_kind(d, TK_EV_QUEUE, &e), 1); /* the one admission */
     ck_assert_int_eq(e.admitted_seq, 1);
@@ -235,10 +238,7 @@ START_TEST(settings_and_queue_survive_restart)
     c.max_active = 1;
     tk_domain *d = ut_open_cfg(&c, T0);
     tk_queue_info q[4];
-    for (int i = 0; i < 4; i++) {
-        tk_uuid u = ut_user(d, "w", T0);
-        join(d, &u, T0, &q[i]);
-    }
+    join_n(d, 4, q);
     ck_assert_int_eq(tk_queue_leave(d, q[2].token, T0, NULL), TK_OK);
     bool yes = true;
     int64_t rate = 42;
