@@ -194,8 +194,12 @@ int store_commit(tk_store *s)
 bool store_in_tx(const tk_store *s) { return s->tx; }
 bool store_failed(const tk_store *s) { return s->failed; }
 
-static void bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
+/* Resets statement `which` and binds args by fmt (see st_run). */
+static sqlite3_stmt *st_vbind(tk_store *s, int which, const char *fmt, va_list ap)
 {
+    sqlite3_stmt *st = s->st[which];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     for (int i = 1; *fmt; fmt++, i++) {
         if (*fmt == 'i')
             sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
@@ -204,16 +208,14 @@ static void bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
         else if (*fmt == 'b')
             sqlite3_bind_blob(st, i, va_arg(ap, const uint8_t *), 16, SQLITE_TRANSIENT);
     }
+    return st;
 }
 
 sqlite3_stmt *st_bind(tk_store *s, int which, const char *fmt, ...)
 {
-    sqlite3_stmt *st = s->st[which];
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
     va_list ap;
     va_start(ap, fmt);
-    bind_args(st, fmt, ap);
+    sqlite3_stmt *st = st_vbind(s, which, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -228,11 +230,9 @@ int st_run(tk_store *s, int which, bool stage, const char *fmt, ...)
             return -1;
         }
     }
-    sqlite3_stmt *st = s->st[which];
-    sqlite3_clear_bindings(st);
     va_list ap;
     va_start(ap, fmt);
-    bind_args(st, fmt, ap);
+    sqlite3_stmt *st = st_vbind(s, which, fmt, ap);
     va_end(ap);
     if (step_done(s, st) < 0) {
         if (stage)
@@ -291,8 +291,6 @@ int store_exec_file(tk_store *s, const char *path)
 
 int64_t store_count_concerts(tk_store *s)
 {
-    sqlite3_stmt *st = st_bind(s, ST_COUNT_CONCERTS, "");
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_reset(st);
-    return n;
+    int64_t n;
+    return st_scalars(s, ST_COUNT_CONCERTS, &n, 1) == 0 ? n : -1;
 }

@@ -33,6 +33,9 @@ struct tk_store {
 int st_run(tk_store *s, int which, bool stage, const char *fmt, ...);
 /* Binds like st_run and leaves the statement ready for sqlite3_step. */
 sqlite3_stmt *st_bind(tk_store *s, int which, const char *fmt, ...);
+/* Steps a parameterless query once: its first ncols columns into out.
+ * 0, or -1 when it gave no row. */
+int st_scalars(tk_store *s, int which, int64_t *out, int ncols);
 #define ST_WRITE(s, which, ...) ((void)st_run((s), (which), true, __VA_ARGS__))
 
 #endif

@@ -99,22 +99,39 @@ static int row_setting(const store_loader *l, sqlite3_stmt *st)
     return l->setting(l->ctx, &r);
 }
 
+typedef struct {
+    int which;
+    row_fn fn;
+} load_step;
+
+/* The order matters: rows refer back to rows loaded before them (holds to
+ * dates and users, bookings to payments). */
+static const load_step load_before_catalog[] = {
+    {ST_L_SETTINGS, row_setting}, {ST_L_USERS, row_user}, {ST_L_ENTRIES, row_entry}};
+static const load_step load_catalog[] = {
+    {ST_L_CONCERTS, row_concert}, {ST_L_DATES, row_date}, {ST_L_SEATS, row_seat}};
+static const load_step load_after_catalog[] = {
+    {ST_L_HOLDS, row_hold},   {ST_L_PAYMENTS, row_payment}, {ST_L_BOOKINGS, row_booking},
+    {ST_L_LEDGER, row_ledger}, {ST_L_IDEM, row_idem}};
+
+static int load_steps(tk_store *s, const store_loader *l, const load_step *steps, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (each_row(s, steps[i].which, l, steps[i].fn) < 0)
+            return -1;
+    return 0;
+}
+#define LOAD_STEPS(s, l, steps) load_steps((s), (l), (steps), sizeof(steps) / sizeof((steps)[0]))
+
 int store_load_catalog(tk_store *s, const store_loader *l)
 {
-    return (each_row(s, ST_L_CONCERTS, l, row_concert) < 0 ||
-            each_row(s, ST_L_DATES, l, row_date) < 0 || each_row(s, ST_L_SEATS, l, row_seat) < 0)
-               ? -1
-               : 0;
+    return LOAD_STEPS(s, l, load_catalog);
 }
 
 int store_load(tk_store *s, const store_loader *l)
 {
-    if (each_row(s, ST_L_SETTINGS, l, row_setting) < 0 ||
-        each_row(s, ST_L_USERS, l, row_user) < 0 || each_row(s, ST_L_ENTRIES, l, row_entry) < 0 ||
-        store_load_catalog(s, l) < 0 || each_row(s, ST_L_HOLDS, l, row_hold) < 0 ||
-        each_row(s, ST_L_PAYMENTS, l, row_payment) < 0 ||
-        each_row(s, ST_L_BOOKINGS, l, row_booking) < 0 ||
-        each_row(s, ST_L_LEDGER, l, row_ledger) < 0 || each_row(s, ST_L_IDEM, l, row_idem) < 0)
+    if (LOAD_STEPS(s, l, load_before_catalog) < 0 || LOAD_STEPS(s, l, load_catalog) < 0 ||
+        LOAD_STEPS(s, l, load_after_catalog) < 0)
         return -1;
     return 0;
 }
@@ -233,7 +250,7 @@ int store_audit_list(tk_store *s, int64_t before_id, int64_t limit,
 
 /* ---- sums ----------------------------------------------------------------- */
 
-static int sum_query(tk_store *s, int which, int64_t *out, int ncols)
+int st_scalars(tk_store *s, int which, int64_t *out, int ncols)
 {
     sqlite3_stmt *st = st_bind(s, which, "");
     int ok = sqlite3_step(st) == SQLITE_ROW;
@@ -247,11 +264,11 @@ int store_sums(tk_store *s, st_sums *out)
 {
     int64_t l[3];
     memset(out, 0, sizeof *out);
-    if (sum_query(s, ST_SUM_LEDGER, l, 3) < 0 ||
-        sum_query(s, ST_SUM_BALANCES, &out->balances, 1) < 0 ||
-        sum_query(s, ST_SUM_BOOKINGS, &out->paid_bookings, 1) < 0 ||
-        sum_query(s, ST_SUM_PAYMENTS, &out->payment_total, 1) < 0 ||
-        sum_query(s, ST_SUM_HOLDS, &out->live_holds, 1) < 0)
+    if (st_scalars(s, ST_SUM_LEDGER, l, 3) < 0 ||
+        st_scalars(s, ST_SUM_BALANCES, &out->balances, 1) < 0 ||
+        st_scalars(s, ST_SUM_BOOKINGS, &out->paid_bookings, 1) < 0 ||
+        st_scalars(s, ST_SUM_PAYMENTS, &out->payment_total, 1) < 0 ||
+        st_scalars(s, ST_SUM_HOLDS, &out->live_holds, 1) < 0)
         return -1;
     out->charges = l[0];
     out->payments = l[1];
