@@ -14,6 +14,7 @@
 
 #include "common/util.h"
 #include "server/api.h"
+#include "server/domain.h"
 
 static void config_usage(FILE *f)
 {
@@ -83,10 +84,12 @@ static const config_flag config_flags[] = {
 
 static void config_defaults(srv_config *c)
 {
+    tk_config dom; /* the domain owns these defaults; the flags only override */
+    tk_config_defaults(&dom);
     memset(c, 0, sizeof(*c));
-    c->hold_s = 300;
-    c->max_active = 100;
-    c->admit_per_min = 600;
+    c->hold_s = dom.hold_ms / 1000;
+    c->max_active = dom.max_active;
+    c->admit_per_min = dom.admit_per_min;
     c->rate_user = 50;
     c->rate_peer = 20000;
     c->contexts = 128;
