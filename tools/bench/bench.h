@@ -31,6 +31,10 @@ typedef struct {
     _Atomic uint64_t hist[BH_BUCKETS];
     _Atomic uint64_t ops, errors, req_bytes, rep_bytes;
     int64_t t0_us, t1_us; /* wall span of the phase that fed it */
+    /* The server's CPU time and context switches (all threads) over the
+     * phase that fed this row, and that phase's requests in all rows: the
+     * cost per request, which is steadier than ops/s on a shared box. */
+    int64_t srv_cpu_us, srv_csw, phase_ops;
 } bench_stats;
 
 void bstats_init(bench_stats *st, const char *name);
@@ -137,6 +141,10 @@ int bsrv_stop(bench_server *s);
 void bsrv_cleanup(bench_server *s);
 /* VmRSS of pid in kB (-1 when unreadable). */
 int64_t bsrv_rss_kb(pid_t pid);
+/* CPU time (user + system, all threads) of pid in µs; -1 when unreadable. */
+int64_t bsrv_cpu_us(pid_t pid);
+/* Context switches (voluntary + not) summed over pid's threads; -1 likewise. */
+int64_t bsrv_csw(pid_t pid);
 /* Reads an admin key file (trailing whitespace trimmed). */
 int bsrv_read_key(const char *path, char *out, size_t outlen);
 /* Runs the invariant checker on db; returns its exit status. */

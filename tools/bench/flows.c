@@ -113,14 +113,24 @@ static void bflow_echo_twins(bench_run *r, int i)
 
 void bflow_drive(bench_run *r, bench_phase *ph, int64_t dur_us, bench_stats **rows, int nrows)
 {
+    int64_t cpu0 = r->server_pid > 0 ? bsrv_cpu_us(r->server_pid) : -1;
+    int64_t csw0 = r->server_pid > 0 ? bsrv_csw(r->server_pid) : -1;
     int64_t t0 = clock_mono_us();
     ph->stop_us = dur_us > 0 ? t0 + dur_us : 0;
     for (int i = 0; i < nrows; i++)
         rows[i]->t0_us = t0;
     bpool_run(r->pool, ph, r->concurrency);
     int64_t t1 = clock_mono_us();
+    int64_t cpu1 = cpu0 >= 0 ? bsrv_cpu_us(r->server_pid) : -1;
+    int64_t csw1 = csw0 >= 0 ? bsrv_csw(r->server_pid) : -1;
+    int64_t ops = 0;
+    for (int i = 0; i < nrows; i++)
+        ops += (int64_t)atomic_load(&rows[i]->ops);
     for (int i = 0; i < nrows; i++) {
         rows[i]->t1_us = t1;
+        rows[i]->srv_cpu_us = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
+        rows[i]->srv_csw = csw0 >= 0 && csw1 >= 0 ? csw1 - csw0 : -1;
+        rows[i]->phase_ops = ops;
         int k = bflow_index(r, rows[i]);
         if (k >= 0 && atomic_load(&rows[i]->ops) > 0)
             bflow_echo_twins(r, k);

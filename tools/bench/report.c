@@ -122,6 +122,13 @@ static int breport_targets(const bench_run *r, breport_target *t)
     return n;
 }
 
+/* A phase's server total (CPU µs, context switches) per request of the
+ * phase (all its rows); -1 when the server was not ours to watch. */
+static double breport_per_op(const bench_stats *st, int64_t total)
+{
+    return total < 0 || st->phase_ops <= 0 ? -1 : (double)total / (double)st->phase_ops;
+}
+
 static const char *breport_verdict(int pass)
 {
     return pass < 0 ? "n/a" : pass ? "pass" : "FAIL";
@@ -130,18 +137,20 @@ static const char *breport_verdict(int pass)
 void breport_table(const bench_run *r)
 {
     printf("\n| method | ops | ops/s | p50 ms | p99 ms | p999 ms | errors | req/rep B | "
-           "echo ops/s | ratio | raw echo ops/s |\n"
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+           "echo ops/s | ratio | raw echo ops/s | srv CPU µs/op | srv csw/op |\n"
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int i = 0; i < r->nrows; i++) {
         const bench_stats *st = r->rows[i];
         if (atomic_load(&st->ops) == 0)
             continue;
-        printf("| %s | %llu | %.0f | %.3f | %.3f | %.3f | %llu | %.0f/%.0f | %.0f | %.2f | %.0f |\n",
+        printf("| %s | %llu | %.0f | %.3f | %.3f | %.3f | %llu | %.0f/%.0f | %.0f | %.2f | %.0f "
+               "| %.0f | %.2f |\n",
                st->name, (unsigned long long)atomic_load(&st->ops), bstats_rate(st),
                bstats_quantile(st, 0.5) / 1000, bstats_quantile(st, 0.99) / 1000,
                bstats_quantile(st, 0.999) / 1000, (unsigned long long)atomic_load(&st->errors),
                bstats_avg_req(st), bstats_avg_rep(st), bstats_rate(r->echo_rows[i]),
-               breport_ratio(r, i), bstats_rate(r->raw_rows[i]));
+               breport_ratio(r, i), bstats_rate(r->raw_rows[i]), breport_per_op(st, st->srv_cpu_us),
+               breport_per_op(st, st->srv_csw));
     }
     breport_target t[BREPORT_TARGETS];
     int n = breport_targets(r, t);
@@ -197,6 +206,8 @@ static cJSON *breport_rows(const bench_run *r)
         cJSON_AddNumberToObject(o, "req_bytes", bstats_avg_req(st));
         cJSON_AddNumberToObject(o, "rep_bytes", bstats_avg_rep(st));
         cJSON_AddNumberToObject(o, "echo_ops_per_s", bstats_rate(r->echo_rows[i]));
+        cJSON_AddNumberToObject(o, "srv_cpu_us_per_op", breport_per_op(st, st->srv_cpu_us));
+        cJSON_AddNumberToObject(o, "srv_csw_per_op", breport_per_op(st, st->srv_csw));
         cJSON_AddNumberToObject(o, "echo_p99_ms", bstats_quantile(r->echo_rows[i], 0.99) / 1000);
         cJSON_AddNumberToObject(o, "ratio", breport_ratio(r, i));
         cJSON_AddNumberToObject(o, "raw_echo_ops_per_s", bstats_rate(r->raw_rows[i]));

@@ -4,6 +4,7 @@
  * not fork-safe; spawn goes straight to exec. */
 #include "tools/bench/bench.h"
 
+#include <dirent.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -184,6 +185,52 @@ int64_t bsrv_rss_kb(pid_t pid)
             break;
     fclose(f);
     return kb;
+}
+
+int64_t bsrv_cpu_us(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* Fields 14 and 15 (utime, stime, in clock ticks) follow the ')' that
+     * ends the command name, which may itself hold spaces. */
+    const char *p = strrchr(buf, ')');
+    unsigned long long ut, st;
+    if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+                     &st) != 2)
+        return -1;
+    return (int64_t)((ut + st) * 1000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK));
+}
+
+int64_t bsrv_csw(pid_t pid)
+{
+    char path[96], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    int64_t sum = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/task/%.20s/status", (int)pid, de->d_name);
+        FILE *f = fopen(path, "r");
+        long long v;
+        while (f && fgets(line, sizeof(line), f))
+            if (sscanf(line, "voluntary_ctxt_switches: %lld", &v) == 1 ||
+                sscanf(line, "nonvoluntary_ctxt_switches: %lld", &v) == 1)
+                sum += v;
+        if (f)
+            fclose(f);
+    }
+    closedir(d);
+    return sum;
 }
 
 int bsrv_read_key(const char *path, char *out, size_t outlen)

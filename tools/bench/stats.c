@@ -56,6 +56,9 @@ void bstats_copy(bench_stats *dst, const bench_stats *src)
     atomic_store(&dst->rep_bytes, atomic_load(&src->rep_bytes));
     dst->t0_us = src->t0_us;
     dst->t1_us = src->t1_us;
+    dst->srv_cpu_us = src->srv_cpu_us;
+    dst->srv_csw = src->srv_csw;
+    dst->phase_ops = src->phase_ops;
 }
 
 double bstats_quantile(const bench_stats *st, double q)
