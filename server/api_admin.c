@@ -9,8 +9,6 @@
 #include "common/json.h"
 #include "server/api_int.h"
 
-#define PRICE_MAX 10000000 /* won; no seat costs more than a wallet can hold */
-
 tk_err api_admin_concert_create(api_call *c)
 {
     const char *title, *venue;
@@ -58,7 +56,7 @@ static tk_err date_prices(api_call *c, int64_t prices[TK_SEATS])
             return ap_bad(c, "prices", why);
         int i = 0;
         for (const cJSON *it = p->child; it; it = it->next, i++)
-            if (jv_int_value(it, 1, PRICE_MAX, &prices[i]) != JV_OK)
+            if (jv_int_value(it, 1, TK_PRICE_MAX, &prices[i]) != JV_OK)
                 return ap_bad(c, "prices", why);
         return TK_OK;
     }
@@ -70,7 +68,7 @@ static tk_err date_prices(api_call *c, int64_t prices[TK_SEATS])
         int lo, hi;
         int64_t v;
         if (!it->string || !price_range(it->string, &lo, &hi) ||
-            jv_int_value(it, 1, PRICE_MAX, &v) != JV_OK)
+            jv_int_value(it, 1, TK_PRICE_MAX, &v) != JV_OK)
             return ap_bad(c, "prices", why);
         for (int s = lo; s <= hi; s++) {
             if (seen[s])

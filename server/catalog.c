@@ -6,8 +6,6 @@
 #include "common/util.h"
 #include "server/domain_int.h"
 
-#define PRICE_MAX 10000000
-
 void dm_date_counts(const tk_domain *d, uint32_t date, int64_t now_ms, tk_date_info *out)
 {
     const dm_date *dt = &d->dates[date];
@@ -98,30 +96,29 @@ void tk_dates_all(tk_domain *d, int64_t now_ms, tk_date_cb cb, void *ctx)
     }
 }
 
+static tk_err seats_view(tk_domain *d, int64_t date_id, int64_t now_ms, int64_t viewer,
+                         bool admin, tk_seat_info out[TK_SEATS], uint64_t *seq, tk_errinfo *ei)
+{
+    dm_date *dt = dm_date_get(d, date_id, ei);
+    if (!dt)
+        return TK_DATE_NOT_FOUND;
+    dm_seats_fill(d, (uint32_t)(date_id - 1), now_ms, viewer, admin, out);
+    *seq = dt->seq;
+    return TK_OK;
+}
+
 tk_err tk_seats_list(tk_domain *d, const char *token, int64_t date_id, int64_t now_ms,
                      tk_seat_info out[TK_SEATS], uint64_t *seq, tk_errinfo *ei)
 {
     uint32_t u, qseq;
     tk_err err = dm_token_active(d, token, now_ms, &u, &qseq, ei);
-    if (err)
-        return err;
-    dm_date *dt = dm_date_get(d, date_id, ei);
-    if (!dt)
-        return TK_DATE_NOT_FOUND;
-    dm_seats_fill(d, (uint32_t)(date_id - 1), now_ms, u, false, out);
-    *seq = dt->seq;
-    return TK_OK;
+    return err ? err : seats_view(d, date_id, now_ms, u, false, out, seq, ei);
 }
 
 tk_err tk_admin_seats(tk_domain *d, int64_t date_id, int64_t now_ms, tk_seat_info out[TK_SEATS],
                       uint64_t *seq, tk_errinfo *ei)
 {
-    dm_date *dt = dm_date_get(d, date_id, ei);
-    if (!dt)
-        return TK_DATE_NOT_FOUND;
-    dm_seats_fill(d, (uint32_t)(date_id - 1), now_ms, -1, true, out);
-    *seq = dt->seq;
-    return TK_OK;
+    return seats_view(d, date_id, now_ms, -1, true, out, seq, ei);
 }
 
 static bool text_ok(const char *s)
@@ -161,7 +158,7 @@ tk_err tk_admin_date_create(tk_domain *d, int64_t concert_id, int64_t starts_at_
     if (starts_at_ms <= now_ms)
         return dm_bad_param(ei, "starts_at", "starts_at must be in the future");
     for (int i = 0; i < TK_SEATS; i++)
-        if (!prices || prices[i] < 0 || prices[i] > PRICE_MAX)
+        if (!prices || prices[i] < 0 || prices[i] > TK_PRICE_MAX)
             return dm_bad_param(ei, "prices", "each price must be 0..10000000");
     if (on_sale_at_ms < 0)
         on_sale_at_ms = now_ms;

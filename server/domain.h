@@ -36,6 +36,7 @@
 #define TK_TITLE_MAX 200      /* concert title / venue, bytes */
 #define TK_REQUEST_ID_MAX 64  /* request_id, bytes */
 #define TK_CODE_LEN 12        /* booking code incl. NUL: "TK-XXXX-XXXX" is 12+1 */
+#define TK_PRICE_MAX 10000000 /* won; no seat costs more than a wallet can hold */
 
 typedef struct tk_domain tk_domain;
 
