@@ -172,11 +172,18 @@ void bsrv_cleanup(bench_server *s)
     rmdir(s->dir);
 }
 
+/* /proc/<pid>/<name> opened for reading (NULL when gone). */
+static FILE *bsrv_proc_open(pid_t pid, const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+    return fopen(path, "r");
+}
+
 int64_t bsrv_rss_kb(pid_t pid)
 {
-    char path[64], line[256];
-    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
+    char line[256];
+    FILE *f = bsrv_proc_open(pid, "status");
     if (!f)
         return -1;
     int64_t kb = -1;
@@ -189,9 +196,8 @@ int64_t bsrv_rss_kb(pid_t pid)
 
 int64_t bsrv_cpu_us(pid_t pid)
 {
-    char path[64], buf[1024];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
+    char buf[1024];
+    FILE *f = bsrv_proc_open(pid, "stat");
     if (!f)
         return -1;
     size_t n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -219,8 +225,8 @@ int64_t bsrv_csw(pid_t pid)
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.')
             continue;
-        snprintf(path, sizeof(path), "/proc/%d/task/%.20s/status", (int)pid, de->d_name);
-        FILE *f = fopen(path, "r");
+        snprintf(path, sizeof(path), "task/%.20s/status", de->d_name);
+        FILE *f = bsrv_proc_open(pid, path);
         long long v;
         while (f && fgets(line, sizeof(line), f))
             if (sscanf(line, "voluntary_ctxt_switches: %lld", &v) == 1 ||
