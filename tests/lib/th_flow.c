@@ -196,9 +196,13 @@ void th_money_check(th_server *s, th_user *users, int n, int64_t extra_charged)
     for (int i = 0; i < n; i++) {
         int64_t bal = th_balance(s, users[i].user_id);
         ck_assert_msg(bal >= 0, "negative balance %lld", (long long)bal);
-        rpc_reply r = th_call(s, "wallet.history", "{\"user_id\":\"%s\",\"limit\":100}",
+        /* 500 is the most wallet.history returns: with that many the
+         * sum below would be partial, so the caller must keep under it. */
+        rpc_reply r = th_call(s, "wallet.history", "{\"user_id\":\"%s\",\"limit\":500}",
                               users[i].user_id);
         TH_OK(r);
+        ck_assert_msg(cJSON_GetArraySize(th_arr(r.result, "entries")) < 500,
+                      "user %d: too many ledger entries to sum", i);
         int64_t sum = 0;
         const cJSON *e;
         cJSON_ArrayForEach(e, th_arr(r.result, "entries")) {
