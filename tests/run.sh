@@ -43,8 +43,8 @@ for t in "$BUILD"/tests/unit_* "$BUILD"/tests/it_*; do
     case "$name" in it_*) fork=no ;; *) fork=${CK_FORK:-yes} ;; esac
     echo "== $name"
     # A hung suite must fail, not stall CI: each binary gets a hard limit.
-    CK_FORK=$fork CK_VERBOSITY=normal timeout -k 10 "${TEST_TIMEOUT:-600}" "$t" >"$log" 2>&1 ||
-        [ $? -ne 124 ] || echo "  (timed out after ${TEST_TIMEOUT:-600} s)"
+    CK_FORK=$fork CK_VERBOSITY=normal timeout -k 10 "${TEST_TIMEOUT:-300}" "$t" >"$log" 2>&1 ||
+        [ $? -ne 124 ] || echo "  (timed out after ${TEST_TIMEOUT:-300} s)"
     grep -E '^[^:]+:[0-9]+:[EF]:' "$log" | head -n 20
     grep -E '^[0-9]+%: Checks' "$log" | tail -n 1
     count_check "$log"
@@ -56,7 +56,7 @@ for s in tests/e2e/*.sh; do
     case "$name" in lib | *_lib | lib_*) continue ;; esac # sourced helpers, not tests
     log=$LOGS/e2e_$name.log
     echo "== e2e $name"
-    BUILD=$BUILD timeout -k 10 "${TEST_TIMEOUT:-600}" sh "$s" >"$log" 2>&1
+    BUILD=$BUILD timeout -k 10 "${TEST_TIMEOUT:-300}" sh "$s" >"$log" 2>&1
     rc=$?
     ok=$(grep -c '^ok ' "$log")
     nok=$(grep -c '^not ok ' "$log")

@@ -156,7 +156,8 @@ static int ctl_call(const ctl_opts *o, const char *req, char **out, size_t *outl
             nng_free(buf, n);
         }
     }
-    nng_close(s);
+    /* No nng_close: the process exits right after this call, and nng 1.5.2
+     * can wedge in nng_close (nng issue #1543), which would hang scripts. */
     return rv;
 }
 
