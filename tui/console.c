@@ -186,6 +186,5 @@ int console_main(int argc, char **argv)
     app_push(a, &adm_dash_ops, adm_dash_new());
     rc = app_run(a);
     app_free(a);
-    cl_free(cl);
-    return rc;
+    return rc; /* cl is not freed, as in tui/main.c: nng_close can wedge (nng #1543) */
 }

@@ -125,11 +125,11 @@ int main(int argc, char **argv)
                 o.events ? o.events : CL_DEFAULT_EVENTS, tk_err_reason(err));
         return 2;
     }
-    if (o.probe) {
-        rc = probe(cl);
-        cl_free(cl);
-        return rc;
-    }
+    /* On the way out the client is not freed: the process ends anyway,
+     * and nng 1.5.2 can wedge in nng_close (nng issue #1543), which would
+     * leave a customer at a frozen kiosk after quitting. */
+    if (o.probe)
+        return probe(cl);
     if (o.timeout_ms > 0)
         cl_set_timeout(cl, o.timeout_ms);
     app_config cfg = {.title = tx(T_APP_TITLE), .kiosk = o.kiosk, .idle_s = o.idle_s};
@@ -146,6 +146,5 @@ int main(int argc, char **argv)
         drain(cl, 300);
     }
     app_free(a);
-    cl_free(cl);
-    return 0;
+    return 0; /* cl is not freed: see above */
 }
