@@ -50,6 +50,9 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 IT_TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/it_*.c))
 
 .PHONY: all deps run check check-asan bench crashtest fuzz clean
+# Keep intermediate objects: make would otherwise delete the test objects
+# after the run, and its "rm" line would follow the suite's closing count.
+.SECONDARY:
 all: deps $(BINS)
 
 # The dependency check runs once per checkout (the stamp), and again if the
