@@ -21,22 +21,23 @@ typedef struct {
 } api_method;
 
 #define W API_WRITES
+#define R API_SHARED
 #define AD (API_ADMIN | API_AUDIT | API_WRITES)
 /* Every protocol method, in one place. */
 static const api_method api_methods[] = {
     {"user.register", api_user_register, W},
     {"queue.join", api_queue_join, W | API_BYUSER},
-    {"queue.status", api_queue_status, API_BYTOK},
+    {"queue.status", api_queue_status, API_BYTOK | R},
     {"queue.leave", api_queue_leave, W | API_BYTOK},
-    {"dates.list", api_dates_list, API_BYTOK},
-    {"seats.list", api_seats_list, API_BYTOK},
+    {"dates.list", api_dates_list, API_BYTOK | R},
+    {"seats.list", api_seats_list, API_BYTOK | R},
     {"seat.hold", api_seat_hold, W | API_BYTOK},
     {"hold.release", api_hold_release, W | API_BYTOK},
-    {"wallet.balance", api_wallet_balance, API_BYUSER},
+    {"wallet.balance", api_wallet_balance, API_BYUSER | R},
     {"wallet.charge", api_wallet_charge, W | API_BYUSER},
-    {"wallet.history", api_wallet_history, API_BYUSER},
+    {"wallet.history", api_wallet_history, API_BYUSER | R},
     {"payment.pay", api_payment_pay, W | API_BYTOK},
-    {"booking.list", api_booking_list, API_BYUSER},
+    {"booking.list", api_booking_list, API_BYUSER | R},
     {"admin.concert.create", api_admin_concert_create, AD},
     {"admin.date.create", api_admin_date_create, AD},
     {"admin.queue.set", api_admin_queue_set, AD},
@@ -47,6 +48,7 @@ static const api_method api_methods[] = {
     {"admin.audit.list", api_admin_audit_list, API_ADMIN},
 };
 #undef W
+#undef R
 #undef AD
 
 struct api_server {
@@ -288,16 +290,47 @@ static cJSON *api_id_copy(const cJSON *id)
     return cJSON_CreateRaw(buf);
 }
 
+/* The pipeline after decoding; frees req. */
+static char *api_reply(api_server *a, api_call *c, rpc_request *req, tk_err e, bool *wrote)
+{
+    char pk[RL_KEY_MAX + 1];
+    size_t pkn = api_peer_key(c->peer, pk, sizeof pk);
+    int64_t wait = rl_take(a->per_peer, pk, pkn, c->now_ms);
+    if (wait > 0) {
+        e = TK_RATE_LIMITED;
+        c->retry_after_ms = wait;
+    } else if (e == TK_OK) {
+        c->params = req->params;
+        e = api_run(a, req, c, wrote);
+    }
+    cJSON *idc = api_id_copy(req->id);
+    const cJSON *id = idc ? idc : req->id;
+    char *out = e == TK_OK ? rpc_encode_result(id, c->result) : api_error(id, e, c);
+    cJSON_Delete(idc);
+    if (e != TK_OK)
+        cJSON_Delete(c->result);
+    if (e == TK_INTERNAL)
+        log_error("internal", "method=%s", req->method ? req->method : "-");
+    stats_request(a->stats, c->now_ms, e != TK_OK);
+    rpc_request_free(req);
+    return out;
+}
+
+static void api_call_init(api_call *c, api_server *a, const char *peer, int64_t now_ms)
+{
+    memset(c, 0, sizeof *c);
+    c->a = a;
+    c->d = a->d;
+    c->peer = peer ? peer : "unknown";
+    c->now_ms = now_ms;
+}
+
 char *api_handle(api_server *a, const char *msg, size_t len, const char *peer, int64_t now_ms,
                  bool *wrote)
 {
     *wrote = false;
     api_call c;
-    memset(&c, 0, sizeof c);
-    c.a = a;
-    c.d = a->d;
-    c.peer = peer ? peer : "unknown";
-    c.now_ms = now_ms;
+    api_call_init(&c, a, peer, now_ms);
     rpc_request req;
     memset(&req, 0, sizeof req);
     tk_err e;
@@ -307,25 +340,51 @@ char *api_handle(api_server *a, const char *msg, size_t len, const char *peer, i
     } else {
         e = rpc_request_decode(msg, len, &req);
     }
-    char pk[RL_KEY_MAX + 1];
-    size_t pkn = api_peer_key(c.peer, pk, sizeof pk);
-    int64_t wait = rl_take(a->per_peer, pk, pkn, now_ms);
-    if (wait > 0) {
-        e = TK_RATE_LIMITED;
-        c.retry_after_ms = wait;
-    } else if (e == TK_OK) {
-        c.params = req.params;
-        e = api_run(a, &req, &c, wrote);
+    return api_reply(a, &c, &req, e, wrote);
+}
+
+char *api_handle_shared(api_server *a, const char *msg, size_t len, const char *peer,
+                        int64_t now_ms, bool *declined)
+{
+    *declined = true;
+    if (len > RPC_MAX_MSG)
+        return NULL;
+    rpc_request req;
+    memset(&req, 0, sizeof req);
+    if (rpc_request_decode(msg, len, &req) != TK_OK) {
+        rpc_request_free(&req);
+        return NULL;
     }
-    cJSON *idc = api_id_copy(req.id);
-    const cJSON *id = idc ? idc : req.id;
-    char *out = e == TK_OK ? rpc_encode_result(id, c.result) : api_error(id, e, &c);
-    cJSON_Delete(idc);
-    if (e != TK_OK)
-        cJSON_Delete(c.result);
-    if (e == TK_INTERNAL)
-        log_error("internal", "method=%s", req.method ? req.method : "-");
-    stats_request(a->stats, now_ms, e != TK_OK);
-    rpc_request_free(&req);
-    return out;
+    const api_method *m = api_lookup(req.method);
+    if (!m || !(m->flags & API_SHARED)) {
+        rpc_request_free(&req);
+        return NULL;
+    }
+    *declined = false;
+    api_call c;
+    api_call_init(&c, a, peer, now_ms);
+    bool wrote = false;
+    return api_reply(a, &c, &req, TK_OK, &wrote);
+}
+
+bool api_shared_hint(const char *msg, size_t len)
+{
+    /* A cheap look at the first "method" member, before any parse: a
+     * wrong guess costs one parse, never a wrong answer, because
+     * api_handle_shared decides on the parsed request. */
+    static const char *const names[] = {"seats.list", "dates.list", "queue.status",
+                                        "wallet.balance", "wallet.history", "booking.list"};
+    const char *p = memmem(msg, len, "\"method\"", 8), *end = msg + len;
+    if (!p)
+        return false;
+    for (p += 8; p < end && (*p == ' ' || *p == ':' || *p == '\t' || *p == '\n' || *p == '\r'); p++)
+        ;
+    if (p >= end || *p++ != '"')
+        return false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        size_t n = strlen(names[i]);
+        if ((size_t)(end - p) > n && memcmp(p, names[i], n) == 0 && p[n] == '"')
+            return true;
+    }
+    return false;
 }

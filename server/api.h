@@ -1,8 +1,10 @@
 /* server/api.h -- the request layer: one JSON-RPC message in, one reply out.
  *
  * Sits between the transport (bytes and peers) and the domain (plain C).
- * Everything here runs on the engine thread, inside the engine's
- * tk_batch_begin / tk_batch_commit, so it needs no locks. The in-process
+ * api_handle runs on the engine thread, inside the engine's
+ * tk_batch_begin / tk_batch_commit, with the domain to itself;
+ * api_handle_shared runs pure reads on transport threads under the
+ * engine's shared lock (the rate limiters and counters lock themselves). The in-process
  * tests and the fuzz harness drive exactly this interface with a ":memory:"
  * domain: no sockets are needed to exercise every method. */
 #ifndef TK_API_H
@@ -37,6 +39,18 @@ void api_free(api_server *a);
  * state (so the engine knows a commit is needed). */
 char *api_handle(api_server *a, const char *msg, size_t len, const char *peer, int64_t now_ms,
                  bool *wrote);
+
+/* The same for a pure read (API_SHARED methods: queue.status, dates.list,
+ * seats.list, wallet.*, booking.list) on any thread, while the caller
+ * holds the engine's shared lock (engine_try_shared): no state changes,
+ * so readers may run side by side. Anything else (another method, a
+ * malformed or oversized message) is declined: NULL with *declined set,
+ * nothing counted, and the caller hands the message to the engine. NULL
+ * with *declined false is out of memory. */
+char *api_handle_shared(api_server *a, const char *msg, size_t len, const char *peer,
+                        int64_t now_ms, bool *declined);
+/* Cheap pre-check before any parse: might msg be an API_SHARED method? */
+bool api_shared_hint(const char *msg, size_t len);
 
 /* The request counters and latency histogram behind admin.dashboard. The
  * transport records latencies into it (thread-safe); api_handle counts

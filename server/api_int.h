@@ -16,6 +16,8 @@
 #define API_AUDIT  0x04u /* appended to the audit log, success or not */
 #define API_BYUSER 0x08u /* names its user by user_id (per-user rate limit) */
 #define API_BYTOK  0x10u /* names its user by token (per-user rate limit) */
+#define API_SHARED 0x20u /* a pure read: may run on a transport thread under the
+                            engine's shared lock (engine_try_shared) */
 
 typedef struct {
     api_server *a;

@@ -271,6 +271,8 @@ int tk_load_demo(tk_domain *d, const char *sql_path, int64_t now_ms)
 
 int tk_batch_begin(tk_domain *d) { return store_begin(d->st); }
 int tk_batch_commit(tk_domain *d) { return store_commit(d->st); }
+int tk_sync_defer(tk_domain *d) { return store_defer_sync(d->st); }
+int tk_sync(tk_domain *d) { return store_sync(d->st); }
 
 void dm_begin_mutation(tk_domain *d, int64_t now_ms)
 {

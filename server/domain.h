@@ -2,8 +2,11 @@
  * wallet, payment, admin. Plain C: no nng, no JSON.
  *
  * Threading: a tk_domain is owned by exactly one thread (the engine). No
- * function here locks; none may be called from two threads. That single
- * owner is what makes "one seat, one winner" trivially true.
+ * function here locks. Only that owner changes it, which is what makes
+ * "one seat, one winner" trivially true. The read-only calls (token
+ * checks, lists, balances, the queue position) change nothing, so other
+ * threads may run them side by side while the owner is kept out (the
+ * engine's shared lock); tk_sync may run beside anything.
  *
  * Time: every call takes now_ms (wall clock, ms since the epoch) so tests
  * control time. Deadlines are compared against it on every touch, so
@@ -78,6 +81,12 @@ int tk_load_demo(tk_domain *d, const char *sql_path, int64_t now_ms);
 
 int tk_batch_begin(tk_domain *d);  /* 0 or -1 */
 int tk_batch_commit(tk_domain *d); /* 0 or -1: on -1 the caller must exit */
+/* Pipelined durability (see store_defer_sync): after tk_sync_defer, a
+ * commit is durable only once a later tk_sync returned 0. tk_sync is the
+ * one call that may run on another thread, beside the owner's calls.
+ * Both 0 or -1; after a failed tk_sync the caller must exit. */
+int tk_sync_defer(tk_domain *d);
+int tk_sync(tk_domain *d);
 
 /* Periodic work, call about every 100-250 ms inside a batch: releases
  * lapsed holds, expires idle active tokens, admits waiting users, and

@@ -8,38 +8,53 @@
 
 #include "common/util.h"
 #include "server/events.h"
+#include "server/syncer.h"
 
 #define ENGINE_MAX_WAIT_MS 250 /* tick at least this often */
 #define ENGINE_TICK_MS 100     /* and not more often than this without cause */
 #define ENGINE_MIN_TICK_MS 10  /* nor, with cause, more often than this */
 #define ENGINE_EVENTS_CHUNK 256
-/* Group commit needs a group. Closed-loop clients send their next request
- * right after their reply, so just after a commit the requests trickle in
- * and a naive loop would commit them one or two at a time, an fsync each.
- * A batch that wrote therefore waits for stragglers before its COMMIT:
- * until none arrived for GATHER_IDLE_US, at most GATHER_MAX_US in all,
- * and no longer once it is as big as the last write batch: the clients
- * that batch answered are the ones expected back, so waiting past them
- * only adds latency (measured: seat.hold p99 about 5.9 -> 3.7 ms). A
- * read-only batch commits (cheaply, no fsync) without waiting. */
-#define ENGINE_GATHER_IDLE_US 150
-#define ENGINE_GATHER_MAX_US 1000
+/* Group commit without a timer. While the syncer is flushing earlier
+ * batches, a COMMIT now would only wait for that flush to end, so the
+ * engine keeps its transaction open and goes on taking jobs into it; it
+ * commits the moment the flush is done (the syncer kicks it), or once the
+ * open batch is GATHER_MAX_JOBS big or GATHER_MAX_US old. Fewer, bigger
+ * COMMITs write each hot page to the WAL once instead of many times, and
+ * no request ever waits for a timer. */
+#define ENGINE_GATHER_MAX_JOBS 1024
+#define ENGINE_GATHER_MAX_US 5000
 
 struct engine {
     tk_domain *d;
     api_server *a;
-    engine_publish_fn pub;
-    void *pub_arg;
+    syncer *sync;             /* flushes committed batches, then answers them */
     pthread_t thread;
     bool started;
+    /* The domain's lock. The engine holds it exclusively from a batch's
+     * first job to its COMMIT, so a reader can never see a change that is
+     * not yet durable; pure reads take it shared on transport threads
+     * (engine_try_shared) and never wait for it. Writer-preferring, so a
+     * stream of readers cannot starve the engine. */
+    pthread_rwlock_t lock;
     pthread_mutex_t mu;
     pthread_cond_t cv;        /* CLOCK_MONOTONIC */
     engine_job *head, *tail;  /* guarded by mu */
     bool stopping;            /* guarded by mu */
     bool sleeping;            /* guarded by mu: the engine waits on cv */
+    bool kicked;              /* guarded by mu: the syncer finished a flush */
     int64_t last_tick_ms;     /* engine thread only */
-    size_t last_write_batch;  /* engine thread only: jobs in the last batch that wrote */
 };
+
+/* The syncer's flush ended (syncer thread). */
+static void engine_kick(void *arg)
+{
+    engine *e = arg;
+    pthread_mutex_lock(&e->mu);
+    e->kicked = true;
+    if (e->sleeping)
+        pthread_cond_signal(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+}
 
 engine *engine_new(tk_domain *d, api_server *a, engine_publish_fn pub, void *pub_arg)
 {
@@ -48,14 +63,21 @@ engine *engine_new(tk_domain *d, api_server *a, engine_publish_fn pub, void *pub
         return NULL;
     e->d = d;
     e->a = a;
-    e->pub = pub;
-    e->pub_arg = pub_arg;
+    if (!(e->sync = syncer_new(d, pub, pub_arg, engine_kick, e))) {
+        free(e);
+        return NULL;
+    }
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_mutex_init(&e->mu, NULL);
     pthread_cond_init(&e->cv, &ca);
     pthread_condattr_destroy(&ca);
+    pthread_rwlockattr_t ra;
+    pthread_rwlockattr_init(&ra);
+    pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&e->lock, &ra);
+    pthread_rwlockattr_destroy(&ra);
     return e;
 }
 
@@ -74,14 +96,31 @@ void engine_submit(engine *e, engine_job *j)
     pthread_mutex_unlock(&e->mu);
 }
 
-/* Waits until a job is queued, stop is asked, or the monotonic instant
- * until_us; takes the whole queue (NULL when none). *stopping: the flag. */
-static engine_job *engine_wait(engine *e, int64_t until_us, bool *stopping)
+bool engine_try_shared(engine *e, engine_job *j)
+{
+    if (!api_shared_hint(j->msg, j->len) || pthread_rwlock_tryrdlock(&e->lock) != 0)
+        return false;
+    if (!syncer_clean(e->sync)) { /* committed but not yet on disk */
+        pthread_rwlock_unlock(&e->lock);
+        return false;
+    }
+    bool declined;
+    j->reply = api_handle_shared(e->a, j->msg, j->len, j->peer, clock_wall_ms(), &declined);
+    pthread_rwlock_unlock(&e->lock);
+    return !declined;
+}
+
+/* Waits until a job is queued, stop is asked, the monotonic instant
+ * until_us, or (kick) a kick; takes the whole queue (NULL when none).
+ * *stopping: the flag. */
+static engine_job *engine_wait(engine *e, int64_t until_us, bool kick, bool *stopping)
 {
     struct timespec ts = {until_us / 1000000, (long)(until_us % 1000000) * 1000};
     pthread_mutex_lock(&e->mu);
+    if (kick)
+        e->kicked = false;
     e->sleeping = true;
-    while (!e->head && !e->stopping)
+    while (!e->head && !e->stopping && !(kick && e->kicked))
         if (pthread_cond_timedwait(&e->cv, &e->mu, &ts) != 0)
             break;
     e->sleeping = false;
@@ -108,12 +147,13 @@ static engine_job *engine_take(engine *e, bool *stop)
     if (wait < 0)
         wait = 0;
     bool stopping;
-    engine_job *batch = engine_wait(e, clock_mono_us() + wait * 1000, &stopping);
+    engine_job *batch = engine_wait(e, clock_mono_us() + wait * 1000, false, &stopping);
     *stop = stopping && !batch;
     return batch;
 }
 
-static void engine_publish(engine *e)
+/* Moves the domain's pending events into b, encoded. */
+static void engine_events(engine *e, syncer_batch *b)
 {
     tk_event ev[ENGINE_EVENTS_CHUNK];
     size_t n;
@@ -121,8 +161,8 @@ static void engine_publish(engine *e)
     while ((n = tk_events_take(e->d, ev, ENGINE_EVENTS_CHUNK)) > 0) {
         for (size_t i = 0; i < n; i++) {
             size_t len = events_encode(&ev[i], msg);
-            if (len && e->pub)
-                e->pub(e->pub_arg, msg, len);
+            if (len && syncer_batch_event(b, msg, len) != 0)
+                log_warn("event_dropped", "err=\"out of memory\"");
         }
         if (n < ENGINE_EVENTS_CHUNK)
             break;
@@ -142,27 +182,29 @@ static bool engine_handle(engine *e, engine_job *list, size_t *n)
     return any;
 }
 
-/* Waits for more jobs (see ENGINE_GATHER_*), handles them in the open
- * transaction and appends them to the batch ending at *tail. */
+/* See ENGINE_GATHER_*: while the syncer flushes, takes more jobs into the
+ * open transaction, appending them to the batch ending at *tail. */
 static void engine_gather(engine *e, engine_job **tail, size_t *n)
 {
-    int64_t start = clock_mono_us();
-    while (e->last_write_batch == 0 || *n < e->last_write_batch) {
-        int64_t now = clock_mono_us(), until = now + ENGINE_GATHER_IDLE_US;
-        if (until > start + ENGINE_GATHER_MAX_US)
-            until = start + ENGINE_GATHER_MAX_US;
+    int64_t until = clock_mono_us() + ENGINE_GATHER_MAX_US;
+    while (*n < ENGINE_GATHER_MAX_JOBS && syncer_busy(e->sync)) {
         bool stopping;
-        engine_job *more = until > now ? engine_wait(e, until, &stopping) : NULL;
-        if (!more)
+        engine_job *more = engine_wait(e, until, true, &stopping);
+        if (more) {
+            engine_handle(e, more, n);
+            (*tail)->next = more;
+            while ((*tail)->next)
+                *tail = (*tail)->next;
+        } else if (stopping || clock_mono_us() >= until) {
             return;
-        engine_handle(e, more, n);
-        (*tail)->next = more;
-        while ((*tail)->next)
-            *tail = (*tail)->next;
+        }
     }
 }
 
-/* One batch: every job, the tick, one commit, then replies and events. */
+/* One batch, under the exclusive lock: every job, the tick, one COMMIT
+ * (written, not yet flushed), then off to the syncer, which flushes and
+ * answers. No BEGIN here: the store opens the transaction at the first
+ * write, so a batch of reads costs SQLite nothing. */
 static void engine_batch(engine *e, engine_job *batch)
 {
     int64_t now = clock_wall_ms();
@@ -170,21 +212,19 @@ static void engine_batch(engine *e, engine_job *batch)
                 tk_next_deadline(e->d, now) <= now;
     if (!batch && !tick)
         return;
-    if (tk_batch_begin(e->d) != 0) {
-        log_error("batch_begin_failed", "action=exit");
-        exit(1);
-    }
+    pthread_rwlock_wrlock(&e->lock);
     size_t n = 0;
-    if (engine_handle(e, batch, &n)) {
+    bool wrote = engine_handle(e, batch, &n);
+    if (wrote) {
         engine_job *tail = batch;
         while (tail->next)
             tail = tail->next;
         engine_gather(e, &tail, &n);
-        e->last_write_batch = n;
     }
     if (tick) {
         tk_tick(e->d, now);
         e->last_tick_ms = now;
+        wrote = true; /* it may have; a needless flush is cheap, a missing one is not */
     }
     if (tk_batch_commit(e->d) != 0) {
         /* Memory is ahead of disk and none of this batch's replies left:
@@ -192,9 +232,22 @@ static void engine_batch(engine *e, engine_job *batch)
         log_error("commit_failed", "batch=%zu action=exit", n);
         exit(1);
     }
-    engine_publish(e);
+    syncer_batch *b = syncer_batch_new(batch, wrote);
+    if (b) {
+        engine_events(e, b);
+        syncer_submit(e->sync, b);
+        pthread_rwlock_unlock(&e->lock);
+        return;
+    }
+    /* Out of memory for the hand-over: flush and answer right here (the
+     * events stay queued in the domain and leave with the next batch). */
+    pthread_rwlock_unlock(&e->lock);
+    if (tk_sync(e->d) != 0) {
+        log_error("sync_failed", "batch=%zu action=exit", n);
+        exit(1);
+    }
     while (batch) {
-        engine_job *next = batch->next; /* done() may free or reuse the job */
+        engine_job *next = batch->next;
         batch->done(batch);
         batch = next;
     }
@@ -211,8 +264,13 @@ static void *engine_main(void *arg)
 
 int engine_start(engine *e)
 {
+    if (tk_sync_defer(e->d) != 0)
+        log_warn("sync_defer_failed", "mode=\"every COMMIT flushes\"");
+    if (syncer_start(e->sync) != 0)
+        return -1;
     if (pthread_create(&e->thread, NULL, engine_main, e) != 0)
         return -1;
+    pthread_setname_np(e->thread, "engine"); /* for top -H and perf */
     e->started = true;
     return 0;
 }
@@ -226,6 +284,7 @@ void engine_stop(engine *e)
     if (e->started)
         pthread_join(e->thread, NULL);
     e->started = false;
+    syncer_stop(e->sync); /* after the engine: it flushes the last batches */
 }
 
 void engine_free(engine *e)
@@ -234,5 +293,7 @@ void engine_free(engine *e)
         return;
     pthread_mutex_destroy(&e->mu);
     pthread_cond_destroy(&e->cv);
+    pthread_rwlock_destroy(&e->lock);
+    syncer_free(e->sync);
     free(e);
 }

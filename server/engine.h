@@ -12,6 +12,7 @@
 #ifndef TK_ENGINE_H
 #define TK_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,12 @@ engine *engine_new(tk_domain *d, api_server *a, engine_publish_fn pub, void *pub
 int engine_start(engine *e); /* 0 or -1 */
 /* Any thread. After engine_stop has begun the job is still run. */
 void engine_submit(engine *e, engine_job *j);
+/* Any thread: runs j right here if it is a pure read (api_handle_shared)
+ * and the domain is not being changed at this instant, setting j->reply
+ * (NULL only on out of memory); the caller sends it. false: nothing was
+ * done, submit j. Never blocks: a reader that would have to wait for the
+ * engine's batch simply joins the queue. */
+bool engine_try_shared(engine *e, engine_job *j);
 /* Runs the jobs still queued, then joins the thread. */
 void engine_stop(engine *e);
 void engine_free(engine *e);

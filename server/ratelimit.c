@@ -2,6 +2,7 @@
  * deletion happens only by rebuilding, which keeps probing simple. */
 #include "server/ratelimit.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ typedef struct {
 } rl_bucket;
 
 struct rl_table {
+    pthread_mutex_t mu; /* callers run on the engine and on transport threads */
     int64_t rps, cap_m;
     size_t n, cap; /* cap: a power of two */
     rl_bucket *b;
@@ -25,6 +27,7 @@ rl_table *rl_new(int64_t rps, int64_t burst)
     rl_table *t = calloc(1, sizeof(*t));
     if (!t)
         return NULL;
+    pthread_mutex_init(&t->mu, NULL);
     t->rps = rps;
     t->cap_m = (burst < 1 ? 1 : burst) * 1000;
     t->cap = 64;
@@ -38,14 +41,22 @@ rl_table *rl_new(int64_t rps, int64_t burst)
 
 void rl_free(rl_table *t)
 {
-    if (t)
-        free(t->b);
+    if (!t)
+        return;
+    pthread_mutex_destroy(&t->mu);
+    free(t->b);
     free(t);
 }
 
 bool rl_enabled(const rl_table *t) { return t->rps > 0; }
 
-size_t rl_size(const rl_table *t) { return t->n; }
+size_t rl_size(rl_table *t)
+{
+    pthread_mutex_lock(&t->mu);
+    size_t n = t->n;
+    pthread_mutex_unlock(&t->mu);
+    return n;
+}
 
 static uint64_t rl_hash(const uint8_t *k, size_t n)
 {
@@ -105,10 +116,8 @@ static void rl_rebuild(rl_table *t, int64_t now_ms)
     t->n = live;
 }
 
-int64_t rl_take(rl_table *t, const void *key, size_t keylen, int64_t now_ms)
+static int64_t rl_take_locked(rl_table *t, const void *key, size_t keylen, int64_t now_ms)
 {
-    if (t->rps <= 0)
-        return 0;
     if (keylen > RL_KEY_MAX)
         keylen = RL_KEY_MAX;
     if ((t->n + 1) * 2 > t->cap)
@@ -130,4 +139,14 @@ int64_t rl_take(rl_table *t, const void *key, size_t keylen, int64_t now_ms)
         return 0;
     }
     return (1000 - b->tokens_m + t->rps - 1) / t->rps;
+}
+
+int64_t rl_take(rl_table *t, const void *key, size_t keylen, int64_t now_ms)
+{
+    if (t->rps <= 0)
+        return 0; /* rps never changes after rl_new: no lock needed to see it */
+    pthread_mutex_lock(&t->mu);
+    int64_t wait = rl_take_locked(t, key, keylen, now_ms);
+    pthread_mutex_unlock(&t->mu);
+    return wait;
 }

@@ -1,6 +1,6 @@
 /* server/ratelimit.h -- token buckets keyed by bytes (a user uuid, a peer).
  *
- * Engine thread only. Buckets count in thousandths of a request so a rate
+ * Any thread (a mutex inside; none taken while the limit is off). Buckets count in thousandths of a request so a rate
  * of N per second refills exactly N per 1000 ms without floating point.
  * A bucket that has refilled to full carries no information, so such
  * buckets are dropped whenever the table would grow: memory follows the
@@ -24,6 +24,6 @@ void rl_free(rl_table *t);
 int64_t rl_take(rl_table *t, const void *key, size_t keylen, int64_t now_ms);
 bool rl_enabled(const rl_table *t);
 /* Buckets currently kept (for tests). */
-size_t rl_size(const rl_table *t);
+size_t rl_size(rl_table *t);
 
 #endif

@@ -1,6 +1,7 @@
 /* server/stats.c -- see stats.h. */
 #include "server/stats.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -13,6 +14,7 @@
 
 struct tk_stats {
     int64_t started_ms;
+    pthread_mutex_t mu; /* guards the counters and the ring */
     int64_t total, errors;
     int64_t ring_sec[ST_RING], ring_n[ST_RING];
     _Atomic uint64_t hist[ST_BUCKETS];
@@ -21,15 +23,23 @@ struct tk_stats {
 tk_stats *stats_new(int64_t now_ms)
 {
     tk_stats *s = calloc(1, sizeof(*s));
-    if (s)
+    if (s) {
         s->started_ms = now_ms;
+        pthread_mutex_init(&s->mu, NULL);
+    }
     return s;
 }
 
-void stats_free(tk_stats *s) { free(s); }
+void stats_free(tk_stats *s)
+{
+    if (s)
+        pthread_mutex_destroy(&s->mu);
+    free(s);
+}
 
 void stats_request(tk_stats *s, int64_t now_ms, bool error)
 {
+    pthread_mutex_lock(&s->mu);
     s->total++;
     if (error)
         s->errors++;
@@ -40,6 +50,7 @@ void stats_request(tk_stats *s, int64_t now_ms, bool error)
         s->ring_n[slot] = 0;
     }
     s->ring_n[slot]++;
+    pthread_mutex_unlock(&s->mu);
 }
 
 static int st_index(uint64_t us)
@@ -97,6 +108,7 @@ static void st_percentiles(tk_stats *s, stats_view *out)
 
 void stats_get(tk_stats *s, int64_t now_ms, stats_view *out)
 {
+    pthread_mutex_lock(&s->mu);
     out->total = s->total;
     out->errors = s->errors;
     out->uptime_s = (now_ms - s->started_ms) / 1000;
@@ -111,5 +123,6 @@ void stats_get(tk_stats *s, int64_t now_ms, stats_view *out)
             sum += s->ring_n[slot];
     }
     out->per_s = win > 0 ? (double)sum / (double)win : 0.0;
+    pthread_mutex_unlock(&s->mu);
     st_percentiles(s, out);
 }

@@ -1,8 +1,9 @@
 /* server/stats.h -- request counters and a latency histogram for
  * admin.dashboard.
  *
- * Counting (stats_request) happens on the engine thread, where api_handle
- * runs. Latency is "request received -> reply sent" and is known only in
+ * Counting (stats_request) happens where api_handle or api_handle_shared
+ * runs: the engine thread and, for pure reads, transport threads; a mutex
+ * guards the counters. Latency is "request received -> reply sent" and is known only in
  * the transport's nng callbacks, on nng's threads: stats_latency_us uses
  * relaxed atomics so a callback never takes a lock. The histogram is
  * cumulative since start; percentiles are accurate to about 6%. */
@@ -23,11 +24,11 @@ typedef struct {
 
 tk_stats *stats_new(int64_t now_ms);
 void stats_free(tk_stats *s);
-/* Engine thread: one request handled (error: the reply was an error). */
+/* Any thread: one request handled (error: the reply was an error). */
 void stats_request(tk_stats *s, int64_t now_ms, bool error);
 /* Any thread: one reply sent, us after its request arrived. */
 void stats_latency_us(tk_stats *s, int64_t us);
-/* Engine thread. */
+/* Any thread. */
 void stats_get(tk_stats *s, int64_t now_ms, stats_view *out);
 
 #endif

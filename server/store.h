@@ -27,6 +27,18 @@ void store_close(tk_store *s);
 
 int store_begin(tk_store *s);   /* BEGIN IMMEDIATE; 0 if already open */
 int store_commit(tk_store *s);  /* COMMIT, or ROLLBACK and -1 after a failed write */
+/* Durability in two steps, so a server can overlap one batch's disk flush
+ * with the next batch's work. After store_defer_sync, COMMIT writes the
+ * batch to the log but does not wait for the disk (SQLite WAL with
+ * synchronous=NORMAL); store_sync then makes every COMMIT that returned
+ * before it was called durable (fdatasync of the WAL). store_sync may run
+ * on another thread while the owner keeps using s: it touches only a file
+ * descriptor of its own. Without store_defer_sync (tools, tests, an
+ * in-memory store) COMMIT is durable by itself and store_sync does
+ * nothing. Both 0 or -1 (logged); after a failed store_sync the caller
+ * must stop, as after a failed commit. */
+int store_defer_sync(tk_store *s);
+int store_sync(tk_store *s);
 bool store_in_tx(const tk_store *s);
 bool store_failed(const tk_store *s);
 /* Runs a file of SQL statements inside the current transaction. */

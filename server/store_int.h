@@ -25,6 +25,7 @@ struct tk_store {
     sqlite3_stmt *st[ST_COUNT];
     bool tx;     /* a transaction is open */
     bool failed; /* a staged write failed: the open transaction is void */
+    int wal_fd;  /* the WAL file, for store_sync; -1: COMMIT syncs itself */
 };
 
 /* Binds args by fmt ('i' int64_t, 't' const char *, 'b' 16-byte blob) to

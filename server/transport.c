@@ -90,7 +90,8 @@ static void t_next(tctx *c)
         nng_ctx_recv(c->ctx, c->aio);
 }
 
-/* Engine thread, after the commit: the reply goes out. */
+/* Engine thread after the commit, or the receiving nng thread for a pure
+ * read (engine_try_shared): the reply goes out. */
 static void t_done(engine_job *j)
 {
     tctx *c = (tctx *)j;
@@ -146,7 +147,10 @@ static void t_cb(void *arg)
         c->job.len = nng_msg_len(c->msg);
         c->job.done = t_done;
         t_peer(t, c->msg, c->job.peer);
-        engine_submit(t->eng, &c->job);
+        if (engine_try_shared(t->eng, &c->job))
+            t_done(&c->job); /* a pure read, answered on this thread */
+        else
+            engine_submit(t->eng, &c->job);
     }
 }
 
