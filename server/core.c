@@ -203,6 +203,18 @@ size_t tk_events_take(tk_domain *d, tk_event *out, size_t max)
 
 /* ---- life cycle --------------------------------------------------------------- */
 
+/* Writes the seq of every date changed in the open batch, then commits. */
+int dm_commit(tk_domain *d)
+{
+    for (size_t i = 0; i < d->ndirty; i++) {
+        dm_date *dt = &d->dates[d->dirty[i]];
+        store_date_seq(d->st, d->dirty[i] + 1, (int64_t)dt->seq);
+        dt->seq_dirty = false;
+    }
+    d->ndirty = 0;
+    return store_commit(d->st);
+}
+
 tk_domain *tk_open(const tk_config *cfg, int64_t now_ms)
 {
     if (sodium_init() < 0 || !cfg || !cfg->db_path)
@@ -216,7 +228,7 @@ tk_domain *tk_open(const tk_config *cfg, int64_t now_ms)
     fw_init(&d->waiting_fw);
     d->cursor = 1;
     d->st = store_open(cfg->db_path);
-    if (!d->st || dm_load(d, now_ms) < 0 || store_commit(d->st) < 0) {
+    if (!d->st || dm_load(d, now_ms) < 0 || dm_commit(d) < 0) {
         log_error("domain_open", "db=%s", cfg->db_path);
         tk_close(d);
         return NULL;
@@ -230,7 +242,7 @@ void tk_close(tk_domain *d)
     if (!d)
         return;
     if (d->st) {
-        store_commit(d->st);
+        dm_commit(d);
         store_close(d->st);
     }
     for (size_t i = 0; i < d->nconcerts; i++) {
@@ -244,6 +256,7 @@ void tk_close(tk_domain *d)
     fw_free(&d->waiting_fw);
     free(d->active);
     free(d->dates);
+    free(d->dirty);
     free(d->holds);
     free(d->heap);
     free(d->bookings);
@@ -263,14 +276,15 @@ int tk_load_demo(tk_domain *d, const char *sql_path, int64_t now_ms)
         return 0;
     bool own_tx = !store_in_tx(d->st); /* called outside a batch: commit here */
     if (store_exec_file(d->st, sql_path) < 0 || dm_reload_catalog(d) < 0 ||
-        (own_tx && store_commit(d->st) < 0))
+        (own_tx && dm_commit(d) < 0))
         return -1;
     log_info("demo_loaded", "concerts=%zu dates=%zu", d->nconcerts, d->ndates);
     return 1;
 }
 
 int tk_batch_begin(tk_domain *d) { return store_begin(d->st); }
-int tk_batch_commit(tk_domain *d) { return store_commit(d->st); }
+int tk_batch_commit(tk_domain *d) { return dm_commit(d); }
+bool tk_batch_dirty(tk_domain *d) { return store_dirty(d->st); }
 int tk_sync_defer(tk_domain *d) { return store_defer_sync(d->st); }
 int tk_sync(tk_domain *d) { return store_sync(d->st); }
 

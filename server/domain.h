@@ -86,6 +86,8 @@ int tk_batch_commit(tk_domain *d); /* 0 or -1: on -1 the caller must exit */
  * one call that may run on another thread, beside the owner's calls.
  * Both 0 or -1; after a failed tk_sync the caller must exit. */
 int tk_sync_defer(tk_domain *d);
+/* The open batch changed something on disk (its commit needs a flush). */
+bool tk_batch_dirty(tk_domain *d);
 int tk_sync(tk_domain *d);
 
 /* Periodic work, call about every 100-250 ms inside a batch: releases

@@ -48,6 +48,7 @@ typedef struct {
     uint32_t concert;
     int held, sold;
     int64_t revenue;
+    bool seq_dirty; /* seq changed in the open batch; written at its commit */
     dm_seat seats[TK_SEATS];
 } dm_date;
 
@@ -119,6 +120,7 @@ struct tk_domain {
 
     dm_concert *concerts; size_t nconcerts, capconcerts;
     dm_date *dates; size_t ndates, capdates;
+    uint32_t *dirty; size_t ndirty, capdirty; /* dates with seq_dirty set */
     dm_hold *holds; size_t nholds, capholds;
     int32_t *heap; size_t nheap, capheap; /* live holds by deadline */
     dm_booking *bookings; size_t nbookings, capbookings;
@@ -204,6 +206,7 @@ tk_err dm_hold_release_ix(tk_domain *d, int32_t h, int64_t now_ms, tk_errinfo *e
 /* A seat changed: bump the date's seq, stage it, emit SEAT and SALES. */
 void dm_seat_changed(tk_domain *d, uint32_t date, int seat_no);
 dm_date *dm_date_get(tk_domain *d, int64_t date_id, tk_errinfo *ei);
+int dm_commit(tk_domain *d); /* store_commit, after the batch's date seqs */
 
 /* ---- catalog.c ----------------------------------------------------------- */
 void dm_date_counts(const tk_domain *d, uint32_t date, int64_t now_ms, tk_date_info *out);

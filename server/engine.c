@@ -169,17 +169,14 @@ static void engine_events(engine *e, syncer_batch *b)
     }
 }
 
-/* Runs api_handle on each job of the list; returns true if any wrote. */
-static bool engine_handle(engine *e, engine_job *list, size_t *n)
+/* Runs api_handle on each job of the list, counting them into *n. */
+static void engine_handle(engine *e, engine_job *list, size_t *n)
 {
     int64_t now = clock_wall_ms();
-    bool any = false;
     for (engine_job *j = list; j; j = j->next, (*n)++) {
-        bool wrote = false;
+        bool wrote; /* the store's change count decides the flush instead */
         j->reply = api_handle(e->a, j->msg, j->len, j->peer, now, &wrote);
-        any |= wrote;
     }
-    return any;
 }
 
 /* See ENGINE_GATHER_*: while the syncer flushes, takes more jobs into the
@@ -214,8 +211,8 @@ static void engine_batch(engine *e, engine_job *batch)
         return;
     pthread_rwlock_wrlock(&e->lock);
     size_t n = 0;
-    bool wrote = engine_handle(e, batch, &n);
-    if (wrote) {
+    engine_handle(e, batch, &n);
+    if (tk_batch_dirty(e->d)) {
         engine_job *tail = batch;
         while (tail->next)
             tail = tail->next;
@@ -224,8 +221,11 @@ static void engine_batch(engine *e, engine_job *batch)
     if (tick) {
         tk_tick(e->d, now);
         e->last_tick_ms = now;
-        wrote = true; /* it may have; a needless flush is cheap, a missing one is not */
     }
+    /* Whether to flush is the store's call (it counts changed rows): a
+     * lost race or a tick with nothing to do costs no fdatasync, and
+     * readers stay on their fast path. */
+    bool wrote = tk_batch_dirty(e->d);
     if (tk_batch_commit(e->d) != 0) {
         /* Memory is ahead of disk and none of this batch's replies left:
          * stop here, and a restart reloads the last durable state. */

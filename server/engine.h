@@ -2,13 +2,21 @@
  *
  * Transport threads hand requests in as jobs (engine_submit never blocks
  * beyond a short mutex). The engine thread takes every waiting job as one
- * batch, runs api_handle on each inside one transaction, runs tk_tick,
- * commits ONCE (group commit), and only then calls each job's done()
- * callback with its reply and publishes the batch's events. So no reply
- * leaves before the change it reports is durable, and a burst of N
- * requests costs one fsync, not N. If the commit fails, memory is ahead of
- * disk: the engine logs and exits the process (fail-stop); a restart
- * reloads the last durable state and no reply of the lost batch was sent. */
+ * batch and, holding the domain's lock exclusively, runs api_handle on
+ * each inside one transaction, runs tk_tick and COMMITs once; the COMMIT
+ * writes the log but does not wait for the disk. The batch then goes to
+ * the syncer (server/syncer.h), which flushes it together with every
+ * other batch committed meanwhile (one fdatasync) and only then publishes
+ * its events and calls each job's done() with its reply. So no reply
+ * leaves before the change it reports is durable, a burst of N requests
+ * costs one flush, not N, and the engine works on the next batch while
+ * the disk flushes the last one. If a commit or a flush fails, memory is
+ * ahead of disk: the process logs and exits (fail-stop); a restart reloads
+ * the last durable state and no reply of a lost batch was sent.
+ *
+ * Pure reads skip the queue when they can (engine_try_shared): they run on
+ * the transport thread that received them, under the domain's lock taken
+ * shared, and only while every committed change is already on disk. */
 #ifndef TK_ENGINE_H
 #define TK_ENGINE_H
 
@@ -28,10 +36,11 @@ typedef struct engine_job {
     char peer[64];
     char *reply;              /* set by the engine before done(); malloc'd, */
                               /* NULL only on out-of-memory */
-    void (*done)(struct engine_job *j); /* engine thread, after the commit */
+    void (*done)(struct engine_job *j); /* syncer thread, after the flush */
 } engine_job;
 
-/* Called on the engine thread with one encoded event ("topic json"). */
+/* Called on the syncer thread with one encoded event ("topic json"),
+ * after the flush that made its change durable. */
 typedef void (*engine_publish_fn)(void *arg, const char *msg, size_t len);
 
 engine *engine_new(tk_domain *d, api_server *a, engine_publish_fn pub, void *pub_arg);

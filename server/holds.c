@@ -102,7 +102,16 @@ void dm_seat_changed(tk_domain *d, uint32_t date, int seat_no)
 {
     dm_date *dt = &d->dates[date];
     dt->seq++;
-    store_date_seq(d->st, date + 1, (int64_t)dt->seq);
+    /* A hot date changes many times per batch: its seq row is written
+     * once, at the commit (dm_commit), not once per change. */
+    if (!dt->seq_dirty) {
+        if (DM_RESERVE(d->dirty, d->capdirty, d->ndirty) == 0) {
+            d->dirty[d->ndirty++] = date;
+            dt->seq_dirty = true;
+        } else {
+            store_date_seq(d->st, date + 1, (int64_t)dt->seq);
+        }
+    }
     tk_event e = {.kind = TK_EV_SEAT, .date_id = date + 1, .seq = dt->seq, .seat_no = seat_no,
                   .state = (tk_seat_state)dt->seats[seat_no - 1].state};
     dm_emit(d, &e);

@@ -173,6 +173,7 @@ int store_begin(tk_store *s)
         return -1;
     s->tx = true;
     s->failed = false;
+    s->changes_at_begin = sqlite3_total_changes64(s->db);
     return 0;
 }
 
@@ -233,6 +234,13 @@ int store_sync(tk_store *s)
 }
 
 bool store_in_tx(const tk_store *s) { return s->tx; }
+
+bool store_dirty(const tk_store *s)
+{
+    /* SQLite's own count of rows inserted, updated or deleted: no write
+     * path can slip past it. */
+    return s->tx && (s->failed || sqlite3_total_changes64(s->db) != s->changes_at_begin);
+}
 bool store_failed(const tk_store *s) { return s->failed; }
 
 /* Resets statement `which` and binds args by fmt (see st_run). */

@@ -40,6 +40,8 @@ int store_commit(tk_store *s);  /* COMMIT, or ROLLBACK and -1 after a failed wri
 int store_defer_sync(tk_store *s);
 int store_sync(tk_store *s);
 bool store_in_tx(const tk_store *s);
+/* The open transaction changed a row (so its COMMIT needs a flush). */
+bool store_dirty(const tk_store *s);
 bool store_failed(const tk_store *s);
 /* Runs a file of SQL statements inside the current transaction. */
 int store_exec_file(tk_store *s, const char *path);

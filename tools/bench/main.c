@@ -36,7 +36,7 @@ static void bench_usage(FILE *f)
             "  -d, --duration SEC   seconds per steady phase (default 5; smoke 0.5)\n"
             "  -c, --concurrency N  requests in flight (default 64)\n"
             "  --sockets N          REQ sockets the slots spread over (default 8)\n"
-            "  --users N            buyers (default 5000; smoke 300)\n"
+            "  --users N            buyers (default 20000; smoke 300)\n"
             "  --queue-users N      users put in line (default 1000000; smoke 20000)\n"
             "  --subscribers N      SUB sockets for fan-out (default 1000)\n"
             "  --changes N          seat changes timed in fan-out (default 200; smoke 30)\n"
@@ -102,7 +102,7 @@ static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
     if (optind != argc)
         return -1;
     r->dur_us = (int64_t)((dur > 0 ? dur : r->smoke ? 0.5 : 5.0) * 1e6);
-    r->users = users > 0 ? users : r->smoke ? 300 : 5000;
+    r->users = users > 0 ? users : r->smoke ? 300 : 20000;
     r->queue_users = qusers >= 0 ? qusers : r->smoke ? 20000 : 1000000;
     r->changes = changes > 0 ? changes : r->smoke ? 30 : 200;
     if (r->concurrency < 2 || r->concurrency > 4096 || r->nsock < 1 || r->subscribers < 0 ||

@@ -169,7 +169,8 @@ static void bflow_race(bench_run *r)
 
 int bflow_holds(bench_run *r)
 {
-    bseat_phase p = {.r = r, .st = bflow_row(r, "seat.hold"), .st2 = bflow_row(r, "hold.release")};
+    bseat_phase p = {.r = r, .st = bflow_row(r, "seat.hold (churn)"),
+                     .st2 = bflow_row(r, "hold.release (churn)")};
     p.limit = clock_mono_us() + r->dur_us;
     bench_phase ph = {churn_next, churn_done, &p, 0};
     bench_stats *rows[2] = {p.st, p.st2};
@@ -274,7 +275,7 @@ int bflow_buy(bench_run *r)
         bflow_note(r, "buy: could not create %d dates", nbuy);
         return -1;
     }
-    bseat_phase h = {.r = r, .st = bflow_row(r, "seat.hold (buy)"), .limit = r->users};
+    bseat_phase h = {.r = r, .st = bflow_row(r, "seat.hold"), .limit = r->users};
     bench_phase hh = {buyhold_next, buyhold_done, &h, 0};
     bflow_drive(r, &hh, 0, &h.st, 1);
     r->hold_won += atomic_load(&h.won);
