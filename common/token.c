@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,12 +54,10 @@ static bool token_b64(const char *s, size_t len, uint8_t *bin, size_t want)
     return got == want && end == s + len;
 }
 
-bool token_verify(const uint8_t key[TOKEN_KEY_BYTES], const char *s, token_claims *out)
+static bool token_verify_mac(const uint8_t key[TOKEN_KEY_BYTES], const char *s,
+                             token_claims *out)
 {
-    size_t plen = strlen(TOKEN_PREFIX);
-    if (!s || strncmp(s, TOKEN_PREFIX, plen) != 0 || strlen(s) >= TOKEN_MAX_LEN)
-        return false;
-    const char *body = s + plen;
+    const char *body = s + strlen(TOKEN_PREFIX);
     const char *dot = strchr(body, '.');
     if (!dot)
         return false;
@@ -70,6 +70,61 @@ bool token_verify(const uint8_t key[TOKEN_KEY_BYTES], const char *s, token_claim
     memcpy(out->user, payload, 16);
     out->seq = get_u64(payload + 16);
     out->issued_ms = (int64_t)get_u64(payload + 24);
+    return true;
+}
+
+/* Every booking call carries its token, so the server checks the same few
+ * thousand tokens over and over; the HMAC and two base64 decodes are the
+ * bulk of a read's own work. A token string that verified once under a
+ * key always verifies under that key, so each thread keeps the last
+ * TOKEN_CACHE verified (key, string) pairs, and a hit (the whole string
+ * and the whole key equal) is the same answer without the MAC. Thread-
+ * local: no lock, nothing shared. Failures are never cached. */
+#define TOKEN_CACHE 512 /* a power of two */
+
+typedef struct {
+    uint8_t key[TOKEN_KEY_BYTES];
+    char s[TOKEN_MAX_LEN]; /* "" when the slot is empty */
+    token_claims c;
+} token_cached;
+
+static _Thread_local token_cached *token_cache;
+static pthread_key_t token_cache_key; /* frees a thread's cache when it ends */
+static pthread_once_t token_cache_once = PTHREAD_ONCE_INIT;
+
+static void token_cache_init(void) { pthread_key_create(&token_cache_key, free); }
+
+static token_cached *token_slot(const char *s, size_t n)
+{
+    if (!token_cache) {
+        pthread_once(&token_cache_once, token_cache_init);
+        if (!(token_cache = calloc(TOKEN_CACHE, sizeof *token_cache)))
+            return NULL; /* no cache, no harm: every check pays the MAC */
+        pthread_setspecific(token_cache_key, token_cache);
+    }
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a over the MAC part */
+    for (size_t i = n > 43 ? n - 43 : 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 1099511628211ULL;
+    return &token_cache[h & (TOKEN_CACHE - 1)];
+}
+
+bool token_verify(const uint8_t key[TOKEN_KEY_BYTES], const char *s, token_claims *out)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (!s || strncmp(s, TOKEN_PREFIX, strlen(TOKEN_PREFIX)) != 0 || n >= TOKEN_MAX_LEN)
+        return false;
+    token_cached *c = token_slot(s, n);
+    if (c && memcmp(c->s, s, n + 1) == 0 && sodium_memcmp(c->key, key, TOKEN_KEY_BYTES) == 0) {
+        *out = c->c;
+        return true;
+    }
+    if (!token_verify_mac(key, s, out))
+        return false;
+    if (c) {
+        memcpy(c->key, key, TOKEN_KEY_BYTES);
+        memcpy(c->s, s, n + 1);
+        c->c = *out;
+    }
     return true;
 }
 

@@ -239,13 +239,16 @@ static void engine_batch(engine *e, engine_job *batch)
         pthread_rwlock_unlock(&e->lock);
         return;
     }
-    /* Out of memory for the hand-over: flush and answer right here (the
-     * events stay queued in the domain and leave with the next batch). */
-    pthread_rwlock_unlock(&e->lock);
+    /* Out of memory for the hand-over: flush right here, still holding the
+     * lock so no reader sees the batch before it is on disk, then answer
+     * (the events stay queued in the domain and leave with the next
+     * batch). The flush covers the syncer's waiting batches too; their
+     * replies still leave from the syncer, only later than these. */
     if (tk_sync(e->d) != 0) {
         log_error("sync_failed", "batch=%zu action=exit", n);
         exit(1);
     }
+    pthread_rwlock_unlock(&e->lock);
     while (batch) {
         engine_job *next = batch->next;
         batch->done(batch);

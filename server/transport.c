@@ -31,6 +31,18 @@ typedef struct {
     int64_t recv_us;
 } tctx;
 
+/* Peer names by pipe id. Naming a peer asks nng for the pipe (a global
+ * lookup) and the kernel for its credentials (a getsockopt), on every
+ * request; a pipe's peer never changes, so the answer is kept. nng hands
+ * out pipe ids in increasing order, so a slot is reused only by a newer
+ * pipe, which simply replaces it. */
+#define T_PEER_CACHE 256 /* a power of two */
+
+typedef struct {
+    uint32_t pipe; /* 0: empty */
+    char peer[64];
+} t_peer_slot;
+
 struct transport {
     nng_socket rep, pub;
     bool rep_open, pub_open;
@@ -44,12 +56,13 @@ struct transport {
     pthread_cond_t cv;
     int idle;        /* contexts in TS_IDLE, guarded by mu */
     bool stopping;   /* guarded by mu */
+    pthread_mutex_t peer_mu;
+    t_peer_slot peers[T_PEER_CACHE]; /* guarded by peer_mu */
 };
 
 /* "ipc:pid=123", "tcp:1.2.3.4:5678", "tcp:[::1]:5678". */
-static void t_peer(const transport *t, nng_msg *m, char out[64])
+static void t_peer_name(const transport *t, nng_pipe p, char out[64])
 {
-    nng_pipe p = nng_msg_get_pipe(m);
     uint64_t pid;
     nng_sockaddr sa;
     char ip[INET6_ADDRSTRLEN] = "?";
@@ -64,6 +77,25 @@ static void t_peer(const transport *t, nng_msg *m, char out[64])
     } else {
         snprintf(out, 64, "%s:pipe=%" PRIu32, t->scheme, (uint32_t)nng_pipe_id(p));
     }
+}
+
+static void t_peer(transport *t, nng_msg *m, char out[64])
+{
+    nng_pipe p = nng_msg_get_pipe(m);
+    uint32_t id = (uint32_t)nng_pipe_id(p);
+    t_peer_slot *slot = &t->peers[id & (T_PEER_CACHE - 1)];
+    pthread_mutex_lock(&t->peer_mu);
+    bool hit = id > 0 && slot->pipe == id;
+    if (hit)
+        memcpy(out, slot->peer, 64);
+    pthread_mutex_unlock(&t->peer_mu);
+    if (hit)
+        return;
+    t_peer_name(t, p, out);
+    pthread_mutex_lock(&t->peer_mu);
+    slot->pipe = id;
+    memcpy(slot->peer, out, 64);
+    pthread_mutex_unlock(&t->peer_mu);
 }
 
 /* Caller holds t->mu. Parks the context when stopping (returns false),
@@ -229,6 +261,7 @@ transport *transport_open(const transport_opts *o)
     if (!t)
         return NULL;
     pthread_mutex_init(&t->mu, NULL);
+    pthread_mutex_init(&t->peer_mu, NULL);
     pthread_cond_init(&t->cv, NULL);
     t_scheme(t, o->rpc_url);
     int rv = nng_rep0_open(&t->rep);
@@ -340,6 +373,7 @@ void transport_close(transport *t)
     if (t->tls)
         nng_tls_config_free(t->tls);
     pthread_mutex_destroy(&t->mu);
+    pthread_mutex_destroy(&t->peer_mu);
     pthread_cond_destroy(&t->cv);
     free(t);
 }
