@@ -267,6 +267,7 @@ void tk_close(tk_domain *d)
     dm_hash_free(&d->idem_ix);
     free(d->events.ev);
     dm_arena_free(&d->arena);
+    sodium_memzero(d->rnd, sizeof d->rnd); /* unused code material */
     free(d);
 }
 

@@ -121,6 +121,7 @@ struct tk_domain {
     dm_concert *concerts; size_t nconcerts, capconcerts;
     dm_date *dates; size_t ndates, capdates;
     uint32_t *dirty; size_t ndirty, capdirty; /* dates with seq_dirty set */
+    uint8_t rnd[512]; size_t rnd_left; /* random bytes for booking codes */
     dm_hold *holds; size_t nholds, capholds;
     int32_t *heap; size_t nheap, capheap; /* live holds by deadline */
     dm_booking *bookings; size_t nbookings, capbookings;

@@ -24,13 +24,39 @@ static bool code_eq(const tk_domain *d, uint32_t ix, const void *code)
     return strcmp(d->bookings[ix].code, code) == 0;
 }
 
-static void new_code(const tk_domain *d, char out[16])
+/* One unpredictable byte. libsodium's generator is a getrandom() system
+ * call per request, so nine calls per booking code were a tenth of a
+ * payment's time; the bytes are drawn 512 at a time instead. */
+static uint8_t rnd_byte(tk_domain *d)
+{
+    if (d->rnd_left == 0) {
+        randombytes_buf(d->rnd, sizeof d->rnd);
+        d->rnd_left = sizeof d->rnd;
+    }
+    uint8_t b = d->rnd[--d->rnd_left];
+    d->rnd[d->rnd_left] = 0; /* a used byte does not linger */
+    return b;
+}
+
+/* A uniform letter: bytes at or above the largest multiple of the
+ * alphabet's size are redrawn, so no letter is likelier than another. */
+static char code_letter(tk_domain *d)
+{
+    const unsigned n = sizeof code_alphabet - 1, limit = 256 / n * n;
+    unsigned b;
+    do
+        b = rnd_byte(d);
+    while (b >= limit);
+    return code_alphabet[b % n];
+}
+
+static void new_code(tk_domain *d, char out[16])
 {
     do {
         memcpy(out, "TK-XXXX-XXXX", 13);
         for (int i = 3; i < 12; i++)
             if (out[i] == 'X')
-                out[i] = code_alphabet[randombytes_uniform(sizeof code_alphabet - 1)];
+                out[i] = code_letter(d);
     } while (dm_hash_find(&d->code_ix, dm_hash_bytes(out, 12, 0), code_eq, d, out) >= 0);
 }
 
