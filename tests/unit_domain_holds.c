@@ -250,6 +250,53 @@ START_TEST(restart_keeps_live_releases_lapsed)
 }
 END_TEST
 
+/* A date's seq is written once per batch (at its commit), not per change:
+ * whatever happened in the batch, the seq a restart reads back is the one
+ * the last change announced, including a batch that a close committed. */
+START_TEST(seq_written_at_commit_survives_restart)
+{
+    char *path = ut_tmpdb();
+    tk_config c = ut_cfg(path);
+    tk_domain *d = ut_open_cfg(&c, T0);
+    int64_t date = ut_date(d, T0), other = ut_date(d, T0);
+    char a[TOKEN_MAX_LEN];
+    ut_active(d, "a", T0, a);
+    ut_commit(d);
+    tk_seat_info s[TK_SEATS];
+    uint64_t seq0, seq, oseq0, oseq;
+    ck_assert_int_eq(tk_admin_seats(d, date, T0, s, &seq0, NULL), TK_OK);
+    ck_assert_int_eq(tk_admin_seats(d, other, T0, s, &oseq0, NULL), TK_OK);
+    for (int i = 0; i < 10; i++) /* 20 changes to one date in one batch */
+        ck_assert_int_eq(tk_hold_release(d, a, ut_hold(d, a, date, 1, T0), T0, NULL), TK_OK);
+    ut_hold(d, a, other, 3, T0);
+    ck_assert_int_eq(tk_batch_commit(d), 0);
+    ck_assert_int_eq(tk_admin_seats(d, date, T0, s, &seq, NULL), TK_OK);
+    ck_assert_int_eq(seq, seq0 + 20);
+    ut_hold(d, a, date, 2, T0); /* a change left for the close to commit */
+    tk_close(d);
+
+    d = ut_open_cfg(&c, T0 + 1000);
+    ck_assert_int_eq(tk_admin_seats(d, date, T0 + 1000, s, &seq, NULL), TK_OK);
+    ck_assert_int_eq(seq, seq0 + 21);
+    ck_assert_int_eq(s[1].state, TK_SEAT_HELD);
+    ck_assert_int_eq(tk_admin_seats(d, other, T0 + 1000, s, &oseq, NULL), TK_OK);
+    ck_assert_int_eq(oseq, oseq0 + 1);
+    ut_close(d);
+
+    /* past the deadlines: the releases done while opening are saved too */
+    d = ut_open_cfg(&c, T0 + 400000);
+    ck_assert_int_eq(tk_admin_seats(d, date, T0 + 400000, s, &seq, NULL), TK_OK);
+    ck_assert_int_eq(seq, seq0 + 22);
+    tk_close(d);
+    d = ut_open_cfg(&c, T0 + 400000);
+    ck_assert_int_eq(tk_admin_seats(d, date, T0 + 400000, s, &seq, NULL), TK_OK);
+    ck_assert_int_eq(seq, seq0 + 22);
+    ck_assert_int_eq(s[1].state, TK_SEAT_FREE);
+    ut_close(d);
+    ut_rmdb(path);
+}
+END_TEST
+
 START_TEST(admin_release_and_seat_view)
 {
     tk_domain *d = ut_open(T0);
@@ -286,7 +333,8 @@ int main(void)
     const TTest *holds[] = {
         hold_race_and_errors, sale_window, lapse_on_touch_then_tick,
         partial_lapse_keeps_token, active_window, leave_and_rejoin_release_holds,
-        restart_keeps_live_releases_lapsed, admin_release_and_seat_view};
+        restart_keeps_live_releases_lapsed, seq_written_at_commit_survives_restart,
+        admin_release_and_seat_view};
     Suite *s = suite_create("domain_holds");
     ur_tcase(s, "holds", 30, holds, UR_LEN(holds));
     return ur_run(s);
