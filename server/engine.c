@@ -42,6 +42,7 @@ struct engine {
     bool stopping;            /* guarded by mu */
     bool sleeping;            /* guarded by mu: the engine waits on cv */
     bool kicked;              /* guarded by mu: the syncer finished a flush */
+    bool gathering;           /* guarded by mu: waiting for the flush to end */
     int64_t last_tick_ms;     /* engine thread only */
 };
 
@@ -91,7 +92,9 @@ void engine_submit(engine *e, engine_job *j)
     else
         e->head = j;
     e->tail = j;
-    if (e->sleeping) /* a busy engine will find the job without a wake-up */
+    /* A busy engine will find the job without a wake-up; so will one that
+     * waits for a flush to end (the kick wakes it). */
+    if (e->sleeping && !e->gathering)
         pthread_cond_signal(&e->cv);
     pthread_mutex_unlock(&e->mu);
 }
@@ -120,10 +123,12 @@ static engine_job *engine_wait(engine *e, int64_t until_us, bool kick, bool *sto
     if (kick)
         e->kicked = false;
     e->sleeping = true;
-    while (!e->head && !e->stopping && !(kick && e->kicked))
+    e->gathering = kick;
+    while ((kick || !e->head) && !e->stopping && !(kick && e->kicked))
         if (pthread_cond_timedwait(&e->cv, &e->mu, &ts) != 0)
             break;
     e->sleeping = false;
+    e->gathering = false;
     engine_job *list = e->head;
     e->head = e->tail = NULL;
     *stopping = e->stopping;
@@ -212,7 +217,7 @@ static void engine_batch(engine *e, engine_job *batch)
     pthread_rwlock_wrlock(&e->lock);
     size_t n = 0;
     engine_handle(e, batch, &n);
-    if (tk_batch_dirty(e->d)) {
+    if (batch && tk_batch_dirty(e->d)) {
         engine_job *tail = batch;
         while (tail->next)
             tail = tail->next;
