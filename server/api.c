@@ -372,8 +372,6 @@ bool api_shared_hint(const char *msg, size_t len)
     /* A cheap look at the first "method" member, before any parse: a
      * wrong guess costs one parse, never a wrong answer, because
      * api_handle_shared decides on the parsed request. */
-    static const char *const names[] = {"seats.list", "dates.list", "queue.status",
-                                        "wallet.balance", "wallet.history", "booking.list"};
     const char *p = memmem(msg, len, "\"method\"", 8), *end = msg + len;
     if (!p)
         return false;
@@ -381,10 +379,13 @@ bool api_shared_hint(const char *msg, size_t len)
         ;
     if (p >= end || *p++ != '"')
         return false;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        size_t n = strlen(names[i]);
-        if ((size_t)(end - p) > n && memcmp(p, names[i], n) == 0 && p[n] == '"')
+    const char *q = memchr(p, '"', (size_t)(end - p));
+    if (!q)
+        return false;
+    size_t n = (size_t)(q - p);
+    for (size_t i = 0; i < sizeof api_methods / sizeof api_methods[0]; i++)
+        if ((api_methods[i].flags & API_SHARED) && strlen(api_methods[i].name) == n &&
+            memcmp(api_methods[i].name, p, n) == 0)
             return true;
-    }
     return false;
 }
