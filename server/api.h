@@ -32,11 +32,13 @@ api_server *api_new(tk_domain *d, const char *admin_key, const api_limits *lim);
 void api_free(api_server *a);
 
 /* One request message -> malloc'd reply JSON (NULL only on OOM), run on
- * the engine thread inside tk_batch_begin/tk_batch_commit. `peer` is a
- * printable peer id ("ipc:pid=123", "tcp:1.2.3.4:5678"). Never crashes on
- * any input; a partial write is impossible because the domain validates
- * before it mutates. *wrote is set true when the request may have changed
- * state (so the engine knows a commit is needed). */
+ * the engine thread inside the engine's batch (before its commit). `peer`
+ * is a printable peer id ("ipc:pid=123", "tcp:1.2.3.4:5678"). Never
+ * crashes on any input; a partial write is impossible because the domain
+ * validates before it mutates. *wrote is set true when the method is one
+ * that may change state (API_WRITES). The engine does not need it (the
+ * store's own change count decides whether a batch is flushed); tests and
+ * the fuzz harness use it to tell reads from writes. */
 char *api_handle(api_server *a, const char *msg, size_t len, const char *peer, int64_t now_ms,
                  bool *wrote);
 

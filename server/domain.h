@@ -13,10 +13,12 @@
  * correctness never depends on when tk_tick last ran.
  *
  * Durability: mutating calls validate first, then change memory and stage
- * their rows in the store's open transaction. The caller brackets a batch
- * of calls with tk_batch_begin / tk_batch_commit and sends no reply before
- * the commit returned 0. A failed commit leaves memory ahead of disk; the
- * caller must then stop the process (fail-stop) and let a restart reload.
+ * their rows in the store's open transaction (the first write opens it;
+ * tk_batch_begin opens it early). The caller ends a batch of calls with
+ * tk_batch_commit and sends no reply before the commit returned 0 and,
+ * after tk_sync_defer, before a later tk_sync returned 0. A failed commit
+ * or sync leaves memory ahead of disk; the caller must then stop the
+ * process (fail-stop) and let a restart reload.
  *
  * Errors: functions return tk_err (TK_OK == 0) and fill *ei (which may be
  * NULL) with the details the wire error carries.

@@ -122,7 +122,7 @@ static void t_next(tctx *c)
         nng_ctx_recv(c->ctx, c->aio);
 }
 
-/* Engine thread after the commit, or the receiving nng thread for a pure
+/* Syncer thread after the flush, or the receiving nng thread for a pure
  * read (engine_try_shared): the reply goes out. */
 static void t_done(engine_job *j)
 {
