@@ -131,6 +131,35 @@ START_TEST(kiosk_mode_never_quits)
 }
 END_TEST
 
+/* F2 is a language switch only where the program asks for one; in kiosk
+ * mode the end of a session brings the home language back, on a terminal
+ * of one's own the choice stays. */
+START_TEST(f2_switches_language)
+{
+    for (int kiosk_mode = 0; kiosk_mode <= 1; kiosk_mode++) {
+        tx_set_lang(TX_EN);
+        app *a = mk(kiosk_mode, &ks_welcome_ops, ks_welcome_new());
+        app_key(a, KEY_F(2));
+        ck_assert_int_eq(tx_get_lang(), TX_EN); /* not asked for: no switch */
+        ks_set_home_lang(TX_EN);
+        app_on_lang(a, ks_lang_changed);
+        app_key(a, KEY_F(2));
+        ck_assert_int_eq(tx_get_lang(), TX_KO);
+        ck_assert_str_eq(app_cfg(a)->title, tx(T_APP_TITLE));
+        ck_assert_str_ne(app_cfg(a)->title, "ticketd kiosk");
+        app_key(a, KEY_F(2));
+        ck_assert_int_eq(tx_get_lang(), TX_EN);
+        ck_assert_str_eq(app_cfg(a)->title, "ticketd kiosk");
+        app_key(a, KEY_F(2));
+        ks_logout(a, T_COUNT);
+        app_settle(a);
+        ck_assert_int_eq(tx_get_lang(), kiosk_mode ? TX_EN : TX_KO);
+        app_free(a);
+    }
+    tx_set_lang(TX_EN);
+}
+END_TEST
+
 /* ---- screens ---- */
 
 #define UID "5b0c3c0e-8a4e-4c1e-9a8e-2f7d2d1f4a10"
@@ -447,6 +476,7 @@ Suite *screens_suite(void)
     tcase_add_checked_fixture(t, setup, NULL);
     tcase_add_test(t, stack_rules);
     tcase_add_test(t, kiosk_mode_never_quits);
+    tcase_add_test(t, f2_switches_language);
     tcase_add_test(t, welcome_register);
     tcase_add_test(t, welcome_login);
     tcase_add_test(t, queue_follows_events);

@@ -36,6 +36,7 @@ struct app {
     app_config cfg;
     void *model;
     void (*on_idle)(app *a);
+    void (*on_lang)(app *a); /* set: F2 switches the language */
     app_entry stack[APP_MAX_DEPTH];
     int depth;
     struct {
@@ -118,6 +119,7 @@ void app_set_title(app *a, const char *title) { a->cfg.title = title ? title : "
 void app_set_model(app *a, void *model) { a->model = model; }
 void *app_model(app *a) { return a->model; }
 void app_on_idle(app *a, void (*fn)(app *a)) { a->on_idle = fn; }
+void app_on_lang(app *a, void (*fn)(app *a)) { a->on_lang = fn; }
 int app_depth(app *a) { return a->depth; }
 const app_screen_ops *app_top_ops(app *a) { return a->depth ? a->stack[a->depth - 1].ops : NULL; }
 void *app_top_state(app *a) { return a->depth ? a->stack[a->depth - 1].st : NULL; }
@@ -408,7 +410,10 @@ void app_key(app *a, int key)
     if (done == APP_PASS) {
         if (key == '?' || key == KEY_F(1))
             a->help = true;
-        else if (key == KEY_F(10) || key == 3 /* ^C in raw mode */)
+        else if (key == KEY_F(2) && a->on_lang) {
+            tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
+            a->on_lang(a);
+        } else if (key == KEY_F(10) || key == 3 /* ^C in raw mode */)
             app_quit(a);
     }
     a->mvalid = false;
@@ -417,19 +422,26 @@ void app_key(app *a, int key)
 
 /* ---- drawing ---- */
 
-static int app_hints(app *a, app_hint *out, int max)
+/* The screen's hints, then the app's own (*keep of them, always shown). */
+static int app_hints(app *a, app_hint *out, int max, int *keep)
 {
     int n = 0;
     app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
     if (e && e->ops->hints) {
         const app_hint *h = NULL;
         int k = e->ops->hints(e->st, &h);
-        for (int i = 0; i < k && n < max - 2; i++)
+        for (int i = 0; i < k && n < max - 3; i++)
             out[n++] = h[i];
     }
+    /* Named in the language it switches to; shown when the screen's own
+     * hints leave room (always in the help overlay). */
+    if (a->on_lang)
+        out[n++] = (app_hint){"F2", T_H_LANG};
+    int first = n;
     out[n++] = (app_hint){"?", T_H_HELP};
     if (!a->cfg.kiosk)
         out[n++] = (app_hint){"F10", T_H_QUIT};
+    *keep = n - first;
     return n;
 }
 
@@ -454,8 +466,8 @@ static void app_draw(app *a)
     if (a->flash[0] && app_now() < a->flash_until)
         wg_text(h - 2, 1, w - 2, a->flash, WG_WARN);
     app_hint hints[24];
-    int n = app_hints(a, hints, 24);
-    wg_hintbar(h - 1, w, hints, n, a->cfg.kiosk ? 1 : 2); /* "?" (and "F10") always show */
+    int keep, n = app_hints(a, hints, 24, &keep);
+    wg_hintbar(h - 1, w, hints, n, keep);
     if (a->help)
         wg_help(&r, hints, n);
     refresh();

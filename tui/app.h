@@ -79,6 +79,9 @@ void app_set_model(app *a, void *model);
 void *app_model(app *a);
 /* Called in kiosk mode after idle_s without a key (on the loop thread). */
 void app_on_idle(app *a, void (*fn)(app *a));
+/* Makes F2 switch between Korean and English (with a hint on the bar);
+ * fn runs right after each switch, to retitle and the like. */
+void app_on_lang(app *a, void (*fn)(app *a));
 
 /* Screen stack (deferred to the end of the current dispatch). The app takes
  * ownership of st and frees it with ops->free when it leaves the stack. */

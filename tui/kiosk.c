@@ -144,9 +144,21 @@ void ks_requeue(app *a, tx_id why)
         app_flash(a, tx(why));
 }
 
+static tx_lang ks_home_lang = TX_EN;
+
+void ks_set_home_lang(tx_lang l) { ks_home_lang = l; }
+
+void ks_lang_changed(app *a) { app_set_title(a, tx(T_APP_TITLE)); }
+
 void ks_logout(app *a, tx_id why)
 {
     ks_session *s = ks(a);
+    /* The next customer at a kiosk meets it in its own language, whatever
+     * the last one switched to (not so on a terminal of one's own). */
+    if (app_cfg(a)->kiosk && tx_get_lang() != ks_home_lang) {
+        tx_set_lang(ks_home_lang);
+        ks_lang_changed(a);
+    }
     /* Give the seats back now rather than in five minutes: the next
      * customer at this kiosk (or any other) can have them. */
     for (int i = 0; i < s->nholds && s->token[0]; i++) {

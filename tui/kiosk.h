@@ -94,6 +94,11 @@ void ks_logout(app *a, tx_id why);
 bool ks_check_lapse(app *a, int64_t now_ms);
 /* The kiosk-mode idle handler (app_on_idle). */
 void ks_idle(app *a);
+/* F2 (app_on_lang): the title follows the language. */
+void ks_lang_changed(app *a);
+/* The language the kiosk started in: in --kiosk mode a session's end
+ * (leave, idle) switches back to it for the next customer. */
+void ks_set_home_lang(tx_lang l);
 
 /* Replies: handles what every screen handles the same way (offline, turn
  * over, rate limit) and returns true; false leaves the rest to the screen. */

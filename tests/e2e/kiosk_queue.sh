@@ -2,7 +2,8 @@
 # e2e: the waiting line (--max-active 1): the second customer waits with a
 # place and moves on by itself when the first leaves; and --kiosk mode:
 # F10 does not quit, idle returns to the welcome screen. Also the turn's
-# time left, and a terminal under 80x24 saying so and recovering.
+# time left, and a terminal under 80x24 saying so and recovering. F2
+# switches the language; idle switches it back for the next customer.
 . "$(dirname "$0")/lib.sh"
 e2e_init kiosk_queue
 start_server --max-active 1 || { not_ok "ticketd starts"; e2e_done; }
@@ -34,5 +35,9 @@ check "A leaves: welcome again" wait_for A "Welcome to the box office"
 check "B moves on by itself when admitted" wait_for B "Choose a date" 10
 check "kiosk mode: idle returns to welcome" wait_for B "Welcome to the box office" 10
 check "idle is explained" wait_for B "Session ended after inactivity"
+keys B F2
+check "F2 switches the kiosk to Korean" wait_for B "티켓 키오스크"
+check "the bar offers the way back, in English" wait_for B "F2 English" 1
+check "idle brings the kiosk's own language back for the next customer" wait_for B "Welcome to the box office" 10
 check "the kiosk is still running" sh -c "tmux -L '$E2E_SOCK' has-session -t B"
 e2e_done
