@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/util.h"
 #include "tests/lib/harness.h"
@@ -288,6 +289,78 @@ START_TEST(files_modes_and_log)
 }
 END_TEST
 
+/* True when the server's log has a line containing text. */
+static bool log_has(th_server *s, const char *text)
+{
+    FILE *f = fopen(s->log_path, "r");
+    ck_assert_ptr_nonnull(f);
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof(line), f))
+        found = strstr(line, text) != NULL;
+    fclose(f);
+    return found;
+}
+
+/* The fault shim (tests/shim/failsync.c), built next to this binary. */
+static const char *failsync_so(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    ck_assert_int_gt(n, 0);
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    ck_assert_ptr_nonnull(slash);
+    *slash = 0;
+    const char *so = th_sprintf("%s/failsync.so", exe);
+    ck_assert_msg(access(so, R_OK) == 0, "%s missing (make check builds it)", so);
+    return so;
+}
+
+/* The disk refuses a flush (fdatasync fails, via an LD_PRELOAD shim): the
+ * write it covered is never acknowledged, and the server stops (exit 1)
+ * rather than serve state that memory has and the disk may not. After a
+ * restart the client's retry with the same request_id lands exactly once,
+ * whether or not the unflushed batch reached the disk after all. */
+START_TEST(failed_flush_is_fail_stop)
+{
+    const char *flag = th_sprintf("/tmp/tk-failsync.%d", (int)getpid());
+    unlink(flag);
+    setenv("LD_PRELOAD", failsync_so(), 1);
+    setenv("TK_TEST_FAILSYNC_FLAG", flag, 1);
+    const char *asan = getenv("ASAN_OPTIONS"); /* the shim is not ASan's runtime */
+    setenv("ASAN_OPTIONS", th_sprintf("%s%sverify_asan_link_order=0", asan ? asan : "",
+                                      asan && *asan ? ":" : ""), 1);
+    th_server *s = th_start(NULL);
+    unsetenv("LD_PRELOAD"); /* only this first server runs with the shim */
+    th_user u;
+    th_user_new(s, &u, "Flush");
+    ck_assert_int_eq(th_charge(s, &u, 1000), 1000);
+    FILE *f = fopen(flag, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    th_client_set_timeout(s->client, 3000);
+    const char *charge = "{\"user_id\":\"%s\",\"amount\":500,\"request_id\":\"flush-1\"}";
+    rpc_reply r = th_call(s, "wallet.charge", charge, u.user_id);
+    ck_assert_msg(r.err == TK_ERR_COUNT, "a write whose flush failed was answered: %s",
+                  th_reply_str(&r));
+    int st = th_wait_exit(s, TH_READY_MS);
+    unlink(flag);
+    ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 1,
+                  "status %d: expected exit 1 after a failed flush", st);
+    ck_assert(log_has(s, "event=sync_failed"));
+    th_restart(s);
+    int64_t bal = th_balance(s, u.user_id);
+    ck_assert_msg(bal == 1000 || bal == 1500, "balance %lld", (long long)bal);
+    r = th_call(s, "wallet.charge", charge, u.user_id);
+    TH_OK(r);
+    ck_assert_int_eq(th_int(r.result, "balance"), 1500);
+    ck_assert_int_eq(th_balance(s, u.user_id), 1500);
+    u.charged += 500;
+    th_money_check(s, &u, 1, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("it_durable");
@@ -298,6 +371,7 @@ int main(void)
     tcase_add_test(tc, kill9_under_load_keeps_acknowledged);
     tcase_add_test(tc, sigterm_under_load_is_clean);
     tcase_add_test(tc, files_modes_and_log);
+    tcase_add_test(tc, failed_flush_is_fail_stop);
     suite_add_tcase(su, tc);
     return th_main(su);
 }

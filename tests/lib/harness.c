@@ -190,6 +190,7 @@ static bool th_wait_ready(th_server *s)
 
 static void th_launch(th_server *s)
 {
+    s->status = -1;
     s->pid = th_spawn(s);
     ck_assert_msg(s->pid > 0, "fork: %s", strerror(errno));
     if (!th_wait_ready(s)) {
@@ -285,6 +286,7 @@ static bool th_reap(th_server *s, int ms, int *status)
     do {
         pid_t r = waitpid(s->pid, status, WNOHANG);
         if (r == s->pid || (r < 0 && errno == ECHILD)) {
+            s->status = r == s->pid ? *status : -1;
             s->pid = 0;
             return true;
         }
@@ -328,9 +330,18 @@ bool th_alive(th_server *s)
         return false;
     if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
         s->pid = 0;
+        s->status = st;
         return false;
     }
     return true;
+}
+
+int th_wait_exit(th_server *s, int ms)
+{
+    int st;
+    if (s->pid > 0 && !th_reap(s, ms, &st))
+        return -1;
+    return s->status;
 }
 
 static int th_rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)

@@ -48,6 +48,7 @@ typedef struct th_server {
     char log_path[TH_DIR_MAX + 16];
     char admin_key[128];
     pid_t pid;                  /* 0 when not running */
+    int status;                 /* as from waitpid, once reaped; -1 before */
     int nargs;
     char *args[TH_MAX_ARGS];    /* the test's extra args, reused by restart */
     th_client *client;          /* main-thread client, reopened on restart */
@@ -75,6 +76,10 @@ int th_stop(th_server *s);
 void th_kill9(th_server *s);
 /* True while the child has not exited. */
 bool th_alive(th_server *s);
+/* Waits up to ms for the server to exit by itself; its status as from
+ * waitpid (also when th_alive or a failed call reaped it already), or -1
+ * if it is still running. */
+int th_wait_exit(th_server *s, int ms);
 /* Pass as the checked teardown of every integration TCase: kills any
  * server still running, removes temp dirs (unless TH_KEEP is set), frees
  * the reply arena. */
