@@ -38,6 +38,7 @@ static void dash_requests(api_call *c, cJSON *root)
     dash_ms(r, "p50_ms", v.p50_ms);
     dash_ms(r, "p90_ms", v.p90_ms);
     dash_ms(r, "p99_ms", v.p99_ms);
+    ar_int(r, "latency_window_s", v.latency_window_s);
     cJSON *s = cJSON_AddObjectToObject(root, "server");
     ar_str(s, "version", TK_VERSION);
     ar_int(s, "uptime_s", v.uptime_s);

@@ -11,13 +11,22 @@
 #define ST_BUCKETS 640
 #define ST_RING 16     /* seconds kept for the per-second rate */
 #define ST_RATE_WIN 5  /* whole seconds averaged */
+/* Latency over a sliding minute: one histogram per 10 s slot; the
+ * percentiles read the current slot and the five before it (50-60 s). An
+ * operator watching a rush needs "now", which a histogram since start
+ * stops showing after the first hour. The seventh slot is the one being
+ * cleared for reuse, so no reader mixes in a stale one. */
+#define ST_SLOT_MS 10000
+#define ST_SLOTS 7
+#define ST_SLOTS_READ 6
 
 struct tk_stats {
     int64_t started_ms;
-    pthread_mutex_t mu; /* guards the counters and the ring */
+    pthread_mutex_t mu; /* guards the counters, the ring and slot reuse */
     int64_t total, errors;
     int64_t ring_sec[ST_RING], ring_n[ST_RING];
-    _Atomic uint64_t hist[ST_BUCKETS];
+    _Atomic int64_t slot_period[ST_SLOTS]; /* now_ms / ST_SLOT_MS it counts */
+    _Atomic uint64_t hist[ST_SLOTS][ST_BUCKETS];
 };
 
 tk_stats *stats_new(int64_t now_ms)
@@ -26,6 +35,8 @@ tk_stats *stats_new(int64_t now_ms)
     if (s) {
         s->started_ms = now_ms;
         pthread_mutex_init(&s->mu, NULL);
+        for (int i = 0; i < ST_SLOTS; i++)
+            atomic_init(&s->slot_period[i], -1);
     }
     return s;
 }
@@ -73,20 +84,46 @@ static double st_value(int idx)
     return lo + (double)(1ULL << (e - 4)) / 2.0;
 }
 
-void stats_latency_us(tk_stats *s, int64_t us)
+/* The first latency of a new period takes its slot over: cleared under
+ * the mutex (once per ST_SLOT_MS), then stamped, so a thread that sees
+ * the stamp also sees the empty buckets. */
+static void st_slot_claim(tk_stats *s, int slot, int64_t period)
 {
-    atomic_fetch_add_explicit(&s->hist[st_index(us < 0 ? 0 : (uint64_t)us)], 1,
+    pthread_mutex_lock(&s->mu);
+    if (atomic_load_explicit(&s->slot_period[slot], memory_order_relaxed) != period) {
+        for (int i = 0; i < ST_BUCKETS; i++)
+            atomic_store_explicit(&s->hist[slot][i], 0, memory_order_relaxed);
+        atomic_store_explicit(&s->slot_period[slot], period, memory_order_release);
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+void stats_latency_us(tk_stats *s, int64_t now_ms, int64_t us)
+{
+    int64_t period = now_ms / ST_SLOT_MS;
+    int slot = (int)(period % ST_SLOTS);
+    if (atomic_load_explicit(&s->slot_period[slot], memory_order_acquire) != period)
+        st_slot_claim(s, slot, period);
+    atomic_fetch_add_explicit(&s->hist[slot][st_index(us < 0 ? 0 : (uint64_t)us)], 1,
                               memory_order_relaxed);
 }
 
-static void st_percentiles(tk_stats *s, stats_view *out)
+static void st_percentiles(tk_stats *s, int64_t now_ms, stats_view *out)
 {
-    uint64_t snap[ST_BUCKETS];
+    uint64_t snap[ST_BUCKETS] = {0};
     uint64_t n = 0;
-    for (int i = 0; i < ST_BUCKETS; i++) {
-        snap[i] = atomic_load_explicit(&s->hist[i], memory_order_relaxed);
-        n += snap[i];
+    int64_t period = now_ms / ST_SLOT_MS;
+    for (int64_t p = period - ST_SLOTS_READ + 1; p <= period; p++) {
+        int slot = (int)(p % ST_SLOTS);
+        if (p < 0 || atomic_load_explicit(&s->slot_period[slot], memory_order_acquire) != p)
+            continue; /* no request in that period */
+        for (int i = 0; i < ST_BUCKETS; i++) {
+            uint64_t c = atomic_load_explicit(&s->hist[slot][i], memory_order_relaxed);
+            snap[i] += c;
+            n += c;
+        }
     }
+    out->latency_n = (int64_t)n;
     const double q[3] = {0.50, 0.90, 0.99};
     double *dst[3] = {&out->p50_ms, &out->p90_ms, &out->p99_ms};
     for (int k = 0; k < 3; k++) {
@@ -124,5 +161,6 @@ void stats_get(tk_stats *s, int64_t now_ms, stats_view *out)
     }
     out->per_s = win > 0 ? (double)sum / (double)win : 0.0;
     pthread_mutex_unlock(&s->mu);
-    st_percentiles(s, out);
+    out->latency_window_s = ST_SLOTS_READ * ST_SLOT_MS / 1000;
+    st_percentiles(s, now_ms, out);
 }

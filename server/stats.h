@@ -5,8 +5,9 @@
  * runs: the engine thread and, for pure reads, transport threads; a mutex
  * guards the counters. Latency is "request received -> reply sent" and is known only in
  * the transport's nng callbacks, on nng's threads: stats_latency_us uses
- * relaxed atomics so a callback never takes a lock. The histogram is
- * cumulative since start; percentiles are accurate to about 6%. */
+ * relaxed atomics (a lock only once per 10 s, to reuse a slot). The
+ * percentiles cover the last minute (latency_window_s), not the time since
+ * start, and are accurate to about 6%. Times are wall-clock ms. */
 #ifndef TK_STATS_H
 #define TK_STATS_H
 
@@ -18,7 +19,8 @@ typedef struct tk_stats tk_stats;
 typedef struct {
     int64_t total, errors;
     double per_s;               /* mean over the last few whole seconds */
-    double p50_ms, p90_ms, p99_ms;
+    double p50_ms, p90_ms, p99_ms;  /* over the last latency_window_s */
+    int64_t latency_window_s, latency_n; /* the window, replies timed in it */
     int64_t uptime_s;
 } stats_view;
 
@@ -26,8 +28,8 @@ tk_stats *stats_new(int64_t now_ms);
 void stats_free(tk_stats *s);
 /* Any thread: one request handled (error: the reply was an error). */
 void stats_request(tk_stats *s, int64_t now_ms, bool error);
-/* Any thread: one reply sent, us after its request arrived. */
-void stats_latency_us(tk_stats *s, int64_t us);
+/* Any thread: one reply sent at now_ms, us after its request arrived. */
+void stats_latency_us(tk_stats *s, int64_t now_ms, int64_t us);
 /* Any thread. */
 void stats_get(tk_stats *s, int64_t now_ms, stats_view *out);
 

@@ -165,7 +165,7 @@ static void t_cb(void *arg)
         if (rv != 0) /* the peer went away: the reply is ours to free */
             nng_msg_free(nng_aio_get_msg(c->aio));
         else if (t->stats)
-            stats_latency_us(t->stats, clock_mono_us() - c->recv_us);
+            stats_latency_us(t->stats, clock_wall_ms(), clock_mono_us() - c->recv_us);
         t_next(c);
     } else if (st == TS_RECV && rv != 0) {
         if (rv != NNG_ECLOSED && rv != NNG_ECANCELED)

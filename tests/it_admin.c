@@ -126,6 +126,9 @@ START_TEST(dashboard_shape_and_counts)
     for (int i = 0; i < 4; i++)
         ck_assert_msg(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(req, lat[i])),
                       "requests.%s is not a number", lat[i]);
+    /* The last minute's replies, just made: some were timed, so p99 > 0. */
+    ck_assert_int_eq(th_int(req, "latency_window_s"), 60);
+    ck_assert(cJSON_GetObjectItemCaseSensitive(req, "p99_ms")->valuedouble > 0);
     const cJSON *srv = th_obj(r.result, "server");
     th_str(srv, "version");
     ck_assert_int_ge(th_int(srv, "uptime_s"), 0);

@@ -1,8 +1,11 @@
 /* tests/unit_api.c -- the request layer in-process, no sockets: the
  * envelope errors and every method's param validation (missing, wrong
  * type, 1.5, 1e300, negative, huge strings, bad UUID, bad token), plus
- * event encoding and the rate-limit buckets. Flows: unit_api_flow.c. */
+ * event encoding, the rate-limit buckets and the dashboard's latency
+ * window. Flows: unit_api_flow.c. */
 #include "tests/unit_api.h"
+
+#include "server/stats.h"
 
 START_TEST(envelope_errors)
 {
@@ -240,10 +243,51 @@ START_TEST(events_and_buckets)
 }
 END_TEST
 
+/* admin.dashboard's percentiles cover the last minute, not all time: an
+ * old slow spell leaves them, a slot is cleared before it is reused, and
+ * an idle minute reads as no data. */
+START_TEST(stats_latency_window)
+{
+    const int64_t T = 1700000000000; /* a multiple of the 10 s slot */
+    tk_stats *s = stats_new(T);
+    stats_view v;
+    stats_get(s, T, &v);
+    ck_assert_int_eq(v.latency_window_s, 60);
+    ck_assert_int_eq(v.latency_n, 0);
+    ck_assert(v.p99_ms == 0);
+    for (int i = 0; i < 98; i++)
+        stats_latency_us(s, T + 1000, 1000);
+    stats_latency_us(s, T + 1000, 50000);
+    stats_latency_us(s, T + 1000, 50000);
+    stats_get(s, T + 2000, &v);
+    ck_assert_int_eq(v.latency_n, 100);
+    ck_assert_msg(v.p50_ms > 0.9 && v.p50_ms < 1.1, "p50 %f", v.p50_ms);
+    ck_assert_msg(v.p99_ms > 45 && v.p99_ms < 55, "p99 %f", v.p99_ms);
+    for (int i = 0; i < 100; i++)
+        stats_latency_us(s, T + 31000, 20000);
+    stats_get(s, T + 31000, &v);
+    ck_assert_int_eq(v.latency_n, 200);
+    /* 70 s on, the first slot has left the window; only the 20 ms remain. */
+    stats_get(s, T + 71000, &v);
+    ck_assert_int_eq(v.latency_n, 100);
+    ck_assert_msg(v.p50_ms > 18 && v.p50_ms < 22, "p50 %f", v.p50_ms);
+    ck_assert_msg(v.p99_ms > 18 && v.p99_ms < 22, "p99 %f", v.p99_ms);
+    /* The first slot's storage comes round again: cleared, then counted. */
+    stats_latency_us(s, T + 72000, 3000);
+    stats_get(s, T + 72000, &v);
+    ck_assert_int_eq(v.latency_n, 101);
+    stats_get(s, T + 200000, &v);
+    ck_assert_int_eq(v.latency_n, 0);
+    ck_assert(v.p50_ms == 0 && v.p99_ms == 0);
+    stats_free(s);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *tests[] = {
         envelope_errors, envelope_oversize, envelope_ids_and_methods, params_user_register,
-        params_user_id, params_wallet, params_token, params_seats_and_holds, events_and_buckets};
+        params_user_id, params_wallet, params_token, params_seats_and_holds, events_and_buckets,
+        stats_latency_window};
     return run_suite("api", tests, sizeof tests / sizeof tests[0]);
 }

@@ -49,8 +49,8 @@ TX(A_D_Q_RUNNING, "running", "진행 중")
 TX(A_D_SALES_SPARK, "sales/min", "분당 판매")
 TX(A_D_QUEUE_SPARK, "queue", "대기열")
 TX(A_D_HEALTH, "Server", "서버")
-TX(A_D_H_LINE, "%.1f req/s  errors %lld  p50 %.1fms  p99 %.1fms  up %s",
-   "%.1f 요청/초  오류 %lld  p50 %.1fms  p99 %.1fms  가동 %s")
+TX(A_D_H_LINE, "%.1f req/s  errors %lld  last min p50 %.1fms p99 %.1fms  up %s",
+   "%.1f 요청/초  오류 %lld  최근 1분 p50 %.1fms p99 %.1fms  가동 %s")
 TX(A_D_LAST, "Last action: %s", "마지막 작업: %s")
 TX(A_D_SPARK_TAIL, " max %lld, last hour", " 최대 %lld, 최근 1시간")
 
