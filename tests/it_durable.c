@@ -329,10 +329,18 @@ START_TEST(failed_flush_is_fail_stop)
     setenv("LD_PRELOAD", failsync_so(), 1);
     setenv("TK_TEST_FAILSYNC_FLAG", flag, 1);
     const char *asan = getenv("ASAN_OPTIONS"); /* the shim is not ASan's runtime */
+    asan = asan ? th_sprintf("%s", asan) : NULL; /* setenv may free the original */
     setenv("ASAN_OPTIONS", th_sprintf("%s%sverify_asan_link_order=0", asan ? asan : "",
                                       asan && *asan ? ":" : ""), 1);
     th_server *s = th_start(NULL);
-    unsetenv("LD_PRELOAD"); /* only this first server runs with the shim */
+    /* Only this first server runs with the shim: the environment is the
+     * test process's own again for the restart and any later test. */
+    unsetenv("LD_PRELOAD");
+    unsetenv("TK_TEST_FAILSYNC_FLAG");
+    if (asan)
+        setenv("ASAN_OPTIONS", asan, 1);
+    else
+        unsetenv("ASAN_OPTIONS");
     th_user u;
     th_user_new(s, &u, "Flush");
     ck_assert_int_eq(th_charge(s, &u, 1000), 1000);
@@ -342,10 +350,10 @@ START_TEST(failed_flush_is_fail_stop)
     th_client_set_timeout(s->client, 3000);
     const char *charge = "{\"user_id\":\"%s\",\"amount\":500,\"request_id\":\"flush-1\"}";
     rpc_reply r = th_call(s, "wallet.charge", charge, u.user_id);
+    int st = th_wait_exit(s, TH_READY_MS);
+    unlink(flag); /* before any assert: a failing run leaves nothing in /tmp */
     ck_assert_msg(r.err == TK_ERR_COUNT, "a write whose flush failed was answered: %s",
                   th_reply_str(&r));
-    int st = th_wait_exit(s, TH_READY_MS);
-    unlink(flag);
     ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 1,
                   "status %d: expected exit 1 after a failed flush", st);
     ck_assert(log_has(s, "event=sync_failed"));
