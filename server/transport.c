@@ -19,7 +19,9 @@
 
 #define T_RECVMAX (1 << 20) /* hard cap; 64 KiB..1 MiB gets INVALID_REQUEST */
 
-typedef enum { TS_IDLE, TS_RECV, TS_WORK, TS_SEND } ts_state;
+/* TS_WORK: with the engine or being answered in place; TS_HANDOFF: the
+ * answer is ready and waits for an nng thread to send it (t_handoff). */
+typedef enum { TS_IDLE, TS_RECV, TS_WORK, TS_HANDOFF, TS_SEND } ts_state;
 
 typedef struct {
     engine_job job; /* first: the engine's done() gets back to us from it */
@@ -98,15 +100,21 @@ static void t_peer(transport *t, nng_msg *m, char out[64])
     pthread_mutex_unlock(&t->peer_mu);
 }
 
+/* Caller holds t->mu: the context is done with for good (stopping). */
+static void t_park_locked(tctx *c)
+{
+    c->state = TS_IDLE;
+    c->t->idle++;
+    pthread_cond_broadcast(&c->t->cv);
+}
+
 /* Caller holds t->mu. Parks the context when stopping (returns false),
  * else marks it receiving: the caller posts the receive after unlocking,
  * so no nng call is ever made under our mutex. */
 static bool t_next_locked(tctx *c)
 {
     if (c->t->stopping) {
-        c->state = TS_IDLE;
-        c->t->idle++;
-        pthread_cond_broadcast(&c->t->cv);
+        t_park_locked(c);
         return false;
     }
     c->state = TS_RECV;
@@ -122,8 +130,8 @@ static void t_next(tctx *c)
         nng_ctx_recv(c->ctx, c->aio);
 }
 
-/* Syncer thread after the flush, or the receiving nng thread for a pure
- * read (engine_try_shared): the reply goes out. */
+/* An nng thread: the reply goes out (a pure read answered where it
+ * arrived, or a write's answer handed over by t_handoff). */
 static void t_done(engine_job *j)
 {
     tctx *c = (tctx *)j;
@@ -149,7 +157,34 @@ static void t_done(engine_job *j)
     nng_ctx_send(c->ctx, c->aio);
 }
 
-/* nng thread: a receive or a send finished. Never blocks (the mutex only
+/* Syncer thread, after the flush (or the engine's out-of-memory path):
+ * the answer is ready. Sending it from here cost the syncer about 10 us
+ * a reply (nng's socket lock, the pipe write, waking an nng thread for
+ * the completion), serially, while the next flush waited; so it only
+ * completes the context's aio (nng_aio_begin/finish, a task dispatch)
+ * and t_cb sends the reply on an nng thread, many of them side by side. */
+static void t_handoff(engine_job *j)
+{
+    tctx *c = (tctx *)j;
+    pthread_mutex_lock(&c->t->mu);
+    c->state = TS_HANDOFF;
+    pthread_mutex_unlock(&c->t->mu);
+    if (nng_aio_begin(c->aio)) {
+        nng_aio_finish(c->aio, 0); /* t_cb runs on an nng thread */
+        return;
+    }
+    /* The aio is stopped (transport_close): nobody will send this. */
+    free(j->reply);
+    j->reply = NULL;
+    nng_msg_free(c->msg);
+    c->msg = NULL;
+    pthread_mutex_lock(&c->t->mu);
+    t_park_locked(c);
+    pthread_mutex_unlock(&c->t->mu);
+}
+
+/* nng thread: a receive or a send finished, or a reply was handed over.
+ * Never blocks (the mutex only
  * guards a few assignments). */
 static void t_cb(void *arg)
 {
@@ -161,7 +196,9 @@ static void t_cb(void *arg)
     if (st == TS_RECV && rv == 0)
         c->state = TS_WORK;
     pthread_mutex_unlock(&t->mu);
-    if (st == TS_SEND) {
+    if (st == TS_HANDOFF) {
+        t_done(&c->job);
+    } else if (st == TS_SEND) {
         if (rv != 0) /* the peer went away: the reply is ours to free */
             nng_msg_free(nng_aio_get_msg(c->aio));
         else if (t->stats)
@@ -177,7 +214,7 @@ static void t_cb(void *arg)
         c->msg = nng_aio_get_msg(c->aio);
         c->job.msg = nng_msg_body(c->msg);
         c->job.len = nng_msg_len(c->msg);
-        c->job.done = t_done;
+        c->job.done = t_handoff;
         t_peer(t, c->msg, c->job.peer);
         if (engine_try_shared(t->eng, &c->job))
             t_done(&c->job); /* a pure read, answered on this thread */
