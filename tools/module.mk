@@ -4,6 +4,8 @@
 #                                  goes to stdout, JSON to $(BUILD)/bench.json
 #   make bench BENCH_FLAGS=--smoke a few seconds, same phases, small sizes
 #   make crashtest                 >= 20 SIGKILLs under load, then verify
+#   make check-valgrind            the bench smoke against ticketd under
+#                                  memcheck: no error, no leak at SIGTERM
 #   make fuzz FUZZ_SECONDS=N       libFuzzer (clang) over the request path
 
 BENCH_FLAGS  ?=
@@ -19,6 +21,21 @@ bench: all
 
 crashtest: all
 	BIN=$(BIN) KILLS=$(CRASH_KILLS) sh tools/crashtest.sh
+
+# Every method under load (the bench smoke: races, payments, a 20,000-user
+# queue, 1,000 subscribers), then SIGTERM, with ticketd under memcheck
+# (tools/valgrind-ticketd.sh). A memory error or a definite/indirect leak
+# makes ticketd exit 99, which the bench reports as a violation.
+VG_DIR := $(BUILD)/valgrind
+check-valgrind: all
+	@sh mk/deps.sh valgrind
+	@rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)
+	@TICKETD_REAL=$(abspath $(BIN)/ticketd) VG_LOG=$(abspath $(VG_DIR))/ticketd.%p.log \
+	    $(BIN)/ticket-bench --smoke --ticketd $(CURDIR)/tools/valgrind-ticketd.sh \
+	    > $(VG_DIR)/bench.txt 2>&1; rc=$$?; cat $(VG_DIR)/ticketd.*.log; \
+	    if [ $$rc -ne 0 ]; then tail -n 25 $(VG_DIR)/bench.txt; \
+	        echo "check-valgrind: FAILED (see $(VG_DIR))"; exit 1; fi; \
+	    echo "check-valgrind: ticketd ran the bench smoke and stopped with no memcheck error and no leak"
 
 # The harness and everything it reaches (common/, server/ minus main.c)
 # are compiled with coverage and sanitizers into their own tree, so the
