@@ -36,7 +36,9 @@ typedef struct engine_job {
     char peer[64];
     char *reply;              /* set by the engine before done(); malloc'd, */
                               /* NULL only on out-of-memory */
-    void (*done)(struct engine_job *j); /* syncer thread, after the flush */
+    void (*done)(struct engine_job *j); /* syncer thread, after the flush;
+                                           must not block (transport hands
+                                           the reply to an nng thread) */
 } engine_job;
 
 /* Called on the syncer thread with one encoded event ("topic json"),
