@@ -5,6 +5,7 @@
  * are in unit_tui_screens.c. */
 #include <check.h>
 #include <curses.h>
+#include <locale.h>
 #include <poll.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -41,6 +42,43 @@ START_TEST(text_widths)
     ck_assert_str_eq(b, "1,234,567");
     tx_money(b, sizeof(b), 500);
     ck_assert_str_eq(b, "500");
+}
+END_TEST
+
+/* Table cells: full text and a gap when it fits; cut with a mark when not,
+ * always exactly the cell's width. */
+START_TEST(text_cells)
+{
+    char b[64];
+    ck_assert_int_eq(tx_cell(b, sizeof(b), "KSPO Dome", 12), 12);
+    ck_assert_str_eq(b, "KSPO Dome   ");
+    ck_assert_int_eq(tx_cell(b, sizeof(b), "abcdefgh", 9), 9); /* just fits */
+    ck_assert_str_eq(b, "abcdefgh ");
+    ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C.UTF-8"));
+    ck_assert_int_eq(tx_cell(b, sizeof(b), "abcdefghi", 9), 9);
+    ck_assert_str_eq(b, "abcdefg\xe2\x80\xa6 ");
+    /* a wide character is never halved: the cell pads instead */
+    ck_assert_int_eq(tx_cell(b, sizeof(b), "예술의전당 콘서트홀", 16), 16);
+    ck_assert_str_eq(b, "예술의전당 콘\xe2\x80\xa6  ");
+    ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C"));
+    ck_assert_int_eq(tx_cell(b, sizeof(b), "abcdefghi", 9), 9); /* no UTF-8: '~' */
+    ck_assert_str_eq(b, "abcdefg~ ");
+}
+END_TEST
+
+/* Two text columns sharing a row: in full when they fit, else in
+ * proportion with a floor for the second, which goes when space is short. */
+START_TEST(split_columns)
+{
+    int a, b;
+    wg_split2(60, 29, 20, 12, &a, &b);
+    ck_assert(a == 40 && b == 20); /* both fit; the slack to the first */
+    wg_split2(40, 29, 20, 12, &a, &b);
+    ck_assert(a == 24 && b == 16); /* 40 * 20 / 49 */
+    wg_split2(40, 60, 5, 12, &a, &b);
+    ck_assert(a == 28 && b == 12); /* the floor */
+    wg_split2(20, 29, 20, 12, &a, &b);
+    ck_assert(a == 20 && b == 0); /* too narrow for two */
 }
 END_TEST
 
@@ -292,6 +330,8 @@ Suite *tui_suite(void)
     TCase *t = tcase_create("text_widgets");
     tcase_add_checked_fixture(t, setup, NULL);
     tcase_add_test(t, text_widths);
+    tcase_add_test(t, text_cells);
+    tcase_add_test(t, split_columns);
     tcase_add_test(t, text_langs);
     tcase_add_test(t, widget_seats);
     tcase_add_test(t, widget_bars);

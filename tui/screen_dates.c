@@ -166,7 +166,15 @@ static void dates_draw(app *a, void *st, const app_rect *r)
 {
     dates_st *d = st;
     int x = r->x + 2, w = r->w - 4;
-    int cw = 6, whenw = 17, venw = w >= 76 ? 16 : 0, titw = w - whenw - venw - 3 * cw - 1;
+    int cw = 6, whenw = 17, titw, venw, needt = tx_width(tx(T_COL_CONCERT)) + 1,
+        needv = tx_width(tx(T_COL_VENUE)) + 1;
+    for (int i = 0; i < d->n; i++) {
+        int tw = tx_width(d->rows[i].title) + 1, vw = tx_width(d->rows[i].venue) + 1;
+        needt = tw > needt ? tw : needt;
+        needv = vw > needv ? vw : needv;
+    }
+    /* Title and venue share what the date and the counts leave. */
+    wg_split2(w - whenw - 3 * cw - 1, needt, needv, 12, &titw, &venw);
     wg_text(r->y, x, w, tx(T_DATES_TITLE), WG_HEAD);
     ks_turn_draw(a, r->y, x + w / 2, w - w / 2);
     if (!d->loaded) {
@@ -178,10 +186,9 @@ static void dates_draw(app *a, void *st, const app_rect *r)
         return;
     }
     int y = r->y + 2;
-    wg_text(y, x + 1, titw, tx(T_COL_CONCERT), WG_DIM);
+    wg_cell(y, x + 1, titw, tx(T_COL_CONCERT), WG_DIM);
     wg_text(y, x + 1 + titw, whenw, tx(T_COL_DATE), WG_DIM);
-    if (venw)
-        wg_text(y, x + 1 + titw + whenw, venw, tx(T_COL_VENUE), WG_DIM);
+    wg_cell(y, x + 1 + titw + whenw, venw, tx(T_COL_VENUE), WG_DIM);
     static const tx_id cols[] = {T_COL_FREE, T_COL_HELD, T_COL_SOLD};
     for (int c = 0; c < 3; c++)
         wg_text(y, x + 1 + titw + whenw + venw + c * cw, cw, tx(cols[c]), WG_DIM);
@@ -200,14 +207,9 @@ static void dates_draw(app *a, void *st, const app_rect *r)
         snprintf(num[2], sizeof(num[2]), "%5lld", (long long)row->sold);
         wg_style st2 = i == d->cursor ? WG_CURSOR : WG_NORMAL;
         wg_text(ry, x, 1, i == d->cursor ? ">" : " ", WG_HEAD);
-        /* one blank column after each text column */
-        wg_text(ry, x + 1, titw, "", st2);
-        wg_text(ry, x + 1, titw - 1, row->title, st2);
+        wg_cell(ry, x + 1, titw, row->title, st2);
         wg_text(ry, x + 1 + titw, whenw, when, st2);
-        if (venw) {
-            wg_text(ry, x + 1 + titw + whenw, venw, "", st2);
-            wg_text(ry, x + 1 + titw + whenw, venw - 1, row->venue, st2);
-        }
+        wg_cell(ry, x + 1 + titw + whenw, venw, row->venue, st2);
         for (int c = 0; c < 3; c++)
             wg_text(ry, x + 1 + titw + whenw + venw + c * cw, cw, num[c], st2);
     }

@@ -113,7 +113,7 @@ static void history_draw(app *a, void *st, const app_rect *r)
         tx_money(price, sizeof(price), t->price);
         wg_text(y, x, 1, i == h->cursor ? ">" : " ", WG_HEAD);
         wg_text(y, cx, codew, t->code, st2);
-        wg_text(y, cx += codew, titw, t->title, st2);
+        wg_cell(y, cx += codew, titw, t->title, st2);
         wg_text(y, cx += titw, whenw, when, st2);
         wg_text(y, cx += whenw, seatw, seat, st2);
         char pr[40];

@@ -229,8 +229,10 @@ static void wallet_draw(app *a, void *st, const app_rect *r)
     }
     if (w->custom)
         wg_input_draw(y + 6, x + 2, wd - 2, tx(T_WALLET_CUSTOM), &w->in, true);
-    else
-        wg_text(y + 6, x + 2, wd - 2, "c) ...", WG_DIM);
+    else {
+        snprintf(line, sizeof(line), "c) %s", tx(T_H_CUSTOM));
+        wg_text(y + 6, x + 2, wd - 2, line, WG_DIM);
+    }
     if (w->charging)
         wg_text(y + 7, x + 2, wd - 2, tx(T_WORKING), WG_DIM);
     draw_history(w, y + 9, x, wd, r->h - 10);

@@ -137,6 +137,28 @@ int tx_fit(char *dst, size_t dstsz, const char *s, int cols, bool pad)
     return w;
 }
 
+int tx_cell(char *dst, size_t dstsz, const char *s, int cols)
+{
+    if (cols <= 1 || tx_width(s) <= cols - 1)
+        return tx_fit(dst, dstsz, s, cols, true);
+    /* Cut: the text up to cols-2 columns, then the mark, then the gap.
+     * A non-UTF-8 terminal gets '~' (it cannot show the ellipsis). */
+    const char *mark = tx_utf8() ? "\xe2\x80\xa6" : "~"; /* U+2026 */
+    int w = tx_fit(dst, dstsz, s, cols - 2, false);
+    size_t o = strlen(dst), ml = strlen(mark);
+    if (o + ml + 1 > dstsz)
+        return w;
+    memcpy(dst + o, mark, ml + 1);
+    o += ml;
+    w++;
+    while (w < cols && o + 1 < dstsz) { /* the gap (a wide char cut may leave 2) */
+        dst[o++] = ' ';
+        w++;
+    }
+    dst[o] = 0;
+    return w;
+}
+
 void tx_money(char *dst, size_t dstsz, long long won)
 {
     char raw[32];

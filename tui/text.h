@@ -37,6 +37,10 @@ int tx_width(const char *s);
 /* Copy s into dst (size dstsz) cut to at most `cols` columns, then padded
  * with spaces to exactly `cols` when pad is set. Returns columns used. */
 int tx_fit(char *dst, size_t dstsz, const char *s, int cols, bool pad);
+/* A table cell: exactly `cols` columns, the last one always blank (the
+ * gap before the next cell). Text too wide is cut and ends in an
+ * ellipsis, so a reader knows there is more. Returns columns used. */
+int tx_cell(char *dst, size_t dstsz, const char *s, int cols);
 /* Format won with thousands separators: 110000 -> "110,000". */
 void tx_money(char *dst, size_t dstsz, long long won);
 

@@ -71,6 +71,31 @@ void wg_text(int y, int x, int w, const char *s, wg_style st)
     attroff(wg_attr(st));
 }
 
+void wg_cell(int y, int x, int w, const char *s, wg_style st)
+{
+    char buf[1024];
+    if (w <= 0)
+        return;
+    tx_cell(buf, sizeof(buf), s, w);
+    attron(wg_attr(st));
+    mvaddstr(y, x, buf);
+    attroff(wg_attr(st));
+}
+
+void wg_split2(int avail, int need_a, int need_b, int min_b, int *a, int *b)
+{
+    if (need_a + need_b <= avail) {
+        *b = need_b; /* both fit: the slack goes to the first */
+    } else if (avail < 2 * min_b) {
+        *b = 0;      /* too narrow for two: the second column goes */
+    } else {
+        *b = need_a + need_b > 0 ? avail * need_b / (need_a + need_b) : 0;
+        if (*b < min_b)
+            *b = min_b;
+    }
+    *a = avail - *b;
+}
+
 void wg_center(int y, int x, int w, const char *s, wg_style st)
 {
     int sw = tx_width(s);

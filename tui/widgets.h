@@ -40,6 +40,13 @@ int wg_attr(wg_style s);
 
 /* Text cut/padded to w columns (w < 0: as wide as it is). */
 void wg_text(int y, int x, int w, const char *s, wg_style st);
+/* A table cell of w columns (tx_cell: cut with an ellipsis, last column
+ * blank). */
+void wg_cell(int y, int x, int w, const char *s, wg_style st);
+/* Splits avail columns between two text columns that want need_a and
+ * need_b (widest cell + its gap): both in full when they fit, the slack to
+ * a; else in proportion, b at least min_b; b is 0 when avail < 2 * min_b. */
+void wg_split2(int avail, int need_a, int need_b, int min_b, int *a, int *b);
 /* Centred in [x, x+w). */
 void wg_center(int y, int x, int w, const char *s, wg_style st);
 void wg_box(int y, int x, int h, int w, const char *title);

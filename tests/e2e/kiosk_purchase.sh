@@ -9,7 +9,15 @@ kiosk_start A
 check "welcome screen shows" wait_for A "Welcome to the box office"
 ID=$(register A "Kim Minji")
 check "registration shows a member id" test -n "$ID"
-check "queue admits and dates list shows" to_seats A
+keys A Enter
+check "queue admits and dates list shows" wait_for A "free  held  sold"
+# at 80 columns title and venue share the row: what does not fit is cut
+# with an ellipsis, what fits is whole
+check "a venue that fits is whole" wait_for A "KSPO Dome"
+check "a venue too long for 80 columns is cut with an ellipsis" \
+    wait_for A "예술의전당 콘…"
+keys A Enter
+check "the first date's seat map opens" wait_for A "STAGE"
 
 # the golden map: grid, stage, legend, prices; seat 1 under the cursor
 screen A | mask | sed -n '5,20p' >"$E2E_WORK/map.txt"
