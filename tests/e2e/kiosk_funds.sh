@@ -15,13 +15,14 @@ keys A c
 check "checkout total" wait_for A "50,000 won"
 check "balance is zero" wait_re A "Balance +0 won"
 keys A Enter
-check "insufficient funds explained" wait_for A "Not enough money: balance 0 won, needed 50,000 won"
+check "insufficient funds explained" wait_for A "Not enough money: balance 0 won, need 50,000 won. Charge to continue."
 check "the wallet opens by itself" wait_for A "1) 10,000 won"
+check "the other-amount key is labelled" wait_for A "c) other amount"
 keys A 1
 check "a too-small charge is taken" wait_for A "Charged 10,000 won"
 check "back at checkout after charging" wait_for A "Press Enter to pay"
 keys A Enter
-check "still short: explained again" wait_for A "balance 10,000 won, needed 50,000 won"
+check "still short: explained again" wait_for A "balance 10,000 won, need 50,000 won"
 # custom amount this time
 keys A c
 type_text A 40000
