@@ -29,6 +29,7 @@ static void booking_cb(void *ctx, const tk_booking_info *b)
     ar_int(o, "booking_id", b->booking_id);
     ar_str(o, "code", b->code);
     ar_str(o, "title", b->title);
+    ar_str(o, "venue", b->venue); /* an addition to the shared contract */
     ar_int(o, "date_id", b->date_id);
     ar_time(o, "starts_at", b->starts_at_ms);
     ar_int(o, "seat_no", b->seat_no);

@@ -153,6 +153,7 @@ typedef struct {
     int64_t booking_id;
     const char *code;
     const char *title;
+    const char *venue;
     int64_t date_id;
     int64_t starts_at_ms;
     int seat_no;

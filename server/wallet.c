@@ -242,8 +242,9 @@ tk_err tk_booking_list(tk_domain *d, const tk_uuid *user, tk_booking_cb cb, void
     for (int32_t i = d->users[u].last_booking; i >= 0; i = d->bookings[i].prev) {
         const dm_booking *b = &d->bookings[i];
         const dm_date *dt = &d->dates[b->date];
-        tk_booking_info bi = {i + 1, b->code, d->concerts[dt->concert].title, b->date + 1,
-                              dt->starts_ms, b->seat, b->price, b->paid_ms,
+        const dm_concert *c = &d->concerts[dt->concert];
+        tk_booking_info bi = {i + 1,       b->code,     c->title, c->venue, b->date + 1,
+                              dt->starts_ms, b->seat,     b->price, b->paid_ms,
                               b->state == BOOK_PAID ? "paid" : "refunded"};
         cb(ctx, &bi);
     }

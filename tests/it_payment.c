@@ -51,6 +51,7 @@ START_TEST(pay_success)
     cJSON_ArrayForEach(b, list) {
         ck_assert_str_eq(th_str(b, "state"), "paid");
         ck_assert_str_eq(th_str(b, "title"), "Test Concert");
+        ck_assert_str_eq(th_str(b, "venue"), "Hall A"); /* a ticket says where */
         ck_assert_int_eq(th_int(b, "price"), 100000);
         int64_t ms;
         ck_assert(time_parse(th_str(b, "starts_at"), &ms));

@@ -29,7 +29,7 @@ typedef struct {
 typedef struct {
     int64_t booking_id, date_id, price;
     int seat_no;
-    char code[64], title[128], starts_at[40], state[24];
+    char code[64], title[128], venue[128], starts_at[40], state[24];
 } ks_ticket;
 
 typedef struct {

@@ -62,6 +62,7 @@ static void paid(app *a, const cJSON *res)
         k->seat_no = (int)seat;
         ks_copy_str(k->code, sizeof(k->code), o, "code");
         snprintf(k->title, sizeof(k->title), "%s", s->title);
+        snprintf(k->venue, sizeof(k->venue), "%s", s->venue);
         snprintf(k->starts_at, sizeof(k->starts_at), "%s", s->starts_at);
     }
     s->nholds = 0;

@@ -47,6 +47,7 @@ static void history_reply(app *a, void *st, int tag, const cl_reply *r)
         t->seat_no = (int)seat;
         ks_copy_str(t->code, sizeof(t->code), o, "code");
         ks_copy_str(t->title, sizeof(t->title), o, "title");
+        ks_copy_str(t->venue, sizeof(t->venue), o, "venue"); /* "" from an older server */
         ks_copy_str(t->starts_at, sizeof(t->starts_at), o, "starts_at");
         ks_copy_str(t->state, sizeof(t->state), o, "state");
     }

@@ -84,13 +84,15 @@ static void ticket_draw(app *a, void *st, const app_rect *r)
     snprintf(seat, sizeof(seat), "%d", t->seat_no);
     y += 2;
     field(y, x, dw, T_TK_CODE, t->code, WG_GOOD);
-    field(y + 2, x, dw, T_TK_CONCERT, t->title, WG_HEAD);
-    field(y + 3, x, dw, T_TK_DATE, when, WG_NORMAL);
-    field(y + 4, x, dw, T_TK_SEAT, seat, WG_HEAD);
-    field(y + 5, x, dw, T_TK_PRICE, money, WG_NORMAL);
+    field(y += 2, x, dw, T_TK_CONCERT, t->title, WG_HEAD);
+    field(++y, x, dw, T_TK_DATE, when, WG_NORMAL);
+    if (t->venue[0]) /* where to go; "" only from a server before venue */
+        field(++y, x, dw, T_TK_VENUE, t->venue, WG_NORMAL);
+    field(++y, x, dw, T_TK_SEAT, seat, WG_HEAD);
+    field(++y, x, dw, T_TK_PRICE, money, WG_NORMAL);
     if (t->state[0])
-        wg_text(y + 6, x + 16, dw - 16, t->state, WG_DIM);
-    wg_text(y + 8, x, dw, tx(T_TK_THANKS), WG_NORMAL);
+        wg_text(y + 1, x + 16, dw - 16, t->state, WG_DIM);
+    wg_text(y + 3, x, dw, tx(T_TK_THANKS), WG_NORMAL);
 }
 
 static int ticket_hints(void *st, const app_hint **out)

@@ -53,11 +53,15 @@ check "checkout shows a countdown" sh -c "tmux -L '$E2E_SOCK' capture-pane -p -t
 keys A Enter
 check "ticket screen after payment" wait_for A "Booking code"
 check "ticket shows the seat" sh -c "tmux -L '$E2E_SOCK' capture-pane -p -t A | grep -Eq 'Seat +13'"
+check "ticket shows the venue" sh -c "tmux -L '$E2E_SOCK' capture-pane -p -t A | grep -Eq 'Venue +예술의전당 콘서트홀'"
 check "ticket shows a booking code" sh -c "tmux -L '$E2E_SOCK' capture-pane -p -t A | grep -Eq 'TK-[A-Z0-9]'"
 check "ticket shows a QR code" sh -c "tmux -L '$E2E_SOCK' capture-pane -p -t A | grep -q '█'"
 keys A b
 check "history lists the booking" wait_for A "My bookings"
 check "history row has the seat price" wait_for A "90,000"
+keys A Enter
+check "a ticket from history shows the venue too" wait_re A "Venue +예술의전당 콘서트홀"
+keys A Escape
 keys A Escape Enter
 check "done returns to welcome" wait_for A "Welcome to the box office"
 e2e_done
