@@ -218,7 +218,7 @@ static void draw_date(const adm_date_row *d, int y, int x, const dash_cols *c, b
     wg_text(y, x, c->date, buf, st);
     x += c->date + 1;
     snprintf(buf, sizeof buf, "%s @ %s", d->title, d->venue);
-    wg_text(y, x, c->concert, buf, st);
+    wg_cell(y, x, c->concert + 1, buf, st); /* its gap included: cut with "…" */
     x += c->concert + 1;
     if (c->bar) {
         adm_stack_bar(y, x, c->bar, d->sold, d->held, d->free);
