@@ -184,8 +184,7 @@ static void t_handoff(engine_job *j)
 }
 
 /* nng thread: a receive or a send finished, or a reply was handed over.
- * Never blocks (the mutex only
- * guards a few assignments). */
+ * Never blocks (the mutex only guards a few assignments). */
 static void t_cb(void *arg)
 {
     tctx *c = arg;

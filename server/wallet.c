@@ -243,8 +243,8 @@ tk_err tk_booking_list(tk_domain *d, const tk_uuid *user, tk_booking_cb cb, void
         const dm_booking *b = &d->bookings[i];
         const dm_date *dt = &d->dates[b->date];
         const dm_concert *c = &d->concerts[dt->concert];
-        tk_booking_info bi = {i + 1,       b->code,     c->title, c->venue, b->date + 1,
-                              dt->starts_ms, b->seat,     b->price, b->paid_ms,
+        tk_booking_info bi = {i + 1, b->code, c->title, c->venue,
+                              b->date + 1, dt->starts_ms, b->seat, b->price, b->paid_ms,
                               b->state == BOOK_PAID ? "paid" : "refunded"};
         cb(ctx, &bi);
     }
