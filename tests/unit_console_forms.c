@@ -209,6 +209,7 @@ START_TEST(model_dashboard_and_events)
     ck_assert(m.rq.p99_ms > 2.4 && m.rq.p99_ms < 2.6);
     ck_assert_int_eq(m.hist.queue[ADM_HIST - 1], 7);
     ck_assert_int_eq(m.hist.sales[ADM_HIST - 1], 0);
+    ck_assert_int_eq(adm_hist_minutes(&m.hist), 1); /* "last 1 min", not "last hour" */
     /* a sale on date 2, 30 s later: counted in the same minute */
     cJSON *s = J("{\"date_id\":2,\"free\":47,\"held\":0,\"sold\":3,\"revenue\":270000}");
     ck_assert(adm_model_sales(&m, s, 30000));
@@ -231,6 +232,7 @@ START_TEST(model_dashboard_and_events)
     ck_assert_int_eq(m.hist.queue[ADM_HIST - 2], 0);
     ck_assert_int_eq(m.hist.queue[ADM_HIST - 3], 7);
     ck_assert_int_eq(m.hist.sales[ADM_HIST - 3], 3);
+    ck_assert_int_eq(adm_hist_minutes(&m.hist), 3);
     /* a refund lowers sold; it is not a negative sale */
     s = J("{\"date_id\":2,\"free\":48,\"held\":0,\"sold\":2,\"revenue\":180000}");
     ck_assert(adm_model_sales(&m, s, 150000));
@@ -240,6 +242,7 @@ START_TEST(model_dashboard_and_events)
     adm_model_tick(&m, 150000 + 3600 * 1000);
     for (int i = 0; i < ADM_HIST; i++)
         ck_assert_int_eq(m.hist.sales[i] + m.hist.queue[i], 0);
+    ck_assert_int_eq(adm_hist_minutes(&m.hist), ADM_HIST); /* a full hour watched */
     /* a malformed reply leaves the model as it was */
     d = J("{\"dates\":[{\"date_id\":\"x\"}],\"queue\":{}}");
     ck_assert(!adm_model_dashboard(&m, d, 0));

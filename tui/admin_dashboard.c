@@ -269,7 +269,7 @@ static void draw_totals(const adm_model *m, int y, int x, int w)
     wg_text(y, x, w, buf, WG_HEAD);
 }
 
-static void draw_spark(const int64_t *v, const char *label, int y, int x, int w)
+static void draw_spark(const int64_t *v, int minutes, const char *label, int y, int x, int w)
 {
     double d[ADM_HIST];
     int64_t max = 0;
@@ -284,7 +284,11 @@ static void draw_spark(const int64_t *v, const char *label, int y, int x, int w)
         return;
     wg_sparkline(y, x + lw, sw, d, ADM_HIST);
     char tail[64];
-    snprintf(tail, sizeof tail, tx(A_D_SPARK_TAIL), (long long)max);
+    if (minutes >= ADM_HIST)
+        snprintf(tail, sizeof tail, tx(A_D_SPARK_TAIL), (long long)max);
+    else /* the console has watched less than an hour: say how long */
+        snprintf(tail, sizeof tail, tx(A_D_SPARK_TAIL_MIN), (long long)max,
+                 minutes > 0 ? minutes : 1);
     wg_text(y, x + lw + sw, w - lw - sw, tail, WG_DIM);
 }
 
@@ -303,8 +307,9 @@ static void draw_below(const adm_model *m, int *y, int x, int w)
 {
     draw_totals(m, (*y)++, x, w);
     adm_queue_draw(m, (*y)++, x, w);
-    draw_spark(m->hist.sales, tx(A_D_SALES_SPARK), (*y)++, x, w);
-    draw_spark(m->hist.queue, tx(A_D_QUEUE_SPARK), (*y)++, x, w);
+    int mins = adm_hist_minutes(&m->hist);
+    draw_spark(m->hist.sales, mins, tx(A_D_SALES_SPARK), (*y)++, x, w);
+    draw_spark(m->hist.queue, mins, tx(A_D_QUEUE_SPARK), (*y)++, x, w);
     draw_health(m, (*y)++, x, w);
 }
 

@@ -23,7 +23,7 @@ static void hist_advance(adm_history *h, int64_t mono_ms)
 {
     int64_t min = mono_ms / 60000;
     if (h->last_min < 0) {
-        h->last_min = min;
+        h->last_min = h->first_min = min;
         return;
     }
     int64_t shift = min - h->last_min;
@@ -40,6 +40,14 @@ static void hist_advance(adm_history *h, int64_t mono_ms)
         memset(h->queue + ADM_HIST - s, 0, sizeof h->queue[0] * (size_t)s);
     }
     h->last_min = min;
+}
+
+int adm_hist_minutes(const adm_history *h)
+{
+    if (h->last_min < 0)
+        return 0;
+    int64_t n = h->last_min - h->first_min + 1;
+    return n > ADM_HIST ? ADM_HIST : (int)n;
 }
 
 /* Sales per minute come from rises of the total sold count: a refund lowers

@@ -40,6 +40,7 @@ typedef struct {
     int64_t sales[ADM_HIST];  /* seats sold in that minute */
     int64_t queue[ADM_HIST];  /* the longest queue seen in that minute */
     int64_t last_min;         /* minute (mono clock) of the newest bucket, -1 none */
+    int64_t first_min;        /* the minute the console first saw, when last_min >= 0 */
     int64_t last_sold;        /* total sold last seen, -1 unknown */
 } adm_history;
 
@@ -56,6 +57,9 @@ typedef struct {
 } adm_model;
 
 void adm_model_init(adm_model *m);
+/* Minutes the history covers: 1..ADM_HIST since the console first saw
+ * data, 0 before (the sparklines say "last N min" until they hold an hour). */
+int adm_hist_minutes(const adm_history *h);
 /* An admin.dashboard result. False (model unchanged) when it is not the
  * documented shape. mono_ms feeds the history. */
 bool adm_model_dashboard(adm_model *m, const cJSON *result, int64_t mono_ms);

@@ -53,6 +53,7 @@ TX(A_D_H_LINE, "%.1f req/s  errors %lld  last min p50 %.1fms p99 %.1fms  up %s",
    "%.1f 요청/초  오류 %lld  최근 1분 p50 %.1fms p99 %.1fms  가동 %s")
 TX(A_D_LAST, "Last action: %s", "마지막 작업: %s")
 TX(A_D_SPARK_TAIL, " max %lld, last hour", " 최대 %lld, 최근 1시간")
+TX(A_D_SPARK_TAIL_MIN, " max %lld, last %d min", " 최대 %lld, 최근 %d분")
 
 /* prompts and results */
 TX(A_P_MAXACT, "Max active tokens (1-100000):", "최대 동시 입장 수 (1-100000):")

@@ -11,6 +11,8 @@ console_start C
 kiosk_start K
 kiosk_start L
 wait_for C "Seoul Philharmonic" >/dev/null
+check "sparklines say how long the console has watched" \
+    wait_re C "max [0-9]+, last [0-9]+ min"
 wait_for K "Welcome to the box office" >/dev/null
 ID=$(register K "Kim Minji")
 check "kiosk K registered" test -n "$ID"
