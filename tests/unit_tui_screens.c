@@ -403,7 +403,7 @@ START_TEST(checkout_retry_same_attempt)
     ck_assert_str_eq(r1, r2);
     fail_with(a, "payment.pay", TK_INSUFFICIENT_FUNDS, "{\"balance\":1000,\"amount\":180000}");
     ck_assert_ptr_eq(app_top_ops(a), &ks_wallet_ops);
-    ck_assert_str_eq(app_flash_text(a), "Not enough money: balance 1,000 won, need 180,000 won. Charge to continue.");
+    ck_assert_str_eq(app_flash_text(a), "Not enough money: balance 1,000 won, need 180,000 won. Charge first.");
     /* charge in the wallet, which then returns to checkout by itself */
     app_key(a, '3');
     cJSON *p = cJSON_Parse(sent(a, "wallet.charge")->params);

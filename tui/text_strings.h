@@ -93,7 +93,7 @@ TX(T_CO_BALANCE, "Balance", "잔액")
 TX(T_CO_TIME_LEFT, "Time left", "남은 시간")
 TX(T_CO_PAY, "Press Enter to pay.", "Enter를 눌러 결제하세요.")
 TX(T_CO_PAYING, "Paying...", "결제 중...")
-TX(T_CO_NO_FUNDS, "Not enough money: balance %s, need %s. Charge to continue.", "잔액이 부족합니다: 잔액 %s, 필요 %s. 충전하면 계속됩니다.")
+TX(T_CO_NO_FUNDS, "Not enough money: balance %s, need %s. Charge first.", "잔액이 부족합니다: 잔액 %s, 필요 %s. 먼저 충전하세요.")
 TX(T_CO_FAILED, "Payment failed (%s). Press Enter to try again.", "결제 실패 (%s). Enter를 눌러 다시 시도하세요.")
 TX(T_CO_RETRYING, "No answer yet; trying the same payment again.", "응답이 없어 같은 결제를 다시 시도합니다.")
 

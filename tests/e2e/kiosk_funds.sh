@@ -15,7 +15,7 @@ keys A c
 check "checkout total" wait_for A "50,000 won"
 check "balance is zero" wait_re A "Balance +0 won"
 keys A Enter
-check "insufficient funds explained" wait_for A "Not enough money: balance 0 won, need 50,000 won. Charge to continue."
+check "insufficient funds explained" wait_for A "Not enough money: balance 0 won, need 50,000 won. Charge first."
 check "the wallet opens by itself" wait_for A "1) 10,000 won"
 check "the other-amount key is labelled" wait_for A "c) other amount"
 keys A 1
