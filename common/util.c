@@ -157,3 +157,16 @@ void log_kv(const char *level, const char *event, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "%s\n", line); /* one write per line: lines never interleave */
 }
+
+bool log_file_has(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    char line[4096];
+    bool hit = false;
+    while (!hit && fgets(line, sizeof(line), f))
+        hit = strstr(line, needle) != NULL;
+    fclose(f);
+    return hit;
+}

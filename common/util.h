@@ -31,5 +31,9 @@ void log_kv(const char *level, const char *event, const char *fmt, ...)
 #define log_info(ev, ...) log_kv("info", ev, __VA_ARGS__)
 #define log_warn(ev, ...) log_kv("warn", ev, __VA_ARGS__)
 #define log_error(ev, ...) log_kv("error", ev, __VA_ARGS__)
+/* True when some line of the log file at path contains needle (a server's
+ * log read by the bench and the tests: "event=ready"); false when the file
+ * cannot be read. */
+bool log_file_has(const char *path, const char *needle);
 
 #endif

@@ -289,19 +289,6 @@ START_TEST(files_modes_and_log)
 }
 END_TEST
 
-/* True when the server's log has a line containing text. */
-static bool log_has(th_server *s, const char *text)
-{
-    FILE *f = fopen(s->log_path, "r");
-    ck_assert_ptr_nonnull(f);
-    char line[4096];
-    bool found = false;
-    while (!found && fgets(line, sizeof(line), f))
-        found = strstr(line, text) != NULL;
-    fclose(f);
-    return found;
-}
-
 /* The fault shim (tests/shim/failsync.c), built next to this binary. */
 static const char *failsync_so(void)
 {
@@ -356,7 +343,7 @@ START_TEST(failed_flush_is_fail_stop)
                   th_reply_str(&r));
     ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 1,
                   "status %d: expected exit 1 after a failed flush", st);
-    ck_assert(log_has(s, "event=sync_failed"));
+    ck_assert(log_file_has(s->log_path, "event=sync_failed"));
     th_restart(s);
     int64_t bal = th_balance(s, u.user_id);
     ck_assert_msg(bal == 1000 || bal == 1500, "balance %lld", (long long)bal);

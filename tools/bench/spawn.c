@@ -59,19 +59,6 @@ void bsrv_sibling(const char *name, char *out, size_t outlen)
     snprintf(out, outlen, "%s/%s", self, name);
 }
 
-static bool bsrv_log_has(const char *path, const char *needle)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return false;
-    char line[1024];
-    bool hit = false;
-    while (!hit && fgets(line, sizeof(line), f))
-        hit = strstr(line, needle) != NULL;
-    fclose(f);
-    return hit;
-}
-
 static void bsrv_urls(bench_server *s, bool tcp)
 {
     if (tcp) {
@@ -117,7 +104,7 @@ int bsrv_start(bench_server *s, const char *ticketd, bool tcp, const char *const
         return -1;
     }
     for (int waited = 0; waited < 15000; waited += 10) {
-        if (bsrv_log_has(logf, "event=ready")) {
+        if (log_file_has(logf, "event=ready")) {
             if (bsrv_read_key(keyf, s->admin_key, sizeof(s->admin_key)) != 0) {
                 fprintf(stderr, "bench: no admin key in %s\n", keyf);
                 bsrv_stop(s);
