@@ -1,5 +1,6 @@
 /* server/admin.c -- operator calls: queue settings, releasing a hold,
- * refunding a booking, the audit log. The api layer checks admin_key. */
+ * refunding a booking, the last hour's history, the audit log. The api
+ * layer checks admin_key. */
 #include <string.h>
 
 #include "common/util.h"
@@ -72,6 +73,16 @@ tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
     out->amount = b->price;
     out->balance = d->users[b->user].balance;
     return TK_OK;
+}
+
+_Static_assert(TK_HIST_MINUTES == MIN_SLOTS, "the history is one ring slot per minute");
+
+void tk_history_get(const tk_domain *d, int64_t now_ms, tk_history *out)
+{
+    min_read(&d->sold_min, now_ms, out->sold);
+    min_read(&d->waiting_min, now_ms, out->waiting);
+    int64_t seen = now_ms / 60000 - d->opened_ms / 60000 + 1;
+    out->waiting_minutes = seen < 1 ? 1 : seen > TK_HIST_MINUTES ? TK_HIST_MINUTES : (int)seen;
 }
 
 int tk_audit_append(tk_domain *d, int64_t now_ms, const char *method, const char *peer,

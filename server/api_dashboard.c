@@ -1,6 +1,8 @@
 /* server/api_dashboard.c -- admin.dashboard: every date's sales, totals,
- * the queue, request counters and latency, and the server itself. */
+ * the queue, the last hour per minute, request counters and latency, and
+ * the server itself. */
 #include <math.h>
+#include <stdio.h>
 
 #include "common/json.h"
 #include "common/util.h"
@@ -45,6 +47,29 @@ static void dash_requests(api_call *c, cJSON *root)
     ar_time(s, "now", c->now_ms);
 }
 
+/* An array of integers, as raw text (exact, like ar_int). */
+static void dash_series(cJSON *o, const char *name, const int64_t *v, int n)
+{
+    char buf[TK_HIST_MINUTES * 21 + 3];
+    size_t off = 0;
+    buf[off++] = '[';
+    for (int i = 0; i < n && off < sizeof buf - 24; i++)
+        off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%lld", i ? "," : "",
+                                (long long)v[i]);
+    snprintf(buf + off, sizeof buf - off, "]");
+    cJSON_AddRawToObject(o, name, buf);
+}
+
+static void dash_history(api_call *c, cJSON *root)
+{
+    tk_history h;
+    tk_history_get(c->d, c->now_ms, &h);
+    cJSON *o = cJSON_AddObjectToObject(root, "history");
+    dash_series(o, "sold", h.sold, TK_HIST_MINUTES);
+    dash_series(o, "waiting", h.waiting, TK_HIST_MINUTES);
+    ar_int(o, "waiting_minutes", h.waiting_minutes);
+}
+
 tk_err api_admin_dashboard(api_call *c)
 {
     cJSON *root = ar_new(c);
@@ -68,6 +93,7 @@ tk_err api_admin_dashboard(api_call *c)
     ar_int(qo, "admit_per_min", q.settings.admit_per_min);
     ar_int(qo, "max_active", q.settings.max_active);
     ar_bool(qo, "paused", q.settings.paused);
+    dash_history(c, root);
     dash_requests(c, root);
     return TK_OK;
 }

@@ -227,6 +227,9 @@ tk_domain *tk_open(const tk_config *cfg, int64_t now_ms)
     d->qs.admit_per_min = cfg->admit_per_min;
     fw_init(&d->waiting_fw);
     d->cursor = 1;
+    min_init(&d->sold_min);
+    min_init(&d->waiting_min);
+    d->opened_ms = now_ms;
     d->st = store_open(cfg->db_path);
     if (!d->st || dm_load(d, now_ms) < 0 || dm_commit(d) < 0) {
         log_error("domain_open", "db=%s", cfg->db_path);
@@ -234,6 +237,7 @@ tk_domain *tk_open(const tk_config *cfg, int64_t now_ms)
         return NULL;
     }
     d->events.n = 0; /* nobody listens yet to what loading did */
+    min_max(&d->waiting_min, now_ms, d->nwaiting);
     return d;
 }
 
@@ -301,6 +305,7 @@ void tk_tick(tk_domain *d, int64_t now_ms)
     dm_begin_mutation(d, now_ms);
     dm_queue_idle_sweep(d, now_ms);
     dm_queue_admit(d, now_ms);
+    min_max(&d->waiting_min, now_ms, d->nwaiting); /* so a quiet minute shows its line */
     if (d->nwaiting > 0 && now_ms - d->last_queue_ev_ms >= 1000)
         dm_queue_event(d, now_ms);
 }

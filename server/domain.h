@@ -318,6 +318,20 @@ void tk_queue_stats_get(tk_domain *d, int64_t now_ms, tk_queue_stats *out);
 /* Every date (bookable or not), for the dashboard. */
 void tk_dates_all(tk_domain *d, int64_t now_ms, tk_date_cb cb, void *ctx);
 
+/* The last hour for the dashboard's sparklines, one number per wall-clock
+ * minute, oldest first (the last is now_ms's minute):
+ * - sold: seats sold in that minute, from the bookings' paid_at, so it
+ *   survives a restart; a later refund does not unsell the minute;
+ * - waiting: the longest the line was in that minute. Only this process
+ *   has seen it: waiting_minutes (1..60) says how many of the last minutes
+ *   that covers; the ones before are 0 for want of data, not an empty line. */
+#define TK_HIST_MINUTES 60
+typedef struct {
+    int64_t sold[TK_HIST_MINUTES], waiting[TK_HIST_MINUTES];
+    int waiting_minutes;
+} tk_history;
+void tk_history_get(const tk_domain *d, int64_t now_ms, tk_history *out);
+
 /* Audit log of admin actions, stored in SQLite. */
 typedef struct {
     int64_t audit_id, at_ms;

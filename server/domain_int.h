@@ -10,6 +10,7 @@
 
 #include "server/domain.h"
 #include "server/fenwick.h"
+#include "server/minutes.h"
 #include "server/store.h"
 
 enum { HOLD_LIVE = 0, HOLD_RELEASED = 1, HOLD_LAPSED = 2, HOLD_PAID = 3 };
@@ -132,6 +133,9 @@ struct tk_domain {
     dm_hash idem_ix; /* by (user, request_id) */
 
     dm_events events;
+    min_ring sold_min;    /* bookings per minute, by paid_ms */
+    min_ring waiting_min; /* the longest line per minute, since opened_ms */
+    int64_t opened_ms;
     char scratch[512]; /* strings handed out through result structs */
 };
 

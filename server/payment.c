@@ -73,6 +73,9 @@ int dm_booking_push(tk_domain *d, const dm_booking *b)
         return -1;
     d->users[b->user].last_booking = (int32_t)ix;
     d->nbookings++;
+    /* Sales per minute for the console: from every booking, loaded or new,
+     * so the last hour is known after a restart too. */
+    min_add(&d->sold_min, b->paid_ms, 1);
     return 0;
 }
 

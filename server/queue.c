@@ -241,6 +241,7 @@ tk_err tk_queue_join(tk_domain *d, const tk_uuid *user, int64_t now_ms, tk_queue
         d->users[u].entry = seq;
         store_entry_insert(d->st, seq, u + 1, now_ms);
         dm_queue_admit(d, now_ms);
+        min_max(&d->waiting_min, now_ms, d->nwaiting); /* the line only grows here */
     }
     fill_info(d, seq, now_ms, out);
     return TK_OK;

@@ -1,6 +1,7 @@
 /* tests/it_admin.c -- admin methods: FORBIDDEN, catalog creation (both
  * price forms), dashboard shape and counts, queue.set, hold release,
  * refund (seat and money back), seats.list operator view, audit log. */
+#include "common/json.h"
 #include "common/util.h"
 #include "tests/lib/harness.h"
 
@@ -129,6 +130,23 @@ START_TEST(dashboard_shape_and_counts)
     /* The last minute's replies, just made: some were timed, so p99 > 0. */
     ck_assert_int_eq(th_int(req, "latency_window_s"), 60);
     ck_assert(cJSON_GetObjectItemCaseSensitive(req, "p99_ms")->valuedouble > 0);
+    /* the last hour per minute: the one sale is in it (in the last minute,
+     * or the one before if a minute just turned), the line was never long */
+    const cJSON *hist = th_obj(r.result, "history");
+    int64_t sold = 0;
+    const char *series[] = {"sold", "waiting"};
+    for (int i = 0; i < 2; i++) {
+        const cJSON *a = th_arr(hist, series[i]);
+        ck_assert_int_eq(cJSON_GetArraySize(a), 60);
+        cJSON_ArrayForEach(x, a) {
+            int64_t n;
+            ck_assert(jv_int_value(x, 0, i ? 0 : 1, &n) == JV_OK);
+            sold += i ? 0 : n;
+        }
+    }
+    ck_assert_int_eq(sold, 1);
+    ck_assert_int_ge(th_int(hist, "waiting_minutes"), 1);
+    ck_assert_int_le(th_int(hist, "waiting_minutes"), 2);
     const cJSON *srv = th_obj(r.result, "server");
     th_str(srv, "version");
     ck_assert_int_ge(th_int(srv, "uptime_s"), 0);

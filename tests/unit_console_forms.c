@@ -1,6 +1,7 @@
 /* tests/unit_console_forms.c -- the console's forms (price ranges, concert
  * and date validation) and its dashboard model, with no terminal. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,7 +210,10 @@ START_TEST(model_dashboard_and_events)
     ck_assert(m.rq.p99_ms > 2.4 && m.rq.p99_ms < 2.6);
     ck_assert_int_eq(m.hist.queue[ADM_HIST - 1], 7);
     ck_assert_int_eq(m.hist.sales[ADM_HIST - 1], 0);
-    ck_assert_int_eq(adm_hist_minutes(&m.hist), 1); /* "last 1 min", not "last hour" */
+    /* an older server (no "history"): the console samples for itself, and
+     * says "last 1 min", not "last hour" */
+    ck_assert_int_eq(adm_hist_minutes(&m.hist, ADM_SERIES_SALES), 1);
+    ck_assert_int_eq(adm_hist_minutes(&m.hist, ADM_SERIES_QUEUE), 1);
     /* a sale on date 2, 30 s later: counted in the same minute */
     cJSON *s = J("{\"date_id\":2,\"free\":47,\"held\":0,\"sold\":3,\"revenue\":270000}");
     ck_assert(adm_model_sales(&m, s, 30000));
@@ -232,7 +236,7 @@ START_TEST(model_dashboard_and_events)
     ck_assert_int_eq(m.hist.queue[ADM_HIST - 2], 0);
     ck_assert_int_eq(m.hist.queue[ADM_HIST - 3], 7);
     ck_assert_int_eq(m.hist.sales[ADM_HIST - 3], 3);
-    ck_assert_int_eq(adm_hist_minutes(&m.hist), 3);
+    ck_assert_int_eq(adm_hist_minutes(&m.hist, ADM_SERIES_SALES), 3);
     /* a refund lowers sold; it is not a negative sale */
     s = J("{\"date_id\":2,\"free\":48,\"held\":0,\"sold\":2,\"revenue\":180000}");
     ck_assert(adm_model_sales(&m, s, 150000));
@@ -242,7 +246,7 @@ START_TEST(model_dashboard_and_events)
     adm_model_tick(&m, 150000 + 3600 * 1000);
     for (int i = 0; i < ADM_HIST; i++)
         ck_assert_int_eq(m.hist.sales[i] + m.hist.queue[i], 0);
-    ck_assert_int_eq(adm_hist_minutes(&m.hist), ADM_HIST); /* a full hour watched */
+    ck_assert_int_eq(adm_hist_minutes(&m.hist, ADM_SERIES_QUEUE), ADM_HIST); /* an hour watched */
     /* a malformed reply leaves the model as it was */
     d = J("{\"dates\":[{\"date_id\":\"x\"}],\"queue\":{}}");
     ck_assert(!adm_model_dashboard(&m, d, 0));
@@ -256,6 +260,78 @@ START_TEST(model_dashboard_and_events)
 }
 END_TEST
 
+/* DASH with a "history" member: sold[i] = i % 3 for all but the current
+ * minute (the last), which is the text sold_last ("" leaves it out);
+ * waiting[i] = w_last in the last minute and 0 before; then `tail`. */
+static cJSON *dash_with_history(const char *sold_last, int w_last, const char *tail)
+{
+    static char buf[8192];
+    size_t off = (size_t)snprintf(buf, sizeof buf, "{\"history\":{\"sold\":[");
+    for (int i = 0; i < ADM_HIST - 1; i++)
+        off += (size_t)snprintf(buf + off, sizeof buf - off, "%d,", i % 3);
+    if (!sold_last[0])
+        off--; /* the trailing comma */
+    off += (size_t)snprintf(buf + off, sizeof buf - off, "%s],\"waiting\":[", sold_last);
+    for (int i = 0; i < ADM_HIST; i++)
+        off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%d", i ? "," : "",
+                                i == ADM_HIST - 1 ? w_last : 0);
+    snprintf(buf + off, sizeof buf - off, "]%s},%s", tail, DASH + 1);
+    return J(buf);
+}
+
+START_TEST(model_server_history)
+{
+    static adm_model m;
+    adm_model_init(&m);
+    /* the console opens mid-sale: the server's last hour shows at once */
+    cJSON *d = dash_with_history("2", 40, ",\"waiting_minutes\":5");
+    ck_assert(adm_model_dashboard(&m, d, 0));
+    cJSON_Delete(d);
+    ck_assert_int_eq(m.hist.sales[0], 0);
+    ck_assert_int_eq(m.hist.sales[ADM_HIST - 2], (ADM_HIST - 2) % 3);
+    ck_assert_int_eq(m.hist.queue[ADM_HIST - 1], 40);
+    ck_assert_int_eq(adm_hist_minutes(&m.hist, ADM_SERIES_SALES), ADM_HIST); /* "last hour" */
+    ck_assert_int_eq(adm_hist_minutes(&m.hist, ADM_SERIES_QUEUE), 5); /* server up 5 min */
+    /* events between polls change the totals, not the server's minutes;
+     * nor does the console's clock shift them (the next poll does) */
+    cJSON *s = J("{\"date_id\":2,\"free\":47,\"held\":0,\"sold\":3,\"revenue\":270000}");
+    ck_assert(adm_model_sales(&m, s, 90000));
+    cJSON_Delete(s);
+    ck_assert_int_eq(m.t_sold, 5);
+    ck_assert_int_eq(m.hist.sales[ADM_HIST - 1], (ADM_HIST - 1) % 3);
+    adm_model_tick(&m, 180000);
+    ck_assert_int_eq(m.hist.queue[ADM_HIST - 1], 40);
+    /* malformed: one minute short, a negative count, a string, minutes out
+     * of range; each leaves the model as it was */
+    const char *bad[][2] = {{"2", ",\"waiting_minutes\":0"},
+                            {"2", ",\"waiting_minutes\":61"},
+                            {"2", ""},
+                            {"", ",\"waiting_minutes\":5"},
+                            {"2,2", ",\"waiting_minutes\":5"},
+                            {"-1", ",\"waiting_minutes\":5"},
+                            {"1.5", ",\"waiting_minutes\":5"},
+                            {"\"x\"", ",\"waiting_minutes\":5"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        d = dash_with_history(bad[i][0], 99, bad[i][1]);
+        ck_assert_msg(!adm_model_dashboard(&m, d, 0), "bad history %zu accepted", i);
+        cJSON_Delete(d);
+        ck_assert_int_eq(m.hist.queue[ADM_HIST - 1], 40);
+    }
+    d = J("{\"history\":[],\"dates\":[],\"queue\":{\"waiting\":1,\"active\":0,"
+          "\"admitted_seq\":0,\"admit_per_min\":1,\"paused\":false}}");
+    ck_assert(!adm_model_dashboard(&m, d, 0));
+    cJSON_Delete(d);
+    /* an older server after all (no history): back to sampling, from now */
+    d = J(DASH);
+    ck_assert(adm_model_dashboard(&m, d, 240000));
+    cJSON_Delete(d);
+    ck_assert_int_eq(m.hist.srv_queue_min, 0);
+    ck_assert_int_eq(m.hist.queue[ADM_HIST - 1], 7);
+    ck_assert_int_eq(m.hist.queue[ADM_HIST - 2], 0);
+    ck_assert_int_eq(adm_hist_minutes(&m.hist, ADM_SERIES_SALES), 1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("console_forms");
@@ -266,6 +342,7 @@ static Suite *suite(void)
     tcase_add_test(tc, concert_form);
     tcase_add_test(tc, date_form);
     tcase_add_test(tc, model_dashboard_and_events);
+    tcase_add_test(tc, model_server_history);
     suite_add_tcase(s, tc);
     return s;
 }

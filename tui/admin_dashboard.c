@@ -307,9 +307,10 @@ static void draw_below(const adm_model *m, int *y, int x, int w)
 {
     draw_totals(m, (*y)++, x, w);
     adm_queue_draw(m, (*y)++, x, w);
-    int mins = adm_hist_minutes(&m->hist);
-    draw_spark(m->hist.sales, mins, tx(A_D_SALES_SPARK), (*y)++, x, w);
-    draw_spark(m->hist.queue, mins, tx(A_D_QUEUE_SPARK), (*y)++, x, w);
+    draw_spark(m->hist.sales, adm_hist_minutes(&m->hist, ADM_SERIES_SALES),
+               tx(A_D_SALES_SPARK), (*y)++, x, w);
+    draw_spark(m->hist.queue, adm_hist_minutes(&m->hist, ADM_SERIES_QUEUE),
+               tx(A_D_QUEUE_SPARK), (*y)++, x, w);
     draw_health(m, (*y)++, x, w);
 }
 

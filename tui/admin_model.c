@@ -42,8 +42,10 @@ static void hist_advance(adm_history *h, int64_t mono_ms)
     h->last_min = min;
 }
 
-int adm_hist_minutes(const adm_history *h)
+int adm_hist_minutes(const adm_history *h, int series)
 {
+    if (h->srv_queue_min > 0)
+        return series == ADM_SERIES_QUEUE ? h->srv_queue_min : ADM_HIST;
     if (h->last_min < 0)
         return 0;
     int64_t n = h->last_min - h->first_min + 1;
@@ -55,6 +57,8 @@ int adm_hist_minutes(const adm_history *h)
 static void hist_note(adm_model *m, int64_t mono_ms)
 {
     adm_history *h = &m->hist;
+    if (h->srv_queue_min > 0)
+        return; /* the server's history: the next poll brings this too */
     hist_advance(h, mono_ms);
     if (h->last_sold >= 0 && m->t_sold > h->last_sold)
         h->sales[ADM_HIST - 1] += m->t_sold - h->last_sold;
@@ -65,7 +69,44 @@ static void hist_note(adm_model *m, int64_t mono_ms)
 
 void adm_model_tick(adm_model *m, int64_t mono_ms)
 {
-    hist_advance(&m->hist, mono_ms);
+    if (m->hist.srv_queue_min == 0)
+        hist_advance(&m->hist, mono_ms);
+}
+
+static bool parse_series(const cJSON *o, const char *name, int64_t out[ADM_HIST])
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != ADM_HIST)
+        return false;
+    int i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a) {
+        if (jv_int_value(it, 0, JV_INT_MAX, &out[i++]) != JV_OK)
+            return false;
+    }
+    return true;
+}
+
+/* admin.dashboard's "history": the server's last hour replaces whatever
+ * the console had. A reply without one (an older server) goes back to the
+ * console's own sampling, from now. False when present but malformed. */
+static bool hist_from_server(adm_history *h, const cJSON *result)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(result, "history");
+    if (!o) {
+        if (h->srv_queue_min > 0)
+            *h = (adm_history){.last_min = -1, .last_sold = -1};
+        return true;
+    }
+    adm_history t = *h;
+    int64_t mins = 0;
+    if (!cJSON_IsObject(o) || !parse_series(o, "sold", t.sales) ||
+        !parse_series(o, "waiting", t.queue) ||
+        jv_get_int(o, "waiting_minutes", 1, ADM_HIST, &mins) != JV_OK)
+        return false;
+    t.srv_queue_min = (int)mins;
+    *h = t;
+    return true;
 }
 
 /* ---- parsing ----------------------------------------------------------- */
@@ -185,6 +226,8 @@ bool adm_model_dashboard(adm_model *m, const cJSON *result, int64_t mono_ms)
     copy_str(sv, "version", tmp.version, sizeof tmp.version);
     copy_str(sv, "now", tmp.server_now, sizeof tmp.server_now);
     tmp.uptime_s = get_i(sv, "uptime_s", &ok);
+    if (!hist_from_server(&tmp.hist, result))
+        return false;
     tmp.loaded = true;
     qsort(tmp.dates, (size_t)tmp.ndates, sizeof tmp.dates[0], by_start);
     totals(&tmp);

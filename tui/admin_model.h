@@ -4,7 +4,9 @@
  *
  * Plain C over cJSON (no terminal, no sockets) so unit tests feed it replies
  * and event bodies exactly as they come off the wire. The history is the
- * console's own: the server keeps none, so it starts when the console does. */
+ * server's last hour when admin.dashboard carries one ("history", refreshed
+ * every poll); from an older server, it is the console's own sampling and
+ * starts when the console does. */
 #ifndef TK_ADMIN_MODEL_H
 #define TK_ADMIN_MODEL_H
 
@@ -34,15 +36,20 @@ typedef struct {
     double per_s, p50_ms, p90_ms, p99_ms;
 } adm_req_info;
 
-/* One bucket per minute since the console started; bucket i covers minute
- * (last_min - (ADM_HIST-1) + i), i.e. the array is oldest first. */
+/* One bucket per minute, oldest first, the newest being the current
+ * minute. From the server (srv_queue_min > 0) the arrays are its own, as
+ * the last poll brought them. Otherwise they are the console's sampling:
+ * bucket i covers minute (last_min - (ADM_HIST-1) + i). */
 typedef struct {
     int64_t sales[ADM_HIST];  /* seats sold in that minute */
     int64_t queue[ADM_HIST];  /* the longest queue seen in that minute */
     int64_t last_min;         /* minute (mono clock) of the newest bucket, -1 none */
     int64_t first_min;        /* the minute the console first saw, when last_min >= 0 */
     int64_t last_sold;        /* total sold last seen, -1 unknown */
+    int srv_queue_min;        /* > 0: the server's history; minutes its queue covers */
 } adm_history;
+
+enum { ADM_SERIES_SALES, ADM_SERIES_QUEUE };
 
 typedef struct {
     bool loaded;
@@ -57,9 +64,11 @@ typedef struct {
 } adm_model;
 
 void adm_model_init(adm_model *m);
-/* Minutes the history covers: 1..ADM_HIST since the console first saw
- * data, 0 before (the sparklines say "last N min" until they hold an hour). */
-int adm_hist_minutes(const adm_history *h);
+/* Minutes a series (ADM_SERIES_*) covers, 0..ADM_HIST; the sparklines say
+ * "last N min" until it is an hour. The server knows every sale of the last
+ * hour (from its bookings) but the queue only since it started; the
+ * console's own sampling covers the minutes since it first saw data. */
+int adm_hist_minutes(const adm_history *h, int series);
 /* An admin.dashboard result. False (model unchanged) when it is not the
  * documented shape. mono_ms feeds the history. */
 bool adm_model_dashboard(adm_model *m, const cJSON *result, int64_t mono_ms);

@@ -3,6 +3,8 @@
 # once paid it shows sold with its booking code; the console refunds it
 # (after a confirmation) and a second kiosk sees the seat come free, with
 # the money back in the wallet; the console releases another kiosk's hold.
+# The dashboard's sparklines are the server's last hour, so a console
+# opened after the sale shows it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console_lib.sh"
 e2e_init console_hold_refund
@@ -11,8 +13,10 @@ console_start C
 kiosk_start K
 kiosk_start L
 wait_for C "Seoul Philharmonic" >/dev/null
-check "sparklines say how long the console has watched" \
-    wait_re C "max [0-9]+, last [0-9]+ min"
+check "the sales sparkline is the server's last hour" \
+    wait_re C "sales/min +[^ ]+ max 0, last hour"
+check "the queue sparkline says how long the server has watched the line" \
+    wait_re C "queue +[^ ]+ max 0, last [0-9]+ min"
 wait_for K "Welcome to the box office" >/dev/null
 ID=$(register K "Kim Minji")
 check "kiosk K registered" test -n "$ID"
@@ -72,4 +76,10 @@ check "the console says released" wait_for C "released."
 check "kiosk L sees seat 14 free" wait_for L "[ 14]"
 N=$(ctl admin.audit.list | grep -Ec '"method":[[:space:]]*"admin\.(booking\.refund|hold\.release)"')
 check "the audit log has the refund and the release" test "$N" -eq 2
+
+# A console opened after the sale still shows it: the server keeps the
+# last hour per minute (a refund does not unsell the minute).
+console_start D
+check "a console opened later shows the sale in its minute" \
+    wait_re D "sales/min +[^ ]+ max 1, last hour"
 e2e_done

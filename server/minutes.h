@@ -1,0 +1,30 @@
+/* server/minutes.h -- one number per wall-clock minute over the last hour.
+ *
+ * The console draws sales and the queue as sparklines of the last hour. The
+ * console cannot know the minutes before it opened, so the server keeps
+ * them (admin.dashboard "history"). Each slot is tagged with the minute it
+ * holds (ms since the epoch / 60000), so a slot left from an hour ago reads
+ * as zero without anyone clearing it, and a value that arrives late, or out
+ * of order while the database loads, lands in its own minute or nowhere. */
+#ifndef TK_MINUTES_H
+#define TK_MINUTES_H
+
+#include <stdint.h>
+
+#define MIN_SLOTS 60
+
+typedef struct {
+    int64_t minute[MIN_SLOTS]; /* the minute slot i holds, -1 none */
+    int64_t v[MIN_SLOTS];
+} min_ring;
+
+void min_init(min_ring *r);
+/* Adds n to the minute of at_ms (a count: sales in that minute). */
+void min_add(min_ring *r, int64_t at_ms, int64_t n);
+/* Raises the minute of at_ms to at least v (a level: the longest queue). */
+void min_max(min_ring *r, int64_t at_ms, int64_t v);
+/* The MIN_SLOTS minutes ending with now_ms's, oldest first; 0 for a minute
+ * nothing was recorded in. */
+void min_read(const min_ring *r, int64_t now_ms, int64_t out[MIN_SLOTS]);
+
+#endif
