@@ -332,6 +332,26 @@ START_TEST(model_server_history)
 }
 END_TEST
 
+/* At 80 columns a sparkline has room for 45 of the 60 minutes: its label
+ * and max are about those, not the hour it cannot show. */
+START_TEST(spark_span)
+{
+    int64_t v[ADM_HIST] = {0};
+    v[0] = 9; /* an hour ago: off a narrow sparkline */
+    v[ADM_HIST - 1] = 4;
+    int64_t max;
+    ck_assert_int_eq(adm_spark_span(v, ADM_HIST, 60, &max), ADM_HIST);
+    ck_assert_int_eq(max, 9);
+    ck_assert_int_eq(adm_spark_span(v, ADM_HIST, 45, &max), 45);
+    ck_assert_int_eq(max, 4);
+    ck_assert_int_eq(adm_spark_span(v, 3, 45, &max), 3); /* known for 3 minutes */
+    ck_assert_int_eq(adm_spark_span(v, 0, 45, &max), 1);
+    ck_assert_int_eq(adm_spark_span(v, ADM_HIST, 100, &max), ADM_HIST);
+    ck_assert_int_eq(adm_spark_span(v, ADM_HIST, 0, &max), 1);
+    ck_assert_int_eq(max, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("console_forms");
@@ -343,6 +363,7 @@ static Suite *suite(void)
     tcase_add_test(tc, date_form);
     tcase_add_test(tc, model_dashboard_and_events);
     tcase_add_test(tc, model_server_history);
+    tcase_add_test(tc, spark_span);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -269,26 +269,26 @@ static void draw_totals(const adm_model *m, int y, int x, int w)
     wg_text(y, x, w, buf, WG_HEAD);
 }
 
+/* The last minutes of a series that fit, then their max and how long they
+ * cover: "last hour" only when all 60 minutes are drawn and known. */
 static void draw_spark(const int64_t *v, int minutes, const char *label, int y, int x, int w)
 {
     double d[ADM_HIST];
-    int64_t max = 0;
-    for (int i = 0; i < ADM_HIST; i++) {
+    for (int i = 0; i < ADM_HIST; i++)
         d[i] = (double)v[i];
-        max = v[i] > max ? v[i] : max;
-    }
     int lw = 11;
     wg_text(y, x, lw, label, WG_HEAD);
     int sw = w - lw - 22 < ADM_HIST ? w - lw - 22 : ADM_HIST;
     if (sw < 4)
         return;
     wg_sparkline(y, x + lw, sw, d, ADM_HIST);
+    int64_t max;
+    int span = adm_spark_span(v, minutes, sw, &max);
     char tail[64];
-    if (minutes >= ADM_HIST)
+    if (span >= ADM_HIST)
         snprintf(tail, sizeof tail, tx(A_D_SPARK_TAIL), (long long)max);
-    else /* the console has watched less than an hour: say how long */
-        snprintf(tail, sizeof tail, tx(A_D_SPARK_TAIL_MIN), (long long)max,
-                 minutes > 0 ? minutes : 1);
+    else
+        snprintf(tail, sizeof tail, tx(A_D_SPARK_TAIL_MIN), (long long)max, span);
     wg_text(y, x + lw + sw, w - lw - sw, tail, WG_DIM);
 }
 

@@ -73,6 +73,16 @@ void adm_model_tick(adm_model *m, int64_t mono_ms)
         hist_advance(&m->hist, mono_ms);
 }
 
+int adm_spark_span(const int64_t v[ADM_HIST], int minutes, int width, int64_t *max)
+{
+    int shown = width < ADM_HIST ? (width > 0 ? width : 0) : ADM_HIST;
+    *max = 0;
+    for (int i = ADM_HIST - shown; i < ADM_HIST; i++)
+        *max = v[i] > *max ? v[i] : *max;
+    int span = minutes < shown ? minutes : shown;
+    return span > 0 ? span : 1;
+}
+
 static bool parse_series(const cJSON *o, const char *name, int64_t out[ADM_HIST])
 {
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, name);

@@ -69,6 +69,11 @@ void adm_model_init(adm_model *m);
  * hour (from its bookings) but the queue only since it started; the
  * console's own sampling covers the minutes since it first saw data. */
 int adm_hist_minutes(const adm_history *h, int series);
+/* What a sparkline `width` columns wide shows of a series: its last
+ * min(width, ADM_HIST) minutes. *max is the largest value among them; the
+ * result is how many minutes of data they hold (the series' `minutes`, at
+ * most the width, at least 1), for the "last N min" label. */
+int adm_spark_span(const int64_t v[ADM_HIST], int minutes, int width, int64_t *max);
 /* An admin.dashboard result. False (model unchanged) when it is not the
  * documented shape. mono_ms feeds the history. */
 bool adm_model_dashboard(adm_model *m, const cJSON *result, int64_t mono_ms);
