@@ -56,6 +56,28 @@ bool uuid_parse(const char *s, uint8_t out[16])
     return true;
 }
 
+bool uuid_parse_loose(const char *s, uint8_t out[16])
+{
+    if (!s)
+        return false;
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    char buf[UUID_STR_LEN];
+    if (n == 36) {
+        memcpy(buf, s, 36);
+    } else if (n == 32) { /* put the dashes where they go */
+        for (int i = 0, j = 0; i < 36; i++)
+            buf[i] = (i == 8 || i == 13 || i == 18 || i == 23) ? '-' : s[j++];
+    } else {
+        return false;
+    }
+    buf[36] = '\0';
+    return uuid_parse(buf, out);
+}
+
 void uuid_short(const uint8_t u[16], char out[9])
 {
     char full[UUID_STR_LEN];

@@ -13,6 +13,9 @@ void uuid_v4(uint8_t out[16]);
 void uuid_format(const uint8_t u[16], char out[UUID_STR_LEN]);
 /* Accepts the canonical 8-4-4-4-12 hex form, either case. */
 bool uuid_parse(const char *s, uint8_t out[16]);
+/* As a person types one: also the 32 hex digits without dashes, and
+ * blanks around it. The wire takes only uuid_parse's form. */
+bool uuid_parse_loose(const char *s, uint8_t out[16]);
 /* The first 8 hex chars, for logs: user ids never appear whole in logs. */
 void uuid_short(const uint8_t u[16], char out[9]);
 

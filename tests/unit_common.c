@@ -179,6 +179,22 @@ START_TEST(util_uuid_time)
     ck_assert_mem_eq(u, v, 16);
     ck_assert(!uuid_parse("not-a-uuid", v));
     ck_assert(!uuid_parse("123e4567-e89b-12d3-a456-42661417400g", v));
+    /* typed at a kiosk: no dashes, capitals, blanks around; never a
+     * different length or dashes in the wrong places */
+    const char *ok[] = {"123e4567-e89b-12d3-a456-426614174000", "123e4567e89b12d3a456426614174000",
+                        "  123E4567E89B12D3A456426614174000 ", "123E4567-E89B-12D3-A456-426614174000"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        uint8_t w[16];
+        char t[UUID_STR_LEN];
+        ck_assert_msg(uuid_parse_loose(ok[i], w), "%s", ok[i]);
+        uuid_format(w, t);
+        ck_assert_str_eq(t, "123e4567-e89b-12d3-a456-426614174000");
+    }
+    const char *bad[] = {"", "123e4567e89b12d3a45642661417400", "123e4567-e89b12d3-a456-426614174000",
+                         "123e4567e89b12d3a4564266141740000", "1-3e4567e89b12d3a456426614174000-",
+                         "123e4567 e89b 12d3 a456 426614174000", NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(!uuid_parse_loose(bad[i], v), "%s", bad[i] ? bad[i] : "NULL");
     uuid_short(u, sh);
     ck_assert_int_eq(strncmp(s, sh, 8), 0);
 

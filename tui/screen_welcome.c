@@ -1,5 +1,7 @@
-/* tui/screen_welcome.c -- member id entry, or register by name and show the
- * new member id to keep. */
+/* tui/screen_welcome.c -- member id entry (typed, or scanned: a scanner
+ * types it and presses Enter), or register by name and show the new member
+ * id to keep, with a QR code of it when the terminal has room. */
+#include <ctype.h>
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,11 +36,11 @@ static void submit(app *a, welcome_st *w)
     }
     if (w->mode == W_LOGIN) {
         uint8_t u[16];
-        if (!uuid_parse(w->in.buf, u)) {
+        if (!uuid_parse_loose(w->in.buf, u)) {
             app_flash(a, tx(T_BAD_MEMBER_ID));
             return;
         }
-        snprintf(s->user_id, sizeof(s->user_id), "%s", w->in.buf);
+        uuid_format(u, s->user_id); /* the wire's form, whatever was typed */
         w->busy = true;
         app_call(a, w, "wallet.balance", ks_user_params(a), TAG_LOGIN);
         return;
@@ -113,21 +115,48 @@ static void welcome_reply(app *a, void *st, int tag, const cl_reply *r)
     }
 }
 
+/* The new member id, and beside it a QR code of it when it fits (upper
+ * case: a smaller code, and a UUID reads the same in either case). */
+static void draw_new_id(app *a, const app_rect *r)
+{
+    const char *id = ks(a)->user_id;
+    char up[UUID_STR_LEN];
+    size_t n = 0;
+    for (; id[n] && n < sizeof up - 1; n++)
+        up[n] = (char)toupper((unsigned char)id[n]);
+    up[n] = '\0';
+    int rows = 0, cols = 0;
+    char **qr = wg_qr_lines(up, tx_utf8(), &rows, &cols);
+    int bw = r->w - 4 < 78 ? r->w - 4 : 78;
+    bool side = qr && rows + 2 <= r->h && bw >= cols + (int)strlen(id) + 8;
+    int bh = side ? rows + 2 : 12, tw = side ? bw - cols - 6 : bw - 6;
+    int y = r->y + (r->h - bh) / 2, x = r->x + (r->w - bw) / 2;
+    wg_box(y, x, bh, bw, tx(T_WELCOME_TITLE));
+    int ty = y + (bh - 10) / 2;
+    char hello[160];
+    snprintf(hello, sizeof(hello), tx(T_HELLO), ks(a)->name);
+    wg_text(ty + 1, x + 3, tw, hello, WG_HEAD);
+    wg_text(ty + 3, x + 3, tw, tx(T_WELCOME_NEW_ID), WG_NORMAL);
+    wg_text(ty + 4, x + 3, tw, id, WG_GOOD);
+    wg_text(ty + 5, x + 3, tw, tx(T_WELCOME_KEEP), WG_NORMAL);
+    if (side)
+        wg_text(ty + 6, x + 3, tw, tx(T_WELCOME_SCAN), WG_DIM);
+    wg_text(ty + 8, x + 3, tw, tx(T_WELCOME_CONTINUE), WG_DIM);
+    for (int i = 0; side && i < rows; i++)
+        mvaddstr(y + 1 + i, x + bw - cols - 2, qr[i]);
+    wg_qr_free(qr);
+}
+
 static void welcome_draw(app *a, void *st, const app_rect *r)
 {
     welcome_st *w = st;
+    if (w->mode == W_SHOW_ID) {
+        draw_new_id(a, r);
+        return;
+    }
     int bw = r->w - 4 < 70 ? r->w - 4 : 70, bh = 11;
     int y = r->y + (r->h - bh) / 2, x = r->x + (r->w - bw) / 2;
     wg_box(y, x, bh, bw, tx(T_WELCOME_TITLE));
-    if (w->mode == W_SHOW_ID) {
-        char hello[160];
-        snprintf(hello, sizeof(hello), tx(T_HELLO), ks(a)->name);
-        wg_text(y + 2, x + 3, bw - 6, hello, WG_HEAD);
-        wg_text(y + 4, x + 3, bw - 6, tx(T_WELCOME_NEW_ID), WG_NORMAL);
-        wg_center(y + 6, x, bw, ks(a)->user_id, WG_GOOD);
-        wg_text(y + 8, x + 3, bw - 6, tx(T_WELCOME_CONTINUE), WG_DIM);
-        return;
-    }
     bool login = w->mode == W_LOGIN;
     wg_text(y + 2, x + 3, bw - 6, tx(login ? T_WELCOME_LOGIN : T_WELCOME_REG), WG_NORMAL);
     wg_input_draw(y + 4, x + 3, bw - 6, tx(login ? T_WELCOME_MEMBER : T_WELCOME_NAME), &w->in, true);
