@@ -229,6 +229,7 @@ tk_domain *tk_open(const tk_config *cfg, int64_t now_ms)
     d->cursor = 1;
     min_init(&d->sold_min);
     min_init(&d->waiting_min);
+    min_init(&d->ended_min);
     d->opened_ms = now_ms;
     d->st = store_open(cfg->db_path);
     if (!d->st || dm_load(d, now_ms) < 0 || dm_commit(d) < 0) {

@@ -115,6 +115,7 @@ typedef struct {
     int64_t revenue;                       /* SALES */
     uint64_t admitted_seq;                 /* QUEUE */
     int64_t waiting, active, admit_per_min;/* QUEUE */
+    int64_t ms_per_place;                  /* QUEUE: the wait estimate's pace */
     bool paused;                           /* QUEUE */
 } tk_event;
 

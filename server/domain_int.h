@@ -135,6 +135,7 @@ struct tk_domain {
     dm_events events;
     min_ring sold_min;    /* bookings per minute, by paid_ms */
     min_ring waiting_min; /* the longest line per minute, since opened_ms */
+    min_ring ended_min;   /* active sessions ended per minute (the turnover) */
     int64_t opened_ms;
     char scratch[512]; /* strings handed out through result structs */
 };
@@ -191,6 +192,8 @@ void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms);
 /* Applies a lapsed or idle expiry of this user's token now. */
 void dm_user_settle(tk_domain *d, uint32_t user, int64_t now_ms);
 void dm_queue_admit(tk_domain *d, int64_t now_ms);
+/* Milliseconds a place in line takes now (the wait estimate's pace). */
+int64_t dm_queue_pace_ms(const tk_domain *d, int64_t now_ms);
 void dm_queue_idle_sweep(tk_domain *d, int64_t now_ms);
 void dm_queue_event(tk_domain *d, int64_t now_ms);
 void dm_active_add(tk_domain *d, uint32_t seq);

@@ -25,9 +25,10 @@ size_t events_encode(const tk_event *ev, char out[EVENTS_MSG_MAX])
     case TK_EV_QUEUE:
         n = snprintf(out, EVENTS_MSG_MAX,
                      "queue {\"admitted_seq\":%" PRIu64 ",\"waiting\":%" PRId64
-                     ",\"active\":%" PRId64 ",\"admit_per_min\":%" PRId64 ",\"paused\":%s}",
+                     ",\"active\":%" PRId64 ",\"admit_per_min\":%" PRId64
+                     ",\"ms_per_place\":%" PRId64 ",\"paused\":%s}",
                      ev->admitted_seq, ev->waiting, ev->active, ev->admit_per_min,
-                     ev->paused ? "true" : "false");
+                     ev->ms_per_place, ev->paused ? "true" : "false");
         break;
     default:
         return 0;

@@ -43,6 +43,15 @@ void min_max(min_ring *r, int64_t at_ms, int64_t v)
         *s = v;
 }
 
+int64_t min_sum(const min_ring *r, int64_t now_ms, int minutes)
+{
+    int64_t v[MIN_SLOTS], sum = 0;
+    min_read(r, now_ms, v);
+    for (int k = MIN_SLOTS - minutes; k < MIN_SLOTS; k++)
+        sum += k >= 0 ? v[k] : 0;
+    return sum;
+}
+
 void min_read(const min_ring *r, int64_t now_ms, int64_t out[MIN_SLOTS])
 {
     int64_t last = now_ms < 0 ? 0 : now_ms / 60000;

@@ -2,7 +2,8 @@
  *
  * The console draws sales and the queue as sparklines of the last hour. The
  * console cannot know the minutes before it opened, so the server keeps
- * them (admin.dashboard "history"). Each slot is tagged with the minute it
+ * them (admin.dashboard "history"). The queue's wait estimate reads how
+ * fast active sessions ended lately from one too. Each slot is tagged with the minute it
  * holds (ms since the epoch / 60000), so a slot left from an hour ago reads
  * as zero without anyone clearing it, and a value that arrives late, or out
  * of order while the database loads, lands in its own minute or nowhere. */
@@ -26,5 +27,7 @@ void min_max(min_ring *r, int64_t at_ms, int64_t v);
 /* The MIN_SLOTS minutes ending with now_ms's, oldest first; 0 for a minute
  * nothing was recorded in. */
 void min_read(const min_ring *r, int64_t now_ms, int64_t out[MIN_SLOTS]);
+/* The sum of the last `minutes` (1..MIN_SLOTS) of them, now_ms's included. */
+int64_t min_sum(const min_ring *r, int64_t now_ms, int minutes);
 
 #endif

@@ -67,10 +67,40 @@ tk_err dm_token_parse(const tk_domain *d, const char *token, uint32_t *user, uin
     return TK_OK;
 }
 
-static int64_t eta_s(const tk_domain *d, int64_t position)
+#define PACE_WINDOW_MIN 5      /* minutes of turnover the pace reads */
+#define PACE_MIN_SPAN_MS 60000 /* and never fewer than one minute of it */
+
+/* Milliseconds one place in line takes now. Admission needs a free active
+ * slot and admit_per_min's budget. While slots are free the budget sets the
+ * pace. With all max_active slots taken, each admission waits for a session
+ * to end (paid, left or idle), so the pace is the turnover of the last few
+ * minutes; when none ended in that time, each slot is taken to turn over
+ * once per active window (the longest an idle session keeps it), i.e. a
+ * place per window / max_active. The budget's pace is the floor. */
+int64_t dm_queue_pace_ms(const tk_domain *d, int64_t now_ms)
 {
     int64_t rate = d->qs.admit_per_min > 0 ? d->qs.admit_per_min : 1;
-    return (position * 60 + rate - 1) / rate;
+    int64_t pace = (60000 + rate - 1) / rate, turn = 0;
+    if ((int64_t)d->nactive < d->qs.max_active || d->qs.max_active < 1)
+        return pace;
+    int64_t ended = min_sum(&d->ended_min, now_ms, PACE_WINDOW_MIN);
+    if (ended > 0) {
+        int64_t span = (PACE_WINDOW_MIN - 1) * 60000 + now_ms % 60000;
+        if (span > now_ms - d->opened_ms)
+            span = now_ms - d->opened_ms; /* the ring knows nothing older */
+        if (span < PACE_MIN_SPAN_MS)
+            span = PACE_MIN_SPAN_MS;
+        turn = span / ended;
+    } else {
+        turn = d->cfg.active_window_ms / d->qs.max_active;
+    }
+    return turn > pace ? turn : pace;
+}
+
+/* Seconds until the user at `position` is likely admitted. */
+static int64_t eta_s(const tk_domain *d, int64_t position, int64_t now_ms)
+{
+    return (position * dm_queue_pace_ms(d, now_ms) + 999) / 1000;
 }
 
 tk_err dm_token_active(tk_domain *d, const char *token, int64_t now_ms, uint32_t *user,
@@ -85,7 +115,7 @@ tk_err dm_token_active(tk_domain *d, const char *token, int64_t now_ms, uint32_t
         int64_t pos = fw_prefix(&d->waiting_fw, *seq);
         if (ei) {
             ei->position = pos;
-            ei->eta_s = eta_s(d, pos);
+            ei->eta_s = eta_s(d, pos, now_ms);
         }
         return dm_fail(ei, TK_NOT_ADMITTED, "still waiting: place %lld", (long long)pos);
     }
@@ -106,7 +136,7 @@ void dm_queue_event(tk_domain *d, int64_t now_ms)
 {
     tk_event e = {.kind = TK_EV_QUEUE, .admitted_seq = d->cursor - 1, .waiting = d->nwaiting,
                   .active = (int64_t)d->nactive, .admit_per_min = d->qs.admit_per_min,
-                  .paused = d->qs.paused};
+                  .ms_per_place = dm_queue_pace_ms(d, now_ms), .paused = d->qs.paused};
     dm_emit(d, &e);
     d->last_queue_ev_ms = now_ms;
 }
@@ -127,6 +157,7 @@ void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms)
         d->nwaiting--;
     } else {
         dm_active_remove(d, seq);
+        min_add(&d->ended_min, now_ms, 1); /* a slot turned over: see eta_s */
     }
     e->state = TK_TOKEN_STATE_EXPIRED;
     entry_store(d, seq);
@@ -208,7 +239,7 @@ static void fill_info(const tk_domain *d, uint32_t seq, int64_t now_ms, tk_queue
     out->seq = seq;
     if (out->state == TK_TOKEN_WAITING) {
         out->position = fw_prefix(&d->waiting_fw, seq);
-        out->eta_s = eta_s(d, out->position);
+        out->eta_s = eta_s(d, out->position, now_ms);
     } else if (out->state == TK_TOKEN_ACTIVE) {
         int64_t until = e->since_ms + d->cfg.active_window_ms;
         if (u->first_hold >= 0) {

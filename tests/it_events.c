@@ -151,6 +151,9 @@ START_TEST(queue_events)
     ck_assert_int_ge(th_int(ev.body, "waiting"), 1);
     ck_assert_int_eq(th_int(ev.body, "active"), 1);
     th_int(ev.body, "admit_per_min");
+    /* the one slot is taken and no session has ended: a place takes the
+     * whole 10-minute active window */
+    ck_assert_int_eq(th_int(ev.body, "ms_per_place"), 600000);
     ck_assert(!th_bool(ev.body, "paused"));
     int64_t admitted = th_int(ev.body, "admitted_seq");
     ck_assert_int_lt(admitted, b.seq);

@@ -221,10 +221,10 @@ START_TEST(events_and_buckets)
     ck_assert_str_eq(m, "seat.4 {\"date_id\":4,\"seq\":17,\"seat_no\":12,\"state\":\"held\"}");
     ck_assert_int_eq(n, strlen(m));
     tk_event q = {.kind = TK_EV_QUEUE, .admitted_seq = 9, .waiting = 3, .active = 2,
-                  .admit_per_min = 60, .paused = true};
+                  .admit_per_min = 60, .ms_per_place = 1500, .paused = true};
     events_encode(&q, m);
     ck_assert_str_eq(m, "queue {\"admitted_seq\":9,\"waiting\":3,\"active\":2,"
-                        "\"admit_per_min\":60,\"paused\":true}");
+                        "\"admit_per_min\":60,\"ms_per_place\":1500,\"paused\":true}");
     tk_event s = {.kind = TK_EV_SALES, .date_id = 2, .free = 40, .held = 5, .sold = 5,
                   .revenue = 500000};
     events_encode(&s, m);

@@ -66,7 +66,9 @@ START_TEST(positions_and_leaving)
     ck_assert_int_eq(q[2].state, TK_TOKEN_WAITING);
     ck_assert_int_eq(q[2].position, 1);
     ck_assert_int_eq(q[9].position, 8);
-    ck_assert_int_eq(q[9].eta_s, 1); /* 8 places at 600/min */
+    /* both slots taken and no session has ended yet: each turns over once
+     * per 10-minute active window at most, so a place per 5 minutes */
+    ck_assert_int_eq(q[9].eta_s, 8 * 300);
     /* joining again: same token, same place */
     tk_queue_info again;
     join(d, &u[6], T0 + 10, &again);
@@ -86,7 +88,7 @@ START_TEST(positions_and_leaving)
     tk_errinfo ei = {0};
     ck_assert_int_eq(tk_token_user(d, q[9].token, T0, &who, &ei), TK_NOT_ADMITTED);
     ck_assert_int_eq(ei.position, 7);
-    ck_assert_int_eq(ei.eta_s, 1);
+    ck_assert_int_eq(ei.eta_s, 7 * 300);
     ck_assert_int_eq(tk_token_user(d, q[0].token, T0, &who, NULL), TK_OK);
     ck_assert_mem_eq(who.b, u[0].b, 16);
     /* an active user leaves: the first waiting one (seq 3) is admitted */
@@ -107,6 +109,43 @@ START_TEST(positions_and_leaving)
     ck_assert_int_eq(qs.admitted, 3);
     ck_assert_int_eq(qs.admitted_seq, 3);
     ck_assert_int_eq(qs.last_seq, 11);
+    ut_close(d);
+}
+END_TEST
+
+/* With every slot taken, the wait follows how fast sessions end: none
+ * ended means each slot turns over once per active window; then the pace
+ * of the last five minutes; the admission budget stays the floor. */
+START_TEST(eta_follows_turnover)
+{
+    tk_config c = ut_cfg(":memory:");
+    c.max_active = 2;
+    c.admit_per_min = 60;
+    tk_domain *d = ut_open_cfg(&c, T0);
+    tk_queue_info q[8];
+    join_n(d, 8, q);
+    ck_assert_int_eq(q[2].position, 1);
+    ck_assert_int_eq(q[2].eta_s, 300); /* 2 slots, a 10-minute window each */
+    ck_assert_int_eq(q[4].eta_s, 3 * 300);
+    /* two sessions end in the first two minutes: one a minute */
+    ck_assert_int_eq(tk_queue_leave(d, q[0].token, T0 + 60000, NULL), TK_OK);
+    ck_assert_int_eq(tk_queue_leave(d, q[1].token, T0 + 120000, NULL), TK_OK);
+    tk_queue_info st;
+    ck_assert_int_eq(tk_queue_status(d, q[7].token, T0 + 120000, &st, NULL), TK_OK);
+    ck_assert_int_eq(st.position, 4);
+    ck_assert_int_eq(st.eta_s, 4 * 60);
+    /* a third ends: 3 in 2 minutes, 40 s a place; its slot is refilled at
+     * once, so the line is still the limit */
+    ck_assert_int_eq(tk_queue_leave(d, q[2].token, T0 + 120000, NULL), TK_OK);
+    tk_queue_stats qs;
+    tk_queue_stats_get(d, T0 + 120000, &qs);
+    ck_assert_int_eq(qs.active, 2);
+    ck_assert_int_eq(tk_queue_status(d, q[7].token, T0 + 120000, &st, NULL), TK_OK);
+    ck_assert_int_eq(st.position, 3);
+    ck_assert_int_eq(st.eta_s, 3 * 40);
+    /* turnover older than five minutes is forgotten: back to the window */
+    ck_assert_int_eq(tk_queue_status(d, q[7].token, T0 + 9 * 60000, &st, NULL), TK_OK);
+    ck_assert_int_eq(st.eta_s, 3 * 300);
     ut_close(d);
 }
 END_TEST
@@ -332,7 +371,7 @@ END_TEST
 int main(void)
 {
     const TTest *queue[] = {
-        fenwick_matches_naive, positions_and_leaving, budget_and_pause,
+        fenwick_matches_naive, positions_and_leaving, eta_follows_turnover, budget_and_pause,
         tokens_forged_and_foreign, queue_events, settings_and_queue_survive_restart};
     const TTest *million[] = {million_waiting};
     Suite *s = suite_create("domain_queue");

@@ -18,6 +18,7 @@ enum { TAG_JOIN = 1, TAG_STATUS };
 typedef struct {
     bool busy, waiting, paused;
     int64_t position, first_position, eta_s, admit_per_min;
+    int64_t ms_per_place; /* the server's pace; 0 unknown */
     int64_t last_event_ms, last_ask_ms;
 } queue_st;
 
@@ -82,6 +83,18 @@ static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
     q->waiting = true;
     set_position(q, pos);
     q->eta_s = eta;
+    if (pos > 0) /* the pace behind the server's estimate, until an event says */
+        q->ms_per_place = eta * 1000 / pos;
+}
+
+/* The wait for our place at the server's pace. A server older than
+ * ms_per_place gave only its admission rate, which ignores full capacity. */
+static void estimate(queue_st *q)
+{
+    if (q->ms_per_place > 0)
+        q->eta_s = (q->position * q->ms_per_place + 999) / 1000;
+    else if (q->admit_per_min > 0)
+        q->eta_s = (q->position * 60 + q->admit_per_min - 1) / q->admit_per_min;
 }
 
 static void queue_event(app *a, void *st, const char *topic, const cJSON *body)
@@ -95,6 +108,7 @@ static void queue_event(app *a, void *st, const char *topic, const cJSON *body)
     jv_get_bool(body, "paused", &paused);
     q->paused = paused;
     jv_get_int(body, "admit_per_min", 0, JV_INT_MAX, &q->admit_per_min);
+    jv_get_int(body, "ms_per_place", 0, JV_INT_MAX, &q->ms_per_place);
     if (!q->waiting || jv_get_int(body, "admitted_seq", 0, JV_INT_MAX, &adm) != JV_OK)
         return;
     int64_t est = ks(a)->queue_seq - adm;
@@ -104,8 +118,7 @@ static void queue_event(app *a, void *st, const char *topic, const cJSON *body)
     }
     if (q->position == 0 || est < q->position)
         set_position(q, est);
-    if (q->admit_per_min > 0)
-        q->eta_s = (q->position * 60 + q->admit_per_min - 1) / q->admit_per_min;
+    estimate(q);
 }
 
 static void queue_tick(app *a, void *st, int64_t now)

@@ -23,6 +23,12 @@ keys B Enter
 check "B waits in line" wait_for B "Waiting line"
 check "B sees its place" wait_re B "Your place +1"
 check "B sees people ahead" wait_re B "People ahead +0"
+# the one slot is A's and nobody has finished yet: a place takes the
+# 10-minute active window, not the admission rate's tenth of a second;
+# the queue events (every second while B waits) keep that pace
+check "B's wait counts A's turn, not the admission rate" wait_re B "Estimated wait +(10:00|09:5[0-9])"
+sleep 2 # the one bare wait here: what is checked is that nothing changes
+check "and the queue events keep it" wait_re B "Estimated wait +(10:00|09:5[0-9])"
 keys B F10
 keys B C-c
 check "kiosk mode: F10 and ^C do not quit" wait_for B "Waiting line"
