@@ -93,6 +93,7 @@ tk_err api_admin_dashboard(api_call *c)
     ar_int(qo, "admit_per_min", q.settings.admit_per_min);
     ar_int(qo, "max_active", q.settings.max_active);
     ar_bool(qo, "paused", q.settings.paused);
+    ar_int(qo, "ms_per_place", q.ms_per_place);
     dash_history(c, root);
     dash_requests(c, root);
     return TK_OK;

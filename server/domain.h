@@ -312,6 +312,7 @@ tk_err tk_admin_seats(tk_domain *d, int64_t date_id, int64_t now_ms, tk_seat_inf
 
 typedef struct {
     int64_t waiting, active, admitted; /* admitted: total ever admitted */
+    int64_t ms_per_place;              /* the wait estimate's pace now */
     uint64_t admitted_seq, last_seq;
     tk_queue_settings settings;
 } tk_queue_stats;

@@ -307,6 +307,7 @@ void tk_queue_stats_get(tk_domain *d, int64_t now_ms, tk_queue_stats *out)
 {
     out->waiting = d->nwaiting;
     out->active = (int64_t)d->nactive;
+    out->ms_per_place = dm_queue_pace_ms(d, now_ms);
     out->admitted = d->admitted_total;
     out->admitted_seq = d->cursor - 1;
     out->last_seq = d->nentries;

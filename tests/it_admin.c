@@ -119,6 +119,8 @@ START_TEST(dashboard_shape_and_counts)
     th_int(q, "admitted_seq");
     ck_assert_int_eq(th_int(q, "admit_per_min"), 321);
     ck_assert_int_eq(th_int(q, "max_active"), 7);
+    /* slots free: the pace in line is the admission rate's, 60 s / 321 */
+    ck_assert_int_eq(th_int(q, "ms_per_place"), 187);
     ck_assert(!th_bool(q, "paused"));
     const cJSON *req = th_obj(r.result, "requests");
     ck_assert_int_gt(th_int(req, "total"), 5);

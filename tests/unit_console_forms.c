@@ -352,6 +352,32 @@ START_TEST(spark_span)
 }
 END_TEST
 
+/* The console's queue line says how long the last in line waits. */
+START_TEST(wait_text)
+{
+    char t[48];
+    adm_queue_info q = {.waiting = 10, .ms_per_place = 3000};
+    adm_wait_text(t, sizeof t, &q);
+    ck_assert_str_eq(t, " (<1 min)");
+    q.waiting = 100;
+    q.ms_per_place = 30000;
+    adm_wait_text(t, sizeof t, &q);
+    ck_assert_str_eq(t, " (~50 min)");
+    q.waiting = 1000;
+    adm_wait_text(t, sizeof t, &q);
+    ck_assert_str_eq(t, " (~8 h)");
+    q.paused = true; /* no pace while paused */
+    adm_wait_text(t, sizeof t, &q);
+    ck_assert_str_eq(t, "");
+    q = (adm_queue_info){.waiting = 0, .ms_per_place = 3000};
+    adm_wait_text(t, sizeof t, &q);
+    ck_assert_str_eq(t, "");
+    q = (adm_queue_info){.waiting = 5}; /* an older server: no pace */
+    adm_wait_text(t, sizeof t, &q);
+    ck_assert_str_eq(t, "");
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("console_forms");
@@ -364,6 +390,7 @@ static Suite *suite(void)
     tcase_add_test(tc, model_dashboard_and_events);
     tcase_add_test(tc, model_server_history);
     tcase_add_test(tc, spark_span);
+    tcase_add_test(tc, wait_text);
     suite_add_tcase(s, tc);
     return s;
 }

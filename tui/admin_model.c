@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 #include "common/util.h"
+#include "tui/text.h"
 
 void adm_model_init(adm_model *m)
 {
@@ -71,6 +72,20 @@ void adm_model_tick(adm_model *m, int64_t mono_ms)
 {
     if (m->hist.srv_queue_min == 0)
         hist_advance(&m->hist, mono_ms);
+}
+
+void adm_wait_text(char *out, size_t n, const adm_queue_info *q)
+{
+    out[0] = '\0';
+    if (q->waiting <= 0 || q->ms_per_place <= 0 || q->paused)
+        return;
+    double min = (double)q->waiting * (double)q->ms_per_place / 60000.0;
+    if (min < 1.0)
+        snprintf(out, n, "%s", tx(A_D_Q_WAIT_LT));
+    else if (min < 120.0)
+        snprintf(out, n, tx(A_D_Q_WAIT_MIN), (long long)(min + 0.5));
+    else
+        snprintf(out, n, tx(A_D_Q_WAIT_H), (long long)(min / 60.0 + 0.5));
 }
 
 int adm_spark_span(const int64_t v[ADM_HIST], int minutes, int width, int64_t *max)
@@ -170,6 +185,7 @@ static bool parse_queue(const cJSON *o, adm_queue_info *q)
     /* Only in the dashboard, not in `queue` events: kept when absent. */
     jv_get_int(o, "admitted", 0, JV_INT_MAX, &q->admitted);
     jv_get_int(o, "max_active", 0, JV_INT_MAX, &q->max_active);
+    jv_get_int(o, "ms_per_place", 0, JV_INT_MAX, &q->ms_per_place);
     if (jv_get_bool(o, "paused", &q->paused) != JV_OK)
         ok = false;
     return ok;

@@ -28,6 +28,7 @@ typedef struct {
 
 typedef struct {
     int64_t waiting, active, admitted, admitted_seq, admit_per_min, max_active;
+    int64_t ms_per_place; /* the server's pace in line; 0 unknown (older server) */
     bool paused;
 } adm_queue_info;
 
@@ -74,6 +75,9 @@ int adm_hist_minutes(const adm_history *h, int series);
  * result is how many minutes of data they hold (the series' `minutes`, at
  * most the width, at least 1), for the "last N min" label. */
 int adm_spark_span(const int64_t v[ADM_HIST], int minutes, int width, int64_t *max);
+/* " (~12 min)": how long the last in line waits at the server's pace; ""
+ * when nobody waits or the pace is unknown. */
+void adm_wait_text(char *out, size_t n, const adm_queue_info *q);
 /* An admin.dashboard result. False (model unchanged) when it is not the
  * documented shape. mono_ms feeds the history. */
 bool adm_model_dashboard(adm_model *m, const cJSON *result, int64_t mono_ms);

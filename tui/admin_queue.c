@@ -77,7 +77,9 @@ void adm_queue_draw(const adm_model *m, int y, int x, int w)
     const char *state = tx(q->paused ? A_D_Q_PAUSED : A_D_Q_RUNNING);
     int sw = tx_width(state) + 1;
     wg_text(y, x + hw, sw, state, q->paused ? WG_BAD : WG_GOOD);
-    snprintf(line, sizeof line, tx(A_D_Q_LINE), (long long)q->waiting, (long long)q->active,
+    char wait[48];
+    adm_wait_text(wait, sizeof wait, q);
+    snprintf(line, sizeof line, tx(A_D_Q_LINE), (long long)q->waiting, wait, (long long)q->active,
              (long long)q->max_active, (long long)q->admit_per_min, (long long)q->admitted);
     wg_text(y, x + hw + sw + 1, w - hw - sw - 1, line, WG_NORMAL);
 }

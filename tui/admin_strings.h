@@ -42,8 +42,11 @@ TX(A_D_NO_DATES, "No dates yet: press c for a concert, n for a date.",
    "회차가 없습니다: c 새 공연, n 새 회차.")
 TX(A_D_LOADING, "Loading the dashboard...", "대시보드를 불러오는 중...")
 TX(A_D_QUEUE, "Queue", "대기열")
-TX(A_D_Q_LINE, "waiting %lld  active %lld/%lld  admit %lld/min  admitted %lld",
-   "대기 %lld  입장 %lld/%lld  분당 %lld  누적 입장 %lld")
+TX(A_D_Q_LINE, "waiting %lld%s  active %lld/%lld  admit %lld/min  admitted %lld",
+   "대기 %lld%s  입장 %lld/%lld  분당 %lld  누적 입장 %lld")
+TX(A_D_Q_WAIT_LT, " (<1 min)", " (1분 미만)")
+TX(A_D_Q_WAIT_MIN, " (~%lld min)", " (약 %lld분)")
+TX(A_D_Q_WAIT_H, " (~%lld h)", " (약 %lld시간)")
 TX(A_D_Q_PAUSED, "PAUSED", "정지됨")
 TX(A_D_Q_RUNNING, "running", "진행 중")
 TX(A_D_SALES_SPARK, "sales/min", "분당 판매")

@@ -5,6 +5,7 @@
 # time left, and a terminal under 80x24 saying so and recovering. F2
 # switches the language; idle switches it back for the next customer.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/console_lib.sh"
 e2e_init kiosk_queue
 start_server --max-active 1 || { not_ok "ticketd starts"; e2e_done; }
 kiosk_start A
@@ -29,6 +30,8 @@ check "B sees people ahead" wait_re B "People ahead +0"
 check "B's wait counts A's turn, not the admission rate" wait_re B "Estimated wait +(10:00|09:5[0-9])"
 sleep 2 # the one bare wait here: what is checked is that nothing changes
 check "and the queue events keep it" wait_re B "Estimated wait +(10:00|09:5[0-9])"
+console_start C
+check "the console says how long the last in line waits" wait_re C "waiting 1 \(~10 min\)"
 keys B F10
 keys B C-c
 check "kiosk mode: F10 and ^C do not quit" wait_for B "Waiting line"
