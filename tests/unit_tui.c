@@ -262,6 +262,19 @@ START_TEST(session_turn)
 }
 END_TEST
 
+/* The queue screen's estimate counts down while the line stands still,
+ * but not below the places still ahead. */
+START_TEST(eta_countdown)
+{
+    ck_assert_int_eq(ks_eta_shown(600, 0, 1, 600000), 600);
+    ck_assert_int_eq(ks_eta_shown(600, 61500, 1, 600000), 539);
+    ck_assert_int_eq(ks_eta_shown(600, 700000, 1, 600000), 0); /* late: "any moment" */
+    ck_assert_int_eq(ks_eta_shown(120, 50000, 3, 40000), 80);  /* two places ahead: 80 s */
+    ck_assert_int_eq(ks_eta_shown(120, 10000, 3, 40000), 110);
+    ck_assert_int_eq(ks_eta_shown(30, 20000, 5, 0), 30); /* no pace: as given */
+}
+END_TEST
+
 START_TEST(client_seq_gaps)
 {
     tk_err err;
@@ -343,6 +356,7 @@ Suite *tui_suite(void)
     tcase_add_checked_fixture(t, setup, NULL);
     tcase_add_test(t, client_seq_gaps);
     tcase_add_test(t, session_turn);
+    tcase_add_test(t, eta_countdown);
     tcase_add_test(t, client_offline_call_times_out);
     suite_add_tcase(s, t);
     return s;

@@ -127,6 +127,10 @@ extern const app_screen_ops ks_welcome_ops, ks_queue_ops, ks_dates_ops, ks_seats
 
 void *ks_welcome_new(void);
 void *ks_queue_new(void);
+/* The wait the queue screen shows: the estimate eta_s counted down by the
+ * time since it was made, but not below what the places ahead still take
+ * at the pace; eta_s itself when the pace is unknown. */
+int64_t ks_eta_shown(int64_t eta_s, int64_t elapsed_ms, int64_t position, int64_t ms_per_place);
 void *ks_dates_new(void);
 void *ks_seats_new(int64_t date_id);
 void *ks_checkout_new(void);

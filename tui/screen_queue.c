@@ -1,6 +1,8 @@
 /* tui/screen_queue.c -- the waiting line: place, people ahead, estimated
  * wait, progress. Follows `queue` events (my seq - admitted_seq is an upper
- * bound of the place); polls queue.status only when events stop coming. */
+ * bound of the place); polls queue.status only when events stop coming.
+ * The estimate counts down between changes, down to what the places still
+ * ahead take, so a customer sees it move while the line stands still. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@ typedef struct {
     bool busy, waiting, paused;
     int64_t position, first_position, eta_s, admit_per_min;
     int64_t ms_per_place; /* the server's pace; 0 unknown */
+    int64_t eta_since_ms; /* when eta_s last changed (mono) */
     int64_t last_event_ms, last_ask_ms;
 } queue_st;
 
@@ -47,6 +50,24 @@ static void set_position(queue_st *q, int64_t pos)
     q->position = pos;
     if (pos > q->first_position)
         q->first_position = pos;
+}
+
+/* A new estimate restarts the countdown; the same one again (every queue
+ * event recomputes it) does not. */
+static void set_eta(queue_st *q, int64_t eta_s)
+{
+    if (eta_s != q->eta_s || q->eta_since_ms == 0)
+        q->eta_since_ms = clock_mono_ms();
+    q->eta_s = eta_s;
+}
+
+int64_t ks_eta_shown(int64_t eta_s, int64_t elapsed_ms, int64_t position, int64_t ms_per_place)
+{
+    if (ms_per_place <= 0 || position < 1)
+        return eta_s; /* no pace known: nothing to count down to */
+    int64_t left = eta_s - elapsed_ms / 1000;
+    int64_t floor = (position - 1) * ms_per_place / 1000;
+    return left > floor ? left : floor;
 }
 
 static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
@@ -82,7 +103,7 @@ static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
     }
     q->waiting = true;
     set_position(q, pos);
-    q->eta_s = eta;
+    set_eta(q, eta);
     if (pos > 0) /* the pace behind the server's estimate, until an event says */
         q->ms_per_place = eta * 1000 / pos;
 }
@@ -92,9 +113,9 @@ static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
 static void estimate(queue_st *q)
 {
     if (q->ms_per_place > 0)
-        q->eta_s = (q->position * q->ms_per_place + 999) / 1000;
+        set_eta(q, (q->position * q->ms_per_place + 999) / 1000);
     else if (q->admit_per_min > 0)
-        q->eta_s = (q->position * 60 + q->admit_per_min - 1) / q->admit_per_min;
+        set_eta(q, (q->position * 60 + q->admit_per_min - 1) / q->admit_per_min);
 }
 
 static void queue_event(app *a, void *st, const char *topic, const cJSON *body)
@@ -166,7 +187,8 @@ static void queue_draw(app *a, void *st, const app_rect *r)
     snprintf(line, sizeof(line), "%lld", (long long)(q->position > 0 ? q->position - 1 : 0));
     wg_text(y + 4, x + 3 + lw, iw - lw, line, WG_NORMAL);
     wg_text(y + 5, x + 3, lw, tx(T_QUEUE_ETA), WG_NORMAL);
-    wg_mmss(t, q->eta_s);
+    wg_mmss(t, ks_eta_shown(q->eta_s, clock_mono_ms() - q->eta_since_ms, q->position,
+                            q->ms_per_place));
     wg_text(y + 5, x + 3 + lw, iw - lw, t, WG_NORMAL);
     double done = q->first_position > 0 ? 1.0 - (double)q->position / (double)q->first_position : 0;
     wg_progress(y + 7, x + 3, iw, done, WG_GOOD);

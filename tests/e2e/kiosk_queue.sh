@@ -30,6 +30,7 @@ check "B sees people ahead" wait_re B "People ahead +0"
 check "B's wait counts A's turn, not the admission rate" wait_re B "Estimated wait +(10:00|09:5[0-9])"
 sleep 2 # the one bare wait here: what is checked is that nothing changes
 check "and the queue events keep it" wait_re B "Estimated wait +(10:00|09:5[0-9])"
+check "it counts down while the line stands still" wait_re B "Estimated wait +09:5[0-7]"
 console_start C
 check "the console says how long the last in line waits" wait_re C "waiting 1 \(~10 min\)"
 keys B F10
