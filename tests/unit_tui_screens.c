@@ -435,7 +435,62 @@ START_TEST(checkout_lapse_requeues)
     ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
     ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
     ck_assert_int_eq(S.nholds, 0);
+    /* the lapsed turn's token is left first: with two holds the server may
+     * keep it a moment longer, and a join would get it back */
+    ck_assert_str_eq(sent(a, "queue.leave")->params, "{\"token\":\"tok\"}");
+    ck_assert_ptr_null(app_test_find(a, "queue.join"));
+    fail_with(a, "queue.leave", TK_TOKEN_EXPIRED, NULL); /* gone already: fine */
+    ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
+    ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
     ck_assert_ptr_nonnull(app_test_find(a, "queue.join"));
+    ck_assert_str_eq(S.stale_token, "");
+    app_free(a);
+}
+END_TEST
+
+/* The seats screen under checkout hears the seats come free at the
+ * deadline before the kiosk's own clock says so; the turn then ends with
+ * TOKEN_EXPIRED, and the customer must still hear that the hold ran out. */
+START_TEST(checkout_lapse_seen_as_events)
+{
+    static char buf[8192];
+    app *a = on_seats();
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
+    app_key(a, 'j');
+    app_key(a, 'l');
+    app_key(a, 'l'); /* seat 13 */
+    app_key(a, '\n');
+    answer(a, "seat.hold", "{\"hold_id\":9,\"date_id\":1,\"seat_no\":13,\"price\":90000,\"expires_in_s\":1}");
+    app_key(a, 'c');
+    ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
+    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":13,\"state\":\"free\"}");
+    ck_assert_int_eq(S.nholds, 0);
+    ck_assert(S.hold_lapsed);
+    /* nothing left to pay: back on the map, whose tick asks about the turn
+     * once its clock has run out, and the token is spent */
+    S.turn_deadline_ms = clock_mono_ms();
+    app_test_tick(a, clock_mono_ms() + 6000);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops);
+    app_test_tick(a, clock_mono_ms() + 7000);
+    fail_with(a, "queue.status", TK_TOKEN_EXPIRED, NULL);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
+    ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
+    ck_assert(!S.hold_lapsed);
+    app_free(a);
+}
+END_TEST
+
+/* Staff releasing a hold early is not a lapse: a turn that ends later
+ * ends as a turn. */
+START_TEST(staff_release_is_not_a_lapse)
+{
+    static char buf[8192];
+    app *a = on_seats();
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 13));
+    ck_assert_int_eq(S.nholds, 1); /* from the snapshot: 200 s left */
+    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":2,\"seat_no\":13,\"state\":\"free\"}");
+    ck_assert_int_eq(S.nholds, 0);
+    ck_assert(!S.hold_lapsed);
     app_free(a);
 }
 END_TEST
@@ -488,6 +543,8 @@ Suite *screens_suite(void)
     tcase_add_test(t, checkout_retry_same_attempt);
     tcase_add_test(t, checkout_lapse_requeues);
     tcase_add_test(t, checkout_hold_expired_reply);
+    tcase_add_test(t, checkout_lapse_seen_as_events);
+    tcase_add_test(t, staff_release_is_not_a_lapse);
     tcase_add_test(t, kiosk_idle_releases);
     suite_add_tcase(s, t);
     return s;

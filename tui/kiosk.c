@@ -51,6 +51,16 @@ bool ks_drop_hold_seat(ks_session *s, int64_t date_id, int seat_no)
     return false;
 }
 
+#define KS_LAPSE_SLACK_MS 2000 /* our deadline is from receipt: a bit late */
+
+void ks_lose_hold_seat(ks_session *s, int64_t date_id, int seat_no, int64_t now_ms)
+{
+    const ks_hold *h = ks_find_hold(s, date_id, seat_no);
+    if (h && h->deadline_ms <= now_ms + KS_LAPSE_SLACK_MS)
+        s->hold_lapsed = true;
+    ks_drop_hold_seat(s, date_id, seat_no);
+}
+
 const ks_hold *ks_find_hold(const ks_session *s, int64_t date_id, int seat_no)
 {
     for (int i = 0; i < s->nholds; i++)
@@ -136,8 +146,11 @@ void ks_turn_draw(app *a, int y, int x, int w)
 void ks_requeue(app *a, tx_id why)
 {
     ks_session *s = ks(a);
+    if (why == T_LAPSED && s->token[0])
+        snprintf(s->stale_token, sizeof s->stale_token, "%s", s->token);
     s->token[0] = 0;
     s->nholds = 0;
+    s->hold_lapsed = false;
     s->turn_deadline_ms = 0;
     app_reset(a, &ks_queue_ops, ks_queue_new());
     if (why != T_COUNT)
@@ -202,7 +215,9 @@ bool ks_common_error(app *a, const cl_reply *r)
         return true;
     case TK_TOKEN_EXPIRED:
     case TK_TOKEN_INVALID:
-        ks_requeue(a, ks(a)->nholds > 0 ? T_LAPSED : T_TURN_ENDED);
+        /* a hold that lapsed ends the turn with it; say so, even when
+         * the seat's event already took it off our list */
+        ks_requeue(a, ks(a)->nholds > 0 || ks(a)->hold_lapsed ? T_LAPSED : T_TURN_ENDED);
         return true;
     case TK_NOT_ADMITTED:
         ks_requeue(a, T_COUNT);

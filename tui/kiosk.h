@@ -45,6 +45,13 @@ typedef struct {
     int64_t turn_deadline_ms, turn_asked_ms;
     ks_hold holds[KS_MAX_HOLDS];
     int nholds;
+    /* The server let one of our holds lapse (its seat came free at its
+     * deadline): when the turn then ends, that is why. */
+    bool hold_lapsed;
+    /* The token a lapse ended, to leave before joining again: with several
+     * holds the server keeps it until the last one lapses, and a join
+     * meanwhile would get it back, about to expire. */
+    char stale_token[512];
     int64_t balance;
     bool balance_known;
     ks_ticket tickets[KS_MAX_TICKETS];
@@ -63,6 +70,10 @@ void ks_add_hold(ks_session *s, int64_t hold_id, int64_t date_id, int seat_no, i
 void ks_sync_hold(ks_session *s, int64_t hold_id, int64_t date_id, int seat_no, int64_t price,
                   int64_t expires_in_s, int64_t now_ms);
 bool ks_drop_hold_seat(ks_session *s, int64_t date_id, int seat_no);
+/* The server no longer has our hold on the seat (an event or a snapshot
+ * said so): drops it, noting hold_lapsed if it was due by now_ms (else
+ * staff released it early). */
+void ks_lose_hold_seat(ks_session *s, int64_t date_id, int seat_no, int64_t now_ms);
 const ks_hold *ks_find_hold(const ks_session *s, int64_t date_id, int seat_no);
 int64_t ks_holds_total(const ks_session *s);
 /* Earliest hold deadline (monotonic ms), 0 when none. */

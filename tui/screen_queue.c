@@ -15,7 +15,7 @@
 
 #define QUEUE_QUIET_MS 5000 /* no event for this long: ask instead */
 
-enum { TAG_JOIN = 1, TAG_STATUS };
+enum { TAG_JOIN = 1, TAG_STATUS, TAG_LEAVE };
 
 typedef struct {
     bool busy, waiting, paused;
@@ -33,7 +33,12 @@ static void ask(app *a, queue_st *q)
         return;
     q->busy = true;
     q->last_ask_ms = clock_mono_ms();
-    if (ks(a)->token[0])
+    ks_session *s = ks(a);
+    if (s->stale_token[0]) { /* see ks_session.stale_token; then join */
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "token", s->stale_token);
+        app_call(a, q, "queue.leave", p, TAG_LEAVE);
+    } else if (s->token[0])
         app_call(a, q, "queue.status", ks_token_params(a), TAG_STATUS);
     else
         app_call(a, q, "queue.join", ks_user_params(a), TAG_JOIN);
@@ -75,6 +80,11 @@ static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
     queue_st *q = st;
     ks_session *s = ks(a);
     q->busy = false;
+    if (tag == TAG_LEAVE) { /* whatever the answer (expired already is fine) */
+        s->stale_token[0] = 0;
+        ask(a, q);
+        return;
+    }
     if (!r->offline && (r->err == TK_TOKEN_EXPIRED || r->err == TK_TOKEN_INVALID)) {
         s->token[0] = 0; /* our turn ran out while away: take a new place */
         ask(a, q);

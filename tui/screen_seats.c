@@ -100,7 +100,7 @@ static void apply_snapshot(app *a, seats_st *s, const cJSON *res)
     /* holds we remember but the server no longer has: they lapsed */
     for (int i = ses->nholds - 1; i >= 0; i--)
         if (ses->holds[i].date_id == s->date_id && !mine_seen[ses->holds[i].seat_no - 1])
-            ks_drop_hold_seat(ses, s->date_id, ses->holds[i].seat_no);
+            ks_lose_hold_seat(ses, s->date_id, ses->holds[i].seat_no, clock_mono_ms());
     s->loaded = true;
     int64_t seq = 0;
     jv_get_int(res, "seq", 0, JV_INT_MAX, &seq);
@@ -205,7 +205,7 @@ static void seats_event(app *a, void *st, const char *topic, const cJSON *body)
     ks_session *ses = ks(a);
     bool ours = ks_find_hold(ses, s->date_id, (int)no) != NULL;
     if (strcmp(sv, "held") != 0 && ours)
-        ks_drop_hold_seat(ses, s->date_id, (int)no); /* lapsed or released by staff */
+        ks_lose_hold_seat(ses, s->date_id, (int)no, clock_mono_ms()); /* lapsed, or staff */
     s->seat[no - 1] = wg_seat_parse(sv, ours);
 }
 
