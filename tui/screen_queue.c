@@ -197,8 +197,11 @@ static void queue_draw(app *a, void *st, const app_rect *r)
     snprintf(line, sizeof(line), "%lld", (long long)(q->position > 0 ? q->position - 1 : 0));
     wg_text(y + 4, x + 3 + lw, iw - lw, line, WG_NORMAL);
     wg_text(y + 5, x + 3, lw, tx(T_QUEUE_ETA), WG_NORMAL);
-    wg_mmss(t, ks_eta_shown(q->eta_s, clock_mono_ms() - q->eta_since_ms, q->position,
-                            q->ms_per_place));
+    if (q->paused) /* nobody is admitted while paused: no estimate to give */
+        snprintf(t, sizeof t, "--:--");
+    else
+        wg_mmss(t, ks_eta_shown(q->eta_s, clock_mono_ms() - q->eta_since_ms, q->position,
+                                q->ms_per_place));
     wg_text(y + 5, x + 3 + lw, iw - lw, t, WG_NORMAL);
     double done = q->first_position > 0 ? 1.0 - (double)q->position / (double)q->first_position : 0;
     wg_progress(y + 7, x + 3, iw, done, WG_GOOD);

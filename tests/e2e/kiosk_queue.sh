@@ -33,6 +33,11 @@ check "and the queue events keep it" wait_re B "Estimated wait +(10:00|09:5[0-9]
 check "it counts down while the line stands still" wait_re B "Estimated wait +09:5[0-7]"
 console_start C
 check "the console says how long the last in line waits" wait_re C "waiting 1 \(~10 min\)"
+ctl admin.queue.set '{"paused":true}' >/dev/null
+check "paused: B is told so" wait_for B "Sales are paused by the box office."
+check "and gets no estimate" wait_re B "Estimated wait +--:--"
+ctl admin.queue.set '{"paused":false}' >/dev/null
+check "resumed: the estimate is back" wait_re B "Estimated wait +0?9:[0-9]{2}"
 keys B F10
 keys B C-c
 check "kiosk mode: F10 and ^C do not quit" wait_for B "Waiting line"
