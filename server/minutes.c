@@ -43,21 +43,26 @@ void min_max(min_ring *r, int64_t at_ms, int64_t v)
         *s = v;
 }
 
+/* The value of minute m, 0 when the ring does not hold it. */
+static int64_t min_at(const min_ring *r, int64_t m)
+{
+    if (m < 0)
+        return 0;
+    int i = (int)(m % MIN_SLOTS);
+    return r->minute[i] == m ? r->v[i] : 0;
+}
+
 int64_t min_sum(const min_ring *r, int64_t now_ms, int minutes)
 {
-    int64_t v[MIN_SLOTS], sum = 0;
-    min_read(r, now_ms, v);
-    for (int k = MIN_SLOTS - minutes; k < MIN_SLOTS; k++)
-        sum += k >= 0 ? v[k] : 0;
+    int64_t last = now_ms < 0 ? 0 : now_ms / 60000, sum = 0;
+    for (int k = 0; k < minutes && k < MIN_SLOTS; k++)
+        sum += min_at(r, last - k);
     return sum;
 }
 
 void min_read(const min_ring *r, int64_t now_ms, int64_t out[MIN_SLOTS])
 {
     int64_t last = now_ms < 0 ? 0 : now_ms / 60000;
-    for (int k = 0; k < MIN_SLOTS; k++) {
-        int64_t m = last - (MIN_SLOTS - 1) + k;
-        int i = m < 0 ? 0 : (int)(m % MIN_SLOTS);
-        out[k] = m >= 0 && r->minute[i] == m ? r->v[i] : 0;
-    }
+    for (int k = 0; k < MIN_SLOTS; k++)
+        out[k] = min_at(r, last - (MIN_SLOTS - 1) + k);
 }

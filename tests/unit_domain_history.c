@@ -25,6 +25,10 @@ START_TEST(minute_ring)
     ck_assert_int_eq(out[MIN_SLOTS - 11], 3);
     ck_assert_int_eq(out[MIN_SLOTS - 12], 4);
     ck_assert_int_eq(out[MIN_SLOTS - 10], 0);
+    ck_assert_int_eq(min_sum(&r, M0 + 10 * MIN, 1), 7);
+    ck_assert_int_eq(min_sum(&r, M0 + 10 * MIN, 11), 7 + 3);
+    ck_assert_int_eq(min_sum(&r, M0 + 10 * MIN, 12), 7 + 3 + 4);
+    ck_assert_int_eq(min_sum(&r, M0 + 70 * MIN, MIN_SLOTS), 0); /* all older than an hour */
     /* an hour on, M0's slot is read as zero though nobody cleared it */
     min_read(&r, M0 + 60 * MIN, out);
     ck_assert_int_eq(out[MIN_SLOTS - 51], 7);
