@@ -51,9 +51,11 @@ syncer *syncer_new(tk_domain *d, engine_publish_fn pub, void *pub_arg,
     return s;
 }
 
+void *(*syncer_calloc)(size_t n, size_t size) = calloc;
+
 syncer_batch *syncer_batch_new(engine_job *jobs, bool wrote)
 {
-    syncer_batch *b = calloc(1, sizeof(*b));
+    syncer_batch *b = syncer_calloc(1, sizeof(*b));
     if (b) {
         b->jobs = jobs;
         b->wrote = wrote;

@@ -35,6 +35,9 @@ int syncer_start(syncer *s); /* 0 or -1 */
 /* Engine thread: a batch for jobs (a list linked by next; the syncer
  * owns the list until it calls done() on each). NULL: out of memory. */
 syncer_batch *syncer_batch_new(engine_job *jobs, bool wrote);
+/* The allocator syncer_batch_new uses: calloc, unless a test swaps in one
+ * that fails, to drive the engine's out-of-memory path (unit_engine). */
+extern void *(*syncer_calloc)(size_t n, size_t size);
 /* Engine thread: one encoded event, copied; 0 or -1 (out of memory: the
  * event is dropped, which subscribers detect by the seq gap). */
 int syncer_batch_event(syncer_batch *b, const char *msg, size_t len);
