@@ -1,6 +1,8 @@
 /* server/admin.c -- operator calls: queue settings, releasing a hold,
- * refunding a booking, the last hour's history, the audit log. The api
+ * refunding a booking, finding one by code, the last hour's history, the
+ * audit log. The api
  * layer checks admin_key. */
+#include <ctype.h>
 #include <string.h>
 
 #include "common/util.h"
@@ -72,6 +74,23 @@ tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
     out->booking_id = booking_id;
     out->amount = b->price;
     out->balance = d->users[b->user].balance;
+    return TK_OK;
+}
+
+tk_err tk_admin_booking_find(const tk_domain *d, const char *code, tk_booking_info *out,
+                             tk_errinfo *ei)
+{
+    char c[TK_CODE_LEN + 2]; /* one more than a code: a longer text never matches */
+    size_t n = 0;
+    while (code && *code == ' ')
+        code++;
+    for (; code && code[n] && code[n] != ' ' && n < TK_CODE_LEN + 1; n++)
+        c[n] = (char)toupper((unsigned char)code[n]);
+    c[n] = '\0';
+    int32_t i = dm_booking_by_code(d, c);
+    if (i < 0)
+        return dm_bad_param(ei, "code", "no such booking");
+    dm_booking_info(d, i, out);
     return TK_OK;
 }
 

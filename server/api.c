@@ -43,6 +43,7 @@ static const api_method api_methods[] = {
     {"admin.queue.set", api_admin_queue_set, AD},
     {"admin.hold.release", api_admin_hold_release, AD},
     {"admin.booking.refund", api_admin_booking_refund, AD},
+    {"admin.booking.find", api_admin_booking_find, API_ADMIN},
     {"admin.dashboard", api_admin_dashboard, API_ADMIN},
     {"admin.seats.list", api_admin_seats_list, API_ADMIN},
     {"admin.audit.list", api_admin_audit_list, API_ADMIN},

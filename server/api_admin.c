@@ -1,5 +1,6 @@
 /* server/api_admin.c -- the admin methods that change the catalog, the
- * queue, holds and bookings, plus the operator seat map and the audit log.
+ * queue, holds and bookings, plus finding a booking by code, the operator
+ * seat map and the audit log.
  * The admin key is checked (and the call audited) in api.c before and
  * after these run. admin.dashboard lives in api_dashboard.c. */
 #include <stdio.h>
@@ -143,6 +144,18 @@ tk_err api_admin_booking_refund(api_call *c)
     ar_int(o, "booking_id", r.booking_id);
     ar_int(o, "amount", r.amount);
     ar_int(o, "balance", r.balance);
+    return TK_OK;
+}
+
+/* The booking on a customer's ticket: what booking.list shows of it. */
+tk_err api_admin_booking_find(api_call *c)
+{
+    const char *code;
+    tk_booking_info b;
+    tk_err e;
+    if ((e = ap_str(c, "code", 64, &code)) || (e = tk_admin_booking_find(c->d, code, &b, &c->ei)))
+        return e;
+    ar_booking(ar_new(c), &b);
     return TK_OK;
 }
 

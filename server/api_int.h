@@ -75,6 +75,8 @@ cJSON *ar_array(cJSON *o, const char *name);
  * one row of a list result. */
 cJSON *ar_push(cJSON *arr);
 
+/* Fills o (nothing when NULL) with a booking as booking.list shows it. */
+void ar_booking(cJSON *o, const tk_booking_info *b);
 /* A date as dates.list shows it; admin adds on_sale_at and revenue. */
 cJSON *ar_date(const tk_date_info *di, bool admin);
 /* The seats.list result into c->result; admin adds hold ids, time left
@@ -115,6 +117,7 @@ tk_err api_admin_date_create(api_call *c);
 tk_err api_admin_queue_set(api_call *c);
 tk_err api_admin_hold_release(api_call *c);
 tk_err api_admin_booking_refund(api_call *c);
+tk_err api_admin_booking_find(api_call *c);
 tk_err api_admin_seats_list(api_call *c);
 tk_err api_admin_audit_list(api_call *c);
 tk_err api_admin_dashboard(api_call *c);

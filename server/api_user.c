@@ -21,9 +21,8 @@ tk_err api_user_register(api_call *c)
     return TK_OK;
 }
 
-static void booking_cb(void *ctx, const tk_booking_info *b)
+void ar_booking(cJSON *o, const tk_booking_info *b)
 {
-    cJSON *o = ar_push(ctx);
     if (!o)
         return;
     ar_int(o, "booking_id", b->booking_id);
@@ -37,6 +36,8 @@ static void booking_cb(void *ctx, const tk_booking_info *b)
     ar_time(o, "paid_at", b->paid_at_ms);
     ar_str(o, "state", b->state);
 }
+
+static void booking_cb(void *ctx, const tk_booking_info *b) { ar_booking(ar_push(ctx), b); }
 
 tk_err api_booking_list(api_call *c)
 {

@@ -40,7 +40,7 @@
 #define TK_NAME_MAX 64        /* user name, bytes */
 #define TK_TITLE_MAX 200      /* concert title / venue, bytes */
 #define TK_REQUEST_ID_MAX 64  /* request_id, bytes */
-#define TK_CODE_LEN 12        /* booking code incl. NUL: "TK-XXXX-XXXX" is 12+1 */
+#define TK_CODE_LEN 12        /* booking code, "TK-XXXX-XXXX", without the NUL */
 #define TK_PRICE_MAX 10000000 /* won; no seat costs more than a wallet can hold */
 
 typedef struct tk_domain tk_domain;
@@ -304,6 +304,13 @@ tk_err tk_admin_hold_release(tk_domain *d, int64_t hold_id, int64_t now_ms, tk_e
 typedef struct { int64_t booking_id, amount, balance; } tk_refund_result;
 tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
                                tk_refund_result *out, tk_errinfo *ei);
+
+/* A booking by the code on its ticket, as booking.list shows it, for an
+ * operator with a customer's ticket in hand. Letter case and blanks around
+ * do not matter. INVALID_PARAMS (field "code", msg "no such booking") when
+ * no booking has it. */
+tk_err tk_admin_booking_find(const tk_domain *d, const char *code, tk_booking_info *out,
+                             tk_errinfo *ei);
 
 /* Operator seat map: like tk_seats_list with no token, and with hold ids,
  * hold deadlines and booking codes filled in (never member ids). */

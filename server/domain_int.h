@@ -165,6 +165,8 @@ int dm_load(tk_domain *d, int64_t now_ms);
 int dm_reload_catalog(tk_domain *d);
 
 /* ---- wallet.c ------------------------------------------------------------ */
+/* Booking i (an index) as booking.list shows it. */
+void dm_booking_info(const tk_domain *d, int32_t i, tk_booking_info *out);
 int64_t dm_user_find(const tk_domain *d, const uint8_t id[16]); /* index or -1 */
 int dm_user_add(tk_domain *d, const uint8_t id[16], const char *name, int64_t balance);
 uint64_t dm_user_hash(const tk_domain *d, uint32_t ix);
@@ -224,6 +226,8 @@ void dm_seats_fill(const tk_domain *d, uint32_t date, int64_t now_ms, int64_t vi
 /* ---- payment.c ------------------------------------------------------------ */
 uint64_t dm_code_hash(const tk_domain *d, uint32_t ix);
 int dm_booking_push(tk_domain *d, const dm_booking *b);
+/* The booking with this exact code ("TK-XXXX-XXXX"): its index, or -1. */
+int32_t dm_booking_by_code(const tk_domain *d, const char *code);
 
 /* Every mutating entry point starts with this: a batch is open (opened
  * here if the caller forgot) and holds lapsed by now_ms are gone. */

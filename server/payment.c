@@ -60,6 +60,14 @@ static void new_code(tk_domain *d, char out[16])
     } while (dm_hash_find(&d->code_ix, dm_hash_bytes(out, 12, 0), code_eq, d, out) >= 0);
 }
 
+int32_t dm_booking_by_code(const tk_domain *d, const char *code)
+{
+    size_t n = strlen(code);
+    if (n != TK_CODE_LEN)
+        return -1;
+    return (int32_t)dm_hash_find(&d->code_ix, dm_hash_bytes(code, n, 0), code_eq, d, code);
+}
+
 int dm_booking_push(tk_domain *d, const dm_booking *b)
 {
     if (DM_RESERVE(d->bookings, d->capbookings, d->nbookings) < 0)

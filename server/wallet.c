@@ -232,6 +232,16 @@ tk_err tk_wallet_history(tk_domain *d, const tk_uuid *user, int64_t limit, tk_le
     return TK_OK;
 }
 
+void dm_booking_info(const tk_domain *d, int32_t i, tk_booking_info *out)
+{
+    const dm_booking *b = &d->bookings[i];
+    const dm_date *dt = &d->dates[b->date];
+    const dm_concert *c = &d->concerts[dt->concert];
+    *out = (tk_booking_info){i + 1, b->code, c->title, c->venue,
+                             b->date + 1, dt->starts_ms, b->seat, b->price, b->paid_ms,
+                             b->state == BOOK_PAID ? "paid" : "refunded"};
+}
+
 tk_err tk_booking_list(tk_domain *d, const tk_uuid *user, tk_booking_cb cb, void *ctx,
                        tk_errinfo *ei)
 {
@@ -240,12 +250,8 @@ tk_err tk_booking_list(tk_domain *d, const tk_uuid *user, tk_booking_cb cb, void
     if (err)
         return err;
     for (int32_t i = d->users[u].last_booking; i >= 0; i = d->bookings[i].prev) {
-        const dm_booking *b = &d->bookings[i];
-        const dm_date *dt = &d->dates[b->date];
-        const dm_concert *c = &d->concerts[dt->concert];
-        tk_booking_info bi = {i + 1, b->code, c->title, c->venue,
-                              b->date + 1, dt->starts_ms, b->seat, b->price, b->paid_ms,
-                              b->state == BOOK_PAID ? "paid" : "refunded"};
+        tk_booking_info bi;
+        dm_booking_info(d, i, &bi);
         cb(ctx, &bi);
     }
     return TK_OK;

@@ -1,6 +1,9 @@
 /* tests/it_admin.c -- admin methods: FORBIDDEN, catalog creation (both
  * price forms), dashboard shape and counts, queue.set, hold release,
- * refund (seat and money back), seats.list operator view, audit log. */
+ * refund (seat and money back), finding a booking by code, seats.list
+ * operator view, audit log. */
+#include <ctype.h>
+
 #include "common/json.h"
 #include "common/util.h"
 #include "tests/lib/harness.h"
@@ -8,6 +11,7 @@
 static const char *const admin_methods[] = {
     "admin.concert.create", "admin.date.create",  "admin.dashboard",  "admin.queue.set",
     "admin.hold.release",   "admin.booking.refund", "admin.seats.list", "admin.audit.list",
+    "admin.booking.find",
 };
 
 START_TEST(forbidden_without_key)
@@ -238,6 +242,28 @@ START_TEST(refund_returns_seat_and_money)
     TH_OK(p);
     int64_t bid = th_int(cJSON_GetArrayItem(th_arr(p.result, "bookings"), 0), "booking_id");
     ck_assert_int_eq(th_balance(s, u.user_id), 55000);
+    /* the operator finds it by the code on the ticket, typed any which way */
+    char code[32], typed[40];
+    snprintf(code, sizeof code, "%s", th_str(cJSON_GetArrayItem(th_arr(p.result, "bookings"), 0), "code"));
+    snprintf(typed, sizeof typed, " %s ", code);
+    for (char *c = typed; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    const char *forms[] = {code, typed};
+    for (int i = 0; i < 2; i++) {
+        rpc_reply f = th_admin(s, "admin.booking.find", "{\"code\":\"%s\"}", forms[i]);
+        TH_OK(f);
+        ck_assert_int_eq(th_int(f.result, "booking_id"), bid);
+        ck_assert_str_eq(th_str(f.result, "code"), code);
+        ck_assert_int_eq(th_int(f.result, "date_id"), d);
+        ck_assert_int_eq(th_int(f.result, "seat_no"), 10);
+        ck_assert_int_eq(th_int(f.result, "price"), 45000);
+        ck_assert_str_eq(th_str(f.result, "state"), "paid");
+        th_str(f.result, "title");
+    }
+    TH_ERR_FIELD(th_admin(s, "admin.booking.find", "{\"code\":\"TK-0000-0000\"}"), "code");
+    TH_ERR_FIELD(th_admin(s, "admin.booking.find", "{\"code\":\"%sZ\"}", code), "code");
+    TH_ERR_FIELD(th_admin(s, "admin.booking.find", "{\"code\":12}"), "code");
+    TH_ERR_FIELD(th_admin(s, "admin.booking.find", "{}"), "code");
 
     rpc_reply r = th_admin(s, "admin.booking.refund", "{\"booking_id\":%lld}", (long long)bid);
     TH_OK(r);
@@ -248,6 +274,9 @@ START_TEST(refund_returns_seat_and_money)
     const cJSON *b = cJSON_GetArrayItem(th_arr(l.result, "bookings"), 0);
     ck_assert_ptr_nonnull(b);
     ck_assert_str_eq(th_str(b, "state"), "refunded");
+    rpc_reply f = th_admin(s, "admin.booking.find", "{\"code\":\"%s\"}", code);
+    TH_OK(f);
+    ck_assert_str_eq(th_str(f.result, "state"), "refunded");
     rpc_reply hist = th_call(s, "wallet.history", "{\"user_id\":\"%s\"}", u.user_id);
     TH_OK(hist);
     const cJSON *top = cJSON_GetArrayItem(th_arr(hist.result, "entries"), 0);

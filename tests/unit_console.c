@@ -246,6 +246,38 @@ START_TEST(seats_refund_with_booking_id)
 }
 END_TEST
 
+/* A customer's ticket in hand: 't' and its code open its date's map on
+ * its seat, where 'f' refunds it. */
+START_TEST(find_by_ticket_code)
+{
+    load_dashboard();
+    keys("t\r"); /* nothing typed: asks again, sends nothing */
+    ck_assert_int_eq(pending("admin.booking.find"), 0);
+    keys("tk-aaaa-bbbb\r");
+    ck_assert_str_eq(sent("admin.booking.find")->params, "{\"code\":\"tk-aaaa-bbbb\"}");
+    app_test_reply(A, sent("admin.booking.find")->id,
+                   "{\"booking_id\":9,\"code\":\"TK-AAAA-BBBB\",\"title\":\"IU\",\"venue\":\"Hall\","
+                   "\"date_id\":4,\"starts_at\":\"2030-03-01T11:00:00Z\",\"seat_no\":3,"
+                   "\"price\":150000,\"paid_at\":\"2030-01-01T00:00:00Z\",\"state\":\"paid\"}",
+                   TK_OK, NULL);
+    ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
+    ck_assert_str_eq(C.last, "Ticket TK-AAAA-BBBB: booking 9, seat 3, paid.");
+    ck_assert_str_eq(sent("admin.seats.list")->params, "{\"date_id\":4}");
+    app_test_reply(A, sent("admin.seats.list")->id,
+                   "{\"date_id\":4,\"seq\":1,\"seats\":[{\"no\":3,\"state\":\"sold\",\"price\":5,"
+                   "\"code\":\"TK-AAAA-BBBB\",\"booking_id\":9}]}", TK_OK, NULL);
+    keys("fy"); /* the cursor is on seat 3 */
+    ck_assert_str_eq(sent("admin.booking.refund")->params, "{\"booking_id\":9}");
+    /* an unknown code says so, and stays on the screen it was asked from */
+    app_key(A, 27);
+    keys("tTK-0000-0000\r");
+    app_test_reply(A, sent("admin.booking.find")->id, NULL, TK_INVALID_PARAMS,
+                   "{\"field\":\"code\"}");
+    ck_assert_ptr_eq(app_top_ops(A), &adm_dash_ops);
+    ck_assert_ptr_nonnull(strstr(C.last, "admin.booking.find failed: INVALID_PARAMS"));
+}
+END_TEST
+
 START_TEST(seats_live)
 {
     open_seats();
@@ -433,6 +465,7 @@ static Suite *suite(void)
     tcase_add_test(tc, seats_release);
     tcase_add_test(tc, seats_refund_asks_first);
     tcase_add_test(tc, seats_refund_with_booking_id);
+    tcase_add_test(tc, find_by_ticket_code);
     tcase_add_test(tc, seats_live);
     tcase_add_test(tc, forms_concert_then_date);
     tcase_add_test(tc, forms_date_prefilled_and_forbidden);

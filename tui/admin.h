@@ -61,6 +61,10 @@ void adm_ask_number(app *a, void *owner, const app_screen_ops *owner_ops, const 
                     int64_t lo, int64_t hi, int64_t ctx, adm_answer_fn fn);
 void adm_ask_yes(app *a, void *owner, const app_screen_ops *owner_ops, const char *question,
                  int64_t ctx, adm_answer_fn fn);
+/* A booking code (letters, digits, '-'); fn gets the text as typed. */
+typedef void (*adm_text_fn)(app *a, void *owner, const char *text);
+void adm_ask_code(app *a, void *owner, const app_screen_ops *owner_ops, const char *question,
+                  adm_text_fn fn);
 extern const app_screen_ops adm_ask_ops;
 
 /* "[###++.....]": sold '#', held '+', free '.' (UTF-8: █ ▒ ·) in w cells. */
@@ -81,10 +85,12 @@ int adm_queue_rate(app *a, void *st, int key);
 bool adm_queue_reply(app *a, int tag, const cl_reply *r);
 void adm_queue_draw(const adm_model *m, int y, int x, int w);
 
-/* admin_byid.c: the same actions on an id typed in. */
+/* admin_byid.c: the same actions on an id typed in; and a ticket's code,
+ * which opens its date's map on its seat. */
 int adm_byid_date(app *a, void *st, int key);
 int adm_byid_release(app *a, void *st, int key);
 int adm_byid_refund(app *a, void *st, int key);
+int adm_byid_code(app *a, void *st, int key);
 bool adm_byid_reply(app *a, int tag, const cl_reply *r);
 /* Sends admin.booking.refund for booking_id on behalf of owner (an
  * adm_answer_fn: ctx is the booking id). */
@@ -92,6 +98,8 @@ void adm_refund_send(app *a, void *owner, int64_t booking_id, int64_t yes);
 
 extern const app_screen_ops adm_seats_ops;
 void *adm_seats_new(int64_t date_id);
+/* The same, with the cursor on `seat` (1..50). */
+void *adm_seats_new_at(int64_t date_id, int seat);
 
 extern const app_screen_ops adm_audit_ops;
 void *adm_audit_new(void);
@@ -108,6 +116,7 @@ enum {
     ADM_TAG_SEATS,
     ADM_TAG_RELEASE,
     ADM_TAG_REFUND,
+    ADM_TAG_FIND,
     ADM_TAG_AUDIT,
     ADM_TAG_CREATE,
 };

@@ -1,9 +1,12 @@
 /* tui/admin_byid.c -- dashboard actions on a number the operator has in
  * hand (a date id from a report, a hold id or booking id from a support
  * call or a receipt): open that date's seat map, release that hold, refund
- * that booking (after a confirmation). They also work when the dashboard
- * itself cannot load. */
+ * that booking (after a confirmation). And the code on a customer's
+ * ticket: its date's seat map opens on its seat, where the operator can
+ * see it and refund it. They also work when the dashboard itself cannot
+ * load. */
 #include <stdio.h>
+#include <string.h>
 
 #include "common/json.h"
 #include "tui/admin.h"
@@ -34,6 +37,34 @@ static void refund_ask(app *a, void *owner, int64_t ctx, int64_t booking_id)
     adm_ask_yes(a, owner, &adm_dash_ops, q, booking_id, adm_refund_send);
 }
 
+static void find_send(app *a, void *owner, const char *code)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "code", code);
+    app_call(a, owner, "admin.booking.find", p, ADM_TAG_FIND);
+}
+
+int adm_byid_code(app *a, void *st, int key)
+{
+    adm_ask_code(a, st, &adm_dash_ops, tx(A_B_CODE), find_send);
+    return APP_DONE;
+}
+
+/* The booking found: its date's map, on its seat. */
+static void found(app *a, const cJSON *res)
+{
+    int64_t id = 0, date = 0, seat = 0;
+    const char *code = "", *state = "";
+    jv_get_int(res, "booking_id", 1, JV_INT_MAX, &id);
+    jv_get_str(res, "code", 32, &code);
+    jv_get_str(res, "state", 16, &state);
+    if (jv_get_int(res, "date_id", 1, JV_INT_MAX, &date) == JV_OK &&
+        jv_get_int(res, "seat_no", 1, 50, &seat) == JV_OK)
+        app_push(a, &adm_seats_ops, adm_seats_new_at(date, (int)seat));
+    adm_ok(a, tx(A_B_FOUND), code, (long long)id, (long long)seat,
+           tx(strcmp(state, "paid") == 0 ? A_B_PAID : A_B_WAS_REFUNDED));
+}
+
 int adm_byid_date(app *a, void *st, int key)
 {
     adm_ask_number(a, st, &adm_dash_ops, tx(A_B_DATE), 1, JV_INT_MAX, 0, open_date);
@@ -54,6 +85,13 @@ int adm_byid_refund(app *a, void *st, int key)
 
 bool adm_byid_reply(app *a, int tag, const cl_reply *r)
 {
+    if (tag == ADM_TAG_FIND) {
+        if (r->err || !r->result)
+            adm_fail(a, "admin.booking.find", r);
+        else
+            found(a, r->result);
+        return true;
+    }
     if (tag != ADM_TAG_RELEASE && tag != ADM_TAG_REFUND)
         return false;
     const char *method = tag == ADM_TAG_RELEASE ? "admin.hold.release" : "admin.booking.refund";

@@ -172,6 +172,7 @@ static const adm_binding dash_keys[] = {
     {{'d'}, adm_byid_date, {"d", A_H_BYDATE}},
     {{'h'}, adm_byid_release, {"h", A_H_BYHOLD}},
     {{'b'}, adm_byid_refund, {"b", A_H_BYBOOKING}},
+    {{'t'}, adm_byid_code, {"t", A_H_BYCODE}},
     {{'g'}, act_refresh, {NULL, 0}}, /* polls run anyway; not worth a hint row */
     {{'L'}, act_lang, {"L", A_H_LANG}},
     {{'q'}, act_quit, {"q", T_H_QUIT}},

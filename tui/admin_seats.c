@@ -34,16 +34,18 @@ typedef struct {
     bool subscribed;
 } adm_seats;
 
-void *adm_seats_new(int64_t date_id)
+void *adm_seats_new_at(int64_t date_id, int seat)
 {
     adm_seats *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->date_id = date_id;
-    s->cursor = 1;
+    s->cursor = seat >= 1 && seat <= WG_SEATS ? seat : 1;
     snprintf(s->topic, sizeof s->topic, "seat.%lld", (long long)date_id);
     return s;
 }
+
+void *adm_seats_new(int64_t date_id) { return adm_seats_new_at(date_id, 1); }
 
 static void seats_fetch(app *a, adm_seats *s)
 {

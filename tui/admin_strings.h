@@ -62,6 +62,7 @@ TX(A_D_SPARK_TAIL_MIN, " max %lld, last %d min", " 최대 %lld, 최근 %d분")
 TX(A_P_MAXACT, "Max active tokens (1-100000):", "최대 동시 입장 수 (1-100000):")
 TX(A_P_RATE, "Admissions per minute (0-100000):", "분당 입장 수 (0-100000):")
 TX(A_P_NUMBER, "Type a number in range.", "범위 안의 숫자를 입력하세요.")
+TX(A_P_CODE, "Type the code on the ticket, TK-XXXX-XXXX.", "티켓의 코드를 입력하세요 (TK-XXXX-XXXX).")
 TX(A_R_QUEUE, "Queue: %s, max active %lld, admit %lld/min",
    "대기열: %s, 최대 입장 %lld, 분당 %lld")
 TX(A_R_CONCERT, "Concert %lld created.", "공연 %lld 생성됨.")
@@ -83,6 +84,11 @@ TX(A_B_REFUNDED, "Booking %lld refunded: %s won back to the wallet.", "예매 %l
 TX(A_H_BYDATE, "seats of date id", "회차 번호로 좌석")
 TX(A_H_BYHOLD, "release hold id", "선점 번호로 해제")
 TX(A_H_BYBOOKING, "refund booking id", "예매 번호로 환불")
+TX(A_B_CODE, "Ticket code (TK-XXXX-XXXX):", "티켓 코드 (TK-XXXX-XXXX):")
+TX(A_B_FOUND, "Ticket %s: booking %lld, seat %lld, %s.", "티켓 %s: 예매 %lld, 좌석 %lld, %s.")
+TX(A_B_PAID, "paid", "결제됨")
+TX(A_B_WAS_REFUNDED, "refunded", "환불됨")
+TX(A_H_BYCODE, "find ticket code", "티켓 코드로 찾기")
 
 /* seat map */
 TX(A_S_TITLE, "Seats of date %lld: %s, %s", "회차 %lld 좌석: %s, %s")

@@ -1,6 +1,7 @@
 /* tui/admin_widgets.c -- what the console draws that the kiosk does not:
- * the sold/held/free stacked bar, and two small dialogs (a number, a yes/no)
- * that sit on top of the screen that asked. */
+ * the sold/held/free stacked bar, and small dialogs (a number, a booking
+ * code, a yes/no) that sit on top of the screen that asked. */
+#include <ctype.h>
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,12 +62,15 @@ typedef struct {
     void *owner;
     const app_screen_ops *owner_ops;
     char question[256];
-    bool number;
+    bool number, code; /* neither: a yes/no */
     int64_t lo, hi, ctx;
     adm_answer_fn fn;
-    char buf[16];
+    adm_text_fn text_fn; /* code */
+    char buf[24];
     bool bad;
 } adm_ask;
+
+#define ADM_CODE_MAX 15 /* "TK-XXXX-XXXX" and a little slack */
 
 static void ask_push(app *a, adm_ask *q, void *owner, const app_screen_ops *owner_ops,
                      const char *question, int64_t ctx, adm_answer_fn fn)
@@ -99,9 +103,30 @@ void adm_ask_yes(app *a, void *owner, const app_screen_ops *owner_ops, const cha
         ask_push(a, q, owner, owner_ops, question, ctx, fn);
 }
 
-/* Accepts the number if it parses and is in range; else marks it bad. */
+void adm_ask_code(app *a, void *owner, const app_screen_ops *owner_ops, const char *question,
+                  adm_text_fn fn)
+{
+    adm_ask *q = calloc(1, sizeof *q);
+    if (!q)
+        return;
+    q->code = true;
+    q->text_fn = fn;
+    ask_push(a, q, owner, owner_ops, question, 0, NULL);
+}
+
+/* Accepts the number if it parses and is in range (a code if not empty);
+ * else marks it bad. */
 static void ask_accept(app *a, adm_ask *q)
 {
+    if (q->code) {
+        if (!q->buf[0]) {
+            q->bad = true;
+            return;
+        }
+        app_pop(a); /* q lives until the screen stack settles */
+        q->text_fn(a, q->owner, q->buf);
+        return;
+    }
     char *end;
     long long v = strtoll(q->buf, &end, 10);
     if (!q->buf[0] || *end || v < q->lo || v > q->hi) {
@@ -115,11 +140,12 @@ static void ask_accept(app *a, adm_ask *q)
 static int ask_key(app *a, void *st, int key)
 {
     adm_ask *q = st;
-    if (key == ADM_KEY_ESC || (!q->number && (key == 'n' || key == 'N'))) {
+    bool typed = q->number || q->code;
+    if (key == ADM_KEY_ESC || (!typed && (key == 'n' || key == 'N'))) {
         app_pop(a);
         return APP_DONE;
     }
-    if (!q->number) {
+    if (!typed) {
         if (key == 'y' || key == 'Y') {
             app_pop(a);
             q->fn(a, q->owner, q->ctx, 1);
@@ -134,6 +160,8 @@ static int ask_key(app *a, void *st, int key)
         q->buf[len - 1] = '\0';
     else if (key >= '0' && key <= '9' && len + 1 < sizeof q->buf)
         q->buf[len] = (char)key, q->buf[len + 1] = '\0';
+    else if (q->code && key < 128 && (isalpha(key) || key == '-') && len < ADM_CODE_MAX)
+        q->buf[len] = (char)key, q->buf[len + 1] = '\0';
     else if (key == '?')
         return APP_PASS;
     return APP_DONE;
@@ -145,18 +173,19 @@ static void ask_draw(app *a, void *st, const app_rect *r)
     if (q->owner_ops && q->owner_ops->draw)
         q->owner_ops->draw(a, q->owner, r); /* the dialog floats over its screen */
     int w = r->w - 8 < 70 ? r->w - 8 : 70;
-    int h = q->number ? 6 : 4;
+    bool typed = q->number || q->code;
+    int h = typed ? 6 : 4;
     int y = r->y + (r->h - h) / 2, x = r->x + (r->w - w) / 2;
     wg_clear(y, x, h, w);
     wg_box(y, x, h, w, NULL);
     wg_text(y + 1, x + 2, w - 4, q->question, WG_HEAD);
-    if (!q->number)
+    if (!typed)
         return;
-    char line[32];
+    char line[40];
     snprintf(line, sizeof line, "> %s_", q->buf);
     wg_text(y + 2, x + 2, w - 4, line, WG_NORMAL);
     if (q->bad)
-        wg_text(y + 3, x + 2, w - 4, tx(A_P_NUMBER), WG_BAD);
+        wg_text(y + 3, x + 2, w - 4, tx(q->code ? A_P_CODE : A_P_NUMBER), WG_BAD);
 }
 
 static const app_hint ask_hints_num[] = {
@@ -171,7 +200,7 @@ static const app_hint ask_hints_yes[] = {
 static int ask_hints(void *st, const app_hint **out)
 {
     adm_ask *q = st;
-    *out = q->number ? ask_hints_num : ask_hints_yes;
+    *out = q->number || q->code ? ask_hints_num : ask_hints_yes;
     return 2;
 }
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # e2e: a kiosk's hold shows on the console's seat map with its time left;
-# once paid it shows sold with its booking code; the console refunds it
-# (after a confirmation) and a second kiosk sees the seat come free, with
-# the money back in the wallet; the console releases another kiosk's hold.
+# once paid it shows sold with its booking code; the console finds it by
+# the ticket's code and refunds it (after a confirmation), and a second
+# kiosk sees the seat come free, with the money back in the wallet; the
+# console releases another kiosk's hold.
 # The dashboard's sparklines are the server's last hour, so a console
 # opened after the sale shows it.
 . "$(dirname "$0")/lib.sh"
@@ -55,6 +56,15 @@ check "kiosk L sees seat 13 sold" wait_for L "[X13]"
 
 BOOKING=$(ctl booking.list "{\"user_id\":\"$ID\"}" | jfield booking_id)
 BAL1=$(ctl wallet.balance "{\"user_id\":\"$ID\"}" | jfield balance)
+# the customer comes to the counter with the ticket: its code, typed in
+# lower case, opens the date's map on the seat
+CODE=$(ctl booking.list "{\"user_id\":\"$ID\"}" | jfield code)
+keys C Escape
+check "back on the dashboard" wait_for C "sold/held/free"
+keys C t
+type_text C "$(echo "$CODE" | tr A-Z a-z)"
+keys C Enter
+check "the ticket's code ($CODE) opens its seat" wait_re C "seat 13: sold, booking $CODE"
 # admin.seats.list carries the booking id, so the console goes straight
 # to the confirmation (the id it shows must be the member's booking).
 keys C f

@@ -38,6 +38,7 @@ seed a_queue_set     "$(r admin.queue.set '{"admin_key":"$K","paused":true,"max_
 seed a_hold_release  "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":9}')" "$(r admin.hold.release '{"admin_key":"$K","hold_id":1}')"
 seed a_refund        "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":4}')" "$(r payment.pay '{"token":"$T","hold_ids":[1],"request_id":"p"}')" "$(r admin.booking.refund '{"admin_key":"$K","booking_id":1}')"
 seed a_seats         "$(r admin.seats.list '{"admin_key":"$K","date_id":1}')"
+seed a_find          "$(r admin.booking.find '{"admin_key":"$K","code":" tk-abcd-2345 "}')"
 seed a_audit         "$(r admin.queue.set '{"admin_key":"$K","paused":false}')" "$(r admin.audit.list '{"admin_key":"$K","limit":10}')"
 
 # --- flows: contention, replays, lapses ---
