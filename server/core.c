@@ -239,6 +239,8 @@ tk_domain *tk_open(const tk_config *cfg, int64_t now_ms)
     }
     d->events.n = 0; /* nobody listens yet to what loading did */
     min_max(&d->waiting_min, now_ms, d->nwaiting);
+    /* Sessions that ran out while the server was down are not a pace. */
+    min_init(&d->ended_min);
     return d;
 }
 

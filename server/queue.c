@@ -157,7 +157,7 @@ void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms)
         d->nwaiting--;
     } else {
         dm_active_remove(d, seq);
-        min_add(&d->ended_min, now_ms, 1); /* a slot turned over: see eta_s */
+        min_add(&d->ended_min, now_ms, 1); /* a slot turned over: see dm_queue_pace_ms */
     }
     e->state = TK_TOKEN_STATE_EXPIRED;
     entry_store(d, seq);

@@ -150,6 +150,30 @@ START_TEST(eta_follows_turnover)
 }
 END_TEST
 
+/* Sessions that ran out while the server was down free their slots at the
+ * restart, all at once: that is not how fast sessions end. */
+START_TEST(eta_ignores_downtime)
+{
+    char *path = ut_tmpdb();
+    tk_config c = ut_cfg(path);
+    c.max_active = 2;
+    tk_domain *d = ut_open_cfg(&c, T0);
+    tk_queue_info q[6];
+    join_n(d, 6, q);
+    ut_close(d);
+    d = ut_open_cfg(&c, T0 + 20 * 60000); /* both turns idled out meanwhile */
+    tk_tick(d, T0 + 20 * 60000);
+    tk_queue_info st;
+    ck_assert_int_eq(tk_queue_status(d, q[2].token, T0 + 20 * 60000, &st, NULL), TK_OK);
+    ck_assert_int_eq(st.state, TK_TOKEN_ACTIVE); /* the freed slots were refilled */
+    ck_assert_int_eq(tk_queue_status(d, q[5].token, T0 + 20 * 60000, &st, NULL), TK_OK);
+    ck_assert_int_eq(st.position, 2);
+    ck_assert_int_eq(st.eta_s, 2 * 300); /* no pace seen yet: a slot per window */
+    ut_close(d);
+    ut_rmdb(path);
+}
+END_TEST
+
 START_TEST(budget_and_pause)
 {
     tk_config c = ut_cfg(":memory:");
@@ -371,7 +395,7 @@ END_TEST
 int main(void)
 {
     const TTest *queue[] = {
-        fenwick_matches_naive, positions_and_leaving, eta_follows_turnover, budget_and_pause,
+        fenwick_matches_naive, positions_and_leaving, eta_follows_turnover, eta_ignores_downtime, budget_and_pause,
         tokens_forged_and_foreign, queue_events, settings_and_queue_survive_restart};
     const TTest *million[] = {million_waiting};
     Suite *s = suite_create("domain_queue");
