@@ -121,17 +121,17 @@ check-asan:
 	CK_TIMEOUT_MULTIPLIER=5 $(MAKE) BUILD=build-asan BIN=build-asan/bin OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" check
 
 # ThreadSanitizer over the threaded paths: the bench smoke (every method
-# under load, against a TSan-built ticketd) and the consistency and race
-# suites. Any report not waived in tests/tsan.supp fails. Not in CI: nng
+# under load, against a TSan-built ticketd), the consistency and race
+# suites, and the engine and syncer on their own (unit_engine). Any report not waived in tests/tsan.supp fails. Not in CI: nng
 # itself is not instrumented, so a clean run is evidence, not proof.
 TSAN_DIR := build-tsan
 TSAN_ENV := TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp log_path=$(CURDIR)/$(TSAN_DIR)/report"
 check-tsan:
 	$(MAKE) BUILD=$(TSAN_DIR) BIN=$(TSAN_DIR)/bin OPT=-O1 SAN=-fsanitize=thread all \
-	    $(TSAN_DIR)/tests/it_consistency $(TSAN_DIR)/tests/it_race
+	    $(TSAN_DIR)/tests/it_consistency $(TSAN_DIR)/tests/it_race $(TSAN_DIR)/tests/unit_engine
 	rm -f $(TSAN_DIR)/report.*
 	$(TSAN_ENV) $(TSAN_DIR)/bin/ticket-bench --smoke --ticketd $(CURDIR)/$(TSAN_DIR)/bin/ticketd
-	for t in it_consistency it_race; do \
+	for t in it_consistency it_race unit_engine; do \
 	    $(TSAN_ENV) CK_FORK=no TOP=$(CURDIR) TICKETD=$(CURDIR)/$(TSAN_DIR)/bin/ticketd \
 	        $(TSAN_DIR)/tests/$$t || exit 1; done
 	@if ls $(TSAN_DIR)/report.* >/dev/null 2>&1; then cat $(TSAN_DIR)/report.*; exit 1; fi

@@ -5,6 +5,7 @@
  * itself before it answers, and the batch's events leave with the next. */
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "common/util.h"
@@ -135,10 +136,11 @@ START_TEST(group_commit_answers_all)
 }
 END_TEST
 
-static bool fail_alloc;
+/* Set before the engine starts; fail_alloc flips while it runs. */
+static atomic_bool fail_alloc;
 static void *failing_calloc(size_t n, size_t size)
 {
-    return fail_alloc ? NULL : calloc(n, size);
+    return atomic_load(&fail_alloc) ? NULL : calloc(n, size);
 }
 
 START_TEST(no_memory_for_the_syncer)
@@ -157,10 +159,11 @@ START_TEST(no_memory_for_the_syncer)
     ut_active(r.d, "a", now, tok);
     ck_assert_int_eq(tk_batch_commit(r.d), 0);
     tk_events_take(r.d, (tk_event[16]){0}, 16); /* nobody listened yet */
+    atomic_store(&fail_alloc, false);
+    syncer_calloc = failing_calloc;
     rig_start(&r);
 
-    syncer_calloc = failing_calloc;
-    fail_alloc = true;
+    atomic_store(&fail_alloc, true);
     snprintf(params, sizeof params, "{\"token\":\"%s\",\"date_id\":%lld,\"seat_no\":7}", tok,
              (long long)date);
     submit(r.e, &hold, 1, "seat.hold", params);
@@ -171,7 +174,7 @@ START_TEST(no_memory_for_the_syncer)
     int seen = nevents;
     pthread_mutex_unlock(&mu);
     ck_assert_int_eq(seen, 0);
-    fail_alloc = false;
+    atomic_store(&fail_alloc, false);
     snprintf(params, sizeof params, "{\"token\":\"%s\",\"date_id\":%lld}", tok, (long long)date);
     submit(r.e, &list, 2, "seats.list", params);
     ck_assert(wait_count(&ndone, 2));
@@ -180,8 +183,8 @@ START_TEST(no_memory_for_the_syncer)
                   events[0]);
     free(hold.j.reply);
     free(list.j.reply);
-    syncer_calloc = calloc;
     rig_stop(&r);
+    syncer_calloc = calloc;
     ck_assert_int_eq(count_rows(r.path, "SELECT count(*) FROM holds WHERE seat_no=7 AND state=0"),
                      1);
     ut_rmdb(r.path);
