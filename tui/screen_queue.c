@@ -179,7 +179,7 @@ static int queue_key(app *a, void *st, int key)
 static void queue_draw(app *a, void *st, const app_rect *r)
 {
     queue_st *q = st;
-    char line[256], t[16];
+    char line[256], t[32];
     int bw = r->w - 4 < 64 ? r->w - 4 : 64, bh = 13;
     int y = r->y + (r->h - bh) / 2, x = r->x + (r->w - bw) / 2, iw = bw - 6;
     wg_box(y, x, bh, bw, tx(T_QUEUE_TITLE));
@@ -197,11 +197,14 @@ static void queue_draw(app *a, void *st, const app_rect *r)
     snprintf(line, sizeof(line), "%lld", (long long)(q->position > 0 ? q->position - 1 : 0));
     wg_text(y + 4, x + 3 + lw, iw - lw, line, WG_NORMAL);
     wg_text(y + 5, x + 3, lw, tx(T_QUEUE_ETA), WG_NORMAL);
+    int64_t eta = ks_eta_shown(q->eta_s, clock_mono_ms() - q->eta_since_ms, q->position,
+                               q->ms_per_place);
     if (q->paused) /* nobody is admitted while paused: no estimate to give */
         snprintf(t, sizeof t, "--:--");
+    else if (eta == 0) /* counted down, still waiting: the next slot is ours */
+        snprintf(t, sizeof t, "%s", tx(T_QUEUE_SOON));
     else
-        wg_mmss(t, ks_eta_shown(q->eta_s, clock_mono_ms() - q->eta_since_ms, q->position,
-                                q->ms_per_place));
+        wg_mmss(t, eta);
     wg_text(y + 5, x + 3 + lw, iw - lw, t, WG_NORMAL);
     double done = q->first_position > 0 ? 1.0 - (double)q->position / (double)q->first_position : 0;
     wg_progress(y + 7, x + 3, iw, done, WG_GOOD);
