@@ -49,6 +49,8 @@ seed pay_four        "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":1}')" "
 seed poor            "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":1}')" "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":2}')" "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":3}')" "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":4}')" "$(r payment.pay '{"token":"$S","hold_ids":[1,2,3,4],"request_id":"poor"}')"
 seed lapse           "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":8}')" "#tick" "$(r payment.pay '{"token":"$T","hold_ids":[1],"request_id":"late"}')" "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":8}')"
 seed other_hold      "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":8}')" "$(r hold.release '{"token":"$S","hold_id":1}')" "$(r payment.pay '{"token":"$S","hold_ids":[1],"request_id":"steal"}')"
+seed full_line       "$(r admin.queue.set '{"admin_key":"$K","max_active":1}')" "$(r queue.leave '{"token":"$T"}')" "$(r queue.join '{"user_id":"$U"}')" "#tick" "$(r queue.join '{"user_id":"$U"}')" "$(r admin.dashboard '{"admin_key":"$K"}')"
+seed find_sold       "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":6}')" "$(r payment.pay '{"token":"$T","hold_ids":[1],"request_id":"f"}')" "$(r admin.booking.find '{"admin_key":"$K","code":"TK-"}')"
 seed refund_rebuy    "$(r seat.hold '{"token":"$T","date_id":1,"seat_no":4}')" "$(r payment.pay '{"token":"$T","hold_ids":[1],"request_id":"p"}')" "$(r admin.booking.refund '{"admin_key":"$K","booking_id":1}')" "$(r admin.booking.refund '{"admin_key":"$K","booking_id":1}')" "$(r seat.hold '{"token":"$S","date_id":1,"seat_no":4}')"
 
 # --- near-valid: envelope, types, ranges ---
