@@ -480,6 +480,28 @@ START_TEST(checkout_lapse_seen_as_events)
 }
 END_TEST
 
+/* Paying for a hold the server no longer has for us (staff released it,
+ * or this member paid at another kiosk) is not a lapse: back to the map,
+ * the turn goes on, and the message says what happened. */
+START_TEST(checkout_hold_gone)
+{
+    static char buf[8192];
+    app *a = on_seats();
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
+    app_key(a, '\n'); /* seat 1 */
+    answer(a, "seat.hold", "{\"hold_id\":5,\"date_id\":1,\"seat_no\":1,\"price\":120000,\"expires_in_s\":300}");
+    app_key(a, 'c');
+    answer(a, "wallet.balance", "{\"balance\":500000}");
+    app_key(a, '\n');
+    fail_with(a, "payment.pay", TK_HOLD_NOT_FOUND, NULL);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops);
+    ck_assert_str_eq(app_flash_text(a), tx(T_HOLD_GONE));
+    ck_assert_int_eq(S.nholds, 0);
+    ck_assert_str_eq(S.token, "tok"); /* still this member's turn */
+    app_free(a);
+}
+END_TEST
+
 /* Staff releasing a hold early is not a lapse: a turn that ends later
  * ends as a turn. */
 START_TEST(staff_release_is_not_a_lapse)
@@ -545,6 +567,7 @@ Suite *screens_suite(void)
     tcase_add_test(t, checkout_hold_expired_reply);
     tcase_add_test(t, checkout_lapse_seen_as_events);
     tcase_add_test(t, staff_release_is_not_a_lapse);
+    tcase_add_test(t, checkout_hold_gone);
     tcase_add_test(t, kiosk_idle_releases);
     suite_add_tcase(s, t);
     return s;

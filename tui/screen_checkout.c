@@ -98,9 +98,12 @@ static void pay_failed(app *a, checkout_st *c, const cl_reply *r)
         ks_requeue(a, T_LAPSED);
         return;
     case TK_HOLD_NOT_FOUND:
-        s->nholds = 0; /* released behind our back; the map will show it */
+        /* Not a lapse (that is HOLD_EXPIRED): staff released it, or this
+         * member paid for it at another kiosk. The turn goes on; the map
+         * shows what is ours now. */
+        s->nholds = 0;
         app_pop(a);
-        app_flash(a, tx(T_LAPSED));
+        app_flash(a, tx(T_HOLD_GONE));
         return;
     default:
         if (ks_common_error(a, r))

@@ -83,6 +83,7 @@ TX(T_SEAT_TAKEN_MSG, "Seat %d was just taken by someone else. Pick another seat.
 TX(T_SEAT_HELD_OK, "Seat %d is yours for %s.", "%d번 좌석을 %s 동안 잡아 두었습니다.")
 TX(T_SEAT_RELEASED, "Seat %d released.", "%d번 좌석을 취소했습니다.")
 TX(T_HOLD_LIMIT, "You can hold at most 4 seats.", "최대 4석까지 선택할 수 있습니다.")
+TX(T_HOLD_GONE, "Your hold is gone: released by the box office, or paid elsewhere.", "선점이 해제되었습니다: 매표소에서 해제했거나 다른 곳에서 결제되었습니다.")
 TX(T_NOT_ON_SALE, "This date is not on sale.", "이 날짜는 판매 중이 아닙니다.")
 TX(T_SEATS_PRICES, "Prices", "가격")
 TX(T_SEATS_YOURS, "Your seats", "선택한 좌석")
