@@ -214,6 +214,14 @@ static cJSON *api_error_data(tk_err e, const api_call *c)
     case TK_RATE_LIMITED:
         ar_int(d, "retry_after_ms", c->retry_after_ms);
         break;
+    case TK_AMOUNT_INVALID: /* the limit, so a client can say what is allowed */
+        if (ei->max)
+            ar_int(d, "max", ei->max);
+        break;
+    case TK_BALANCE_LIMIT:
+        ar_int(d, "max", ei->max);
+        ar_int(d, "balance", ei->balance);
+        break;
     case TK_SEAT_TAKEN:
     case TK_SEAT_NOT_FOUND:
         if (ei->seat_no)

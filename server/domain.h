@@ -63,7 +63,8 @@ void tk_config_defaults(tk_config *cfg);
 typedef struct {
     const char *field;       /* INVALID_PARAMS: the offending param */
     int64_t position, eta_s; /* NOT_ADMITTED */
-    int64_t balance, amount; /* INSUFFICIENT_FUNDS */
+    int64_t balance, amount; /* INSUFFICIENT_FUNDS; balance also BALANCE_LIMIT */
+    int64_t max;             /* AMOUNT_INVALID, BALANCE_LIMIT: the limit (0 unknown) */
     int64_t seat_no;         /* SEAT_TAKEN / SEAT_NOT_FOUND */
     int64_t hold_id;         /* HOLD_NOT_FOUND / HOLD_EXPIRED */
     char msg[160];           /* human-readable message, "" for the default */

@@ -187,9 +187,12 @@ tk_err tk_wallet_charge(tk_domain *d, const tk_uuid *user, int64_t amount,
     tk_err err = user_get(d, user, &u, ei);
     if (err)
         return err;
-    if (amount < 1 || amount > d->cfg.max_charge)
+    if (amount < 1 || amount > d->cfg.max_charge) {
+        if (ei)
+            ei->max = d->cfg.max_charge;
         return dm_fail(ei, TK_AMOUNT_INVALID, "amount must be 1..%lld won",
                        (long long)d->cfg.max_charge);
+    }
     if ((err = dm_check_request_id(request_id, ei)))
         return err;
     char params[40];
@@ -202,9 +205,14 @@ tk_err tk_wallet_charge(tk_domain *d, const tk_uuid *user, int64_t amount,
         out->balance = d->ledger[r->ref - 1].balance;
         return TK_OK;
     }
-    if (d->users[u].balance + amount > d->cfg.max_balance)
+    if (d->users[u].balance + amount > d->cfg.max_balance) {
+        if (ei) {
+            ei->max = d->cfg.max_balance;
+            ei->balance = d->users[u].balance;
+        }
         return dm_fail(ei, TK_BALANCE_LIMIT, "balance would exceed %lld won",
                        (long long)d->cfg.max_balance);
+    }
     dm_begin_mutation(d, now_ms);
     int32_t e = dm_ledger_add(d, u, LEDGER_CHARGE, amount, now_ms, 0);
     if (e < 0 || dm_idem_add(d, u, request_id, IDEM_CHARGE, params, e + 1, true) < 0)

@@ -86,7 +86,9 @@ START_TEST(amount_invalid)
     TH_ERR(charge(s, u.user_id, "0", "a1"), TK_AMOUNT_INVALID);
     TH_ERR(charge(s, u.user_id, "-5", "a2"), TK_AMOUNT_INVALID);
     TH_ERR(charge(s, u.user_id, "1.5", "a3"), TK_AMOUNT_INVALID);
-    TH_ERR(charge(s, u.user_id, "1000001", "a4"), TK_AMOUNT_INVALID);
+    rpc_reply big = charge(s, u.user_id, "1000001", "a4");
+    TH_ERR(big, TK_AMOUNT_INVALID);
+    ck_assert_int_eq(th_int(big.data, "max"), 1000000); /* what is allowed */
     TH_OK(charge(s, u.user_id, "1000000", "a5")); /* the limit itself is fine */
     TH_ERR_FIELD(th_call(s, "wallet.charge", "{\"user_id\":\"%s\",\"request_id\":\"a6\"}",
                          u.user_id),
@@ -114,7 +116,10 @@ START_TEST(balance_limit)
     for (int i = 0; i < 10; i++)
         th_charge(s, &u, 1000000);
     ck_assert_int_eq(th_balance(s, u.user_id), 10000000);
-    TH_ERR(charge(s, u.user_id, "1", "over"), TK_BALANCE_LIMIT);
+    rpc_reply over = charge(s, u.user_id, "1", "over");
+    TH_ERR(over, TK_BALANCE_LIMIT);
+    ck_assert_int_eq(th_int(over.data, "max"), 10000000);
+    ck_assert_int_eq(th_int(over.data, "balance"), 10000000);
     ck_assert_int_eq(th_balance(s, u.user_id), 10000000);
     th_money_check(s, &u, 1, 0);
 }

@@ -502,6 +502,29 @@ START_TEST(checkout_hold_gone)
 }
 END_TEST
 
+/* A refused amount says what is allowed and empties the field, so the
+ * next amount is not typed onto the refused one. */
+START_TEST(wallet_refused_amount)
+{
+    snprintf(S.user_id, sizeof(S.user_id), UID);
+    app *a = mk(false, &ks_wallet_ops, ks_wallet_new(false));
+    app_key(a, 'c');
+    type(a, "2000000\n");
+    fail_with(a, "wallet.charge", TK_AMOUNT_INVALID, "{\"max\":1000000}");
+    ck_assert_str_eq(app_flash_text(a), "Charge 1 to 1,000,000 won at a time.");
+    type(a, "500000\n");
+    cJSON *p = cJSON_Parse(sent(a, "wallet.charge")->params);
+    ck_assert_int_eq((int)cJSON_GetObjectItem(p, "amount")->valuedouble, 500000);
+    cJSON_Delete(p);
+    fail_with(a, "wallet.charge", TK_BALANCE_LIMIT, "{\"max\":10000000,\"balance\":9800000}");
+    ck_assert_str_eq(app_flash_text(a), "The wallet holds at most 10,000,000 won: up to 200,000 more now.");
+    type(a, "7\n"); /* an older server: no limits in the data */
+    fail_with(a, "wallet.charge", TK_AMOUNT_INVALID, NULL);
+    ck_assert_str_eq(app_flash_text(a), tx(T_WALLET_AMOUNT_BAD));
+    app_free(a);
+}
+END_TEST
+
 /* Staff releasing a hold early is not a lapse: a turn that ends later
  * ends as a turn. */
 START_TEST(staff_release_is_not_a_lapse)
@@ -568,6 +591,7 @@ Suite *screens_suite(void)
     tcase_add_test(t, checkout_lapse_seen_as_events);
     tcase_add_test(t, staff_release_is_not_a_lapse);
     tcase_add_test(t, checkout_hold_gone);
+    tcase_add_test(t, wallet_refused_amount);
     tcase_add_test(t, kiosk_idle_releases);
     suite_add_tcase(s, t);
     return s;

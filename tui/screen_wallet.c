@@ -81,6 +81,29 @@ static void read_history(wallet_st *w, const cJSON *res)
     w->history_loaded = true;
 }
 
+/* A charge the server refused for its amount: say what is allowed (the
+ * limits come in the error's data; an older server sends none), and empty
+ * the field so the next amount is typed afresh, not onto this one. */
+static void refused(app *a, wallet_st *w, const cl_reply *r)
+{
+    char m[256], max[48], room[48];
+    int64_t lim = 0, bal = 0;
+    bool has = jv_get_int(r->data, "max", 1, JV_INT_MAX, &lim) == JV_OK;
+    tx_money(max, sizeof max, lim);
+    if (r->err == TK_AMOUNT_INVALID && has) {
+        snprintf(m, sizeof m, tx(T_WALLET_AMOUNT_MAX), max);
+    } else if (r->err == TK_BALANCE_LIMIT && has &&
+               jv_get_int(r->data, "balance", 0, JV_INT_MAX, &bal) == JV_OK) {
+        tx_money(room, sizeof room, lim > bal ? lim - bal : 0);
+        snprintf(m, sizeof m, tx(T_WALLET_LIMIT_ROOM), max, room);
+    } else {
+        snprintf(m, sizeof m, "%s",
+                 tx(r->err == TK_AMOUNT_INVALID ? T_WALLET_AMOUNT_BAD : T_WALLET_LIMIT));
+    }
+    app_flash(a, m);
+    wg_input_clear(&w->in);
+}
+
 static void charge_done(app *a, wallet_st *w, const cl_reply *r)
 {
     char m[256], money[48];
@@ -93,7 +116,7 @@ static void charge_done(app *a, wallet_st *w, const cl_reply *r)
     w->unsure = false;
     w->request_id[0] = 0;
     if (r->err == TK_AMOUNT_INVALID || r->err == TK_BALANCE_LIMIT) {
-        app_flash(a, tx(r->err == TK_AMOUNT_INVALID ? T_WALLET_AMOUNT_BAD : T_WALLET_LIMIT));
+        refused(a, w, r);
         return;
     }
     if (r->err) {
