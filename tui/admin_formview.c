@@ -1,7 +1,8 @@
 /* tui/admin_formview.c -- the screen around admin_forms.c: new concert,
  * new date. Keys arrive as bytes (curses getch), so typed UTF-8 (Hangul
  * from an input method) is put together here before it reaches the form.
- * After a concert is created, the date form opens with its id filled in. */
+ * After a concert is created, the date form opens with its id filled in;
+ * the date form names the concert its id stands for, when it can. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,10 @@ typedef struct {
     int need;          /* continuation bytes still expected */
     bool sending;
     char server_err[320];
+    /* The concert the date form was opened for right after creating it:
+     * it has no date yet, so the dashboard cannot name it. */
+    int64_t new_concert;
+    char new_concert_name[2 * ADM_FIELD_CAP + 8];
 } adm_formview;
 
 static void *form_new(adm_form_kind kind)
@@ -85,7 +90,13 @@ static void form_reply(app *a, void *st, int tag, const cl_reply *r)
     adm_dash_poll_now(a);
     if (v->f.kind == ADM_FORM_CONCERT) {
         adm_ok(a, tx(A_R_CONCERT), (long long)id);
-        app_replace(a, &adm_form_ops, adm_form_new_date(id));
+        adm_formview *d = adm_form_new_date(id);
+        if (d) {
+            d->new_concert = id;
+            snprintf(d->new_concert_name, sizeof d->new_concert_name, "%s @ %s",
+                     v->f.val[ADM_CF_TITLE], v->f.val[ADM_CF_VENUE]);
+        }
+        app_replace(a, &adm_form_ops, d);
     } else {
         adm_ok(a, tx(A_R_DATE), (long long)id);
         app_pop(a);
@@ -154,6 +165,25 @@ static void form_error(const adm_form *f, char *out, size_t outsz)
         snprintf(out, outsz, tx((tx_id)text[f->err]), f->where);
 }
 
+/* "title @ venue" of the concert the date form's id names, when the
+ * console knows it; NULL otherwise (the server checks the id anyway). */
+static const char *concert_name(app *a, const adm_formview *v, char *out, size_t n)
+{
+    char *end;
+    long long id = strtoll(v->f.val[ADM_DF_CONCERT], &end, 10);
+    if (!v->f.val[ADM_DF_CONCERT][0] || *end || id < 1)
+        return NULL;
+    if (id == v->new_concert)
+        return v->new_concert_name;
+    const adm_model *m = &adm_get(a)->m;
+    for (int i = 0; i < m->ndates; i++)
+        if (m->dates[i].concert_id == id) {
+            snprintf(out, n, "%s @ %s", m->dates[i].title, m->dates[i].venue);
+            return out;
+        }
+    return NULL;
+}
+
 static void form_draw(app *a, void *st, const app_rect *r)
 {
     adm_formview *v = st;
@@ -179,7 +209,11 @@ static void form_draw(app *a, void *st, const app_rect *r)
             cols = tx_width(show);
         }
         wg_text(y, x + lw, vw, show, on ? WG_CURSOR : WG_NORMAL);
-        if (helps[k][i])
+        char name[2 * ADM_FIELD_CAP + 8];
+        const char *named = k && i == ADM_DF_CONCERT ? concert_name(a, v, name, sizeof name) : NULL;
+        if (named)
+            wg_text(y + 1, x + lw, vw, named, WG_DIM);
+        else if (helps[k][i])
             wg_text(y + 1, x + lw, vw, tx((tx_id)helps[k][i]), WG_DIM);
     }
     char err[320];

@@ -1,7 +1,8 @@
 #!/bin/sh
 # e2e: create a concert and a date with tiered prices in the console; the
-# form refuses bad input before sending; the new date shows on the console
-# dashboard, in the audit log, and on a kiosk's list of dates.
+# form refuses bad input before sending and names the concert its id
+# stands for; the new date shows on the console dashboard, in the audit
+# log, and on a kiosk's list of dates.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console_lib.sh"
 e2e_init console_create_date
@@ -24,6 +25,7 @@ type_text C "Test Hall"
 keys C Enter
 check "concert created" wait_for C "created."
 check "date form follows" wait_for C "New date"
+check "it names the concert just created" wait_for C "E2E Live @ Test Hall"
 
 type_text C "2001-01-01T00:00:00Z"
 keys C Enter
@@ -44,6 +46,16 @@ check "its row counts 50 free seats" wait_re C "E2E Live @ Test Hall.* 0/0/50 "
 keys C l
 check "the audit log has the creation" wait_re C "admin\.date\.create +ok +ipc"
 check "the audit log has the concert" wait_re C "admin\.concert\.create +ok"
+keys C Escape
+# the date form names whichever concert its id stands for, as it is typed
+keys C n
+check "a date form from the dashboard" wait_for C "New date"
+keys C BTab # from the start time back to the concert id
+backspace C 4
+type_text C "1"
+check "concert 1 is named under its id" wait_for C "IU 콘서트 <HEREH> @ 잠실 올림픽주경기장"
+type_text C "9"
+check "an id the console does not know names nothing" wait_gone C "@ 잠실"
 keys C Escape
 
 kiosk_start K
