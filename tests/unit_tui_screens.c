@@ -448,20 +448,30 @@ START_TEST(checkout_lapse_requeues)
 }
 END_TEST
 
+/* On the map: the cursor moved by `moves`, the seat held (hold_id, seat
+ * seat_no, left_s to go), then 'c': the checkout on top of the map. */
+static app *checkout_from_map(const char *moves, int hold_id, int seat_no, int left_s)
+{
+    static char buf[8192];
+    char hold[160];
+    app *a = on_seats();
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
+    type(a, moves);
+    app_key(a, '\n');
+    snprintf(hold, sizeof hold,
+             "{\"hold_id\":%d,\"date_id\":1,\"seat_no\":%d,\"price\":90000,\"expires_in_s\":%d}",
+             hold_id, seat_no, left_s);
+    answer(a, "seat.hold", hold);
+    app_key(a, 'c');
+    return a;
+}
+
 /* The seats screen under checkout hears the seats come free at the
  * deadline before the kiosk's own clock says so; the turn then ends with
  * TOKEN_EXPIRED, and the customer must still hear that the hold ran out. */
 START_TEST(checkout_lapse_seen_as_events)
 {
-    static char buf[8192];
-    app *a = on_seats();
-    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
-    app_key(a, 'j');
-    app_key(a, 'l');
-    app_key(a, 'l'); /* seat 13 */
-    app_key(a, '\n');
-    answer(a, "seat.hold", "{\"hold_id\":9,\"date_id\":1,\"seat_no\":13,\"price\":90000,\"expires_in_s\":1}");
-    app_key(a, 'c');
+    app *a = checkout_from_map("jll", 9, 13, 1); /* seat 13, one second left */
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
     app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":13,\"state\":\"free\"}");
     ck_assert_int_eq(S.nholds, 0);
@@ -485,12 +495,7 @@ END_TEST
  * the turn goes on, and the message says what happened. */
 START_TEST(checkout_hold_gone)
 {
-    static char buf[8192];
-    app *a = on_seats();
-    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
-    app_key(a, '\n'); /* seat 1 */
-    answer(a, "seat.hold", "{\"hold_id\":5,\"date_id\":1,\"seat_no\":1,\"price\":120000,\"expires_in_s\":300}");
-    app_key(a, 'c');
+    app *a = checkout_from_map("", 5, 1, 300); /* seat 1 */
     answer(a, "wallet.balance", "{\"balance\":500000}");
     app_key(a, '\n');
     fail_with(a, "payment.pay", TK_HOLD_NOT_FOUND, NULL);
