@@ -1,7 +1,6 @@
 /* server/admin.c -- operator calls: queue settings, releasing a hold,
  * refunding a booking, finding one by code, the last hour's history, the
- * audit log. The api
- * layer checks admin_key. */
+ * audit log. The api layer checks admin_key. */
 #include <ctype.h>
 #include <string.h>
 

@@ -57,7 +57,7 @@ static void new_code(tk_domain *d, char out[16])
         for (int i = 3; i < 12; i++)
             if (out[i] == 'X')
                 out[i] = code_letter(d);
-    } while (dm_hash_find(&d->code_ix, dm_hash_bytes(out, 12, 0), code_eq, d, out) >= 0);
+    } while (dm_booking_by_code(d, out) >= 0);
 }
 
 int32_t dm_booking_by_code(const tk_domain *d, const char *code)
