@@ -2,11 +2,13 @@
  * Rows in and out are in store_rows.c. */
 #include "server/store_int.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -113,12 +115,42 @@ static bool schema_too_new(tk_store *s)
     return v > STORE_SCHEMA_VERSION;
 }
 
+/* One server per database file. Each ticketd decides from its own memory
+ * (seats, balances) and writes through; a second one on the same file
+ * would sell the seats the first has sold. SQLite's own locks only order
+ * the two processes' transactions, so the file gets a lock of its own,
+ * held until store_close (and dropped by the kernel if the process dies).
+ * Readers such as ticket-audit open the database directly and never take
+ * it. */
+static int store_lock(tk_store *s)
+{
+    const char *db = sqlite3_db_filename(s->db, "main");
+    if (!db || !db[0])
+        return 0; /* in memory: nobody else can open it */
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s-lock", db) >= (int)sizeof path)
+        return -1;
+    s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (s->lock_fd < 0) {
+        log_error("store_open", "path=%s err=\"%s\"", path, strerror(errno));
+        return -1;
+    }
+    if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        log_error("store_open",
+                  "db=%s err=\"the database is in use by another ticketd (%s is locked)\"", db,
+                  path);
+        return -1;
+    }
+    return 0;
+}
+
 tk_store *store_open(const char *path)
 {
     tk_store *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->wal_fd = -1;
+    s->lock_fd = -1;
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         log_error("store_open", "path=%s err=\"%s\"", path,
@@ -127,6 +159,10 @@ tk_store *store_open(const char *path)
         return NULL;
     }
     sqlite3_busy_timeout(s->db, 5000);
+    if (store_lock(s) < 0) {
+        store_close(s);
+        return NULL;
+    }
     /* WAL + FULL: a COMMIT that returned is on disk, and readers (the
      * audit tool) never block the single writer. */
     if (db_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
@@ -151,6 +187,8 @@ void store_close(tk_store *s)
     sqlite3_close(s->db);
     if (s->wal_fd >= 0)
         close(s->wal_fd);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* and with it the lock */
     free(s);
 }
 

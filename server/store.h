@@ -21,7 +21,8 @@
 typedef struct tk_store tk_store;
 
 /* Opens path (":memory:" works), WAL + synchronous=FULL, applies the
- * schema. NULL on failure (logged). */
+ * schema. A file is locked (`<path>-lock`) until store_close: NULL, logged,
+ * while another store has it open. NULL on failure (logged). */
 tk_store *store_open(const char *path);
 void store_close(tk_store *s);
 

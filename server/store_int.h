@@ -26,6 +26,7 @@ struct tk_store {
     bool tx;     /* a transaction is open */
     bool failed; /* a staged write failed: the open transaction is void */
     int wal_fd;  /* the WAL file, for store_sync; -1: COMMIT syncs itself */
+    int lock_fd; /* `<db>-lock`, flocked while open (store_lock); -1 in memory */
     int64_t changes_at_begin; /* sqlite3_total_changes64 when the tx began */
 };
 

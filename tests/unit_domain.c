@@ -226,11 +226,34 @@ START_TEST(refuses_newer_schema)
 }
 END_TEST
 
+/* Two servers on one database would each sell from their own memory: the
+ * second open of a file is refused while the first holds it, and allowed
+ * once it is closed. Plain readers (ticket-audit) are not affected. */
+START_TEST(one_store_per_database_file)
+{
+    char *path = ut_tmpdb();
+    tk_config c = ut_cfg(path);
+    tk_domain *d = tk_open(&c, T0);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_ptr_null(tk_open(&c, T0));
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "SELECT count(*) FROM users", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    tk_close(d);
+    d = tk_open(&c, T0);
+    ck_assert_ptr_nonnull(d);
+    tk_close(d);
+    ut_rmdb(path);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *flow[] = {
         flow_register_hold_pay, user_and_wallet_errors, charge_idempotent_and_conflict,
-        demo_loads_once, demo_outside_batch_is_committed, refuses_newer_schema};
+        demo_loads_once, demo_outside_batch_is_committed, refuses_newer_schema,
+        one_store_per_database_file};
     Suite *s = suite_create("domain");
     ur_tcase(s, "flow", 30, flow, UR_LEN(flow));
     return ur_run(s);

@@ -128,8 +128,8 @@ static inline char *ut_tmpdb(void)
 static inline void ut_rmdb(char *path)
 {
     char buf[600];
-    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (int i = 0; i < 4; i++) {
+    const char *suffix[] = {"", "-wal", "-shm", "-journal", "-lock"};
+    for (int i = 0; i < 5; i++) {
         snprintf(buf, sizeof buf, "%s%s", path, suffix[i]);
         unlink(buf);
     }

@@ -476,7 +476,7 @@ START_TEST(deferred_sync_survives_reopen)
     tk_domain *d = open_file(db);
     ck_assert_int_eq(balance_in(d, &u), 3000);
     tk_close(d);
-    const char *files[] = {"t.db", "t.db-wal", "t.db-shm"};
+    const char *files[] = {"t.db", "t.db-wal", "t.db-shm", "t.db-lock"};
     char p[96];
     for (size_t i = 0; i < UR_LEN(files); i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);

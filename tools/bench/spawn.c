@@ -149,7 +149,7 @@ void bsrv_cleanup(bench_server *s)
 {
     if (!s->dir[0])
         return;
-    const char *names[] = {"ticket.db", "ticket.db-wal", "ticket.db-shm", "admin.key",
+    const char *names[] = {"ticket.db", "ticket.db-wal", "ticket.db-shm", "ticket.db-lock", "admin.key",
                            "secret.key", "server.log", "rpc.sock", "events.sock", "echo.sock"};
     char p[400];
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
