@@ -59,10 +59,9 @@ static tk_history hist(tk_domain *d, int64_t now)
  * per minute is known only since the process opened. */
 START_TEST(history_sold_and_waiting)
 {
-    char *path = ut_tmpdb();
-    tk_config c = ut_cfg(path);
-    c.max_active = 1;
-    tk_domain *d = ut_open_cfg(&c, M0);
+    char *path;
+    tk_config c;
+    tk_domain *d = ut_open_file(&path, &c, 1, M0);
     int64_t date = ut_date(d, M0);
     char a[TOKEN_MAX_LEN];
     tk_uuid ua = ut_active(d, "a", M0, a);

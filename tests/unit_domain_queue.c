@@ -154,10 +154,9 @@ END_TEST
  * restart, all at once: that is not how fast sessions end. */
 START_TEST(eta_ignores_downtime)
 {
-    char *path = ut_tmpdb();
-    tk_config c = ut_cfg(path);
-    c.max_active = 2;
-    tk_domain *d = ut_open_cfg(&c, T0);
+    char *path;
+    tk_config c;
+    tk_domain *d = ut_open_file(&path, &c, 2, T0);
     tk_queue_info q[6];
     join_n(d, 6, q);
     ut_close(d);
@@ -296,10 +295,9 @@ END_TEST
 
 START_TEST(settings_and_queue_survive_restart)
 {
-    char *path = ut_tmpdb();
-    tk_config c = ut_cfg(path);
-    c.max_active = 1;
-    tk_domain *d = ut_open_cfg(&c, T0);
+    char *path;
+    tk_config c;
+    tk_domain *d = ut_open_file(&path, &c, 1, T0);
     tk_queue_info q[4];
     join_n(d, 4, q);
     ck_assert_int_eq(tk_queue_leave(d, q[2].token, T0, NULL), TK_OK);
@@ -343,10 +341,9 @@ static long rss_kb(void)
  * them: places stay exact, leaving from the middle shifts the rest. */
 START_TEST(million_waiting)
 {
-    char *path = ut_tmpdb();
-    tk_config c = ut_cfg(path);
-    c.max_active = 10;
-    tk_domain *d = ut_open_cfg(&c, T0);
+    char *path;
+    tk_config c;
+    tk_domain *d = ut_open_file(&path, &c, 10, T0);
     enum { N = 1000000 };
     static char tok[4][TOKEN_MAX_LEN];
     const int sample[4] = {10, 500000, 777777, N - 1}; /* 0-based join order */

@@ -124,6 +124,17 @@ static inline char *ut_tmpdb(void)
     return path;
 }
 
+/* A domain on a fresh temp-file database (*path: free with ut_rmdb) with
+ * max_active turns, its batch open; *c is its config, to reopen with. */
+static inline tk_domain *ut_open_file(char **path, tk_config *c, int64_t max_active,
+                                      int64_t now)
+{
+    *path = ut_tmpdb();
+    *c = ut_cfg(*path);
+    c->max_active = max_active;
+    return ut_open_cfg(c, now);
+}
+
 /* Removes the database, its WAL files and the temp dir; frees path. */
 static inline void ut_rmdb(char *path)
 {

@@ -66,6 +66,17 @@ start_server() {
     return 0
 }
 
+# The summary line; the temp dir goes only when everything passed.
+finish() {
+    echo "crashtest: $k kills, $passed passed, $failed failed"
+    if [ "$failed" -eq 0 ]; then
+        rm -rf "$dir"
+        exit 0
+    fi
+    echo "crashtest: files kept in $dir"
+    exit 1
+}
+
 # grep -c prints 0 itself (and fails) when nothing matches.
 count() { n=$(grep -c "$1" "$2" 2>/dev/null); echo "${n:-0}"; }
 acked() { count "^$1 " "$dir/acked.log"; }
@@ -119,12 +130,10 @@ sed -n 's/^bench: crash load stopped/# crash load stopped/p' "$dir/load.log"
 [ "$(acked charge)" -gt 0 ] && [ "$(acked pay)" -gt 0 ] && ok "load acknowledged charges and payments" ||
     not_ok "load acknowledged nothing to check"
 
-# With no server up, --verify would wait on a dead socket: fail here.
+# With no server up, --verify would wait on a dead socket: stop here.
 if [ "$restart_bad" -ne 0 ]; then
     not_ok "acknowledged writes not verified: ticketd is not running"
-    echo "crashtest: $k kills, $passed passed, $failed failed"
-    echo "crashtest: files kept in $dir"
-    exit 1
+    finish
 fi
 if "$BENCH" --verify "$dir/acked.log" --rpc "$rpc" --admin-key-file "$dir/admin.key" >"$dir/verify.txt" 2>&1; then
     ok "every acknowledged charge, hold and payment survived ($(tail -n 1 "$dir/verify.txt"))"
@@ -146,10 +155,4 @@ else
     sed 's/^/#   /' "$dir/audit.final.txt"
 fi
 
-echo "crashtest: $k kills, $passed passed, $failed failed"
-if [ "$failed" -eq 0 ]; then
-    rm -rf "$dir"
-    exit 0
-fi
-echo "crashtest: files kept in $dir"
-exit 1
+finish
