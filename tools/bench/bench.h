@@ -35,6 +35,10 @@ typedef struct {
      * phase that fed this row, and that phase's requests in all rows: the
      * cost per request, which is steadier than ops/s on a shared box. */
     int64_t srv_cpu_us, srv_csw, phase_ops;
+    /* This process's CPU time over the same phase: the load generator's
+     * share of the machine (for an echo row: the echo client and server
+     * together, the whole cost of a plain round trip). */
+    int64_t gen_cpu_us;
 } bench_stats;
 
 void bstats_init(bench_stats *st, const char *name);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BECHO_CTXS 256
 
@@ -165,8 +166,12 @@ void becho_run(bench_pool *p, int nactive, size_t req_len, size_t rep_len, int64
 {
     becho_arg a = {req_len, rep_len, st};
     bench_phase ph = {becho_next, becho_done, &a, 0};
+    int64_t cpu0 = bsrv_cpu_us(getpid());
     st->t0_us = clock_mono_us();
     ph.stop_us = st->t0_us + dur_us;
     bpool_run(p, &ph, nactive);
     st->t1_us = clock_mono_us();
+    int64_t cpu1 = cpu0 >= 0 ? bsrv_cpu_us(getpid()) : -1;
+    st->gen_cpu_us = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
+    st->phase_ops = (int64_t)atomic_load(&st->ops);
 }

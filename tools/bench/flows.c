@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void bflow_note(bench_run *r, const char *fmt, ...)
 {
@@ -115,6 +116,7 @@ void bflow_drive(bench_run *r, bench_phase *ph, int64_t dur_us, bench_stats **ro
 {
     int64_t cpu0 = r->server_pid > 0 ? bsrv_cpu_us(r->server_pid) : -1;
     int64_t csw0 = r->server_pid > 0 ? bsrv_csw(r->server_pid) : -1;
+    int64_t gen0 = bsrv_cpu_us(getpid());
     int64_t t0 = clock_mono_us();
     ph->stop_us = dur_us > 0 ? t0 + dur_us : 0;
     for (int i = 0; i < nrows; i++)
@@ -123,6 +125,7 @@ void bflow_drive(bench_run *r, bench_phase *ph, int64_t dur_us, bench_stats **ro
     int64_t t1 = clock_mono_us();
     int64_t cpu1 = cpu0 >= 0 ? bsrv_cpu_us(r->server_pid) : -1;
     int64_t csw1 = csw0 >= 0 ? bsrv_csw(r->server_pid) : -1;
+    int64_t gen1 = gen0 >= 0 ? bsrv_cpu_us(getpid()) : -1;
     int64_t ops = 0;
     for (int i = 0; i < nrows; i++)
         ops += (int64_t)atomic_load(&rows[i]->ops);
@@ -130,6 +133,7 @@ void bflow_drive(bench_run *r, bench_phase *ph, int64_t dur_us, bench_stats **ro
         rows[i]->t1_us = t1;
         rows[i]->srv_cpu_us = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
         rows[i]->srv_csw = csw0 >= 0 && csw1 >= 0 ? csw1 - csw0 : -1;
+        rows[i]->gen_cpu_us = gen0 >= 0 && gen1 >= 0 ? gen1 - gen0 : -1;
         rows[i]->phase_ops = ops;
         int k = bflow_index(r, rows[i]);
         if (k >= 0 && atomic_load(&rows[i]->ops) > 0)

@@ -183,21 +183,14 @@ int64_t bsrv_rss_kb(pid_t pid)
 
 int64_t bsrv_cpu_us(pid_t pid)
 {
-    char buf[1024];
-    FILE *f = bsrv_proc_open(pid, "stat");
-    if (!f)
+    /* The process's CPU clock (all threads, in ns) rather than the
+     * utime/stime of /proc/PID/stat, which move in 10 ms ticks: a short
+     * phase would read as 0 or 10 ms. */
+    clockid_t clk;
+    struct timespec ts;
+    if (clock_getcpuclockid(pid, &clk) != 0 || clock_gettime(clk, &ts) != 0)
         return -1;
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    /* Fields 14 and 15 (utime, stime, in clock ticks) follow the ')' that
-     * ends the command name, which may itself hold spaces. */
-    const char *p = strrchr(buf, ')');
-    unsigned long long ut, st;
-    if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
-                     &st) != 2)
-        return -1;
-    return (int64_t)((ut + st) * 1000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK));
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 int64_t bsrv_csw(pid_t pid)

@@ -59,6 +59,7 @@ void bstats_copy(bench_stats *dst, const bench_stats *src)
     dst->srv_cpu_us = src->srv_cpu_us;
     dst->srv_csw = src->srv_csw;
     dst->phase_ops = src->phase_ops;
+    dst->gen_cpu_us = src->gen_cpu_us;
 }
 
 double bstats_quantile(const bench_stats *st, double q)
