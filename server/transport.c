@@ -173,7 +173,10 @@ static void t_handoff(engine_job *j)
         nng_aio_finish(c->aio, 0); /* t_cb runs on an nng thread */
         return;
     }
-    /* The aio is stopped (transport_close): nobody will send this. */
+    /* The aio is stopped, which only transport_close does. main closes the
+     * transport after engine_stop, so no write can reach here that way;
+     * this is a guard against a future caller breaking that order, not a
+     * path the server takes (and so has no test): nobody will send this. */
     free(j->reply);
     j->reply = NULL;
     nng_msg_free(c->msg);

@@ -34,7 +34,9 @@ void transport_publish(void *t, const char *msg, size_t len);
 /* Stops taking requests and waits (at most timeout_ms) until every request
  * already taken has had its reply sent. */
 void transport_quiesce(transport *t, int timeout_ms);
-/* Closes the sockets and frees everything. */
+/* Closes the sockets and frees everything. Only once no job is left in
+ * the engine (after engine_stop): a write still there would later hand
+ * its reply to a context this freed. */
 void transport_close(transport *t);
 
 #endif
