@@ -45,6 +45,7 @@ BINS += $(if $(wildcard tools/ticketctl.c),$(BIN)/ticketctl)
 BINS += $(if $(wildcard tui/main.c),$(BIN)/kiosk)
 BINS += $(if $(BENCH_SRC),$(BIN)/ticket-bench)
 BINS += $(if $(wildcard tools/audit.c),$(BIN)/ticket-audit)
+BINS += $(if $(wildcard tools/storebench.c),$(BIN)/ticket-storebench)
 
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 IT_TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/it_*.c))
@@ -95,6 +96,10 @@ $(BIN)/ticket-bench: $(call obj,$(BENCH_SRC)) $(LIBCOMMON)
 $(BIN)/ticket-audit: $(call obj,tools/audit.c) $(LIBCOMMON)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ -lsqlite3 $(LIBS_BASE)
+
+$(BIN)/ticket-storebench: $(call obj,tools/storebench.c) $(LIBSERVER) $(LIBCOMMON)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SERVER)
 
 # Unit tests link the libraries they test; integration tests only talk to
 # the real bin/ticketd over sockets (tests/lib has the harness).

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +145,13 @@ static int store_lock(tk_store *s)
     return 0;
 }
 
+/* SQLite's allocator keeps process-wide statistics by default, which
+ * costs a mutex and bookkeeping on every malloc; nothing here reads them.
+ * It has to be said before SQLite initializes (if something in the
+ * process already used SQLite, the call is refused and changes nothing). */
+static pthread_once_t store_config_once = PTHREAD_ONCE_INIT;
+static void store_config(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 tk_store *store_open(const char *path)
 {
     tk_store *s = calloc(1, sizeof *s);
@@ -151,8 +159,15 @@ tk_store *store_open(const char *path)
         return NULL;
     s->wal_fd = -1;
     s->lock_fd = -1;
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
+    pthread_once(&store_config_once, store_config);
+    /* NOMUTEX: one thread at a time uses the connection (main while it
+     * loads and closes, the engine thread in between; readers never touch
+     * SQLite), so SQLite's per-call connection mutex is pure cost. With
+     * MEMSTATUS off: the domain calls of a payment 22-24 against 25-26 us
+     * (bin/ticket-storebench, 20,000 users, alternating runs). */
+    if (sqlite3_open_v2(path, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         log_error("store_open", "path=%s err=\"%s\"", path,
                   s->db ? sqlite3_errmsg(s->db) : "out of memory");
         store_close(s);
