@@ -1,10 +1,145 @@
 /* common/rpc.c -- see rpc.h. */
 #include "common/rpc.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/json.h"
+
+/* ---- the id's own text ----------------------------------------------
+ * A numeric id is echoed as the client wrote it: a double cannot hold
+ * 9007199254740993 or 1e400, so the parsed value would come back changed.
+ * These scans run only on text cJSON has already accepted. */
+
+static const char *rpc_ws(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* p at a '"': just past the closing quote, or NULL. */
+static const char *rpc_past_string(const char *p, const char *e)
+{
+    for (p++; p < e; p++) {
+        if (*p == '\\')
+            p++;
+        else if (*p == '"')
+            return p + 1;
+    }
+    return NULL;
+}
+
+/* p at any value: just past it, or NULL. */
+static const char *rpc_past_value(const char *p, const char *e)
+{
+    if (p < e && *p == '"')
+        return rpc_past_string(p, e);
+    int depth = 0;
+    for (; p < e; p++) {
+        if (*p == '"') {
+            if (!(p = rpc_past_string(p, e)))
+                return NULL;
+            p--;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if (*p == '}' || *p == ']') {
+            if (depth-- == 0)
+                return p; /* the end of the enclosing object */
+            if (depth == 0)
+                return p + 1;
+        } else if (depth == 0 && (*p == ',' || *p == ' ' || *p == '\t' || *p == '\n' ||
+                                  *p == '\r')) {
+            return p;
+        }
+    }
+    return depth == 0 ? p : NULL;
+}
+
+/* The text of the first top-level member spelt exactly "id". */
+static bool rpc_id_text(const char *buf, size_t len, const char **v, size_t *n)
+{
+    const char *p = rpc_ws(buf, buf + len), *e = buf + len;
+    if (p >= e || *p++ != '{')
+        return false;
+    for (;;) {
+        p = rpc_ws(p, e);
+        if (p >= e || *p != '"')
+            return false;
+        const char *k = p + 1;
+        if (!(p = rpc_past_string(p, e)))
+            return false;
+        bool is_id = p - k == 3 && memcmp(k, "id\"", 3) == 0;
+        p = rpc_ws(p, e);
+        if (p >= e || *p++ != ':')
+            return false;
+        const char *s = rpc_ws(p, e);
+        if (!(p = rpc_past_value(s, e)))
+            return false;
+        if (is_id) {
+            *v = s;
+            *n = (size_t)(p - s);
+            return true;
+        }
+        p = rpc_ws(p, e);
+        if (p >= e || *p++ != ',')
+            return false;
+    }
+}
+
+static const char *rpc_digits(const char *p, const char *e)
+{
+    const char *s = p;
+    while (p < e && *p >= '0' && *p <= '9')
+        p++;
+    return p > s ? p : NULL;
+}
+
+/* s[0..n) is a number by JSON's grammar (cJSON also takes "01", "1.").
+ */
+static bool rpc_json_number(const char *s, size_t n)
+{
+    const char *p = s, *e = s + n;
+    if (p < e && *p == '-')
+        p++;
+    if (p < e && *p == '0')
+        p++;
+    else if (!(p < e && *p >= '1' && *p <= '9') || !(p = rpc_digits(p, e)))
+        return false;
+    if (p < e && *p == '.' && !(p = rpc_digits(p + 1, e)))
+        return false;
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-'))
+            p++;
+        if (!(p = rpc_digits(p, e)))
+            return false;
+    }
+    return p == e;
+}
+
+/* Swaps a numeric id for a raw item holding the client's text, when that
+ * text is a JSON number and says what cJSON read (a member spelt with
+ * escapes is left as parsed). */
+static void rpc_keep_id_text(rpc_request *req, const char *buf, size_t len)
+{
+    const char *v;
+    size_t n;
+    char text[RPC_ID_TEXT_MAX + 1];
+    if (!cJSON_IsNumber(req->id) || !rpc_id_text(buf, len, &v, &n) || n > RPC_ID_TEXT_MAX ||
+        !rpc_json_number(v, n))
+        return;
+    memcpy(text, v, n);
+    text[n] = '\0';
+    if (strtod(text, NULL) != req->id->valuedouble)
+        return;
+    cJSON *raw = cJSON_CreateRaw(text);
+    if (raw && cJSON_ReplaceItemInObjectCaseSensitive(req->root, "id", raw))
+        req->id = raw;
+    else
+        cJSON_Delete(raw);
+}
 
 tk_err rpc_request_decode(const char *buf, size_t len, rpc_request *req)
 {
@@ -19,6 +154,7 @@ tk_err rpc_request_decode(const char *buf, size_t len, rpc_request *req)
         req->id = id;
     else if (id)
         return TK_INVALID_REQUEST;
+    rpc_keep_id_text(req, buf, len);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(req->root, "jsonrpc");
     if (!cJSON_IsString(v) || strcmp(v->valuestring, "2.0") != 0)
         return TK_INVALID_REQUEST;

@@ -15,10 +15,15 @@
 /* The server refuses rpc messages larger than this (NNG_OPT_RECVMAXSZ). */
 #define RPC_MAX_MSG (64 * 1024)
 
+/* A numeric id longer than this is echoed as parsed, not as written. */
+#define RPC_ID_TEXT_MAX 64
+
 /* A decoded request. `root` owns everything; id/params point into it. */
 typedef struct {
     cJSON *root;
-    const cJSON *id;      /* NULL when absent (notification-shaped) */
+    /* NULL when absent (notification-shaped). A numeric id is a raw item
+     * holding the client's own text, so it is echoed as given. */
+    const cJSON *id;
     const char *method;
     const cJSON *params;  /* object, or NULL when absent */
 } rpc_request;

@@ -2,6 +2,7 @@
 #include "common/util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -178,6 +179,30 @@ void log_kv(const char *level, const char *event, const char *fmt, ...)
     vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
     va_end(ap);
     fprintf(stderr, "%s\n", line); /* one write per line: lines never interleave */
+}
+
+int admin_key_read(const char *path, char out[ADMIN_KEY_MAX + 1])
+{
+    char buf[ADMIN_KEY_MAX + 64]; /* room for trailing whitespace */
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf, f);
+    bool more = false; /* past the buffer: anything but whitespace is too much */
+    for (int ch; n == sizeof buf && !more && (ch = fgetc(f)) != EOF;)
+        more = !strchr(" \t\r\n", ch);
+    fclose(f);
+    while (n > 0 && strchr(" \t\r\n", buf[n - 1]))
+        n--;
+    if (more || n > ADMIN_KEY_MAX || n == 0) {
+        sodium_memzero(buf, sizeof buf);
+        errno = n == 0 ? ENODATA : E2BIG;
+        return -1;
+    }
+    memcpy(out, buf, n);
+    out[n] = '\0';
+    sodium_memzero(buf, sizeof buf);
+    return 0;
 }
 
 bool log_file_has(const char *path, const char *needle)

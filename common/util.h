@@ -39,4 +39,12 @@ void log_kv(const char *level, const char *event, const char *fmt, ...)
  * cannot be read. */
 bool log_file_has(const char *path, const char *needle);
 
+/* ---- the admin key file ------------------------------------------------ */
+
+#define ADMIN_KEY_MAX 255 /* bytes, after trimming */
+/* The key is the file's content with trailing whitespace trimmed; the
+ * server and every client read it here, so they agree on it. 0, or -1 with
+ * errno: fopen's, ENODATA (empty), or E2BIG (over ADMIN_KEY_MAX bytes). */
+int admin_key_read(const char *path, char out[ADMIN_KEY_MAX + 1]);
+
 #endif

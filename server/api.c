@@ -223,9 +223,8 @@ static cJSON *api_error_data(tk_err e, const api_call *c)
         ar_int(d, "balance", ei->balance);
         break;
     case TK_SEAT_TAKEN:
-    case TK_SEAT_NOT_FOUND:
-        if (ei->seat_no)
-            ar_int(d, "seat_no", ei->seat_no);
+    case TK_SEAT_NOT_FOUND: /* always the seat asked for, seat 0 included */
+        ar_int(d, "seat_no", ei->seat_no);
         break;
     case TK_HOLD_NOT_FOUND:
     case TK_HOLD_EXPIRED:
@@ -247,10 +246,21 @@ static char *api_error(const cJSON *id, tk_err e, const api_call *c)
 /* The audit row: params without the key, and "ok" or the reason. */
 static void api_audit(api_server *a, const api_method *m, const api_call *c, tk_err e)
 {
-    cJSON *p = c->params ? cJSON_Duplicate(c->params, 1) : cJSON_CreateObject();
-    cJSON_DeleteItemFromObjectCaseSensitive(p, "admin_key");
-    char *txt = p ? cJSON_PrintUnformatted(p) : NULL;
     const char *result = e == TK_OK ? "ok" : tk_err_reason(e);
+    if (e == TK_FORBIDDEN) {
+        /* Without the key nothing reaches the database, not even the audit
+         * log: otherwise anyone could make the single writer store (and
+         * flush) rows of up to a message's size, as fast as the per-peer
+         * limit allows. The refusal is logged instead. */
+        log_warn("admin", "method=%s peer=%s result=%s", m->name, c->peer, result);
+        return;
+    }
+    cJSON *p = c->params ? cJSON_Duplicate(c->params, 1) : cJSON_CreateObject();
+    /* Every copy: a request may repeat the member, and the key must never
+     * reach the log whichever copy was checked. */
+    while (cJSON_GetObjectItemCaseSensitive(p, "admin_key"))
+        cJSON_DeleteItemFromObjectCaseSensitive(p, "admin_key");
+    char *txt = p ? cJSON_PrintUnformatted(p) : NULL;
     if (tk_audit_append(a->d, c->now_ms, m->name, c->peer, txt ? txt : "{}", result) != 0)
         log_error("audit_failed", "method=%s", m->name);
     log_info("admin", "method=%s peer=%s result=%s", m->name, c->peer, result);
@@ -286,19 +296,6 @@ static tk_err api_run(api_server *a, const rpc_request *req, api_call *c, bool *
     return e;
 }
 
-/* cJSON prints numbers with 15 significant digits, so an id like
- * 9007199254740991 would come back altered. An integral id is echoed as
- * raw integer text instead; others as cJSON has them. */
-static cJSON *api_id_copy(const cJSON *id)
-{
-    int64_t v;
-    char buf[32];
-    if (!id || !cJSON_IsNumber(id) || jv_int_value(id, -JV_INT_MAX, JV_INT_MAX, &v) != JV_OK)
-        return NULL;
-    snprintf(buf, sizeof buf, "%lld", (long long)v);
-    return cJSON_CreateRaw(buf);
-}
-
 /* The pipeline after decoding; frees req. */
 static char *api_reply(api_server *a, api_call *c, rpc_request *req, tk_err e, bool *wrote)
 {
@@ -312,10 +309,9 @@ static char *api_reply(api_server *a, api_call *c, rpc_request *req, tk_err e, b
         c->params = req->params;
         e = api_run(a, req, c, wrote);
     }
-    cJSON *idc = api_id_copy(req->id);
-    const cJSON *id = idc ? idc : req->id;
+    /* A numeric id is the client's own text (rpc_request_decode). */
+    const cJSON *id = req->id;
     char *out = e == TK_OK ? rpc_encode_result(id, c->result) : api_error(id, e, c);
-    cJSON_Delete(idc);
     if (e != TK_OK)
         cJSON_Delete(c->result);
     if (e == TK_INTERNAL)

@@ -151,14 +151,6 @@ int config_parse(srv_config *c, int argc, char **argv)
     return 0;
 }
 
-static void config_trim(char *buf, size_t n)
-{
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
-                     buf[n - 1] == '\t'))
-        n--;
-    buf[n] = '\0';
-}
-
 static int config_make_key(const char *path)
 {
     uint8_t raw[16];
@@ -179,28 +171,23 @@ static int config_make_key(const char *path)
     return rc;
 }
 
-int config_admin_key(const char *path, char *out, size_t outlen)
+int config_admin_key(const char *path, char out[ADMIN_KEY_MAX + 1])
 {
     if (access(path, F_OK) != 0 && config_make_key(path) != 0 && errno != EEXIST) {
         log_error("admin_key", "path=%s err=\"%s\"", path, strerror(errno));
         return -1;
     }
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        log_error("admin_key", "path=%s err=\"%s\"", path, strerror(errno));
+    if (admin_key_read(path, out) != 0) {
+        log_error("admin_key", "path=%s err=\"%s\"", path,
+                  errno == ENODATA ? "empty key file"
+                  : errno == E2BIG ? "key longer than 255 bytes"
+                                   : strerror(errno));
         return -1;
     }
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+    if (stat(path, &st) == 0 && (st.st_mode & 077))
         log_warn("admin_key_mode", "path=%s mode=%o hint=\"chmod 600\"", path,
                  (unsigned)(st.st_mode & 0777));
-    size_t n = fread(out, 1, outlen - 1, f);
-    fclose(f);
-    config_trim(out, n);
-    if (!out[0]) {
-        log_error("admin_key", "path=%s err=\"empty key file\"", path);
-        return -1;
-    }
     return 0;
 }
 

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/util.h"
+
 typedef struct {
     const char *db, *rpc, *events, *admin_key_file, *secret_file;
     const char *tls_cert, *tls_key, *demo_sql;
@@ -20,10 +22,9 @@ typedef struct {
  * error (printed). */
 int config_parse(srv_config *c, int argc, char **argv);
 
-/* Reads the admin key (file content, trailing whitespace trimmed) into out,
- * creating the file (0600, 32 random hex chars + newline) when absent.
- * 0 or -1 (logged). */
-int config_admin_key(const char *path, char *out, size_t outlen);
+/* Reads the admin key (admin_key_read) into out, creating the file (0600,
+ * 32 random hex chars + newline) when absent. 0 or -1 (logged). */
+int config_admin_key(const char *path, char out[ADMIN_KEY_MAX + 1]);
 
 /* The demo SQL: c->demo_sql when it exists, else ../data/demo.sql next to
  * the running binary. Writes the path into out; false when neither exists. */

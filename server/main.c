@@ -140,8 +140,8 @@ int main(int argc, char **argv)
         log_error("mkdir", "path=var err=\"%s\"", strerror(errno));
         return 1;
     }
-    char admin_key[256];
-    if (config_admin_key(sc.admin_key_file, admin_key, sizeof admin_key) != 0)
+    char admin_key[ADMIN_KEY_MAX + 1];
+    if (config_admin_key(sc.admin_key_file, admin_key) != 0)
         return 1;
     tk_domain *d = main_open_domain(&sc, clock_wall_ms());
     if (!d)

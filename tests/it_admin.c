@@ -317,12 +317,12 @@ START_TEST(audit_log)
     ck_assert_msg(strstr(raw, s->admin_key) == NULL, "audit log shows the admin key");
     ck_assert_msg(strstr(raw, "admin_key") == NULL, "audit params keep admin_key");
     const cJSON *e = th_arr(r.result, "entries");
-    ck_assert_int_eq(cJSON_GetArraySize(e), 4);
-    const char *want_m[] = {"admin.concert.create", "admin.queue.set", "admin.queue.set",
-                            "admin.queue.set"};
-    const char *want_r[] = {"ok", "INVALID_PARAMS", "FORBIDDEN", "ok"};
+    /* The FORBIDDEN call is not there: without the key nothing is written. */
+    ck_assert_int_eq(cJSON_GetArraySize(e), 3);
+    const char *want_m[] = {"admin.concert.create", "admin.queue.set", "admin.queue.set"};
+    const char *want_r[] = {"ok", "INVALID_PARAMS", "ok"};
     int64_t prev = INT64_MAX;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 3; i++) {
         const cJSON *x = cJSON_GetArrayItem(e, i);
         int64_t id = th_int(x, "audit_id");
         ck_assert_int_lt(id, prev);
@@ -334,7 +334,7 @@ START_TEST(audit_log)
         ck_assert_int_gt(strlen(th_str(x, "peer")), 0);
         th_str(x, "params");
     }
-    ck_assert_ptr_nonnull(strstr(th_str(cJSON_GetArrayItem(e, 3), "params"), "99"));
+    ck_assert_ptr_nonnull(strstr(th_str(cJSON_GetArrayItem(e, 2), "params"), "99"));
     /* Paging. */
     rpc_reply one = th_admin(s, "admin.audit.list", "{\"limit\":1}");
     TH_OK(one);
@@ -342,7 +342,7 @@ START_TEST(audit_log)
     int64_t second = th_int(cJSON_GetArrayItem(e, 1), "audit_id");
     rpc_reply page = th_admin(s, "admin.audit.list", "{\"before_id\":%lld}", (long long)second);
     TH_OK(page);
-    ck_assert_int_eq(cJSON_GetArraySize(th_arr(page.result, "entries")), 2);
+    ck_assert_int_eq(cJSON_GetArraySize(th_arr(page.result, "entries")), 1);
     TH_ERR_FIELD(th_admin(s, "admin.audit.list", "{\"limit\":501}"), "limit");
     TH_ERR_FIELD(th_admin(s, "admin.audit.list", "{\"limit\":0}"), "limit");
 }

@@ -69,6 +69,15 @@ START_TEST(id_echoed)
     TH_ERR(r, TK_INVALID_PARAMS);
     id = cJSON_GetObjectItemCaseSensitive(r.root, "id");
     ck_assert(cJSON_IsString(id) && strcmp(id->valuestring, "e1") == 0);
+    /* A number a double cannot hold comes back as it was written. */
+    const char *big[] = {"9007199254740993", "1e400", "-0"};
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+        char *q = th_sprintf("{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"no.such\"}", big[i]);
+        char *want = th_sprintf("\"id\":%s,", big[i]);
+        r = th_call_raw(s, q, strlen(q), &text);
+        TH_ERR(r, TK_METHOD_NOT_FOUND);
+        ck_assert_msg(strstr(text, want) != NULL, "id %s echoed as %s", big[i], text);
+    }
 }
 END_TEST
 

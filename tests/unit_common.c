@@ -1,5 +1,6 @@
 /* tests/unit_common.c -- common/: json getters, rpc envelope, tokens, util. */
 #include <check.h>
+#include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,88 @@ START_TEST(rpc_decode_cases)
     const char *pos = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":[1]}";
     ck_assert_int_eq(rpc_request_decode(pos, strlen(pos), &r), TK_INVALID_REQUEST);
     rpc_request_free(&r);
+}
+END_TEST
+
+/* The reply to a request whose envelope is `head` + the given id text. */
+static char *echo_of(const char *before, const char *id, const char *after)
+{
+    char req[512];
+    snprintf(req, sizeof req, "%s%s%s", before, id, after);
+    rpc_request r;
+    ck_assert_int_eq(rpc_request_decode(req, strlen(req), &r), TK_OK);
+    char *out = rpc_encode_result(r.id, cJSON_CreateObject());
+    rpc_request_free(&r);
+    ck_assert_ptr_nonnull(out);
+    return out;
+}
+
+static void id_echoed_as(const char *before, const char *id, const char *after,
+                         const char *want)
+{
+    char *out = echo_of(before, id, after), exp[128];
+    snprintf(exp, sizeof exp, "\"id\":%s,", want);
+    ck_assert_msg(strstr(out, exp) != NULL, "id %s came back in %s", id, out);
+    free(out);
+}
+
+START_TEST(rpc_id_echoed_as_written)
+{
+    const char *a = "{\"jsonrpc\":\"2.0\",\"id\":", *b = ",\"method\":\"m\"}";
+    const char *same[] = {"7", "-0", "9007199254740993", "-9223372036854775809", "1e400",
+                          "1.50", "2E-3", "123456789012345678901234567890"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+        id_echoed_as(a, same[i], b, same[i]);
+    /* The id after other members, some of them nested, with spaces. */
+    id_echoed_as("{\"method\":\"m\",\"params\":{\"id\":1,\"x\":[\"}\",{\"id\":2}]},"
+                 "\"jsonrpc\":\"2.0\" , \"id\" : ",
+                 "18446744073709551617", " }", "18446744073709551617");
+    /* A member spelt with escapes is "id" to cJSON, not to the scan: the
+     * parsed value is echoed, never the text of another member. */
+    id_echoed_as("{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"\\u0069d\":", "5", ",\"id\":6}",
+                 "5");
+    /* Strings and null as they were. */
+    id_echoed_as(a, "\"x-1\"", b, "\"x-1\"");
+    id_echoed_as(a, "null", b, "null");
+}
+END_TEST
+
+/* Writes text to a temp file and reads it as an admin key: the rc and
+ * errno of admin_key_read, and the key. */
+static int key_of(const char *text, size_t len, char key[ADMIN_KEY_MAX + 1], int *err)
+{
+    char path[] = "/tmp/unit_common_key.XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    errno = 0;
+    int rc = admin_key_read(path, key);
+    *err = errno;
+    unlink(path);
+    return rc;
+}
+
+START_TEST(admin_key_file)
+{
+    char key[ADMIN_KEY_MAX + 1], text[1024];
+    int err;
+    ck_assert_int_eq(key_of("0123abcd\n", 9, key, &err), 0);
+    ck_assert_str_eq(key, "0123abcd");
+    ck_assert_int_eq(key_of(" \t\r\n", 4, key, &err), -1);
+    ck_assert_int_eq(err, ENODATA);
+    /* The longest key, then one byte more; whitespace after it never counts. */
+    memset(text, 'k', sizeof text);
+    memset(text + ADMIN_KEY_MAX, ' ', 200);
+    ck_assert_int_eq(key_of(text, ADMIN_KEY_MAX + 200, key, &err), 0);
+    ck_assert_int_eq(strlen(key), ADMIN_KEY_MAX);
+    ck_assert_int_eq(key_of(text, ADMIN_KEY_MAX + 200 + 1, key, &err), -1);
+    ck_assert_int_eq(err, E2BIG);
+    text[ADMIN_KEY_MAX] = 'k';
+    ck_assert_int_eq(key_of(text, ADMIN_KEY_MAX + 1, key, &err), -1);
+    ck_assert_int_eq(err, E2BIG);
+    ck_assert_int_eq(admin_key_read("/nonexistent/admin.key", key), -1);
+    ck_assert_int_eq(errno, ENOENT);
 }
 END_TEST
 
@@ -219,7 +302,7 @@ int main(void)
 {
     const TTest *tests[] = {
         json_int_ranges, json_strings, json_trailing_garbage, rpc_decode_cases,
-        rpc_error_roundtrip, token_sign_verify, token_key_file, util_uuid_time};
+        rpc_error_roundtrip, rpc_id_echoed_as_written, admin_key_file, token_sign_verify, token_key_file, util_uuid_time};
     Suite *s = suite_create("common");
     ur_tcase(s, "all", 0, tests, UR_LEN(tests));
     return ur_run(s);

@@ -17,6 +17,7 @@
 
 #include "common/json.h"
 #include "common/rpc.h"
+#include "common/util.h"
 
 #define CTL_DEFAULT_RPC "ipc://var/rpc.sock"
 #define CTL_DEFAULT_KEY "var/admin.key"
@@ -70,20 +71,11 @@ static int ctl_args(int argc, char **argv, ctl_opts *o)
     return 0;
 }
 
-/* The key file's content with trailing whitespace trimmed; NULL if unreadable. */
+/* The key as the server reads it (admin_key_read); NULL if unusable. */
 static char *ctl_read_key(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    char buf[512];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
-                     buf[n - 1] == '\t'))
-        n--;
-    buf[n] = '\0';
-    return strdup(buf);
+    char key[ADMIN_KEY_MAX + 1];
+    return admin_key_read(path, key) == 0 ? strdup(key) : NULL;
 }
 
 /* Parses the params and adds admin_key when one is to be sent. */
@@ -101,7 +93,10 @@ static cJSON *ctl_params(const ctl_opts *o)
     if (kf && !cJSON_GetObjectItemCaseSensitive(p, "admin_key")) {
         char *key = ctl_read_key(kf);
         if (!key) {
-            fprintf(stderr, "ticketctl: cannot read %s: %s\n", kf, strerror(errno));
+            fprintf(stderr, "ticketctl: cannot use %s: %s\n", kf,
+                    errno == ENODATA ? "the file is empty"
+                    : errno == E2BIG ? "the key is longer than 255 bytes"
+                                     : strerror(errno));
             cJSON_Delete(p);
             return NULL;
         }

@@ -9,6 +9,8 @@ TX(A_USAGE, "usage: kiosk --admin [--rpc URL] [--events URL] [--admin-key-file F
    "사용법: kiosk --admin [--rpc URL] [--events URL] [--admin-key-file 파일] [--lang ko|en]")
 TX(A_KEY_FILE_ERR, "cannot read the admin key file %s: %s", "관리자 키 파일 %s을(를) 읽을 수 없습니다: %s")
 TX(A_KEY_EMPTY, "the admin key file %s is empty", "관리자 키 파일 %s이(가) 비어 있습니다")
+TX(A_KEY_TOO_LONG, "the admin key in %s is longer than %d bytes",
+   "관리자 키 파일 %s의 키가 %d바이트보다 깁니다")
 
 /* key hints */
 TX(A_H_SEATS, "seats", "좌석")

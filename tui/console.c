@@ -11,13 +11,13 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/util.h"
 #include "tui/admin.h"
 #include "tui/client.h"
 #include "tui/text.h"
 
 #define CONSOLE_DEFAULT_KEY "var/admin.key"
 #define CONSOLE_POLL_MS 1500
-#define CONSOLE_KEY_MAX 256
 
 adm_console *adm_get(app *a) { return app_model(a); }
 
@@ -134,25 +134,18 @@ static int console_args(int argc, char **argv, console_opts *o)
 
 /* The key is the file's content with trailing whitespace trimmed (the
  * server reads it the same way). Returns 0, or -1 with a message printed. */
-static int console_key(const char *path, char key[CONSOLE_KEY_MAX])
+static int console_key(const char *path, char key[ADMIN_KEY_MAX + 1])
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, tx(A_KEY_FILE_ERR), path, strerror(errno));
-        fputc('\n', stderr);
-        return -1;
-    }
-    size_t n = fread(key, 1, CONSOLE_KEY_MAX - 1, f);
-    fclose(f);
-    while (n > 0 && strchr(" \t\r\n", key[n - 1]))
-        n--;
-    key[n] = '\0';
-    if (n == 0) {
+    if (admin_key_read(path, key) == 0)
+        return 0;
+    if (errno == ENODATA)
         fprintf(stderr, tx(A_KEY_EMPTY), path);
-        fputc('\n', stderr);
-        return -1;
-    }
-    return 0;
+    else if (errno == E2BIG)
+        fprintf(stderr, tx(A_KEY_TOO_LONG), path, ADMIN_KEY_MAX);
+    else
+        fprintf(stderr, tx(A_KEY_FILE_ERR), path, strerror(errno));
+    fputc('\n', stderr);
+    return -1;
 }
 
 int console_main(int argc, char **argv)
@@ -165,7 +158,7 @@ int console_main(int argc, char **argv)
         fprintf(rc > 0 ? stdout : stderr, "%s\n", tx(A_USAGE));
         return rc > 0 ? 0 : 2;
     }
-    char key[CONSOLE_KEY_MAX];
+    char key[ADMIN_KEY_MAX + 1];
     if (console_key(o.key_file, key))
         return 2;
     tk_err err = TK_OK;
