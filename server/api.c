@@ -287,9 +287,14 @@ static tk_err api_run(api_server *a, const rpc_request *req, api_call *c, bool *
             e = TK_RATE_LIMITED;
     }
     if (e == TK_OK) {
+        int64_t changes = (m->flags & API_WRITES) ? tk_batch_changes(a->d) : 0;
         e = m->fn(c);
         if (e == TK_OK && !c->result)
             e = TK_INTERNAL; /* out of memory building the result */
+        /* INTERNAL says nothing was changed: a write that failed after it
+         * staged rows takes its batch down with it (see tk_batch_void). */
+        if (e == TK_INTERNAL && (m->flags & API_WRITES) && tk_batch_changes(a->d) != changes)
+            tk_batch_void(a->d);
     }
     if (m->flags & API_AUDIT)
         api_audit(a, m, c, e);

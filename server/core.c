@@ -37,6 +37,8 @@ const char *tk_token_state_name(tk_token_state s)
 
 /* ---- shared containers ---------------------------------------------------- */
 
+void *(*tk_realloc)(void *p, size_t size) = realloc;
+
 int dm_reserve(void **arr, size_t *cap, size_t n, size_t elem)
 {
     if (n < *cap)
@@ -44,7 +46,7 @@ int dm_reserve(void **arr, size_t *cap, size_t n, size_t elem)
     size_t nc = *cap ? *cap * 2 : 16;
     while (nc <= n)
         nc *= 2;
-    void *p = realloc(*arr, nc * elem);
+    void *p = tk_realloc(*arr, nc * elem);
     if (!p)
         return -1;
     *arr = p;
@@ -293,6 +295,8 @@ int tk_load_demo(tk_domain *d, const char *sql_path, int64_t now_ms)
 int tk_batch_begin(tk_domain *d) { return store_begin(d->st); }
 int tk_batch_commit(tk_domain *d) { return dm_commit(d); }
 bool tk_batch_dirty(tk_domain *d) { return store_dirty(d->st); }
+int64_t tk_batch_changes(tk_domain *d) { return store_changes(d->st); }
+void tk_batch_void(tk_domain *d) { store_void(d->st); }
 int tk_sync_defer(tk_domain *d) { return store_defer_sync(d->st); }
 int tk_sync(tk_domain *d) { return store_sync(d->st); }
 

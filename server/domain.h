@@ -91,6 +91,18 @@ int tk_batch_commit(tk_domain *d); /* 0 or -1: on -1 the caller must exit */
 int tk_sync_defer(tk_domain *d);
 /* The open batch changed something on disk (its commit needs a flush). */
 bool tk_batch_dirty(tk_domain *d);
+/* Rows changed so far by this connection (a count that only grows): a
+ * caller compares two readings to learn whether a call wrote. */
+int64_t tk_batch_changes(tk_domain *d);
+/* A call failed halfway (out of memory after it had changed memory and
+ * staged rows): the batch must not commit. tk_batch_commit then returns -1,
+ * the caller exits, and a restart reloads the last durable state, so the
+ * failed call changed nothing, as INTERNAL promises. */
+void tk_batch_void(tk_domain *d);
+/* The domain's record arrays (users, holds, bookings, ledger, request ids
+ * and the rest, dm_reserve) grow through this, realloc's contract, so a
+ * test can make memory run out at a chosen moment. */
+extern void *(*tk_realloc)(void *p, size_t size);
 int tk_sync(tk_domain *d);
 
 /* Periodic work, call about every 100-250 ms inside a batch: releases

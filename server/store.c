@@ -299,6 +299,8 @@ bool store_dirty(const tk_store *s)
     return s->tx && (s->failed || sqlite3_total_changes64(s->db) != s->changes_at_begin);
 }
 bool store_failed(const tk_store *s) { return s->failed; }
+int64_t store_changes(const tk_store *s) { return sqlite3_total_changes64(s->db); }
+void store_void(tk_store *s) { s->failed = true; }
 
 /* Resets statement `which` and binds args by fmt (see st_run). */
 static sqlite3_stmt *st_vbind(tk_store *s, int which, const char *fmt, va_list ap)

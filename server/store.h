@@ -44,6 +44,8 @@ bool store_in_tx(const tk_store *s);
 /* The open transaction changed a row (so its COMMIT needs a flush). */
 bool store_dirty(const tk_store *s);
 bool store_failed(const tk_store *s);
+int64_t store_changes(const tk_store *s); /* sqlite3_total_changes64 */
+void store_void(tk_store *s);             /* the open batch must not commit */
 /* Runs a file of SQL statements inside the current transaction. */
 int store_exec_file(tk_store *s, const char *path);
 int64_t store_count_concerts(tk_store *s); /* -1 on error */
