@@ -221,6 +221,13 @@ START_TEST(widget_input)
     for (int i = 0; i < 20; i++)
         wg_input_key(&in, '1', 4, NULL);
     ck_assert_int_eq((int)in.len, 4);
+    /* At the limit a character goes in whole or not at all: never half a
+     * syllable (invalid UTF-8 for the server). */
+    wg_input_clear(&in);
+    const char *typed = "abcdefgh한é";
+    for (const char *p = typed; *p; p++)
+        wg_input_key(&in, (unsigned char)*p, 10, NULL);
+    ck_assert_str_eq(in.buf, "abcdefghé"); /* 8 + 3 > 10: 한 dropped; 8 + 2 fits */
 }
 END_TEST
 

@@ -1,64 +1,7 @@
 /* tests/unit_tui_screens.c -- the kiosk's screens driven as functions of
  * (state, key/event/reply) through a headless app: calls land in an outbox
  * and the test answers them, ticks carry the time. No terminal, no server. */
-#include <check.h>
-#include <curses.h>
-#include <poll.h>
-#include <sodium.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "common/util.h"
-#include "tui/app.h"
-#include "tui/client.h"
-#include "tui/kiosk.h"
-#include "tui/text.h"
-#include "tui/widgets.h"
-
-static ks_session S;
-
-static app *mk(bool kiosk_mode, const app_screen_ops *ops, void *st)
-{
-    app_config cfg = {.title = "t", .kiosk = kiosk_mode, .idle_s = 90};
-    app *a = app_new(NULL, &cfg);
-    app_set_model(a, &S);
-    if (kiosk_mode)
-        app_on_idle(a, ks_idle);
-    app_push(a, ops, st);
-    app_settle(a);
-    return a;
-}
-
-static void type(app *a, const char *s)
-{
-    while (*s)
-        app_key(a, (unsigned char)*s++);
-}
-
-/* The newest unanswered call to method; fails the test when absent. */
-static const app_sent *sent(app *a, const char *method)
-{
-    const app_sent *c = app_test_find(a, method);
-    ck_assert_msg(c != NULL, "no %s call", method);
-    return c;
-}
-
-static void answer(app *a, const char *method, const char *result)
-{
-    app_test_reply(a, sent(a, method)->id, result, TK_OK, NULL);
-}
-
-static void fail_with(app *a, const char *method, tk_err e, const char *data)
-{
-    app_test_reply(a, sent(a, method)->id, NULL, e, data);
-}
-
-static void setup(void)
-{
-    ck_assert_int_ge(sodium_init(), 0);
-    tx_set_lang(TX_EN);
-    memset(&S, 0, sizeof(S)); /* each test starts with no member */
-}
+#include "tests/unit_tui_util.h"
 
 /* ---- the stack ---- */
 
@@ -162,7 +105,6 @@ END_TEST
 
 /* ---- screens ---- */
 
-#define UID "5b0c3c0e-8a4e-4c1e-9a8e-2f7d2d1f4a10"
 
 START_TEST(welcome_register)
 {
@@ -245,29 +187,6 @@ START_TEST(queue_polls_when_events_stop)
 }
 END_TEST
 
-static const char *snapshot(char *buf, size_t n, int seq, int held_by_other, int mine)
-{
-    size_t o = (size_t)snprintf(buf, n, "{\"date_id\":1,\"seq\":%d,\"seats\":[", seq);
-    for (int i = 1; i <= 50; i++)
-        o += (size_t)snprintf(buf + o, n - o, "%s{\"no\":%d,\"state\":\"%s\",\"price\":%d,\"mine\":%s}", i > 1 ? "," : "",
-                              i, i == held_by_other || i == mine ? "held" : "free", i <= 10 ? 120000 : 90000,
-                              i == mine ? "true,\"hold_id\":77,\"expires_in_s\":200" : "false");
-    snprintf(buf + o, n - o, "]}");
-    return buf;
-}
-
-static void member_with_token(void)
-{
-    snprintf(S.user_id, sizeof(S.user_id), UID);
-    snprintf(S.token, sizeof(S.token), "tok");
-    S.date_id = 1;
-}
-
-static app *on_seats(void)
-{
-    member_with_token();
-    return mk(false, &ks_seats_ops, ks_seats_new(1));
-}
 
 START_TEST(seats_hold_and_taken)
 {
@@ -371,144 +290,6 @@ START_TEST(keys_while_loading_are_kept)
 }
 END_TEST
 
-static app *at_checkout(int64_t left_s)
-{
-    member_with_token();
-    ks_add_hold(&S, 44, 1, 13, 90000, left_s, clock_mono_ms());
-    ks_add_hold(&S, 45, 1, 14, 90000, left_s, clock_mono_ms());
-    return mk(false, &ks_checkout_ops, ks_checkout_new());
-}
-
-static void request_id_of(app *a, char out[64])
-{
-    cJSON *p = cJSON_Parse(sent(a, "payment.pay")->params);
-    ck_assert_ptr_nonnull(p);
-    const cJSON *r = cJSON_GetObjectItem(p, "request_id");
-    ck_assert(cJSON_IsString(r));
-    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(p, "hold_ids")), 2);
-    snprintf(out, 64, "%s", r->valuestring);
-    cJSON_Delete(p);
-}
-
-START_TEST(checkout_retry_same_attempt)
-{
-    char r1[64], r2[64], r3[64];
-    app *a = at_checkout(300);
-    answer(a, "wallet.balance", "{\"balance\":500000}");
-    app_key(a, '\n');
-    request_id_of(a, r1);
-    app_test_offline(a, sent(a, "payment.pay")->id); /* no answer: outcome unknown */
-    ck_assert_ptr_null(app_test_find(a, "payment.pay"));
-    app_test_set_online(a, false);
-    app_test_set_online(a, true); /* back: the same attempt again */
-    request_id_of(a, r2);
-    ck_assert_str_eq(r1, r2);
-    fail_with(a, "payment.pay", TK_INSUFFICIENT_FUNDS, "{\"balance\":1000,\"amount\":180000}");
-    ck_assert_ptr_eq(app_top_ops(a), &ks_wallet_ops);
-    ck_assert_str_eq(app_flash_text(a), "Not enough money: balance 1,000 won, need 180,000 won. Charge first.");
-    /* charge in the wallet, which then returns to checkout by itself */
-    app_key(a, '3');
-    cJSON *p = cJSON_Parse(sent(a, "wallet.charge")->params);
-    ck_assert_int_eq((int)cJSON_GetObjectItem(p, "amount")->valuedouble, 100000);
-    cJSON_Delete(p);
-    answer(a, "wallet.charge", "{\"balance\":101000,\"entry_id\":3}");
-    ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
-    app_key(a, '\n');
-    request_id_of(a, r3);
-    ck_assert_str_ne(r1, r3); /* a definite failure ends the attempt */
-    answer(a, "payment.pay",
-           "{\"payment_id\":1,\"amount\":180000,\"balance\":1000,\"bookings\":[{\"booking_id\":1,\"code\":\"TK-A\","
-           "\"date_id\":1,\"seat_no\":13,\"price\":90000},{\"booking_id\":2,\"code\":\"TK-B\",\"date_id\":1,"
-           "\"seat_no\":14,\"price\":90000}]}");
-    ck_assert_ptr_eq(app_top_ops(a), &ks_ticket_ops);
-    ck_assert_int_eq(app_depth(a), 1);
-    ck_assert_int_eq(S.nholds, 0);
-    ck_assert_str_eq(S.token, "");
-    app_free(a);
-}
-END_TEST
-
-START_TEST(checkout_lapse_requeues)
-{
-    app *a = at_checkout(2);
-    app_test_tick(a, clock_mono_ms() + 1000);
-    ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
-    app_test_tick(a, clock_mono_ms() + 2500);
-    ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
-    ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
-    ck_assert_int_eq(S.nholds, 0);
-    /* the lapsed turn's token is left first: with two holds the server may
-     * keep it a moment longer, and a join would get it back */
-    ck_assert_str_eq(sent(a, "queue.leave")->params, "{\"token\":\"tok\"}");
-    ck_assert_ptr_null(app_test_find(a, "queue.join"));
-    fail_with(a, "queue.leave", TK_TOKEN_EXPIRED, NULL); /* gone already: fine */
-    ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
-    ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
-    ck_assert_ptr_nonnull(app_test_find(a, "queue.join"));
-    ck_assert_str_eq(S.stale_token, "");
-    app_free(a);
-}
-END_TEST
-
-/* On the map: the cursor moved by `moves`, the seat held (hold_id, seat
- * seat_no, left_s to go), then 'c': the checkout on top of the map. */
-static app *checkout_from_map(const char *moves, int hold_id, int seat_no, int left_s)
-{
-    static char buf[8192];
-    char hold[160];
-    app *a = on_seats();
-    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
-    type(a, moves);
-    app_key(a, '\n');
-    snprintf(hold, sizeof hold,
-             "{\"hold_id\":%d,\"date_id\":1,\"seat_no\":%d,\"price\":90000,\"expires_in_s\":%d}",
-             hold_id, seat_no, left_s);
-    answer(a, "seat.hold", hold);
-    app_key(a, 'c');
-    return a;
-}
-
-/* The seats screen under checkout hears the seats come free at the
- * deadline before the kiosk's own clock says so; the turn then ends with
- * TOKEN_EXPIRED, and the customer must still hear that the hold ran out. */
-START_TEST(checkout_lapse_seen_as_events)
-{
-    app *a = checkout_from_map("jll", 9, 13, 1); /* seat 13, one second left */
-    ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
-    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":13,\"state\":\"free\"}");
-    ck_assert_int_eq(S.nholds, 0);
-    ck_assert(S.hold_lapsed);
-    /* nothing left to pay: back on the map, whose tick asks about the turn
-     * once its clock has run out, and the token is spent */
-    S.turn_deadline_ms = clock_mono_ms();
-    app_test_tick(a, clock_mono_ms() + 6000);
-    ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops);
-    app_test_tick(a, clock_mono_ms() + 7000);
-    fail_with(a, "queue.status", TK_TOKEN_EXPIRED, NULL);
-    ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
-    ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
-    ck_assert(!S.hold_lapsed);
-    app_free(a);
-}
-END_TEST
-
-/* Paying for a hold the server no longer has for us (staff released it,
- * or this member paid at another kiosk) is not a lapse: back to the map,
- * the turn goes on, and the message says what happened. */
-START_TEST(checkout_hold_gone)
-{
-    app *a = checkout_from_map("", 5, 1, 300); /* seat 1 */
-    answer(a, "wallet.balance", "{\"balance\":500000}");
-    app_key(a, '\n');
-    fail_with(a, "payment.pay", TK_HOLD_NOT_FOUND, NULL);
-    ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops);
-    ck_assert_str_eq(app_flash_text(a), tx(T_HOLD_GONE));
-    ck_assert_int_eq(S.nholds, 0);
-    ck_assert_str_eq(S.token, "tok"); /* still this member's turn */
-    app_free(a);
-}
-END_TEST
-
 /* A refused amount says what is allowed and empties the field, so the
  * next amount is not typed onto the refused one. */
 START_TEST(wallet_refused_amount)
@@ -532,22 +313,6 @@ START_TEST(wallet_refused_amount)
 }
 END_TEST
 
-START_TEST(checkout_hold_expired_reply)
-{
-    app *a = at_checkout(300);
-    app_key(a, '\n');
-    fail_with(a, "payment.pay", TK_HOLD_EXPIRED, NULL);
-    ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
-    ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
-    /* the lapsed token's leave gets no answer: join anyway (the server
-     * ends that turn by itself) */
-    app_test_offline(a, sent(a, "queue.leave")->id);
-    ck_assert_ptr_nonnull(app_test_find(a, "queue.join"));
-    ck_assert_str_eq(S.stale_token, "");
-    app_free(a);
-}
-END_TEST
-
 START_TEST(kiosk_idle_releases)
 {
     member_with_token();
@@ -566,6 +331,7 @@ START_TEST(kiosk_idle_releases)
 }
 END_TEST
 
+
 Suite *screens_suite(void)
 {
     Suite *s = suite_create("tui_screens");
@@ -582,11 +348,6 @@ Suite *screens_suite(void)
     tcase_add_test(t, seats_mouse_and_lapse_event);
     tcase_add_test(t, seats_lost_hold_reply_resync);
     tcase_add_test(t, keys_while_loading_are_kept);
-    tcase_add_test(t, checkout_retry_same_attempt);
-    tcase_add_test(t, checkout_lapse_requeues);
-    tcase_add_test(t, checkout_hold_expired_reply);
-    tcase_add_test(t, checkout_lapse_seen_as_events);
-    tcase_add_test(t, checkout_hold_gone);
     tcase_add_test(t, wallet_refused_amount);
     tcase_add_test(t, kiosk_idle_releases);
     suite_add_tcase(s, t);

@@ -61,6 +61,28 @@ void ks_lose_hold_seat(ks_session *s, int64_t date_id, int seat_no, int64_t now_
     ks_drop_hold_seat(s, date_id, seat_no);
 }
 
+bool ks_hold_gone(app *a, int64_t date_id, int seat_no, int64_t now_ms)
+{
+    ks_session *s = ks(a);
+    if (!ks_find_hold(s, date_id, seat_no))
+        return false;
+    bool was_lapsed = s->hold_lapsed;
+    s->hold_lapsed = false;
+    ks_lose_hold_seat(s, date_id, seat_no, now_ms);
+    bool lapsed = s->hold_lapsed;
+    s->hold_lapsed = was_lapsed || lapsed;
+    if (lapsed && s->nholds == 0) {
+        ks_requeue(a, T_LAPSED);
+        return true;
+    }
+    char m[256];
+    snprintf(m, sizeof m, tx(lapsed ? T_SEAT_LAPSED : T_SEAT_TAKEN_BACK), seat_no);
+    app_flash(a, m);
+    if (!lapsed && s->nholds == 0)
+        s->turn_stale = true;
+    return false;
+}
+
 const ks_hold *ks_find_hold(const ks_session *s, int64_t date_id, int seat_no)
 {
     for (int i = 0; i < s->nholds; i++)
@@ -91,13 +113,15 @@ void ks_turn_note(ks_session *s, const cJSON *result, int64_t now_ms)
     int64_t left = 0;
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(result, "state");
     if (cJSON_IsString(st) && strcmp(st->valuestring, "active") == 0 &&
-        jv_get_int(result, "expires_in_s", 0, JV_INT_MAX, &left) == JV_OK)
+        jv_get_int(result, "expires_in_s", 0, JV_INT_MAX, &left) == JV_OK) {
         s->turn_deadline_ms = now_ms + left * 1000;
+        s->turn_stale = false;
+    }
 }
 
 int64_t ks_turn_left_s(const ks_session *s, int64_t now_ms)
 {
-    int64_t until = s->turn_deadline_ms;
+    int64_t until = s->turn_stale ? 0 : s->turn_deadline_ms;
     if (s->nholds > 0) { /* the server keeps the token until the last hold lapses */
         until = 0;
         for (int i = 0; i < s->nholds; i++)
@@ -126,8 +150,8 @@ void ks_turn_reply(app *a, const cl_reply *r)
 void ks_turn_tick(app *a, void *st, int tag, int64_t now_ms)
 {
     ks_session *s = ks(a);
-    if (s->nholds == 0 && s->turn_deadline_ms && now_ms >= s->turn_deadline_ms &&
-        now_ms - s->turn_asked_ms >= 5000)
+    bool due = s->turn_stale || (s->turn_deadline_ms && now_ms >= s->turn_deadline_ms);
+    if (s->nholds == 0 && due && now_ms - s->turn_asked_ms >= 5000)
         ks_turn_ask(a, st, tag);
 }
 
@@ -151,10 +175,17 @@ void ks_requeue(app *a, tx_id why)
     s->token[0] = 0;
     s->nholds = 0;
     s->hold_lapsed = false;
+    s->turn_stale = false;
+    s->pay_unsure = false;
     s->turn_deadline_ms = 0;
     app_reset(a, &ks_queue_ops, ks_queue_new());
     if (why != T_COUNT)
         app_flash(a, tx(why));
+}
+
+const char *ks_booking_state(const char *state)
+{
+    return !strcmp(state, "paid") ? tx(T_ST_PAID) : !strcmp(state, "refunded") ? tx(T_ST_REFUNDED) : state;
 }
 
 static tx_lang ks_home_lang = TX_EN;
@@ -190,10 +221,17 @@ void ks_logout(app *a, tx_id why)
 bool ks_check_lapse(app *a, int64_t now_ms)
 {
     ks_session *s = ks(a);
-    if (s->nholds == 0 || now_ms < ks_holds_deadline(s))
-        return false;
-    ks_requeue(a, T_LAPSED);
-    return true;
+    /* One by one: the server keeps the turn until the last hold lapses,
+     * and the others stay ours meanwhile. */
+    while (s->nholds > 0 && now_ms >= ks_holds_deadline(s)) {
+        const ks_hold *h = NULL;
+        for (int i = 0; i < s->nholds; i++)
+            if (s->holds[i].deadline_ms == ks_holds_deadline(s))
+                h = &s->holds[i];
+        if (ks_hold_gone(a, h->date_id, h->seat_no, now_ms))
+            return true; /* that was the last */
+    }
+    return false;
 }
 
 void ks_idle(app *a)
@@ -202,6 +240,9 @@ void ks_idle(app *a)
     /* Waiting in line is not being idle: the line moves on its own and
      * the customer keeps their place; the timer applies once admitted. */
     if (app_top_ops(a) == &ks_queue_ops)
+        return;
+    /* Nor is waiting to learn whether a payment went through. */
+    if (s->pay_unsure)
         return;
     bool fresh = app_top_ops(a) == &ks_welcome_ops && !s->user_id[0];
     ks_logout(a, fresh ? T_COUNT : T_IDLE_RESET);
@@ -215,6 +256,10 @@ bool ks_common_error(app *a, const cl_reply *r)
         return true;
     case TK_TOKEN_EXPIRED:
     case TK_TOKEN_INVALID:
+        /* A payment whose answer was lost may have spent the token: its
+         * retry (checkout) decides, not this reply. */
+        if (ks(a)->pay_unsure)
+            return true;
         /* a hold that lapsed ends the turn with it; say so, even when
          * the seat's event already took it off our list */
         ks_requeue(a, ks(a)->nholds > 0 || ks(a)->hold_lapsed ? T_LAPSED : T_TURN_ENDED);

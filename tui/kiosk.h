@@ -48,6 +48,14 @@ typedef struct {
     /* The server let one of our holds lapse (its seat came free at its
      * deadline): when the turn then ends, that is why. */
     bool hold_lapsed;
+    /* Our last hold was released early (staff, or paid at another kiosk):
+     * the server restarted the turn's window, so the deadline we have is
+     * wrong until queue.status says. */
+    bool turn_stale;
+    /* A payment was sent and no answer came: until its retry (same
+     * request_id) answers, a spent token may mean it went through, so it
+     * must not send the customer back to the queue. */
+    bool pay_unsure;
     /* The token a lapse ended, to leave before joining again: with several
      * holds the server keeps it until the last one lapses, and a join
      * meanwhile would get it back, about to expire. */
@@ -57,6 +65,8 @@ typedef struct {
     ks_ticket tickets[KS_MAX_TICKETS];
     int ntickets;
 } ks_session;
+
+#define KS_NAME_MAX 64 /* bytes of a member's name: the server's limit (TK_NAME_MAX) */
 
 ks_session *ks(app *a);
 void ks_session_clear(ks_session *s);
@@ -74,6 +84,11 @@ bool ks_drop_hold_seat(ks_session *s, int64_t date_id, int seat_no);
  * said so): drops it, noting hold_lapsed if it was due by now_ms (else
  * staff released it early). */
 void ks_lose_hold_seat(ks_session *s, int64_t date_id, int seat_no, int64_t now_ms);
+/* The same, on screen: a lapse of the last hold ends the turn (the server
+ * expired the token with it) and requeues; an earlier lapse, or staff
+ * releasing a seat, is said and the turn goes on. Nothing when the seat
+ * was not ours. */
+bool ks_hold_gone(app *a, int64_t date_id, int seat_no, int64_t now_ms); /* true: requeued */
 const ks_hold *ks_find_hold(const ks_session *s, int64_t date_id, int seat_no);
 int64_t ks_holds_total(const ks_session *s);
 /* Earliest hold deadline (monotonic ms), 0 when none. */
@@ -98,10 +113,12 @@ void ks_turn_draw(app *a, int y, int x, int w);
 /* Token gone (lapse, turn over): drop token and holds, back to the queue
  * with an explanation that stays on screen. */
 void ks_requeue(app *a, tx_id why);
+/* A booking's state ("paid", "refunded") in the kiosk's language. */
+const char *ks_booking_state(const char *state);
 /* Release holds, leave the queue, forget the member, back to welcome. */
 void ks_logout(app *a, tx_id why);
-/* Our holds ran out (by our own monotonic count): explain and requeue.
- * Returns true when it did. */
+/* Holds past their deadline by our own monotonic count go (ks_hold_gone);
+ * returns true when the last one did and the kiosk requeued. */
 bool ks_check_lapse(app *a, int64_t now_ms);
 /* The kiosk-mode idle handler (app_on_idle). */
 void ks_idle(app *a);

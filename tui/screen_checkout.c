@@ -21,9 +21,42 @@ typedef struct {
 
 void *ks_checkout_new(void) { return calloc(1, sizeof(checkout_st)); }
 
+/* The seats' topic: the map below is left while checkout covers it, so
+ * checkout listens itself for a hold that lapses or staff release. */
+static void checkout_topic(app *a, char *out, size_t n)
+{
+    ks_session *s = ks(a);
+    snprintf(out, n, "seat.%lld", (long long)(s->nholds ? s->holds[0].date_id : s->date_id));
+}
+
 static void checkout_enter(app *a, void *st)
 {
+    char t[32];
+    checkout_topic(a, t, sizeof t);
+    app_subscribe(a, t);
     app_call(a, st, "wallet.balance", ks_user_params(a), TAG_BALANCE);
+}
+
+static void checkout_leave(app *a, void *st)
+{
+    (void)st;
+    char t[32];
+    checkout_topic(a, t, sizeof t);
+    app_unsubscribe(a, t);
+}
+
+static void checkout_event(app *a, void *st, const char *topic, const cJSON *body)
+{
+    (void)st;
+    char t[32];
+    int64_t date = 0, no = 0;
+    checkout_topic(a, t, sizeof t);
+    const cJSON *state = cJSON_GetObjectItemCaseSensitive(body, "state");
+    if (strcmp(topic, t) != 0 || jv_get_int(body, "date_id", 1, JV_INT_MAX, &date) != JV_OK ||
+        jv_get_int(body, "seat_no", 1, WG_SEATS, &no) != JV_OK || !cJSON_IsString(state) ||
+        strcmp(state->valuestring, "held") == 0)
+        return;
+    ks_hold_gone(a, date, (int)no, clock_mono_ms()); /* nothing if not ours */
 }
 
 static void pay(app *a, checkout_st *c)
@@ -76,6 +109,7 @@ static void pay_failed(app *a, checkout_st *c, const cl_reply *r)
     ks_session *s = ks(a);
     if (r->offline) {
         c->unsure = true; /* keep request_id: same attempt */
+        s->pay_unsure = true;
         app_flash(a, tx(T_CO_RETRYING));
         return;
     }
@@ -123,11 +157,12 @@ static void checkout_reply(app *a, void *st, int tag, const cl_reply *r)
         return;
     }
     c->paying = false;
+    if (!r->offline) /* an answer: whatever it says, the outcome is known */
+        c->unsure = s->pay_unsure = false;
     if (r->err) {
         pay_failed(a, c, r);
         return;
     }
-    c->unsure = false;
     paid(a, r->result);
 }
 
@@ -169,10 +204,14 @@ static int checkout_key(app *a, void *st, int key)
         app_push(a, &ks_wallet_ops, ks_wallet_new(true));
         return APP_DONE;
     case 27:
-    case 'q':
-        if (!((checkout_st *)st)->paying)
+    case 'q': {
+        checkout_st *c = st;
+        if (c->unsure) /* leaving now could hide a payment that went through */
+            app_flash(a, tx(T_CO_RETRYING));
+        else if (!c->paying)
             app_pop(a);
         return APP_DONE;
+    }
     }
     return APP_PASS;
 }
@@ -225,7 +264,9 @@ static int checkout_hints(void *st, const app_hint **out)
 const app_screen_ops ks_checkout_ops = {
     .name = "checkout",
     .enter = checkout_enter,
+    .leave = checkout_leave,
     .key = checkout_key,
+    .event = checkout_event,
     .reply = checkout_reply,
     .tick = checkout_tick,
     .resync = checkout_resync,

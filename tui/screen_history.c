@@ -120,7 +120,8 @@ static void history_draw(app *a, void *st, const app_rect *r)
         char pr[40];
         snprintf(pr, sizeof(pr), "%9s", price);
         wg_text(y, cx += seatw, pricew, pr, st2);
-        wg_text(y, cx + pricew, statew, t->state, strcmp(t->state, "refunded") == 0 ? WG_DIM : st2);
+        wg_text(y, cx + pricew, statew, ks_booking_state(t->state),
+                strcmp(t->state, "refunded") == 0 ? WG_DIM : st2);
     }
 }
 

@@ -183,7 +183,11 @@ static void queue_draw(app *a, void *st, const app_rect *r)
     int bw = r->w - 4 < 64 ? r->w - 4 : 64, bh = 13;
     int y = r->y + (r->h - bh) / 2, x = r->x + (r->w - bw) / 2, iw = bw - 6;
     wg_box(y, x, bh, bw, tx(T_QUEUE_TITLE));
-    snprintf(line, sizeof(line), tx(T_HELLO), ks(a)->name[0] ? ks(a)->name : ks(a)->user_id);
+    /* Without a name, only the start of the member id: the whole id is the
+     * member's credential, and a kiosk screen is read over shoulders. */
+    char shown[16];
+    snprintf(shown, sizeof shown, "%.8s...", ks(a)->user_id);
+    snprintf(line, sizeof(line), tx(T_HELLO), ks(a)->name[0] ? ks(a)->name : shown);
     wg_text(y + 1, x + 3, iw, line, WG_HEAD);
     if (!q->waiting) {
         wg_text(y + 3, x + 3, iw, tx(T_QUEUE_JOINING), WG_DIM);

@@ -97,10 +97,11 @@ static void apply_snapshot(app *a, seats_st *s, const cJSON *res)
             jv_get_int(o, "expires_in_s", 0, JV_INT_MAX, &left) == JV_OK)
             ks_sync_hold(ses, hold_id, s->date_id, (int)no, price, left, clock_mono_ms());
     }
-    /* holds we remember but the server no longer has: they lapsed */
-    for (int i = ses->nholds - 1; i >= 0; i--)
-        if (ses->holds[i].date_id == s->date_id && !mine_seen[ses->holds[i].seat_no - 1])
-            ks_lose_hold_seat(ses, s->date_id, ses->holds[i].seat_no, clock_mono_ms());
+    /* holds we remember but the server no longer has: lapsed, or staff */
+    for (int i = ses->nholds - 1; i >= 0 && i < ses->nholds; i--)
+        if (ses->holds[i].date_id == s->date_id && !mine_seen[ses->holds[i].seat_no - 1] &&
+            ks_hold_gone(a, s->date_id, ses->holds[i].seat_no, clock_mono_ms()))
+            return; /* the turn is over: the queue screen takes it from here */
     s->loaded = true;
     int64_t seq = 0;
     jv_get_int(res, "seq", 0, JV_INT_MAX, &seq);
@@ -204,8 +205,11 @@ static void seats_event(app *a, void *st, const char *topic, const cJSON *body)
     const char *sv = cJSON_IsString(state) ? state->valuestring : "";
     ks_session *ses = ks(a);
     bool ours = ks_find_hold(ses, s->date_id, (int)no) != NULL;
-    if (strcmp(sv, "held") != 0 && ours)
-        ks_lose_hold_seat(ses, s->date_id, (int)no, clock_mono_ms()); /* lapsed, or staff */
+    if (strcmp(sv, "held") != 0 && ours) {
+        ours = false;
+        if (ks_hold_gone(a, s->date_id, (int)no, clock_mono_ms()))
+            return;
+    }
     s->seat[no - 1] = wg_seat_parse(sv, ours);
 }
 

@@ -69,8 +69,9 @@ static void ticket_draw(app *a, void *st, const app_rect *r)
     if (!s->n)
         return;
     const ks_ticket *t = &s->t[s->idx];
+    bool void_ = strcmp(t->state, "refunded") == 0; /* no code to scan at the door */
     int rows = 0, cols = 0;
-    char **qr = wg_qr_lines(t->code, tx_utf8(), &rows, &cols);
+    char **qr = void_ ? NULL : wg_qr_lines(t->code, tx_utf8(), &rows, &cols);
     int qx = r->x + r->w - cols - 2, dw = (qr ? qx : r->x + r->w) - x - 2;
     if (qr && rows <= r->h - 1 && qx > x + 30)
         for (int i = 0; i < rows; i++)
@@ -83,7 +84,7 @@ static void ticket_draw(app *a, void *st, const app_rect *r)
     ks_won(money, sizeof(money), t->price);
     snprintf(seat, sizeof(seat), "%d", t->seat_no);
     y += 2;
-    field(y, x, dw, T_TK_CODE, t->code, WG_GOOD);
+    field(y, x, dw, T_TK_CODE, t->code, void_ ? WG_DIM : WG_GOOD);
     field(y += 2, x, dw, T_TK_CONCERT, t->title, WG_HEAD);
     field(++y, x, dw, T_TK_DATE, when, WG_NORMAL);
     if (t->venue[0]) /* where to go; "" only from a server before venue */
@@ -91,8 +92,8 @@ static void ticket_draw(app *a, void *st, const app_rect *r)
     field(++y, x, dw, T_TK_SEAT, seat, WG_HEAD);
     field(++y, x, dw, T_TK_PRICE, money, WG_NORMAL);
     if (t->state[0])
-        wg_text(y + 1, x + 16, dw - 16, t->state, WG_DIM);
-    wg_text(y + 3, x, dw, tx(T_TK_THANKS), WG_NORMAL);
+        wg_text(y + 1, x + 16, dw - 16, ks_booking_state(t->state), void_ ? WG_BAD : WG_DIM);
+    wg_text(y + 3, x, dw, tx(void_ ? T_TK_VOID : T_TK_THANKS), void_ ? WG_BAD : WG_NORMAL);
 }
 
 static int ticket_hints(void *st, const app_hint **out)

@@ -81,7 +81,7 @@ static int welcome_key(app *a, void *st, int key)
     if (w->mode == W_LOGIN)
         return wg_input_key(&w->in, key, 36, "0123456789abcdefABCDEF-") && key != '?' ? APP_DONE : APP_PASS;
     /* '?' is a fine character in a name, but then help needs F1 */
-    return wg_input_key(&w->in, key, 80, NULL) ? APP_DONE : APP_PASS;
+    return wg_input_key(&w->in, key, KS_NAME_MAX, NULL) ? APP_DONE : APP_PASS;
 }
 
 static void welcome_reply(app *a, void *st, int tag, const cl_reply *r)

@@ -389,6 +389,7 @@ void wg_help(const app_rect *r, const app_hint *h, int n)
 void wg_input_clear(wg_input *in)
 {
     in->len = 0;
+    in->skip = 0;
     in->buf[0] = 0;
 }
 
@@ -412,6 +413,19 @@ bool wg_input_key(wg_input *in, int key, size_t max_bytes, const char *allow)
     bool ascii = key >= 32 && key < 127, high = key >= 0x80 && key <= 0xff;
     if (!ascii && !high)
         return false;
+    if (high && (key & 0xc0) == 0x80) { /* a continuation byte */
+        if (in->skip > 0) {
+            in->skip--;
+            return true;
+        }
+    } else { /* a character starts: all of it fits, or none */
+        int need = ascii ? 1 : key >= 0xf0 ? 4 : key >= 0xe0 ? 3 : 2;
+        in->skip = 0;
+        if (!allow && in->len + (size_t)need > max_bytes) {
+            in->skip = need - 1;
+            return true;
+        }
+    }
     if ((allow && (high || !strchr(allow, key))) || in->len >= max_bytes)
         return true; /* swallowed: a typo must not trigger a screen key */
     in->buf[in->len++] = (char)key;

@@ -115,9 +115,11 @@ void wg_help(const app_rect *r, const app_hint *h, int n);
 typedef struct {
     char buf[256];
     size_t len;
+    int skip; /* continuation bytes still to swallow: their character did not fit */
 } wg_input;
 /* Feeds a key from getch(): printable ASCII and UTF-8 bytes (multibyte
- * text arrives a byte at a time), Backspace deletes one whole character,
+ * text arrives a byte at a time; a character that would pass max_bytes is
+ * dropped whole), Backspace deletes one whole character,
  * ^U clears. allow (may be NULL) lists the accepted ASCII characters.
  * Returns true when the key was taken. */
 bool wg_input_key(wg_input *in, int key, size_t max_bytes, const char *allow);
