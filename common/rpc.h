@@ -14,6 +14,9 @@
 
 /* The server refuses rpc messages larger than this (NNG_OPT_RECVMAXSZ). */
 #define RPC_MAX_MSG (64 * 1024)
+/* max_active and admit_per_min are 1..this, however they are set
+ * (admin.queue.set, ticketd's flags, the console's prompts). */
+#define RPC_QUEUE_SETTING_MAX 1000000
 
 /* A numeric id longer than this is echoed as parsed, not as written. */
 #define RPC_ID_TEXT_MAX 64

@@ -4,10 +4,11 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "common/rpc.h"
 #include "common/util.h"
 #include "server/domain_int.h"
 
-#define QUEUE_SETTING_MAX 1000000
+#define QUEUE_SETTING_MAX RPC_QUEUE_SETTING_MAX
 
 tk_err tk_admin_queue_set(tk_domain *d, const bool *paused, const int64_t *max_active,
                           const int64_t *admit_per_min, int64_t now_ms, tk_queue_settings *out,

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/rpc.h"
 #include "common/util.h"
 #include "server/api.h"
 #include "server/domain.h"
@@ -73,8 +74,8 @@ static const config_flag config_flags[] = {
     {"--tls-key", S(tls_key)},
     {"--demo-sql", S(demo_sql)},
     {"--hold-seconds", I(hold_s, 1, 86400)},
-    {"--max-active", I(max_active, 1, 10000000)},
-    {"--admit-per-min", I(admit_per_min, 1, 10000000)},
+    {"--max-active", I(max_active, 1, RPC_QUEUE_SETTING_MAX)},
+    {"--admit-per-min", I(admit_per_min, 1, RPC_QUEUE_SETTING_MAX)},
     {"--rate-user", I(rate_user, 0, 100000000)},
     {"--rate-peer", I(rate_peer, 0, 100000000)},
     {"--contexts", I(contexts, 1, 4096)},

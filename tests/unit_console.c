@@ -193,14 +193,32 @@ START_TEST(seats_release)
     app_key(A, KEY_DOWN); /* 11 */
     cursor_to(11, 12);
     keys("r");
+    ck_assert_ptr_eq(app_top_ops(A), &adm_ask_ops); /* the confirmation */
+    keys("n");
+    ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
+    ck_assert_int_eq(pending("admin.hold.release"), 0); /* not before the y */
+    keys("ry");
     const app_sent *s = sent("admin.hold.release");
     ck_assert_str_eq(s->params, "{\"hold_id\":77}");
     app_test_reply(A, s->id, "{\"released\":true}", TK_OK, NULL);
     ck_assert_str_eq(C.last, "Hold 77 on seat 12 released.");
     ck_assert_int_eq(pending("admin.seats.list"), 1); /* the map is fetched again */
-    keys("r");
+    keys("ry");
     app_test_reply(A, sent("admin.hold.release")->id, NULL, TK_HOLD_NOT_FOUND, NULL);
     ck_assert_ptr_nonnull(strstr(C.last, "admin.hold.release failed: HOLD_NOT_FOUND"));
+}
+END_TEST
+
+/* A seat map that cannot load (no such date) does not stay on screen
+ * "loading" with its keys live: back to the dashboard, the reason said. */
+START_TEST(seats_of_no_date_go_back)
+{
+    load_dashboard();
+    keys("d999\r");
+    ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
+    app_test_reply(A, sent("admin.seats.list")->id, NULL, TK_DATE_NOT_FOUND, NULL);
+    ck_assert_ptr_eq(app_top_ops(A), &adm_dash_ops);
+    ck_assert_ptr_nonnull(strstr(C.last, "DATE_NOT_FOUND"));
 }
 END_TEST
 
@@ -471,6 +489,7 @@ static Suite *suite(void)
     tcase_add_test(tc, forms_date_prefilled_and_forbidden);
     tcase_add_test(tc, by_id_actions);
     tcase_add_test(tc, audit_pages);
+    tcase_add_test(tc, seats_of_no_date_go_back);
     tcase_add_test(tc, hints_and_language);
     suite_add_tcase(s, tc);
     TCase *tw = tcase_create("widgets");

@@ -3,10 +3,11 @@
 #include <stdio.h>
 
 #include "common/json.h"
+#include "common/rpc.h"
 #include "tui/admin.h"
 #include "tui/widgets.h"
 
-#define QUEUE_SET_MAX 100000
+#define QUEUE_SET_MAX RPC_QUEUE_SETTING_MAX
 
 static void queue_set(app *a, void *owner, const char *name, int64_t v, bool is_bool)
 {
@@ -43,7 +44,7 @@ int adm_queue_max(app *a, void *st, int key)
 
 int adm_queue_rate(app *a, void *st, int key)
 {
-    adm_ask_number(a, st, &adm_dash_ops, tx(A_P_RATE), 0, QUEUE_SET_MAX, 0, rate_answer);
+    adm_ask_number(a, st, &adm_dash_ops, tx(A_P_RATE), 1, QUEUE_SET_MAX, 0, rate_answer);
     return APP_DONE;
 }
 

@@ -94,6 +94,11 @@ static void got_map(app *a, adm_seats *s, const cl_reply *r)
     const cJSON *arr = r->result ? cJSON_GetObjectItemCaseSensitive(r->result, "seats") : NULL;
     if (r->err || !cJSON_IsArray(arr)) {
         adm_fail(a, "admin.seats.list", r);
+        /* A map that never loaded (no such date) has nothing to show or act
+         * on: back where the operator came from, the reason flashed. An
+         * unanswered call stays: the reconnect fetches again. */
+        if (!s->loaded && !r->offline && app_top_state(a) == s)
+            app_pop(a);
         return;
     }
     const cJSON *it;
@@ -188,20 +193,27 @@ static int act_move(app *a, void *st, int key)
     return APP_DONE;
 }
 
+static void release_send(app *a, void *owner, int64_t hold_id, int64_t yes)
+{
+    cJSON *p = cJSON_CreateObject();
+    jv_add_int(p, "hold_id", hold_id);
+    app_call(a, owner, "admin.hold.release", p, ADM_TAG_RELEASE);
+}
+
+/* A customer may be paying for it this minute: y/n first, as for refunds. */
 static int act_release(app *a, void *st, int key)
 {
     adm_seats *s = st;
     const seat_row *r = &s->s[s->cursor - 1];
+    char msg[160];
     if (r->state != WG_S_HELD) {
-        char msg[128];
         snprintf(msg, sizeof msg, tx(A_S_NOT_HELD), s->cursor);
         app_flash(a, msg);
         return APP_DONE;
     }
     s->action_seat = s->cursor;
-    cJSON *p = cJSON_CreateObject();
-    jv_add_int(p, "hold_id", r->hold_id);
-    app_call(a, s, "admin.hold.release", p, ADM_TAG_RELEASE);
+    snprintf(msg, sizeof msg, tx(A_S_CONFIRM_RELEASE), (long long)r->hold_id, s->cursor);
+    adm_ask_yes(a, s, &adm_seats_ops, msg, r->hold_id, release_send);
     return APP_DONE;
 }
 

@@ -61,8 +61,8 @@ TX(A_D_SPARK_TAIL, " max %lld, last hour", " 최대 %lld, 최근 1시간")
 TX(A_D_SPARK_TAIL_MIN, " max %lld, last %d min", " 최대 %lld, 최근 %d분")
 
 /* prompts and results */
-TX(A_P_MAXACT, "Max active tokens (1-100000):", "최대 동시 입장 수 (1-100000):")
-TX(A_P_RATE, "Admissions per minute (0-100000):", "분당 입장 수 (0-100000):")
+TX(A_P_MAXACT, "Max active tokens (1-1000000):", "최대 동시 입장 수 (1-1000000):")
+TX(A_P_RATE, "Admissions per minute (1-1000000):", "분당 입장 수 (1-1000000):")
 TX(A_P_NUMBER, "Type a number in range.", "범위 안의 숫자를 입력하세요.")
 TX(A_P_CODE, "Type the code on the ticket, TK-XXXX-XXXX.", "티켓의 코드를 입력하세요 (TK-XXXX-XXXX).")
 TX(A_R_QUEUE, "Queue: %s, max active %lld, admit %lld/min",
@@ -105,6 +105,7 @@ TX(A_S_NOT_HELD, "Seat %d is not held.", "좌석 %d은(는) 선점 상태가 아
 TX(A_S_NOT_SOLD, "Seat %d is not sold.", "좌석 %d은(는) 판매된 좌석이 아닙니다.")
 TX(A_S_ASK_BOOKING, "Booking id of %s (receipt, ticketctl booking.list):",
    "%s의 예매 번호 (영수증, ticketctl booking.list):")
+TX(A_S_CONFIRM_RELEASE, "Release hold %lld on seat %d? y/n", "선점 %lld (좌석 %d)을(를) 해제할까요? y/n")
 TX(A_S_CONFIRM_REFUND, "Refund booking %s (seat %d, %s won)? y/n",
    "예매 %s (좌석 %d, %s원)을 환불할까요? y/n")
 TX(A_S_NO_DATE, "Select a date first.", "먼저 회차를 고르세요.")

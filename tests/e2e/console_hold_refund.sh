@@ -83,6 +83,8 @@ keys L j l l l Enter
 check "kiosk L holds seat 14" wait_for L "[*14]"
 check "the console sees the hold on 14" wait_for C "[#14]"
 keys C l r
+check "the console asks before releasing" wait_for C "on seat 14? y/n"
+keys C y
 check "the console says released" wait_for C "released."
 check "kiosk L sees seat 14 free" wait_for L "[ 14]"
 N=$(ctl admin.audit.list | grep -Ec '"method":[[:space:]]*"admin\.(booking\.refund|hold\.release)"')
