@@ -47,6 +47,10 @@ START_TEST(prices_errors)
     ck_assert_int_eq(where, 2);
     ck_assert_int_eq(adm_prices_parse("10-1:100", P, &where), ADM_FORM_PRICE_SEAT);
     ck_assert_int_eq(adm_prices_parse("1-50:0", P, &where), ADM_FORM_PRICE_VALUE);
+    /* too many digits is a price (or seat) out of range, not a syntax error */
+    ck_assert_int_eq(adm_prices_parse("1-10:99999999999,11-50:1", P, &where), ADM_FORM_PRICE_VALUE);
+    ck_assert_int_eq(adm_prices_parse("1-50:99999999999999999999999", P, &where), ADM_FORM_PRICE_VALUE);
+    ck_assert_int_eq(adm_prices_parse("1-99999999999:100", P, &where), ADM_FORM_PRICE_SEAT);
     ck_assert_int_eq(adm_prices_parse("1-50:-5", P, &where), ADM_FORM_PRICE_VALUE);
     ck_assert_int_eq(adm_prices_parse("1-50:10000001", P, &where), ADM_FORM_PRICE_VALUE);
     ck_assert_int_eq(adm_prices_parse("1-50:10000000", P, &where), ADM_FORM_OK);
@@ -57,7 +61,7 @@ START_TEST(prices_errors)
     ck_assert_int_eq(where, 2);
     ck_assert_int_eq(adm_prices_parse("a-b:c", P, &where), ADM_FORM_PRICE_SYNTAX);
     ck_assert_int_eq(adm_prices_parse("1-50:99999999999999999999", P, &where),
-                     ADM_FORM_PRICE_SYNTAX);
+                     ADM_FORM_PRICE_VALUE); /* a number, out of range */
     ck_assert_int_eq(adm_prices_parse(NULL, P, NULL), ADM_FORM_PRICE_MISSING);
 }
 END_TEST

@@ -279,6 +279,14 @@ START_TEST(eta_countdown)
     ck_assert_int_eq(ks_eta_shown(120, 50000, 3, 40000), 80);  /* two places ahead: 80 s */
     ck_assert_int_eq(ks_eta_shown(120, 10000, 3, 40000), 110);
     ck_assert_int_eq(ks_eta_shown(30, 20000, 5, 0), 30); /* no pace: as given */
+    /* the same place: 67 s shown, the pace wobbles to 68 or 72 s: keep
+     * counting down; 59 s is taken, and so is 81 s (a fifth longer: the
+     * line slowed); a new place takes any estimate */
+    ck_assert(!ks_eta_take(68, 67, true));
+    ck_assert(!ks_eta_take(72, 67, true));
+    ck_assert(ks_eta_take(59, 67, true));
+    ck_assert(ks_eta_take(81, 67, true));
+    ck_assert(ks_eta_take(72, 67, false));
 }
 END_TEST
 

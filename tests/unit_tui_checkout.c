@@ -128,11 +128,19 @@ START_TEST(checkout_unsure_payment_outlives_spent_token)
     app_test_offline(a, sent(a, "payment.pay")->id);
     app_key(a, 27);
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
+    /* the seat goes "sold" (our own payment, most likely) before we know */
+    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":1,\"state\":\"sold\"}");
+    app_test_tick(a, clock_mono_ms() + 100);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
     app_test_set_online(a, false);
     app_test_set_online(a, true); /* back: every screen resyncs */
     fail_with(a, "seats.list", TK_TOKEN_EXPIRED, NULL);
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
     ck_assert_str_eq(S.token, "tok");
+    /* the retry names the same hold, though the list has let it go */
+    cJSON *p = cJSON_Parse(sent(a, "payment.pay")->params);
+    ck_assert_int_eq((int)cJSON_GetArrayItem(cJSON_GetObjectItem(p, "hold_ids"), 0)->valuedouble, 5);
+    cJSON_Delete(p);
     answer(a, "payment.pay",
            "{\"payment_id\":1,\"amount\":120000,\"balance\":380000,\"bookings\":[{\"booking_id\":1,"
            "\"code\":\"TK-A\",\"date_id\":1,\"seat_no\":1,\"price\":120000}]}");

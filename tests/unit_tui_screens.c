@@ -199,7 +199,11 @@ START_TEST(seats_hold_and_taken)
     app_key(a, KEY_RIGHT); /* seat 2 */
     app_key(a, '\n');
     ck_assert_ptr_null(app_test_find(a, "seat.hold")); /* known taken: no call */
-    ck_assert_str_eq(app_flash_text(a), "Seat 2 was just taken by someone else. Pick another seat.");
+    ck_assert_str_eq(app_flash_text(a), "Seat 2 is held by someone else. Pick another seat.");
+    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":7,\"seat_no\":2,\"state\":\"sold\"}");
+    app_key(a, '\n');
+    ck_assert_ptr_null(app_test_find(a, "seat.hold"));
+    ck_assert_str_eq(app_flash_text(a), "Seat 2 is sold. Pick another seat.");
     app_key(a, 'l'); /* seat 3 */
     app_key(a, '\n');
     ck_assert_str_eq(sent(a, "seat.hold")->params, "{\"token\":\"tok\",\"date_id\":1,\"seat_no\":3}");

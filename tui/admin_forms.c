@@ -25,11 +25,10 @@ static bool read_num(const char **pp, int64_t *out)
     const char *p = skip_ws(*pp);
     int64_t v = 0;
     int n = 0;
-    for (; isdigit((unsigned char)*p); p++, n++) {
-        if (n == 9)
-            return false;
-        v = v * 10 + (*p - '0');
-    }
+    /* Saturating: a number too large to hold is still a number, and the
+     * caller's range check says what is wrong with it. */
+    for (; isdigit((unsigned char)*p); p++, n++)
+        v = v > (INT64_MAX - 9) / 10 ? INT64_MAX : v * 10 + (*p - '0');
     if (n == 0)
         return false;
     *out = v;
@@ -236,7 +235,7 @@ static adm_form_err submit_concert(adm_form *f, cJSON **params)
 static bool parse_id(const char *s, int64_t *out)
 {
     const char *p = s;
-    return read_num(&p, out) && *p == '\0' && *out > 0;
+    return read_num(&p, out) && *p == '\0' && *out > 0 && *out < INT64_MAX; /* not saturated */
 }
 
 /* Normalises a time to the canonical "YYYY-MM-DDTHH:MM:SSZ" form. */

@@ -66,6 +66,10 @@ bool ks_hold_gone(app *a, int64_t date_id, int seat_no, int64_t now_ms)
     ks_session *s = ks(a);
     if (!ks_find_hold(s, date_id, seat_no))
         return false;
+    if (s->pay_unsure) { /* likely our own payment: its retry will say */
+        ks_drop_hold_seat(s, date_id, seat_no);
+        return false;
+    }
     bool was_lapsed = s->hold_lapsed;
     s->hold_lapsed = false;
     ks_lose_hold_seat(s, date_id, seat_no, now_ms);

@@ -159,6 +159,11 @@ void *ks_queue_new(void);
  * time since it was made, but not below what the places ahead still take
  * at the pace; eta_s itself when the pace is unknown. */
 int64_t ks_eta_shown(int64_t eta_s, int64_t elapsed_ms, int64_t position, int64_t ms_per_place);
+/* Whether a fresh estimate (from an event's pace) replaces the countdown
+ * now shown. The pace wobbles from event to event; for the same place a
+ * slightly longer wait would make the countdown climb back, so only a
+ * shorter one, or one a fifth longer (the line really slowed), is taken. */
+bool ks_eta_take(int64_t fresh_s, int64_t shown_s, bool same_place);
 void *ks_dates_new(void);
 void *ks_seats_new(int64_t date_id);
 void *ks_checkout_new(void);

@@ -17,6 +17,11 @@ enum { TAG_BALANCE = 1, TAG_PAY };
 typedef struct {
     bool paying, unsure; /* unsure: sent, no answer; retry with same id */
     char request_id[40];
+    /* The attempt's holds: a retry sends exactly these (other params under
+     * the same request_id are a CONFLICT), even once the seats' events have
+     * taken them off our list -- "sold" may be this very payment. */
+    int64_t hold_ids[KS_MAX_HOLDS];
+    int nids;
 } checkout_st;
 
 void *ks_checkout_new(void) { return calloc(1, sizeof(checkout_st)); }
@@ -62,13 +67,16 @@ static void checkout_event(app *a, void *st, const char *topic, const cJSON *bod
 static void pay(app *a, checkout_st *c)
 {
     ks_session *s = ks(a);
-    if (c->paying || s->nholds == 0)
+    if (c->paying || (!c->request_id[0] && s->nholds == 0))
         return;
-    if (!c->request_id[0])
+    if (!c->request_id[0]) { /* a new attempt */
         ks_request_id(c->request_id);
+        for (c->nids = 0; c->nids < s->nholds; c->nids++)
+            c->hold_ids[c->nids] = s->holds[c->nids].hold_id;
+    }
     cJSON *p = ks_token_params(a), *ids = cJSON_AddArrayToObject(p, "hold_ids");
-    for (int i = 0; i < s->nholds; i++)
-        cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)s->holds[i].hold_id));
+    for (int i = 0; i < c->nids; i++)
+        cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)c->hold_ids[i]));
     cJSON_AddStringToObject(p, "request_id", c->request_id);
     c->paying = true;
     app_call(a, c, "payment.pay", p, TAG_PAY);
@@ -170,7 +178,7 @@ static void checkout_tick(app *a, void *st, int64_t now)
 {
     checkout_st *c = st;
     ks_session *s = ks(a);
-    if (s->nholds == 0 && !c->paying) {
+    if (s->nholds == 0 && !c->paying && !c->unsure) {
         if (app_top_state(a) == st)
             app_pop(a);
         return;

@@ -22,6 +22,7 @@ typedef struct {
     int64_t position, first_position, eta_s, admit_per_min;
     int64_t ms_per_place; /* the server's pace; 0 unknown */
     int64_t eta_since_ms; /* when eta_s last changed (mono) */
+    int64_t eta_position; /* the place eta_s was for */
     int64_t last_event_ms, last_ask_ms;
 } queue_st;
 
@@ -64,6 +65,12 @@ static void set_eta(queue_st *q, int64_t eta_s)
     if (eta_s != q->eta_s || q->eta_since_ms == 0)
         q->eta_since_ms = clock_mono_ms();
     q->eta_s = eta_s;
+    q->eta_position = q->position;
+}
+
+bool ks_eta_take(int64_t fresh_s, int64_t shown_s, bool same_place)
+{
+    return !same_place || fresh_s <= shown_s || fresh_s * 5 > shown_s * 6;
 }
 
 int64_t ks_eta_shown(int64_t eta_s, int64_t elapsed_ms, int64_t position, int64_t ms_per_place)
@@ -122,10 +129,17 @@ static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
  * ms_per_place gave only its admission rate, which ignores full capacity. */
 static void estimate(queue_st *q)
 {
+    int64_t fresh;
     if (q->ms_per_place > 0)
-        set_eta(q, (q->position * q->ms_per_place + 999) / 1000);
+        fresh = (q->position * q->ms_per_place + 999) / 1000;
     else if (q->admit_per_min > 0)
-        set_eta(q, (q->position * 60 + q->admit_per_min - 1) / q->admit_per_min);
+        fresh = (q->position * 60 + q->admit_per_min - 1) / q->admit_per_min;
+    else
+        return;
+    int64_t shown = ks_eta_shown(q->eta_s, clock_mono_ms() - q->eta_since_ms, q->position,
+                                 q->ms_per_place);
+    if (ks_eta_take(fresh, shown, q->eta_since_ms && q->position == q->eta_position))
+        set_eta(q, fresh);
 }
 
 static void queue_event(app *a, void *st, const char *topic, const cJSON *body)

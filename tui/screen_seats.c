@@ -247,9 +247,9 @@ static void act(app *a, seats_st *s)
         app_call(a, s, "hold.release", p, TAG_RELEASE);
         return;
     }
-    if (s->seat[no - 1] != WG_S_FREE) {
+    if (s->seat[no - 1] != WG_S_FREE) { /* the map already says so: no call */
         cJSON_Delete(p);
-        flash_seat(a, T_SEAT_TAKEN_MSG, no, NULL);
+        flash_seat(a, s->seat[no - 1] == WG_S_SOLD ? T_SEAT_SOLD_MSG : T_SEAT_HELD_MSG, no, NULL);
         return;
     }
     if (ses->nholds >= KS_MAX_HOLDS) {

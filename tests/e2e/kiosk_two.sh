@@ -19,7 +19,7 @@ keys A j l Enter
 check "A holds seat 12" wait_for A "[*12]"
 check "B sees A's hold within a second" wait_for B "[#12]" 1
 keys B j l Enter
-check "B is told seat 12 is taken" wait_for B "Seat 12 was just taken"
+check "B is told seat 12 is held" wait_for B "Seat 12 is held by someone else"
 check "seat 12 stays on B's map as held" wait_for B "[#12]"
 check "B's cursor info shows the seat held" wait_for B "Seat 12: 90,000 won, held"
 
