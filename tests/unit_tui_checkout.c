@@ -2,6 +2,7 @@
  * through the headless kiosk (tests/unit_tui_util.h): a payment whose
  * answer was lost, lapses seen by our clock or by events, staff releasing
  * a seat, HOLD_EXPIRED and HOLD_NOT_FOUND. No terminal, no server. */
+#include "tests/unit_run.h"
 #include "tests/unit_tui_util.h"
 
 START_TEST(checkout_retry_same_attempt)
@@ -82,14 +83,22 @@ START_TEST(checkout_lapse_seen_as_events)
 }
 END_TEST
 
+/* Checkout from the map for seat 1 (hold 5, five minutes), the balance
+ * known, Enter pressed: the payment is in flight. */
+static app *paying_from_map(void)
+{
+    app *a = checkout_from_map("", 5, 1, 300);
+    answer(a, "wallet.balance", "{\"balance\":500000}");
+    app_key(a, '\n');
+    return a;
+}
+
 /* Paying for a hold the server no longer has for us (staff released it,
  * or this member paid at another kiosk) is not a lapse: back to the map,
  * the turn goes on, and the message says what happened. */
 START_TEST(checkout_hold_gone)
 {
-    app *a = checkout_from_map("", 5, 1, 300); /* seat 1 */
-    answer(a, "wallet.balance", "{\"balance\":500000}");
-    app_key(a, '\n');
+    app *a = paying_from_map();
     fail_with(a, "payment.pay", TK_HOLD_NOT_FOUND, NULL);
     ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops);
     ck_assert_str_eq(app_flash_text(a), tx(T_HOLD_GONE));
@@ -122,9 +131,7 @@ END_TEST
  * cannot leave while the outcome is unknown. */
 START_TEST(checkout_unsure_payment_outlives_spent_token)
 {
-    app *a = checkout_from_map("", 5, 1, 300); /* seat 1 */
-    answer(a, "wallet.balance", "{\"balance\":500000}");
-    app_key(a, '\n');
+    app *a = paying_from_map();
     app_test_offline(a, sent(a, "payment.pay")->id);
     app_key(a, 27);
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
@@ -200,21 +207,13 @@ END_TEST
 
 int main(void)
 {
+    const TTest *const tests[] = {
+        checkout_retry_same_attempt,   checkout_lapse_requeues,
+        checkout_hold_expired_reply,   checkout_lapse_seen_as_events,
+        checkout_hold_gone,            checkout_unsure_payment_outlives_spent_token,
+        checkout_hears_staff_release,  checkout_first_of_two_lapses,
+    };
     Suite *s = suite_create("tui_checkout");
-    TCase *t = tcase_create("checkout");
-    tcase_add_checked_fixture(t, setup, NULL);
-    tcase_add_test(t, checkout_retry_same_attempt);
-    tcase_add_test(t, checkout_lapse_requeues);
-    tcase_add_test(t, checkout_hold_expired_reply);
-    tcase_add_test(t, checkout_lapse_seen_as_events);
-    tcase_add_test(t, checkout_hold_gone);
-    tcase_add_test(t, checkout_unsure_payment_outlives_spent_token);
-    tcase_add_test(t, checkout_hears_staff_release);
-    tcase_add_test(t, checkout_first_of_two_lapses);
-    suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    tcase_add_checked_fixture(ur_tcase(s, "checkout", 0, tests, UR_LEN(tests)), setup, NULL);
+    return ur_run(s);
 }
