@@ -259,7 +259,9 @@ static void checkout_draw(app *a, void *st, const app_rect *r)
     wg_text(y, x, lw, tx(T_CO_TIME_LEFT), WG_NORMAL);
     wg_countdown(y, x + lw, w - lw < 40 ? w - lw : 40, (ks_holds_deadline(s) - clock_mono_ms() + 999) / 1000, total);
     y += 2;
-    wg_text(y, x, w, tx(c->paying ? T_CO_PAYING : T_CO_PAY), c->paying ? WG_DIM : WG_HEAD);
+    bool short_ = s->balance_known && s->balance < ks_holds_total(s);
+    wg_text(y, x, w, tx(c->paying ? T_CO_PAYING : short_ ? T_CO_CHARGE_FIRST : T_CO_PAY),
+            c->paying ? WG_DIM : short_ ? WG_WARN : WG_HEAD);
 }
 
 static int checkout_hints(void *st, const app_hint **out)

@@ -20,7 +20,7 @@ check "the wallet opens by itself" wait_for A "1) 10,000 won"
 check "the other-amount key is labelled" wait_for A "c) other amount"
 keys A 1
 check "a too-small charge is taken" wait_for A "Charged 10,000 won"
-check "back at checkout after charging" wait_for A "Press Enter to pay"
+check "back at checkout, still short: it says so before Enter" wait_for A "balance is short: press w"
 keys A Enter
 check "still short: explained again" wait_for A "balance 10,000 won, need 50,000 won"
 # custom amount this time
@@ -28,6 +28,7 @@ keys A c
 type_text A 40000
 keys A Enter
 check "custom charge back at checkout" wait_re A "Balance +50,000 won"
+check "enough now: Enter pays" wait_for A "Press Enter to pay"
 keys A Enter
 check "payment goes through" wait_for A "Booking code"
 check "ticket for seat 41" wait_re A "Seat +41"
