@@ -88,6 +88,23 @@ static bool rpc_id_text(const char *buf, size_t len, const char **v, size_t *n)
     }
 }
 
+/* A string escape for U+0000 anywhere in the text. cJSON ends the decoded
+ * string there, so "a\u0000b" would reach us as "a": a name or request_id
+ * silently cut. A \u0000 preceded by an odd run of backslashes is the
+ * escape; an even run is an escaped backslash and then text. */
+static bool rpc_has_nul_escape(const char *buf, size_t len)
+{
+    for (const char *p = buf, *e = buf + len; (p = memmem(p, (size_t)(e - p), "u0000", 5));
+         p += 5) {
+        size_t run = 0;
+        while (p - run > buf && p[-1 - (ptrdiff_t)run] == '\\')
+            run++;
+        if (run % 2 == 1)
+            return true;
+    }
+    return false;
+}
+
 static const char *rpc_digits(const char *p, const char *e)
 {
     const char *s = p;
@@ -147,7 +164,7 @@ tk_err rpc_request_decode(const char *buf, size_t len, rpc_request *req)
     req->root = jv_parse(buf, len);
     if (!req->root)
         return TK_PARSE_ERROR;
-    if (!cJSON_IsObject(req->root))
+    if (!cJSON_IsObject(req->root) || rpc_has_nul_escape(buf, len))
         return TK_INVALID_REQUEST;
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(req->root, "id");
     if (id && (cJSON_IsNumber(id) || cJSON_IsString(id) || cJSON_IsNull(id)))

@@ -92,6 +92,18 @@ START_TEST(rpc_decode_cases)
     const char *pos = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":[1]}";
     ck_assert_int_eq(rpc_request_decode(pos, strlen(pos), &r), TK_INVALID_REQUEST);
     rpc_request_free(&r);
+    /* U+0000 in a string would be cut there by cJSON: refused whole; an
+     * escaped backslash before "u0000" is just text */
+    const char *nul = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"name\":\"a\\u0000b\"}}";
+    ck_assert_int_eq(rpc_request_decode(nul, strlen(nul), &r), TK_INVALID_REQUEST);
+    rpc_request_free(&r);
+    const char *nul3 = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"n\":\"\\\\\\u0000\"}}";
+    ck_assert_int_eq(rpc_request_decode(nul3, strlen(nul3), &r), TK_INVALID_REQUEST);
+    rpc_request_free(&r);
+    const char *text = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"name\":\"a\\\\u0000b\"}}";
+    ck_assert_int_eq(rpc_request_decode(text, strlen(text), &r), TK_OK);
+    ck_assert_str_eq(cJSON_GetObjectItem(r.params, "name")->valuestring, "a\\u0000b");
+    rpc_request_free(&r);
 }
 END_TEST
 

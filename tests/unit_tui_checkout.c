@@ -93,6 +93,14 @@ static app *paying_from_map(void)
     return a;
 }
 
+/* The payment of paying_from_map went through. */
+static void answer_paid_seat1(app *a)
+{
+    answer(a, "payment.pay",
+           "{\"payment_id\":1,\"amount\":120000,\"balance\":380000,\"bookings\":[{\"booking_id\":1,"
+           "\"code\":\"TK-A\",\"date_id\":1,\"seat_no\":1,\"price\":120000}]}");
+}
+
 /* Paying for a hold the server no longer has for us (staff released it,
  * or this member paid at another kiosk) is not a lapse: back to the map,
  * the turn goes on, and the message says what happened. */
@@ -148,11 +156,9 @@ START_TEST(checkout_unsure_payment_outlives_spent_token)
     cJSON *p = cJSON_Parse(sent(a, "payment.pay")->params);
     ck_assert_int_eq((int)cJSON_GetArrayItem(cJSON_GetObjectItem(p, "hold_ids"), 0)->valuedouble, 5);
     cJSON_Delete(p);
-    answer(a, "payment.pay",
-           "{\"payment_id\":1,\"amount\":120000,\"balance\":380000,\"bookings\":[{\"booking_id\":1,"
-           "\"code\":\"TK-A\",\"date_id\":1,\"seat_no\":1,\"price\":120000}]}");
+    answer_paid_seat1(a);
     ck_assert_ptr_eq(app_top_ops(a), &ks_ticket_ops);
-    ck_assert(!S.pay_unsure);
+    ck_assert(!S.pay_open);
     app_free(a);
 }
 END_TEST
@@ -205,6 +211,24 @@ START_TEST(checkout_first_of_two_lapses)
 }
 END_TEST
 
+/* The server publishes the seat as sold a moment before our payment's
+ * answer arrives: that is our payment, not staff. No "released" message,
+ * no background question about the turn (the spent token would end it),
+ * and the answer shows the ticket. */
+START_TEST(checkout_sold_event_before_the_answer)
+{
+    app *a = paying_from_map();
+    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":1,\"state\":\"sold\"}");
+    ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
+    ck_assert_ptr_null(strstr(app_flash_text(a), "no longer held"));
+    app_test_tick(a, clock_mono_ms() + 6000);
+    ck_assert_ptr_null(app_test_find(a, "queue.status"));
+    answer_paid_seat1(a);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_ticket_ops);
+    app_free(a);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -212,6 +236,7 @@ int main(void)
         checkout_hold_expired_reply,   checkout_lapse_seen_as_events,
         checkout_hold_gone,            checkout_unsure_payment_outlives_spent_token,
         checkout_hears_staff_release,  checkout_first_of_two_lapses,
+        checkout_sold_event_before_the_answer,
     };
     Suite *s = suite_create("tui_checkout");
     tcase_add_checked_fixture(ur_tcase(s, "checkout", 0, tests, UR_LEN(tests)), setup, NULL);

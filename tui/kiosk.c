@@ -66,7 +66,7 @@ bool ks_hold_gone(app *a, int64_t date_id, int seat_no, int64_t now_ms)
     ks_session *s = ks(a);
     if (!ks_find_hold(s, date_id, seat_no))
         return false;
-    if (s->pay_unsure) { /* likely our own payment: its retry will say */
+    if (s->pay_open) { /* likely our own payment: its answer will say */
         ks_drop_hold_seat(s, date_id, seat_no);
         return false;
     }
@@ -180,7 +180,7 @@ void ks_requeue(app *a, tx_id why)
     s->nholds = 0;
     s->hold_lapsed = false;
     s->turn_stale = false;
-    s->pay_unsure = false;
+    s->pay_open = false;
     s->turn_deadline_ms = 0;
     app_reset(a, &ks_queue_ops, ks_queue_new());
     if (why != T_COUNT)
@@ -246,7 +246,7 @@ void ks_idle(app *a)
     if (app_top_ops(a) == &ks_queue_ops)
         return;
     /* Nor is waiting to learn whether a payment went through. */
-    if (s->pay_unsure)
+    if (s->pay_open)
         return;
     bool fresh = app_top_ops(a) == &ks_welcome_ops && !s->user_id[0];
     ks_logout(a, fresh ? T_COUNT : T_IDLE_RESET);
@@ -262,7 +262,7 @@ bool ks_common_error(app *a, const cl_reply *r)
     case TK_TOKEN_INVALID:
         /* A payment whose answer was lost may have spent the token: its
          * retry (checkout) decides, not this reply. */
-        if (ks(a)->pay_unsure)
+        if (ks(a)->pay_open)
             return true;
         /* a hold that lapsed ends the turn with it; say so, even when
          * the seat's event already took it off our list */

@@ -52,10 +52,11 @@ typedef struct {
      * the server restarted the turn's window, so the deadline we have is
      * wrong until queue.status says. */
     bool turn_stale;
-    /* A payment was sent and no answer came: until its retry (same
-     * request_id) answers, a spent token may mean it went through, so it
-     * must not send the customer back to the queue. */
-    bool pay_unsure;
+    /* A payment is out and its outcome unknown (in flight, or its answer
+     * lost and a retry with the same request_id to come). Meanwhile a spent
+     * token or our seat going "sold" is most likely that payment: neither
+     * may send the customer back to the queue; its answer decides. */
+    bool pay_open;
     /* The token a lapse ended, to leave before joining again: with several
      * holds the server keeps it until the last one lapses, and a join
      * meanwhile would get it back, about to expire. */

@@ -79,6 +79,7 @@ static void pay(app *a, checkout_st *c)
         cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)c->hold_ids[i]));
     cJSON_AddStringToObject(p, "request_id", c->request_id);
     c->paying = true;
+    s->pay_open = true;
     app_call(a, c, "payment.pay", p, TAG_PAY);
 }
 
@@ -116,8 +117,7 @@ static void pay_failed(app *a, checkout_st *c, const cl_reply *r)
     char m[256], have[48], need[48];
     ks_session *s = ks(a);
     if (r->offline) {
-        c->unsure = true; /* keep request_id: same attempt */
-        s->pay_unsure = true;
+        c->unsure = true; /* keep request_id: same attempt; pay_open stays */
         app_flash(a, tx(T_CO_RETRYING));
         return;
     }
@@ -166,7 +166,7 @@ static void checkout_reply(app *a, void *st, int tag, const cl_reply *r)
     }
     c->paying = false;
     if (!r->offline) /* an answer: whatever it says, the outcome is known */
-        c->unsure = s->pay_unsure = false;
+        c->unsure = s->pay_open = false;
     if (r->err) {
         pay_failed(a, c, r);
         return;

@@ -44,7 +44,11 @@ static void dates_enter(app *a, void *st)
         ks_turn_ask(a, st, TAG_TURN); /* back from seats after a release: the window restarted */
 }
 
-static void dates_tick(app *a, void *st, int64_t now) { ks_turn_tick(a, st, TAG_TURN, now); }
+static void dates_tick(app *a, void *st, int64_t now)
+{
+    if (app_top_state(a) == st) /* covered, the screen on top decides */
+        ks_turn_tick(a, st, TAG_TURN, now);
+}
 
 static int dates_key(app *a, void *st, int key);
 
