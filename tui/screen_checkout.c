@@ -22,42 +22,34 @@ typedef struct {
      * taken them off our list -- "sold" may be this very payment. */
     int64_t hold_ids[KS_MAX_HOLDS];
     int nids;
+    char topic[32]; /* the seats' events we listen to, while on top */
 } checkout_st;
 
 void *ks_checkout_new(void) { return calloc(1, sizeof(checkout_st)); }
 
-/* The seats' topic: the map below is left while checkout covers it, so
+/* The seats' events: the map below is left while checkout covers it, so
  * checkout listens itself for a hold that lapses or staff release. */
-static void checkout_topic(app *a, char *out, size_t n)
-{
-    ks_session *s = ks(a);
-    snprintf(out, n, "seat.%lld", (long long)(s->nholds ? s->holds[0].date_id : s->date_id));
-}
-
 static void checkout_enter(app *a, void *st)
 {
-    char t[32];
-    checkout_topic(a, t, sizeof t);
-    app_subscribe(a, t);
+    checkout_st *c = st;
+    ks_session *s = ks(a);
+    snprintf(c->topic, sizeof c->topic, "seat.%lld",
+             (long long)(s->nholds ? s->holds[0].date_id : s->date_id));
+    app_subscribe(a, c->topic);
     app_call(a, st, "wallet.balance", ks_user_params(a), TAG_BALANCE);
 }
 
 static void checkout_leave(app *a, void *st)
 {
-    (void)st;
-    char t[32];
-    checkout_topic(a, t, sizeof t);
-    app_unsubscribe(a, t);
+    app_unsubscribe(a, ((checkout_st *)st)->topic);
 }
 
 static void checkout_event(app *a, void *st, const char *topic, const cJSON *body)
 {
-    (void)st;
-    char t[32];
+    checkout_st *c = st;
     int64_t date = 0, no = 0;
-    checkout_topic(a, t, sizeof t);
     const cJSON *state = cJSON_GetObjectItemCaseSensitive(body, "state");
-    if (strcmp(topic, t) != 0 || jv_get_int(body, "date_id", 1, JV_INT_MAX, &date) != JV_OK ||
+    if (strcmp(topic, c->topic) != 0 || jv_get_int(body, "date_id", 1, JV_INT_MAX, &date) != JV_OK ||
         jv_get_int(body, "seat_no", 1, WG_SEATS, &no) != JV_OK || !cJSON_IsString(state) ||
         strcmp(state->valuestring, "held") == 0)
         return;
