@@ -205,6 +205,26 @@ START_TEST(widget_qr)
 }
 END_TEST
 
+START_TEST(widget_break)
+{
+    const char *m = "Your hold ran out before payment, so the seats went back on sale. You are back in the queue.";
+    size_t cut = wg_break(m, 78);
+    ck_assert_int_eq(m[cut], ' ');
+    ck_assert_int_le(tx_width(m) - tx_width(m + cut), 78); /* the first part fits */
+    ck_assert_int_le(tx_width(m + cut + 1), 78);
+    ck_assert_int_gt((int)cut, 60); /* as late as it fits */
+    ck_assert_int_eq(wg_break("short", 78), 5); /* fits: whole */
+    ck_assert_int_eq(wg_break("unbreakable-word-that-is-long", 10), 0);
+    /* double-width text breaks by columns, not bytes */
+    const char *ko = "결제 전에 좌석 선점 시간이 끝나 좌석이 반환되었습니다. 대기열로 돌아왔습니다.";
+    cut = wg_break(ko, 40);
+    ck_assert_int_eq(ko[cut], ' ');
+    char first[256];
+    snprintf(first, sizeof first, "%.*s", (int)cut, ko);
+    ck_assert_int_le(tx_width(first), 40);
+}
+END_TEST
+
 START_TEST(widget_input)
 {
     wg_input in = {0};
@@ -366,6 +386,7 @@ Suite *tui_suite(void)
     tcase_add_test(t, widget_hints);
     tcase_add_test(t, widget_qr);
     tcase_add_test(t, widget_input);
+    tcase_add_test(t, widget_break);
     suite_add_tcase(s, t);
     t = tcase_create("client");
     tcase_add_checked_fixture(t, setup, NULL);

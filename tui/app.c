@@ -464,7 +464,7 @@ static void app_draw(app *a)
     if (e && e->ops->draw && r.h > 0)
         e->ops->draw(a, e->st, &r);
     if (a->flash[0] && app_now() < a->flash_until)
-        wg_text(h - 2, 1, w - 2, a->flash, WG_WARN);
+        wg_text2(h - 2, 1, w - 2, a->flash, WG_WARN);
     app_hint hints[24];
     int keep, n = app_hints(a, hints, 24, &keep);
     wg_hintbar(h - 1, w, hints, n, keep);

@@ -71,6 +71,38 @@ void wg_text(int y, int x, int w, const char *s, wg_style st)
     attroff(wg_attr(st));
 }
 
+size_t wg_break(const char *s, int w)
+{
+    char buf[1024];
+    size_t n = strlen(s), cut = 0;
+    if (w <= 0 || tx_width(s) <= w)
+        return n;
+    for (size_t i = 1; i < n && i < sizeof buf; i++) {
+        if (s[i] != ' ')
+            continue;
+        memcpy(buf, s, i);
+        buf[i] = '\0';
+        if (tx_width(buf) > w)
+            break;
+        cut = i;
+    }
+    return cut;
+}
+
+void wg_text2(int y, int x, int w, const char *s, wg_style st)
+{
+    size_t cut = wg_break(s, w);
+    if (!s[cut] || cut == 0) { /* fits, or one unbreakable word: cut it */
+        wg_text(y, x, w, s, st);
+        return;
+    }
+    char first[1024];
+    snprintf(first, sizeof first, "%.*s", (int)cut, s);
+    mvhline(y - 1, 0, ' ', COLS);
+    wg_text(y - 1, x, w, first, st);
+    wg_text(y, x, w, s + cut + 1, st);
+}
+
 void wg_cell(int y, int x, int w, const char *s, wg_style st)
 {
     char buf[1024];

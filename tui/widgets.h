@@ -40,6 +40,13 @@ int wg_attr(wg_style s);
 
 /* Text cut/padded to w columns (w < 0: as wide as it is). */
 void wg_text(int y, int x, int w, const char *s, wg_style st);
+/* Where s breaks to fit w columns: the byte offset of the last space that
+ * keeps the first part within w (strlen(s) when it all fits; 0 when no
+ * space does). */
+size_t wg_break(const char *s, int w);
+/* s on row y, or, when wider than w, broken at a space over rows y-1 and
+ * y (row y-1 is cleared first): a message is read whole, not cut. */
+void wg_text2(int y, int x, int w, const char *s, wg_style st);
 /* A table cell of w columns (tx_cell: cut with an ellipsis, last column
  * blank). */
 void wg_cell(int y, int x, int w, const char *s, wg_style st);

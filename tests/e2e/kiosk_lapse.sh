@@ -18,6 +18,7 @@ check "and seat 4, two seconds later" wait_for A "[* 4]"
 keys A c
 check "checkout shows the countdown" wait_re A "Time left +00:0[0-2]"
 check "the lapse is explained" wait_for A "Your hold ran out before payment" 8
+check "whole, over two lines at 80 columns" wait_re A "^ *in the queue\\.\$" 2
 check "back in the line: dates offered again" wait_for A "Choose a date"
 # the server keeps the token until seat 4's hold lapses too; the kiosk
 # leaves it rather than getting it back, so the new turn is a whole one
