@@ -325,6 +325,8 @@ START_TEST(forms_concert_then_date)
     ck_assert_ptr_eq(app_top_ops(A), &adm_form_ops);
     keys("\r"); /* empty: refused here, nothing sent */
     ck_assert_int_eq(pending("admin.concert.create"), 0);
+    type("typo");
+    app_key(A, 21); /* ^U clears the field, as in the kiosk */
     type("BTS \xec\x9b\x94\xeb\x93\x9c"); /* "BTS 월드" as the terminal sends it */
     app_key(A, '\t');
     type("Dome?");
@@ -376,7 +378,9 @@ START_TEST(by_id_actions)
 {
     /* they work even when the dashboard cannot load */
     app_test_reply(A, sent("admin.dashboard")->id, NULL, TK_FORBIDDEN, NULL);
-    keys("h7\r");
+    keys("h55");
+    app_key(A, 21); /* ^U: the number starts again */
+    keys("7\r");
     ck_assert_str_eq(sent("admin.hold.release")->params, "{\"hold_id\":7}");
     app_test_reply(A, sent("admin.hold.release")->id, "{\"released\":true}", TK_OK, NULL);
     ck_assert_str_eq(C.last, "Hold released.");

@@ -118,6 +118,8 @@ static int form_key(app *a, void *st, int key)
         adm_form_focus(&v->f, -1);
     } else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
         adm_form_backspace(&v->f);
+    } else if (key == 21) { /* ^U clears the field, as in the kiosk */
+        v->f.val[v->f.focus][0] = '\0';
     } else if (key >= 0x20 && key <= 0xFF && key != 0x7F) {
         form_byte(v, key); /* '?' too: it is text here, F1-style help is not needed */
     } else {

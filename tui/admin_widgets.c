@@ -158,6 +158,8 @@ static int ask_key(app *a, void *st, int key)
         ask_accept(a, q);
     else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
         q->buf[len - 1] = '\0';
+    else if (key == 21) /* ^U clears, as in the kiosk */
+        q->buf[0] = '\0';
     else if (key >= '0' && key <= '9' && len + 1 < sizeof q->buf)
         q->buf[len] = (char)key, q->buf[len + 1] = '\0';
     else if (q->code && key < 128 && (isalpha(key) || key == '-') && len < ADM_CODE_MAX)
