@@ -205,6 +205,27 @@ START_TEST(widget_qr)
 }
 END_TEST
 
+/* A long title gives way before the date and the venue do. */
+START_TEST(date_line_keeps_when_and_where)
+{
+    ks_session s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.title, sizeof s.title, "%s", "방탄소년단 월드투어 2026 서울 앵콜 콘서트 — 스페셜 에디션 with a very long English name");
+    snprintf(s.venue, sizeof s.venue, "%s", "잠실 올림픽주경기장");
+    snprintf(s.starts_at, sizeof s.starts_at, "%s", "2026-12-09T10:00:00Z");
+    char line[1024], when[40];
+    ks_when(when, sizeof when, s.starts_at);
+    ks_date_line(line, sizeof line, &s, 76);
+    ck_assert_int_eq(tx_width(line), 76);
+    ck_assert_ptr_nonnull(strstr(line, when));
+    ck_assert_ptr_nonnull(strstr(line, "잠실 올림픽주경기장"));
+    ck_assert_ptr_nonnull(strstr(line, tx_utf8() ? "…" : "~")); /* the cut is marked */
+    snprintf(s.title, sizeof s.title, "%s", "IU"); /* short: as it is */
+    ks_date_line(line, sizeof line, &s, 76);
+    ck_assert_int_eq(strncmp(line, "IU  ", 4), 0);
+}
+END_TEST
+
 START_TEST(widget_break)
 {
     const char *m = "Your hold ran out before payment, so the seats went back on sale. You are back in the queue.";
@@ -387,6 +408,7 @@ Suite *tui_suite(void)
     tcase_add_test(t, widget_qr);
     tcase_add_test(t, widget_input);
     tcase_add_test(t, widget_break);
+    tcase_add_test(t, date_line_keeps_when_and_where);
     suite_add_tcase(s, t);
     t = tcase_create("client");
     tcase_add_checked_fixture(t, setup, NULL);

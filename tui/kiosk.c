@@ -326,6 +326,20 @@ void ks_won(char *out, size_t outsz, int64_t won)
     snprintf(out, outsz, tx(T_FMT_WON), n);
 }
 
+void ks_date_line(char *out, size_t outsz, const ks_session *s, int w)
+{
+    char when[40], tail[320], title[512];
+    ks_when(when, sizeof when, s->starts_at);
+    snprintf(tail, sizeof tail, "%s  %s", when, s->venue);
+    int rest = tx_width(tail) + 2; /* the gap, then date and venue */
+    if (tx_width(s->title) + rest <= w || w - rest < 12) {
+        snprintf(out, outsz, "%s  %s", s->title, tail); /* fits, or too narrow to save */
+        return;
+    }
+    tx_cell(title, sizeof title, s->title, w - rest + 1); /* ends in "…" and a blank */
+    snprintf(out, outsz, "%s %s", title, tail);
+}
+
 void ks_when(char *out, size_t outsz, const char *rfc3339)
 {
     int64_t ms;

@@ -145,6 +145,10 @@ cJSON *ks_user_params(app *a);
 void ks_won(char *out, size_t outsz, int64_t won);
 /* RFC 3339 -> "2026-12-24 19:00" in local time (the raw text if unparsable). */
 void ks_when(char *out, size_t outsz, const char *rfc3339);
+/* "title  date  venue" of the session's date in w columns: a title too
+ * long is cut (with an ellipsis) before the date and venue are, so the
+ * customer always sees when and where. */
+void ks_date_line(char *out, size_t outsz, const ks_session *s, int w);
 /* A fresh request_id for an idempotent call ("k-<16 hex>"). */
 void ks_request_id(char out[40]);
 /* Copies a JSON string member, "" when absent. */

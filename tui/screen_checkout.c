@@ -220,11 +220,10 @@ static void checkout_draw(app *a, void *st, const app_rect *r)
 {
     checkout_st *c = st;
     ks_session *s = ks(a);
-    char line[512], when[40], money[48];
+    char line[512], money[48];
     int x = r->x + 4, w = r->w - 8, y = r->y, lw = 16;
-    ks_when(when, sizeof(when), s->starts_at);
     wg_text(y, r->x + 2, r->w - 4, tx(T_CHECKOUT_TITLE), WG_HEAD);
-    snprintf(line, sizeof(line), "%s  %s  %s", s->title, when, s->venue);
+    ks_date_line(line, sizeof line, s, r->w - 4);
     wg_text(y + 1, r->x + 2, r->w - 4, line, WG_NORMAL);
     y += 3;
     for (int i = 0; i < s->nholds; i++, y++) {

@@ -357,13 +357,12 @@ static void seats_draw(app *a, void *st, const app_rect *r)
 {
     seats_st *s = st;
     ks_session *ses = ks(a);
-    char line[512], when[40];
+    char line[512];
     int gy, gx;
     s->rect = *r;
     wg_seat_compact(r->w < WG_GRID_W + 2);
     grid_origin(r, &gy, &gx);
-    ks_when(when, sizeof(when), ses->starts_at);
-    snprintf(line, sizeof(line), "%s  %s  %s", ses->title, when, ses->venue);
+    ks_date_line(line, sizeof line, ses, r->w - 4);
     wg_text(r->y, r->x + 2, r->w - 4, line, WG_HEAD);
     ks_turn_draw(a, r->y + 1, r->x + 2, r->w - 4);
     if (!s->loaded) {
