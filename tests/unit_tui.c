@@ -154,6 +154,10 @@ START_TEST(widget_bars)
     ck_assert_str_eq(t, "00:00");
     wg_mmss(t, 3725);
     ck_assert_str_eq(t, "1:02:05");
+    wg_mmss(t, 99 * 3600 + 59 * 60 + 59);
+    ck_assert_str_eq(t, "99:59:59");
+    wg_mmss(t, 5 * 86400 + 3 * 3600 + 12 * 60 + 9); /* an uptime of days goes on counting */
+    ck_assert_str_eq(t, "5d 03:12");
     double v[] = {0, 1, 2, 4, 8};
     wg_spark_text(b, sizeof(b), v, 5, 5, false);
     ck_assert_str_eq(b, "_.-=#");

@@ -289,9 +289,9 @@ void wg_mmss(char out[16], long long s)
 {
     if (s < 0)
         s = 0;
-    if (s > 359999)
-        s = 359999;
-    if (s >= 3600)
+    if (s >= 100 * 3600) /* a server up for days: "5d 03:12", hours and minutes */
+        snprintf(out, 16, "%lldd %02lld:%02lld", s / 86400 % 100000, s / 3600 % 24, s / 60 % 60);
+    else if (s >= 3600)
         snprintf(out, 16, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
     else
         snprintf(out, 16, "%02lld:%02lld", s / 60, s % 60);

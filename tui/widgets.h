@@ -91,7 +91,8 @@ int wg_seat_legend(int y, int x, int w);
 /* "[#####.....]" of w columns (w >= 3), frac clamped to 0..1. */
 void wg_bar_text(char *out, size_t outsz, int w, double frac);
 void wg_progress(int y, int x, int w, double frac, wg_style st);
-/* "mm:ss" (or "h:mm:ss" from an hour up), negative shown as 00:00. */
+/* "mm:ss" (or "h:mm:ss" from an hour up, "5d 03:12" from 100 hours up),
+ * negative shown as 00:00. */
 void wg_mmss(char out[16], long long seconds);
 /* "04:59 [######....]": the bar is the share of total still left. */
 void wg_countdown(int y, int x, int w, long long left_s, long long total_s);
