@@ -32,6 +32,8 @@ adm_console *adm_get(app *a);
 /* ---- results: every action ends in one of these, shown in the flash
  * line and kept as "Last action" on the dashboard ---- */
 void adm_ok(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, for a plain "no" that is not a failed call (shown as one). */
+void adm_bad(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "<method> failed: REASON (detail)"; FORBIDDEN says "wrong admin key". */
 void adm_fail(app *a, const char *method, const cl_reply *r);
 /* The same text adm_fail shows, for screens that keep it on their own. */

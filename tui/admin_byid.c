@@ -86,7 +86,9 @@ int adm_byid_refund(app *a, void *st, int key)
 bool adm_byid_reply(app *a, int tag, const cl_reply *r)
 {
     if (tag == ADM_TAG_FIND) {
-        if (r->err || !r->result)
+        if (!r->offline && r->err == TK_INVALID_PARAMS) /* the server's "none has it" */
+            adm_bad(a, "%s", tx(A_B_NO_CODE));
+        else if (r->err || !r->result)
             adm_fail(a, "admin.booking.find", r);
         else
             found(a, r->result);

@@ -33,14 +33,27 @@ static void set_last(app *a, const char *text, bool bad)
     app_flash(a, text);
 }
 
-void adm_ok(app *a, const char *fmt, ...)
+static void say(app *a, bool bad, const char *fmt, va_list ap)
 {
     char buf[320];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    set_last(a, buf, bad);
+}
+
+void adm_ok(app *a, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    say(a, false, fmt, ap);
     va_end(ap);
-    set_last(a, buf, false);
+}
+
+void adm_bad(app *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(a, true, fmt, ap);
+    va_end(ap);
 }
 
 void adm_fail_text(char *out, size_t outsz, const char *method, const cl_reply *r)
