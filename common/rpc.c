@@ -164,7 +164,7 @@ tk_err rpc_request_decode(const char *buf, size_t len, rpc_request *req)
     req->root = jv_parse(buf, len);
     if (!req->root)
         return TK_PARSE_ERROR;
-    if (!cJSON_IsObject(req->root) || rpc_has_nul_escape(buf, len))
+    if (!cJSON_IsObject(req->root))
         return TK_INVALID_REQUEST;
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(req->root, "id");
     if (id && (cJSON_IsNumber(id) || cJSON_IsString(id) || cJSON_IsNull(id)))
@@ -172,6 +172,8 @@ tk_err rpc_request_decode(const char *buf, size_t len, rpc_request *req)
     else if (id)
         return TK_INVALID_REQUEST;
     rpc_keep_id_text(req, buf, len);
+    if (rpc_has_nul_escape(buf, len)) /* after the id: the refusal carries it */
+        return TK_INVALID_REQUEST;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(req->root, "jsonrpc");
     if (!cJSON_IsString(v) || strcmp(v->valuestring, "2.0") != 0)
         return TK_INVALID_REQUEST;

@@ -96,6 +96,7 @@ START_TEST(rpc_decode_cases)
      * escaped backslash before "u0000" is just text */
     const char *nul = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"name\":\"a\\u0000b\"}}";
     ck_assert_int_eq(rpc_request_decode(nul, strlen(nul), &r), TK_INVALID_REQUEST);
+    ck_assert(cJSON_IsRaw(r.id)); /* the refusal still carries the id */
     rpc_request_free(&r);
     const char *nul3 = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"n\":\"\\\\\\u0000\"}}";
     ck_assert_int_eq(rpc_request_decode(nul3, strlen(nul3), &r), TK_INVALID_REQUEST);

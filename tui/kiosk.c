@@ -64,17 +64,15 @@ void ks_lose_hold_seat(ks_session *s, int64_t date_id, int seat_no, int64_t now_
 bool ks_hold_gone(app *a, int64_t date_id, int seat_no, int64_t now_ms)
 {
     ks_session *s = ks(a);
-    if (!ks_find_hold(s, date_id, seat_no))
+    const ks_hold *h = ks_find_hold(s, date_id, seat_no);
+    if (!h)
         return false;
-    if (s->pay_open) { /* likely our own payment: its answer will say */
+    if (ks_pay_open(a)) { /* likely our own payment: its answer will say */
         ks_drop_hold_seat(s, date_id, seat_no);
         return false;
     }
-    bool was_lapsed = s->hold_lapsed;
-    s->hold_lapsed = false;
-    ks_lose_hold_seat(s, date_id, seat_no, now_ms);
-    bool lapsed = s->hold_lapsed;
-    s->hold_lapsed = was_lapsed || lapsed;
+    bool lapsed = h->deadline_ms <= now_ms + KS_LAPSE_SLACK_MS;
+    ks_lose_hold_seat(s, date_id, seat_no, now_ms); /* notes hold_lapsed the same way */
     if (lapsed && s->nholds == 0) {
         ks_requeue(a, T_LAPSED);
         return true;
@@ -180,7 +178,6 @@ void ks_requeue(app *a, tx_id why)
     s->nholds = 0;
     s->hold_lapsed = false;
     s->turn_stale = false;
-    s->pay_open = false;
     s->turn_deadline_ms = 0;
     app_reset(a, &ks_queue_ops, ks_queue_new());
     if (why != T_COUNT)
@@ -246,7 +243,7 @@ void ks_idle(app *a)
     if (app_top_ops(a) == &ks_queue_ops)
         return;
     /* Nor is waiting to learn whether a payment went through. */
-    if (s->pay_open)
+    if (ks_pay_open(a))
         return;
     bool fresh = app_top_ops(a) == &ks_welcome_ops && !s->user_id[0];
     ks_logout(a, fresh ? T_COUNT : T_IDLE_RESET);
@@ -262,7 +259,7 @@ bool ks_common_error(app *a, const cl_reply *r)
     case TK_TOKEN_INVALID:
         /* A payment whose answer was lost may have spent the token: its
          * retry (checkout) decides, not this reply. */
-        if (ks(a)->pay_open)
+        if (ks_pay_open(a))
             return true;
         /* a hold that lapsed ends the turn with it; say so, even when
          * the seat's event already took it off our list */

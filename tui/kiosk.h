@@ -52,11 +52,6 @@ typedef struct {
      * the server restarted the turn's window, so the deadline we have is
      * wrong until queue.status says. */
     bool turn_stale;
-    /* A payment is out and its outcome unknown (in flight, or its answer
-     * lost and a retry with the same request_id to come). Meanwhile a spent
-     * token or our seat going "sold" is most likely that payment: neither
-     * may send the customer back to the queue; its answer decides. */
-    bool pay_open;
     /* The token a lapse ended, to leave before joining again: with several
      * holds the server keeps it until the last one lapses, and a join
      * meanwhile would get it back, about to expire. */
@@ -172,6 +167,11 @@ bool ks_eta_take(int64_t fresh_s, int64_t shown_s, bool same_place);
 void *ks_dates_new(void);
 void *ks_seats_new(int64_t date_id);
 void *ks_checkout_new(void);
+/* A payment is out and its outcome unknown (in flight, or its answer lost
+ * and a retry with the same request_id to come): checkout's own state.
+ * Meanwhile a spent token or our seat going "sold" is most likely that
+ * payment: neither may send the customer back to the queue. */
+bool ks_pay_open(app *a);
 /* back_after_charge: pop back (to checkout) once a charge succeeds. */
 void *ks_wallet_new(bool back_after_charge);
 /* Shows tickets[0..n) (copied). */

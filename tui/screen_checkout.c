@@ -27,6 +27,12 @@ typedef struct {
 
 void *ks_checkout_new(void) { return calloc(1, sizeof(checkout_st)); }
 
+bool ks_pay_open(app *a)
+{
+    const checkout_st *c = app_find(a, &ks_checkout_ops);
+    return c && (c->paying || c->unsure);
+}
+
 /* The seats' events: the map below is left while checkout covers it, so
  * checkout listens itself for a hold that lapses or staff release. */
 static void checkout_enter(app *a, void *st)
@@ -71,7 +77,6 @@ static void pay(app *a, checkout_st *c)
         cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)c->hold_ids[i]));
     cJSON_AddStringToObject(p, "request_id", c->request_id);
     c->paying = true;
-    s->pay_open = true;
     app_call(a, c, "payment.pay", p, TAG_PAY);
 }
 
@@ -109,7 +114,7 @@ static void pay_failed(app *a, checkout_st *c, const cl_reply *r)
     char m[256], have[48], need[48];
     ks_session *s = ks(a);
     if (r->offline) {
-        c->unsure = true; /* keep request_id: same attempt; pay_open stays */
+        c->unsure = true; /* keep request_id: same attempt */
         app_flash(a, tx(T_CO_RETRYING));
         return;
     }
@@ -158,7 +163,7 @@ static void checkout_reply(app *a, void *st, int tag, const cl_reply *r)
     }
     c->paying = false;
     if (!r->offline) /* an answer: whatever it says, the outcome is known */
-        c->unsure = s->pay_open = false;
+        c->unsure = false;
     if (r->err) {
         pay_failed(a, c, r);
         return;
