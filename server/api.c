@@ -57,6 +57,7 @@ struct api_server {
     bool have_key;
     uint8_t key_hash[crypto_generichash_BYTES];
     rl_table *per_user, *per_peer;
+    cidr_list peer_exempt;
     tk_stats *stats;
 };
 
@@ -81,9 +82,11 @@ api_server *api_new(tk_domain *d, const char *admin_key, const api_limits *lim)
         crypto_generichash(a->key_hash, sizeof a->key_hash, (const uint8_t *)admin_key,
                            strlen(admin_key), NULL, 0);
     }
-    api_limits none = {0, 0, 0, 0};
+    api_limits none = {0, 0, 0, 0, NULL};
     if (!lim)
         lim = &none;
+    if (lim->peer_exempt)
+        a->peer_exempt = *lim->peer_exempt;
     a->per_user = rl_new(lim->user_rps, lim->user_burst);
     a->per_peer = rl_new(lim->peer_rps, lim->peer_burst);
     a->stats = stats_new(clock_wall_ms());
@@ -306,7 +309,8 @@ static char *api_reply(api_server *a, api_call *c, rpc_request *req, tk_err e, b
 {
     char pk[RL_KEY_MAX + 1];
     size_t pkn = api_peer_key(c->peer, pk, sizeof pk);
-    int64_t wait = rl_take(a->per_peer, pk, pkn, c->now_ms);
+    int64_t wait = cidr_match_peer(&a->peer_exempt, c->peer) ? 0
+                   : rl_take(a->per_peer, pk, pkn, c->now_ms);
     if (wait > 0) {
         e = TK_RATE_LIMITED;
         c->retry_after_ms = wait;

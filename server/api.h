@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "server/cidr.h"
 #include "server/domain.h"
 #include "server/stats.h"
 
@@ -23,7 +24,10 @@ typedef struct api_server api_server;
 
 /* Token buckets: *_rps refill per second, *_burst the bucket size.
  * A rate of 0 disables that limit. */
-typedef struct { int64_t user_rps, user_burst, peer_rps, peer_burst; } api_limits;
+typedef struct {
+    int64_t user_rps, user_burst, peer_rps, peer_burst;
+    const cidr_list *peer_exempt; /* peers with no per-peer limit; may be NULL */
+} api_limits;
 
 /* admin_key: the operator key (NUL-terminated, trailing whitespace already
  * trimmed); NULL or "" makes every admin method FORBIDDEN. lim NULL means

@@ -45,6 +45,10 @@ static void dash_requests(api_call *c, cJSON *root)
     ar_str(s, "version", TK_VERSION);
     ar_int(s, "uptime_s", v.uptime_s);
     ar_time(s, "now", c->now_ms);
+    cJSON *n = cJSON_AddObjectToObject(root, "connections");
+    ar_int(n, "open", v.conns_open);
+    ar_int(n, "refused", v.conns_refused);
+    ar_int(n, "listener_restarts", v.listener_restarts);
 }
 
 /* An array of integers, as raw text (exact, like ar_int). */

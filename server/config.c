@@ -35,6 +35,11 @@ static void config_usage(FILE *f)
             "  --rate-user N          requests/s per member, burst 2N (default 50; 0 = off)\n"
             "  --rate-peer N          requests/s per peer host, burst 2N (default 20000; 0 = off)\n"
             "  --contexts N           requests in flight (default 128)\n"
+            "  --max-conns N          connections open at once (default 4096)\n"
+            "  --max-conns-per-peer N connections per peer: ipc by uid, tcp by address\n"
+            "                         (default 64; 0 = no per-peer cap)\n"
+            "  --rate-peer-exempt CIDR,...  networks without per-peer limits (a box\n"
+            "                         office's kiosks behind one NAT), e.g. 10.1.0.0/16\n"
             "  --demo                 load the demo catalog into an empty database\n"
             "  --demo-sql FILE        demo SQL (default data/demo.sql)\n"
             "  --help, --version\n");
@@ -79,6 +84,9 @@ static const config_flag config_flags[] = {
     {"--rate-user", I(rate_user, 0, 100000000)},
     {"--rate-peer", I(rate_peer, 0, 100000000)},
     {"--contexts", I(contexts, 1, 4096)},
+    {"--max-conns", I(max_conns, 1, 1000000)},
+    {"--max-conns-per-peer", I(max_conns_per_peer, 0, 1000000)},
+    {"--rate-peer-exempt", S(rate_peer_exempt)},
 };
 #undef S
 #undef I
@@ -94,6 +102,8 @@ static void config_defaults(srv_config *c)
     c->rate_user = 50;
     c->rate_peer = 20000;
     c->contexts = 128;
+    c->max_conns = 4096;
+    c->max_conns_per_peer = 64;
     c->demo_sql = "data/demo.sql";
 }
 
@@ -144,6 +154,11 @@ int config_parse(srv_config *c, int argc, char **argv)
             return 2;
     }
     config_var_defaults(c);
+    char err[160];
+    if (!cidr_parse(c->rate_peer_exempt, &c->exempt, err, sizeof err)) {
+        fprintf(stderr, "ticketd: --rate-peer-exempt: %s\n", err);
+        return 2;
+    }
     bool tls = !strncmp(c->rpc, "tls+", 4) || !strncmp(c->events, "tls+", 4);
     if (tls && (!c->tls_cert || !c->tls_key)) {
         fprintf(stderr, "ticketd: a tls+tcp:// URL needs --tls-cert FILE and --tls-key FILE\n");

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "common/util.h"
+#include "server/cidr.h"
 
 typedef struct {
     const char *db, *rpc, *events, *admin_key_file, *secret_file;
@@ -14,6 +15,9 @@ typedef struct {
     int64_t hold_s, max_active, admit_per_min;
     int64_t rate_user, rate_peer; /* requests per second; 0 disables */
     int64_t contexts;             /* REP contexts (requests in flight) */
+    int64_t max_conns, max_conns_per_peer; /* connection caps; per peer 0 = off */
+    const char *rate_peer_exempt;          /* networks with no per-peer limits */
+    cidr_list exempt;                      /* ...parsed */
     bool demo;
     bool uses_var;                /* a default path under ./var/ is in use */
 } srv_config;

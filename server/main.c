@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "common/token.h"
@@ -62,10 +63,44 @@ static tk_domain *main_open_domain(const srv_config *sc, int64_t now)
     return d;
 }
 
+/* Every connection holds a descriptor. The soft limit goes up to the hard
+ * one, and --max-conns stays under it by a reserve for what else the
+ * process opens (the database and its WAL, the log, the listeners, nng's
+ * poller and notification descriptors, the watchdog's probe), so a flood
+ * meets the cap, which is logged and counted, never EMFILE. */
+#define MAIN_FD_RESERVE 64
+
+static int64_t main_conn_budget(int64_t want)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return want;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    int64_t room = rl.rlim_cur == RLIM_INFINITY ? want : (int64_t)rl.rlim_cur - MAIN_FD_RESERVE;
+    if (room < want) {
+        log_warn("max_conns_lowered", "asked=%lld now=%lld nofile=%llu", (long long)want,
+                 (long long)(room > 1 ? room : 1), (unsigned long long)rl.rlim_cur);
+        return room > 1 ? room : 1;
+    }
+    return want;
+}
+
 static int main_serve(const srv_config *sc, tk_domain *d, api_server *a, sigset_t *sigs,
                       transport **tp)
 {
-    transport_opts to = {sc->rpc, sc->events, sc->tls_cert, sc->tls_key, (int)sc->contexts};
+    transport_opts to = {sc->rpc,
+                         sc->events,
+                         sc->tls_cert,
+                         sc->tls_key,
+                         (int)sc->contexts,
+                         main_conn_budget(sc->max_conns),
+                         sc->max_conns_per_peer,
+                         &sc->exempt,
+                         api_stats(a)};
     transport *t = transport_open(&to);
     if (!t)
         return 1;
@@ -146,7 +181,7 @@ int main(int argc, char **argv)
     tk_domain *d = main_open_domain(&sc, clock_wall_ms());
     if (!d)
         return 1;
-    api_limits lim = {sc.rate_user, sc.rate_user * 2, sc.rate_peer, sc.rate_peer * 2};
+    api_limits lim = {sc.rate_user, sc.rate_user * 2, sc.rate_peer, sc.rate_peer * 2, &sc.exempt};
     api_server *a = api_new(d, admin_key, &lim);
     sodium_memzero(admin_key, sizeof admin_key);
     transport *t = NULL;

@@ -27,6 +27,7 @@ struct tk_stats {
     int64_t ring_sec[ST_RING], ring_n[ST_RING];
     _Atomic int64_t slot_period[ST_SLOTS]; /* now_ms / ST_SLOT_MS it counts */
     _Atomic uint64_t hist[ST_SLOTS][ST_BUCKETS];
+    _Atomic int64_t conns_open, conns_refused, listener_restarts;
 };
 
 tk_stats *stats_new(int64_t now_ms)
@@ -143,8 +144,18 @@ static void st_percentiles(tk_stats *s, int64_t now_ms, stats_view *out)
     }
 }
 
+void stats_net_add(tk_stats *s, int64_t open, int64_t refused, int64_t restarts)
+{
+    atomic_fetch_add_explicit(&s->conns_open, open, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->conns_refused, refused, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->listener_restarts, restarts, memory_order_relaxed);
+}
+
 void stats_get(tk_stats *s, int64_t now_ms, stats_view *out)
 {
+    out->conns_open = atomic_load_explicit(&s->conns_open, memory_order_relaxed);
+    out->conns_refused = atomic_load_explicit(&s->conns_refused, memory_order_relaxed);
+    out->listener_restarts = atomic_load_explicit(&s->listener_restarts, memory_order_relaxed);
     pthread_mutex_lock(&s->mu);
     out->total = s->total;
     out->errors = s->errors;

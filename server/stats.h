@@ -22,6 +22,9 @@ typedef struct {
     double p50_ms, p90_ms, p99_ms;  /* over the last latency_window_s */
     int64_t latency_window_s, latency_n; /* the window, replies timed in it */
     int64_t uptime_s;
+    /* Connections (server/conns, server/lguard): open now, refused by
+     * --max-conns / --max-conns-per-peer, listeners restarted. */
+    int64_t conns_open, conns_refused, listener_restarts;
 } stats_view;
 
 tk_stats *stats_new(int64_t now_ms);
@@ -30,6 +33,9 @@ void stats_free(tk_stats *s);
 void stats_request(tk_stats *s, int64_t now_ms, bool error);
 /* Any thread: one reply sent at now_ms, us after its request arrived. */
 void stats_latency_us(tk_stats *s, int64_t now_ms, int64_t us);
+/* Any thread (nng's pipe callbacks, the listener watchdog): adds to the
+ * connection counters. */
+void stats_net_add(tk_stats *s, int64_t open, int64_t refused, int64_t restarts);
 /* Any thread. */
 void stats_get(tk_stats *s, int64_t now_ms, stats_view *out);
 

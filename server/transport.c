@@ -16,6 +16,8 @@
 #include <time.h>
 
 #include "common/util.h"
+#include "server/conns.h"
+#include "server/lguard.h"
 
 #define T_RECVMAX (1 << 20) /* hard cap; 64 KiB..1 MiB gets INVALID_REQUEST */
 
@@ -60,6 +62,8 @@ struct transport {
     bool stopping;   /* guarded by mu */
     pthread_mutex_t peer_mu;
     t_peer_slot peers[T_PEER_CACHE]; /* guarded by peer_mu */
+    cn_table *cn;    /* connection caps, fed by t_pipe_cb */
+    lguard *lg;      /* owns the listeners and their watchdog */
 };
 
 /* "ipc:pid=123", "tcp:1.2.3.4:5678", "tcp:[::1]:5678". */
@@ -263,26 +267,52 @@ static int t_tls(transport *t, const transport_opts *o)
     return rv ? -1 : 0;
 }
 
-static int t_listen(transport *t, nng_socket s, const char *url, const transport_opts *o)
+/* An nng thread, as a pipe joins or leaves either socket. A pipe that
+ * reaches ADD_PRE proves its listener works (the watchdog's evidence)
+ * before the caps may refuse it; closing it here is how nng lets a
+ * callback reject a pipe. Never blocks. */
+static void t_pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 {
-    nng_listener l;
-    bool ipc = !strncmp(url, "ipc://", 6), tls = !strncmp(url, "tls+", 4);
-    int rv = nng_listener_create(&l, s, url);
-    if (rv == 0 && ipc)
-        rv = nng_listener_set_int(l, NNG_OPT_IPC_PERMISSIONS, 0660);
-    if (rv == 0 && tls && !t->tls && t_tls(t, o) != 0)
+    transport *t = arg;
+    if (ev == NNG_PIPE_EV_ADD_PRE) {
+        lg_pipe_added(t->lg, p);
+        if (!cn_admit(t->cn, p))
+            nng_pipe_close(p);
+    } else if (ev == NNG_PIPE_EV_REM_POST) {
+        cn_removed(t->cn, p);
+    }
+}
+
+static int t_listen(transport *t, nng_socket s, const char *url, const transport_opts *o,
+                    bool rep)
+{
+    if (!strncmp(url, "tls+", 4) && !t->tls && t_tls(t, o) != 0)
         return -1;
-    if (rv == 0 && tls)
-        rv = nng_listener_set_ptr(l, NNG_OPT_TLS_CONFIG, t->tls);
+    int rv = nng_pipe_notify(s, NNG_PIPE_EV_ADD_PRE, t_pipe_cb, t);
     if (rv == 0)
-        rv = nng_listener_start(l, 0);
+        rv = nng_pipe_notify(s, NNG_PIPE_EV_REM_POST, t_pipe_cb, t);
     if (rv != 0) {
         log_error("listen_failed", "url=%s err=\"%s\"", url, nng_strerror(rv));
         return -1;
     }
-    if (ipc)
-        chmod(url + 6, 0660); /* belt and braces: the option is Linux-only in nng */
-    return 0;
+    lg_spec spec = {s, url, t->tls, rep ? "rep" : "pub", rep ? 0x30 : 0x21};
+    return lg_listen(t->lg, &spec);
+}
+
+static void t_flush_log(void *arg)
+{
+    cn_flush_log(arg);
+}
+
+/* The caps and the watchdog, before any listener exists. */
+static int t_guards(transport *t, const transport_opts *o)
+{
+    cn_limits lim = {o->max_conns > 0 ? o->max_conns : 4096, o->max_conns_per_peer, o->exempt};
+    t->cn = cn_new(&lim, o->stats);
+    t->lg = t->cn ? lg_new(o->stats, t_flush_log, t->cn) : NULL;
+    if (!t->lg)
+        log_error("socket_failed", "err=\"out of memory\"");
+    return t->lg ? 0 : -1;
 }
 
 static void t_scheme(transport *t, const char *url)
@@ -311,8 +341,8 @@ transport *transport_open(const transport_opts *o)
         t->pub_open = true;
     if (rv != 0)
         log_error("socket_failed", "err=\"%s\"", nng_strerror(rv));
-    if (rv != 0 || t_listen(t, t->rep, o->rpc_url, o) != 0 ||
-        t_listen(t, t->pub, o->events_url, o) != 0) {
+    if (rv != 0 || t_guards(t, o) != 0 || t_listen(t, t->rep, o->rpc_url, o, true) != 0 ||
+        t_listen(t, t->pub, o->events_url, o, false) != 0 || lg_start(t->lg) != 0) {
         transport_close(t);
         return NULL;
     }
@@ -392,6 +422,7 @@ void transport_close(transport *t)
      * then the context is closed. Closing the REP socket while contexts
      * still had operations in flight hung nng_close (nng 1.5.2) about one
      * shutdown in four under load. */
+    lg_stop(t->lg); /* no listener is replaced from here on */
     for (int i = 0; t->c && i < t->n; i++)
         if (t->c[i].aio)
             nng_aio_stop(t->c[i].aio);
@@ -409,6 +440,8 @@ void transport_close(transport *t)
             nng_msg_free(t->c[i].msg);
     }
     free(t->c);
+    lg_free(t->lg); /* after the sockets: their pipe callbacks use both */
+    cn_free(t->cn);
     if (t->tls)
         nng_tls_config_free(t->tls);
     pthread_mutex_destroy(&t->mu);

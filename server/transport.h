@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "server/cidr.h"
 #include "server/engine.h"
 #include "server/stats.h"
 
@@ -21,10 +22,16 @@ typedef struct {
     const char *rpc_url, *events_url;
     const char *tls_cert, *tls_key; /* PEM files, for tls+tcp:// */
     int nctx;                        /* REP contexts, default 128 */
+    int64_t max_conns;               /* connections in all (0: 4096) */
+    int64_t max_conns_per_peer;      /* per ipc uid or IP address; 0 = no cap */
+    const cidr_list *exempt;         /* networks with no per-peer cap; may be NULL */
+    tk_stats *stats;                 /* connection counters; may be NULL */
 } transport_opts;
 
-/* Opens both sockets and starts listening (ipc files 0660). NULL on
- * failure (logged). Nothing is received before transport_start. */
+/* Opens both sockets and starts listening (ipc files 0660), with the
+ * connection caps (server/conns) and the listener watchdog (server/lguard)
+ * in place. NULL on failure (logged). Nothing is received before
+ * transport_start. */
 transport *transport_open(const transport_opts *o);
 /* Posts the first receive on every context. stats may be NULL. */
 int transport_start(transport *t, engine *e, tk_stats *stats);

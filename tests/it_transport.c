@@ -3,6 +3,8 @@
  * openssl): a call and an event each way. */
 #include <unistd.h>
 
+#include "common/util.h"
+
 #include "tests/lib/harness.h"
 
 /* One purchase step and its seat event over whatever URLs s listens on. */
@@ -23,6 +25,16 @@ static void exercise(th_server *s)
     TH_OK(th_pay(s, &u, &h, 1));
     ck_assert_int_eq(th_balance(s, u.user_id), 4000);
     th_sub_close(sub);
+    /* The listener watchdog probes this transport several times a second;
+     * a probe that could not complete its handshake here would restart a
+     * healthy listener and drop every client. */
+    th_sleep_ms(1500);
+    rpc_reply d = th_admin(s, "admin.dashboard", "{}");
+    TH_OK(d);
+    ck_assert_int_eq(th_int(th_obj(d.result, "connections"), "listener_restarts"), 0);
+    ck_assert(!log_file_has(s->log_path, "listener_restarted"));
+    ck_assert(!log_file_has(s->log_path, "listener_probe_failed"));
+    ck_assert(!log_file_has(s->log_path, "listener_guard_off"));
 }
 
 static th_server *start_on(const char *scheme, const char *suffix, const char *cert,

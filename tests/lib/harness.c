@@ -79,14 +79,14 @@ static int th_build_argv(th_server *s, char **argv, char bufs[][TH_DIR_MAX + 32]
     if (th_has_arg(s, "--demo") && !th_has_arg(s, "--demo-sql"))
         TH_PATHARG("--demo-sql", "%s/data/demo.sql", th_top());
 #undef TH_PATHARG
-    if (!th_has_arg(s, "--rate-user")) {
-        argv[n++] = "--rate-user";
-        argv[n++] = "0";
-    }
-    if (!th_has_arg(s, "--rate-peer")) {
-        argv[n++] = "--rate-peer";
-        argv[n++] = "0";
-    }
+    /* Bulk tests speak from one pid and one uid: no per-member or per-peer
+     * request limits and no per-peer connection cap, unless asked for. */
+    static const char *const off[] = {"--rate-user", "--rate-peer", "--max-conns-per-peer"};
+    for (size_t i = 0; i < sizeof off / sizeof off[0]; i++)
+        if (!th_has_arg(s, off[i])) {
+            argv[n++] = (char *)off[i];
+            argv[n++] = "0";
+        }
     for (int i = 0; i < s->nargs && n < max - 1; i++)
         argv[n++] = s->args[i];
     argv[n] = NULL;

@@ -58,8 +58,8 @@ typedef struct th_server {
 
 /* Starts ticketd with extra args (NULL-terminated), e.g.
  * th_start("--hold-seconds", "1", NULL). Unless the test passes them,
- * "--rate-user 0 --rate-peer 0" are added so that bulk tests from one pid
- * are not throttled. Fails the test if the server is not serving within
+ * "--rate-user 0 --rate-peer 0 --max-conns-per-peer 0" are added so that
+ * bulk tests from one pid are neither throttled nor capped. Fails the test if the server is not serving within
  * TH_READY_MS (its log is printed). Passing --rpc / --events moves the
  * sockets (the harness then talks to those URLs; tls+tcp:// clients skip
  * certificate verification). */
@@ -230,6 +230,22 @@ void th_money_check(th_server *s, th_user *users, int n, int64_t extra_charged);
  * seat_no of date_id (as u) until any event arrives (bounded), then drains
  * everything queued. sub must be subscribed to seat.<date_id> or sales. */
 void th_sub_warmup(th_server *s, th_sub *sub, th_user *u, int64_t date_id, int seat_no);
+
+/* ---- raw peers (tests/lib/th_raw.c): plain sockets, no nng ------------- */
+
+/* The 8-byte SP header of a REQ v0 peer. */
+extern const unsigned char th_sp_req_header[8];
+/* A connected stream socket to an ipc:// or tcp://HOST:PORT URL (HOST a
+ * literal IPv4 address), from source address src (NULL: any) for tcp; a
+ * tcp one closes with a reset (SO_LINGER 0), as a crashed peer's does. -1
+ * on failure. */
+int th_raw_connect(const char *url, const char *src);
+/* Reads up to n bytes within ms; how many arrived. */
+size_t th_raw_read(int fd, unsigned char *buf, size_t n, int ms);
+/* Sends a REQ header and reads the server's: true if it answered. */
+bool th_raw_handshake(int fd, int ms);
+/* True if the server closed fd (EOF or reset) within ms. */
+bool th_raw_closed(int fd, int ms);
 
 /* Sleep helper for polling loops (never for readiness). */
 void th_sleep_ms(int ms);
