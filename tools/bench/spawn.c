@@ -86,8 +86,10 @@ int bsrv_start(bench_server *s, const char *ticketd, bool tcp, const char *const
     snprintf(logf, sizeof(logf), "%s/server.log", s->dir);
     const char *argv[64] = {ticketd, "--db", s->db, "--rpc", s->rpc, "--events", s->events,
                             "--admin-key-file", keyf, "--secret-file", secf,
-                            "--rate-user", "0", "--rate-peer", "0"};
-    int argc = 15;
+                            "--rate-user", "0", "--rate-peer", "0",
+                            /* one load generator stands for many peers */
+                            "--max-conns-per-peer", "0"};
+    int argc = 17;
     for (int i = 0; extra && extra[i] && argc < 63; i++)
         argv[argc++] = extra[i];
     argv[argc] = NULL;
