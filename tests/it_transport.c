@@ -29,9 +29,9 @@ static void exercise(th_server *s)
      * a probe that could not complete its handshake here would restart a
      * healthy listener and drop every client. */
     th_sleep_ms(1500);
-    rpc_reply d = th_admin(s, "admin.dashboard", "{}");
-    TH_OK(d);
-    ck_assert_int_eq(th_int(th_obj(d.result, "connections"), "listener_restarts"), 0);
+    rpc_reply dash = th_admin(s, "admin.dashboard", "{}");
+    TH_OK(dash);
+    ck_assert_int_eq(th_int(th_obj(dash.result, "connections"), "listener_restarts"), 0);
     ck_assert(!log_file_has(s->log_path, "listener_restarted"));
     ck_assert(!log_file_has(s->log_path, "listener_probe_failed"));
     ck_assert(!log_file_has(s->log_path, "listener_guard_off"));
