@@ -44,7 +44,7 @@ static void dash_requests(api_call *c, cJSON *root)
     cJSON *s = cJSON_AddObjectToObject(root, "server");
     ar_str(s, "version", TK_VERSION);
     ar_int(s, "uptime_s", v.uptime_s);
-    ar_time(s, "now", c->now_ms);
+    ar_time(s, "now", tk_wall_ms(c->d, c->now_ms));
 }
 
 /* An array of integers, as raw text (exact, like ar_int). */
