@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,7 +95,34 @@ static int64_t clock_ns(clockid_t id)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-int64_t clock_wall_ms(void) { return clock_ns(CLOCK_REALTIME) / 1000000; }
+static int64_t clock_sys_wall_ms(void) { return clock_ns(CLOCK_REALTIME) / 1000000; }
+static int64_t clock_sys_boot_ms(void) { return clock_ns(CLOCK_BOOTTIME) / 1000000; }
+
+static int64_t (*_Atomic clock_wall_fn)(void) = clock_sys_wall_ms;
+static int64_t (*_Atomic clock_boot_fn)(void) = clock_sys_boot_ms;
+static _Atomic int64_t clock_base = INT64_MIN; /* steady - boot; MIN: not yet fixed */
+
+void clock_set_source(int64_t (*wall_ms)(void), int64_t (*boot_ms)(void))
+{
+    atomic_store(&clock_wall_fn, wall_ms ? wall_ms : clock_sys_wall_ms);
+    atomic_store(&clock_boot_fn, boot_ms ? boot_ms : clock_sys_boot_ms);
+    atomic_store(&clock_base, INT64_MIN);
+}
+
+int64_t clock_wall_ms(void) { return atomic_load(&clock_wall_fn)(); }
+
+int64_t clock_steady_ms(void)
+{
+    int64_t boot = atomic_load(&clock_boot_fn)();
+    int64_t base = atomic_load(&clock_base);
+    if (base == INT64_MIN) {
+        /* The first reading fixes it; a racing first reader takes the
+         * winner's, so every thread sees one line. */
+        int64_t mine = clock_wall_ms() - boot;
+        base = atomic_compare_exchange_strong(&clock_base, &base, mine) ? mine : base;
+    }
+    return boot + base;
+}
 int64_t clock_mono_ms(void) { return clock_ns(CLOCK_MONOTONIC) / 1000000; }
 int64_t clock_mono_us(void) { return clock_ns(CLOCK_MONOTONIC) / 1000; }
 

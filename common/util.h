@@ -19,9 +19,25 @@ bool uuid_parse_loose(const char *s, uint8_t out[16]);
 /* The first 8 hex chars, for logs: user ids never appear whole in logs. */
 void uuid_short(const uint8_t u[16], char out[9]);
 
-int64_t clock_wall_ms(void);  /* CLOCK_REALTIME, ms since the epoch */
-int64_t clock_mono_ms(void);  /* CLOCK_MONOTONIC, ms */
+/* ---- clocks --------------------------------------------------------------
+ * The wall clock says what time it is and may jump: an NTP step, an
+ * operator's `date -s`. The steady clock says how much time has passed and
+ * never jumps: deadlines (holds, windows, turns, admission pacing, rate
+ * limits) run on it, so a step neither lapses them early nor extends them.
+ * It is CLOCK_BOOTTIME, which unlike CLOCK_MONOTONIC keeps counting while
+ * the machine is suspended: a customer's five minutes pass whether or not
+ * the host slept. Its readings are shifted by a base fixed at the first
+ * reading so that steady == wall then; values look like epoch ms and the
+ * two agree until the wall clock first steps. */
+int64_t clock_wall_ms(void);   /* CLOCK_REALTIME, ms since the epoch */
+int64_t clock_steady_ms(void); /* CLOCK_BOOTTIME + the base, ms */
+int64_t clock_mono_ms(void);   /* CLOCK_MONOTONIC, ms: waits, durations */
 int64_t clock_mono_us(void);
+/* The seam for tests (as tk_realloc is for memory): the clocks that
+ * clock_wall_ms and clock_steady_ms read, in ms; NULL restores the
+ * system's. The steady base is fixed again at the next reading. Set it
+ * while no other thread reads the clocks. */
+void clock_set_source(int64_t (*wall_ms)(void), int64_t (*boot_ms)(void));
 
 /* RFC 3339 UTC with seconds: "2026-12-24T19:00:00Z" (out >= 32 bytes). */
 void time_format(int64_t ms, char *out, size_t outlen);

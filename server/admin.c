@@ -61,7 +61,7 @@ tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
         return dm_fail(ei, TK_INTERNAL, "out of memory");
     dm_begin_mutation(d, now_ms);
     b->state = BOOK_REFUNDED;
-    store_booking_refund(d->st, booking_id, now_ms);
+    store_booking_refund(d->st, booking_id, dm_wall(d, now_ms));
     dm_date *dt = &d->dates[b->date];
     dm_seat *s = &dt->seats[b->seat - 1];
     s->state = TK_SEAT_FREE;
@@ -70,7 +70,7 @@ tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
     dt->revenue -= b->price;
     dm_seat_changed(d, b->date, b->seat);
     /* Money back even past max_balance: the ceiling limits charges only. */
-    dm_ledger_add(d, b->user, LEDGER_REFUND, b->price, now_ms, booking_id);
+    dm_ledger_add(d, b->user, LEDGER_REFUND, b->price, dm_wall(d, now_ms), booking_id);
     out->booking_id = booking_id;
     out->amount = b->price;
     out->balance = d->users[b->user].balance;
@@ -107,7 +107,7 @@ void tk_history_get(const tk_domain *d, int64_t now_ms, tk_history *out)
 int tk_audit_append(tk_domain *d, int64_t now_ms, const char *method, const char *peer,
                     const char *params_json, const char *result)
 {
-    return store_audit_append(d->st, now_ms, method ? method : "", peer, params_json, result);
+    return store_audit_append(d->st, dm_wall(d, now_ms), method ? method : "", peer, params_json, result);
 }
 
 typedef struct { tk_audit_cb cb; void *ctx; } audit_fwd;

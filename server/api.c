@@ -89,7 +89,7 @@ api_server *api_new(tk_domain *d, const char *admin_key, const api_limits *lim)
         a->peer_exempt = *lim->peer_exempt;
     a->per_user = rl_new(lim->user_rps, lim->user_burst);
     a->per_peer = rl_new(lim->peer_rps, lim->peer_burst);
-    a->stats = stats_new(clock_wall_ms());
+    a->stats = stats_new(clock_steady_ms());
     if (!a->per_user || !a->per_peer || !a->stats) {
         api_free(a);
         return NULL;

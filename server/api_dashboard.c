@@ -44,7 +44,7 @@ static void dash_requests(api_call *c, cJSON *root)
     cJSON *s = cJSON_AddObjectToObject(root, "server");
     ar_str(s, "version", TK_VERSION);
     ar_int(s, "uptime_s", v.uptime_s);
-    ar_time(s, "now", c->now_ms);
+    ar_time(s, "now", tk_wall_ms(c->d, c->now_ms));
     cJSON *n = cJSON_AddObjectToObject(root, "connections");
     ar_int(n, "open", v.conns_open);
     ar_int(n, "refused", v.conns_refused);

@@ -20,7 +20,8 @@ tk_err api_seat_hold(api_call *c)
     ar_int(o, "date_id", h.date_id);
     ar_int(o, "seat_no", h.seat_no);
     ar_int(o, "price", h.price);
-    ar_time(o, "expires_at", h.expires_at_ms);
+    /* A steady deadline, shown on the wall clock as it reads now. */
+    ar_time(o, "expires_at", tk_wall_ms(c->d, h.expires_at_ms));
     ar_int(o, "expires_in_s", ar_secs_until(c->now_ms, h.expires_at_ms));
     return TK_OK;
 }

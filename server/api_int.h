@@ -24,7 +24,7 @@ typedef struct {
     tk_domain *d;
     const cJSON *params; /* the params object, or NULL when absent */
     const char *peer;
-    int64_t now_ms;
+    int64_t now_ms;      /* steady (domain.h, Time) */
     cJSON *result;       /* a handler sets it on success */
     tk_errinfo ei;       /* a handler fills it on failure */
     int64_t retry_after_ms;

@@ -74,8 +74,9 @@ tk_err tk_dates_list(tk_domain *d, const char *token, int64_t now_ms, tk_date_cb
     if (!ix)
         return dm_fail(ei, TK_INTERNAL, "out of memory");
     size_t n = 0;
+    int64_t wall = dm_wall(d, now_ms); /* sales hours are the calendar's */
     for (size_t i = 0; i < d->ndates; i++)
-        if (d->dates[i].on_sale_ms <= now_ms && now_ms < d->dates[i].starts_ms)
+        if (d->dates[i].on_sale_ms <= wall && wall < d->dates[i].starts_ms)
             ix[n++] = (uint32_t)i;
     qsort_r(ix, n, sizeof *ix, by_start, d);
     for (size_t i = 0; i < n; i++) {
@@ -145,7 +146,7 @@ tk_err tk_admin_concert_create(tk_domain *d, const char *title, const char *venu
     dm_begin_mutation(d, now_ms);
     d->concerts[d->nconcerts++] = c;
     *concert_id = (int64_t)d->nconcerts;
-    store_concert_insert(d->st, *concert_id, title, venue, now_ms);
+    store_concert_insert(d->st, *concert_id, title, venue, dm_wall(d, now_ms));
     return TK_OK;
 }
 
@@ -155,13 +156,14 @@ tk_err tk_admin_date_create(tk_domain *d, int64_t concert_id, int64_t starts_at_
 {
     if (concert_id < 1 || concert_id > (int64_t)d->nconcerts)
         return dm_bad_param(ei, "concert_id", "no such concert");
-    if (starts_at_ms <= now_ms)
+    int64_t wall = dm_wall(d, now_ms); /* the operator's instants are the calendar's */
+    if (starts_at_ms <= wall)
         return dm_bad_param(ei, "starts_at", "starts_at must be in the future");
     for (int i = 0; i < TK_SEATS; i++)
         if (!prices || prices[i] < 0 || prices[i] > TK_PRICE_MAX)
             return dm_bad_param(ei, "prices", "each price must be 0..10000000");
     if (on_sale_at_ms < 0)
-        on_sale_at_ms = now_ms;
+        on_sale_at_ms = wall;
     if (on_sale_at_ms > starts_at_ms)
         return dm_bad_param(ei, "on_sale_at", "on_sale_at must not be after starts_at");
     if (DM_RESERVE(d->dates, d->capdates, d->ndates) < 0)

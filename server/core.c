@@ -233,6 +233,7 @@ tk_domain *tk_open(const tk_config *cfg, int64_t now_ms)
     min_init(&d->waiting_min);
     min_init(&d->ended_min);
     d->opened_ms = now_ms;
+    d->wall_off_ms = cfg->wall_offset_ms; /* before the load converts deadlines */
     d->st = store_open(cfg->db_path);
     if (!d->st || dm_load(d, now_ms) < 0 || dm_commit(d) < 0) {
         log_error("domain_open", "db=%s", cfg->db_path);
@@ -245,6 +246,13 @@ tk_domain *tk_open(const tk_config *cfg, int64_t now_ms)
     min_init(&d->ended_min);
     return d;
 }
+
+void tk_clock_set(tk_domain *d, int64_t wall_ms, int64_t now_ms)
+{
+    d->wall_off_ms = wall_ms - now_ms;
+}
+
+int64_t tk_wall_ms(const tk_domain *d, int64_t at_ms) { return dm_wall(d, at_ms); }
 
 void tk_close(tk_domain *d)
 {

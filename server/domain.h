@@ -8,9 +8,21 @@
  * threads may run them side by side while the owner is kept out (the
  * engine's shared lock); tk_sync may run beside anything.
  *
- * Time: every call takes now_ms (wall clock, ms since the epoch) so tests
- * control time. Deadlines are compared against it on every touch, so
- * correctness never depends on when tk_tick last ran.
+ * Time: every call takes now_ms so tests control time. It is the steady
+ * clock (clock_steady_ms: never steps, ms that look like epoch ms), and
+ * every deadline in memory is on that line: hold expiry, the active
+ * window, admission pacing, the minute rings. Deadlines are compared
+ * against it on every touch, so correctness never depends on when tk_tick
+ * last ran, and a step of the wall clock neither lapses nor extends them.
+ * The wall clock is used only at the edges, through the offset the owner
+ * keeps current (tk_clock_set): instants recorded as facts (paid_at, the
+ * ledger's `at`, created/ended columns) are wall time when recorded and
+ * never move; calendar instants an operator gives (starts_at, on_sale_at)
+ * are wall time and compared with the wall clock; deadlines persisted
+ * (hold expiry, the entry's since/admitted) are written as wall time and
+ * put back on the steady line at load, so a restart keeps them; a deadline
+ * shown as RFC 3339 is tk_wall_ms of it. A token's issued_ms is a stamp,
+ * never compared with a clock.
  *
  * Durability: mutating calls validate first, then change memory and stage
  * their rows in the store's open transaction (the first write opens it;
@@ -55,6 +67,8 @@ typedef struct {
     int64_t max_holds;          /* per user, default 4 */
     int64_t max_charge;         /* per wallet.charge, default 1,000,000 won */
     int64_t max_balance;        /* ceiling, default 10,000,000 won */
+    int64_t wall_offset_ms;     /* the wall clock minus now_ms at tk_open, default 0
+                                   (see Time above; tk_clock_set keeps it current) */
 } tk_config;
 
 /* Fills cfg with the defaults above (db_path NULL, key zero). */
@@ -77,6 +91,13 @@ typedef struct {
  * expired accordingly) before this returns. NULL on failure (logged). */
 tk_domain *tk_open(const tk_config *cfg, int64_t now_ms);
 void tk_close(tk_domain *d);
+/* The wall clock read wall_ms at the steady instant now_ms. The owner
+ * calls it before each batch (the engine, with clock_wall_ms and
+ * clock_steady_ms); readers see the offset of the last batch. */
+void tk_clock_set(tk_domain *d, int64_t wall_ms, int64_t now_ms);
+/* at_ms, an instant on now_ms's steady line, on the wall clock as it reads
+ * now: a deadline as RFC 3339 text. */
+int64_t tk_wall_ms(const tk_domain *d, int64_t at_ms);
 
 /* Runs the SQL file at path (e.g. data/demo.sql) when the catalog is empty.
  * Returns 1 if loaded, 0 if the catalog already had concerts, -1 on error. */
@@ -156,7 +177,7 @@ typedef struct {
     const char *kind; /* "charge" "payment" "refund" */
     int64_t amount;   /* signed: + into the wallet, - out of it */
     int64_t balance;  /* after this entry */
-    int64_t at_ms;
+    int64_t at_ms;    /* wall clock */
 } tk_ledger_entry;
 typedef void (*tk_ledger_cb)(void *ctx, const tk_ledger_entry *e);
 /* Newest first, at most limit entries. */
@@ -172,7 +193,7 @@ typedef struct {
     int64_t starts_at_ms;
     int seat_no;
     int64_t price;
-    int64_t paid_at_ms;
+    int64_t paid_at_ms; /* wall clock, as starts_at_ms */
     const char *state; /* "paid" or "refunded" */
 } tk_booking_info;
 typedef void (*tk_booking_cb)(void *ctx, const tk_booking_info *b);
@@ -218,7 +239,7 @@ tk_err tk_token_user(tk_domain *d, const char *token, int64_t now_ms, tk_uuid *u
 typedef struct {
     int64_t date_id, concert_id;
     const char *title, *venue;
-    int64_t starts_at_ms, on_sale_at_ms;
+    int64_t starts_at_ms, on_sale_at_ms; /* wall clock */
     int free, held, sold;
     int64_t revenue;
 } tk_date_info;
@@ -234,7 +255,7 @@ typedef struct {
     int64_t price;
     bool mine;                /* a live hold of the caller */
     int64_t hold_id;          /* admin view only, else 0 */
-    int64_t hold_expires_ms;  /* admin view only, else 0 */
+    int64_t hold_expires_ms;  /* admin view only, else 0 (steady, as own_expires_ms) */
     char booking_code[16];    /* admin view only, else "" */
     int64_t booking_id;       /* admin view only (sold seats), else 0 */
     /* Member view, mine only (else 0): the caller's own hold, so a client
@@ -251,7 +272,7 @@ typedef struct {
     int64_t hold_id, date_id;
     int seat_no;
     int64_t price;
-    int64_t expires_at_ms;
+    int64_t expires_at_ms; /* on now_ms's steady line: tk_wall_ms for RFC 3339 */
 } tk_hold_info;
 
 /* SEAT_TAKEN if held by another (live) or sold, HOLD_LIMIT at max_holds,

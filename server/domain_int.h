@@ -137,8 +137,26 @@ struct tk_domain {
     min_ring waiting_min; /* the longest line per minute, since opened_ms */
     min_ring ended_min;   /* active sessions ended per minute (the turnover) */
     int64_t opened_ms;
+    int64_t wall_off_ms; /* the wall clock minus the steady line (tk_clock_set) */
     char scratch[512]; /* strings handed out through result structs */
 };
+
+/* Time (domain.h): a steady instant on the wall clock, for a fact recorded
+ * now or a deadline written to the store; and back, for a deadline loaded. */
+static inline int64_t dm_wall(const tk_domain *d, int64_t at_ms) { return at_ms + d->wall_off_ms; }
+static inline int64_t dm_steady(const tk_domain *d, int64_t wall_ms)
+{
+    return wall_ms - d->wall_off_ms;
+}
+/* The same for an instant where 0 means none (admitted_ms, since_ms). */
+static inline int64_t dm_wall_opt(const tk_domain *d, int64_t at_ms)
+{
+    return at_ms ? dm_wall(d, at_ms) : 0;
+}
+static inline int64_t dm_steady_opt(const tk_domain *d, int64_t wall_ms)
+{
+    return wall_ms ? dm_steady(d, wall_ms) : 0;
+}
 
 /* ---- core.c ------------------------------------------------------------ */
 /* Grows *arr to hold n + 1 elements of size elem. 0 or -1 (OOM). */
@@ -191,6 +209,8 @@ tk_err dm_token_active(tk_domain *d, const char *token, int64_t now_ms, uint32_t
 /* Verifies the signature and the entry only (any state). */
 tk_err dm_token_parse(const tk_domain *d, const char *token, uint32_t *user, uint32_t *seq);
 void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms);
+/* Stages the entry's state, since and admitted (as wall time). */
+void dm_entry_store(tk_domain *d, uint32_t seq);
 /* Applies a lapsed or idle expiry of this user's token now. */
 void dm_user_settle(tk_domain *d, uint32_t user, int64_t now_ms);
 void dm_queue_admit(tk_domain *d, int64_t now_ms);

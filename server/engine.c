@@ -108,7 +108,7 @@ bool engine_try_shared(engine *e, engine_job *j)
         return false;
     }
     bool declined;
-    j->reply = api_handle_shared(e->a, j->msg, j->len, j->peer, clock_wall_ms(), &declined);
+    j->reply = api_handle_shared(e->a, j->msg, j->len, j->peer, clock_steady_ms(), &declined);
     pthread_rwlock_unlock(&e->lock);
     return !declined;
 }
@@ -140,7 +140,7 @@ static engine_job *engine_wait(engine *e, int64_t until_us, bool kick, bool *sto
  * on a timeout). *stop is set once stopping and nothing is left. */
 static engine_job *engine_take(engine *e, bool *stop)
 {
-    int64_t now = clock_wall_ms();
+    int64_t now = clock_steady_ms();
     int64_t wait = tk_next_deadline(e->d, now) - now;
     if (wait > ENGINE_MAX_WAIT_MS)
         wait = ENGINE_MAX_WAIT_MS;
@@ -177,7 +177,7 @@ static void engine_events(engine *e, syncer_batch *b)
 /* Runs api_handle on each job of the list, counting them into *n. */
 static void engine_handle(engine *e, engine_job *list, size_t *n)
 {
-    int64_t now = clock_wall_ms();
+    int64_t now = clock_steady_ms();
     for (engine_job *j = list; j; j = j->next, (*n)++) {
         bool wrote; /* the store's change count decides the flush instead */
         j->reply = api_handle(e->a, j->msg, j->len, j->peer, now, &wrote);
@@ -209,12 +209,15 @@ static void engine_gather(engine *e, engine_job **tail, size_t *n)
  * write, so a batch of reads costs SQLite nothing. */
 static void engine_batch(engine *e, engine_job *batch)
 {
-    int64_t now = clock_wall_ms();
-    bool tick = now - e->last_tick_ms >= ENGINE_TICK_MS || now < e->last_tick_ms ||
-                tk_next_deadline(e->d, now) <= now;
+    /* Deadlines run on the steady clock; the wall clock only tells the
+     * domain how to write instants (domain.h, Time). A step of it shows
+     * from the next batch on, so readers lag one at most (a second). */
+    int64_t now = clock_steady_ms();
+    bool tick = now - e->last_tick_ms >= ENGINE_TICK_MS || tk_next_deadline(e->d, now) <= now;
     if (!batch && !tick)
         return;
     pthread_rwlock_wrlock(&e->lock);
+    tk_clock_set(e->d, clock_wall_ms(), clock_steady_ms());
     size_t n = 0;
     engine_handle(e, batch, &n);
     if (batch && tk_batch_dirty(e->d)) {

@@ -140,7 +140,7 @@ void dm_hold_end(tk_domain *d, int32_t h, int state, int64_t now_ms)
     heap_remove(d, h);
     unlink_from_user(d, h);
     x->state = (uint8_t)state;
-    store_hold_end(d->st, h + 1, state, now_ms);
+    store_hold_end(d->st, h + 1, state, dm_wall(d, now_ms));
     dm_date *dt = &d->dates[x->date];
     dm_seat *s = &dt->seats[x->seat - 1];
     dt->held--;
@@ -154,7 +154,7 @@ void dm_hold_end(tk_domain *d, int32_t h, int state, int64_t now_ms)
         dm_entry *e = &d->entries[u->entry - 1];
         if (e->state == TK_TOKEN_ACTIVE) {
             e->since_ms = now_ms;
-            store_entry_update(d->st, u->entry, e->state, e->since_ms, e->admitted_ms);
+            dm_entry_store(d, u->entry);
         }
     }
 }
@@ -194,8 +194,9 @@ static tk_err hold_new(tk_domain *d, uint32_t u, uint32_t date, int seat_no, int
     s->state = TK_SEAT_HELD;
     s->ref = h;
     dt->held++;
-    st_hold row = {h + 1, u + 1, date + 1, seat_no, s->price, d->holds[h].expires_ms, HOLD_LIVE};
-    store_hold_insert(d->st, &row, now_ms);
+    st_hold row = {h + 1,    u + 1, date + 1, seat_no, s->price, dm_wall(d, d->holds[h].expires_ms),
+                   HOLD_LIVE}; /* deadlines are wall time on disk (domain.h, Time) */
+    store_hold_insert(d->st, &row, dm_wall(d, now_ms));
     dm_seat_changed(d, date, seat_no);
     *out = h;
     return TK_OK;
@@ -227,7 +228,8 @@ tk_err tk_seat_hold(tk_domain *d, const char *token, int64_t date_id, int64_t se
         return dm_fail(ei, TK_SEAT_NOT_FOUND, "no seat %lld (seats are 1..50)",
                        (long long)seat_no);
     }
-    if (now_ms < dt->on_sale_ms || now_ms >= dt->starts_ms)
+    int64_t wall = dm_wall(d, now_ms); /* sales hours are the calendar's */
+    if (wall < dt->on_sale_ms || wall >= dt->starts_ms)
         return dm_fail(ei, TK_NOT_ON_SALE, "this date is not on sale");
     dm_begin_mutation(d, now_ms);
     const dm_seat *s = &dt->seats[seat_no - 1];

@@ -35,8 +35,9 @@ static int ld_entry(void *ctx, const st_entry *r)
     tk_domain *d = ctx;
     if (r->seq != (int64_t)d->nentries + 1 || r->user_id < 1 || r->user_id > (int64_t)d->nusers)
         return -1;
-    dm_entry e = {r->issued_ms, r->since_ms, r->admitted_ms, (uint32_t)(r->user_id - 1), -1,
-                  (uint8_t)r->state};
+    /* Deadlines come back onto this run's steady line (domain.h, Time). */
+    dm_entry e = {r->issued_ms, dm_steady_opt(d, r->since_ms), dm_steady_opt(d, r->admitted_ms),
+                  (uint32_t)(r->user_id - 1), -1, (uint8_t)r->state};
     return dm_entry_push(d, &e);
 }
 
@@ -89,7 +90,7 @@ static int ld_hold(void *ctx, const st_hold *r)
         return -1;
     int32_t h = (int32_t)d->nholds++;
     dm_hold *x = &d->holds[h];
-    *x = (dm_hold){r->expires_ms, r->price, (uint32_t)(r->user_id - 1),
+    *x = (dm_hold){dm_steady(d, r->expires_ms), r->price, (uint32_t)(r->user_id - 1),
                    (uint32_t)(r->date_id - 1), -1, -1, (uint8_t)r->seat_no, (uint8_t)r->state};
     if (x->state != HOLD_LIVE)
         return 0;

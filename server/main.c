@@ -38,6 +38,7 @@ static tk_domain *main_open_domain(const srv_config *sc, int64_t now)
 {
     tk_config cfg;
     tk_config_defaults(&cfg);
+    cfg.wall_offset_ms = clock_wall_ms() - now; /* persisted deadlines are wall time */
     cfg.db_path = sc->db;
     cfg.hold_ms = sc->hold_s * 1000;
     cfg.max_active = sc->max_active;
@@ -178,7 +179,7 @@ int main(int argc, char **argv)
     char admin_key[ADMIN_KEY_MAX + 1];
     if (config_admin_key(sc.admin_key_file, admin_key) != 0)
         return 1;
-    tk_domain *d = main_open_domain(&sc, clock_wall_ms());
+    tk_domain *d = main_open_domain(&sc, clock_steady_ms()); /* fixes the steady base */
     if (!d)
         return 1;
     api_limits lim = {sc.rate_user, sc.rate_user * 2, sc.rate_peer, sc.rate_peer * 2, &sc.exempt};

@@ -1,12 +1,14 @@
-/* server/minutes.h -- one number per wall-clock minute over the last hour.
+/* server/minutes.h -- one number per minute over the last hour.
  *
  * The console draws sales and the queue as sparklines of the last hour. The
  * console cannot know the minutes before it opened, so the server keeps
  * them (admin.dashboard "history"). The queue's wait estimate reads how
  * fast active sessions ended lately from one too. Each slot is tagged with the minute it
- * holds (ms since the epoch / 60000), so a slot left from an hour ago reads
- * as zero without anyone clearing it, and a value that arrives late, or out
- * of order while the database loads, lands in its own minute or nowhere. */
+ * holds (ms / 60000), so a slot left from an hour ago reads as zero
+ * without anyone clearing it, and a value that arrives late, or out of
+ * order while the database loads, lands in its own minute or nowhere. The
+ * domain keys them by steady ms (domain.h, Time): a step of the wall clock
+ * neither wipes the hour nor files a sale in the future. */
 #ifndef TK_MINUTES_H
 #define TK_MINUTES_H
 

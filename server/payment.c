@@ -83,7 +83,7 @@ int dm_booking_push(tk_domain *d, const dm_booking *b)
     d->nbookings++;
     /* Sales per minute for the console: from every booking, loaded or new,
      * so the last hour is known after a restart too. */
-    min_add(&d->sold_min, b->paid_ms, 1);
+    min_add(&d->sold_min, dm_steady(d, b->paid_ms), 1); /* the rings count steady minutes */
     return 0;
 }
 
@@ -152,11 +152,12 @@ static tk_err check_holds(tk_domain *d, uint32_t u, const int64_t *ids, int n, i
     return TK_OK;
 }
 
-static int sell(tk_domain *d, int32_t h, uint32_t payment, int64_t now_ms)
+/* paid_ms: the wall clock's now (a fact, domain.h Time). */
+static int sell(tk_domain *d, int32_t h, uint32_t payment, int64_t now_ms, int64_t paid_ms)
 {
     dm_hold x = d->holds[h];
     dm_hold_end(d, h, HOLD_PAID, now_ms);
-    dm_booking b = {.price = x.price, .paid_ms = now_ms, .user = x.user, .date = x.date,
+    dm_booking b = {.price = x.price, .paid_ms = paid_ms, .user = x.user, .date = x.date,
                     .payment = payment, .seat = x.seat, .state = BOOK_PAID};
     new_code(d, b.code);
     if (dm_booking_push(d, &b) < 0)
@@ -167,7 +168,7 @@ static int sell(tk_domain *d, int32_t h, uint32_t payment, int64_t now_ms)
     dt->sold++;
     dt->revenue += x.price;
     st_booking row = {bi + 1, b.code, x.user + 1, payment + 1, h + 1, x.date + 1,
-                      x.seat, x.price, now_ms, BOOK_PAID};
+                      x.seat, x.price, paid_ms, BOOK_PAID};
     store_booking_insert(d->st, &row);
     dm_seat_changed(d, x.date, x.seat);
     return 0;
@@ -213,14 +214,15 @@ tk_err tk_payment_pay(tk_domain *d, const char *token, const int64_t *hold_ids, 
         DM_RESERVE(d->ledger, d->capledger, d->nledger) < 0)
         return dm_fail(ei, TK_INTERNAL, "out of memory");
     dm_begin_mutation(d, now_ms);
+    int64_t paid = dm_wall(d, now_ms);
     uint32_t p = (uint32_t)d->npayments++;
-    d->payments[p] = (dm_payment){total, balance - total, now_ms, u, (int32_t)d->nbookings,
+    d->payments[p] = (dm_payment){total, balance - total, paid, u, (int32_t)d->nbookings,
                                   (uint8_t)n};
-    st_payment prow = {p + 1, u + 1, total, balance - total, now_ms};
+    st_payment prow = {p + 1, u + 1, total, balance - total, paid};
     store_payment_insert(d->st, &prow, request_id);
-    dm_ledger_add(d, u, LEDGER_PAYMENT, -total, now_ms, p + 1);
+    dm_ledger_add(d, u, LEDGER_PAYMENT, -total, paid, p + 1);
     for (int i = 0; i < n; i++)
-        if (sell(d, (int32_t)(hold_ids[i] - 1), p, now_ms) < 0)
+        if (sell(d, (int32_t)(hold_ids[i] - 1), p, now_ms, paid) < 0)
             return dm_fail(ei, TK_INTERNAL, "out of memory");
     dm_idem_add(d, u, request_id, IDEM_PAY, params, p + 1, true);
     dm_entry_expire(d, seq, now_ms); /* paid out: the token is done */

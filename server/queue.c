@@ -141,10 +141,11 @@ void dm_queue_event(tk_domain *d, int64_t now_ms)
     d->last_queue_ev_ms = now_ms;
 }
 
-static void entry_store(tk_domain *d, uint32_t seq)
+void dm_entry_store(tk_domain *d, uint32_t seq)
 {
     const dm_entry *e = &d->entries[seq - 1];
-    store_entry_update(d->st, seq, e->state, e->since_ms, e->admitted_ms);
+    store_entry_update(d->st, seq, e->state, dm_wall_opt(d, e->since_ms),
+                       dm_wall_opt(d, e->admitted_ms));
 }
 
 void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms)
@@ -160,7 +161,7 @@ void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms)
         min_add(&d->ended_min, now_ms, 1); /* a slot turned over: see dm_queue_pace_ms */
     }
     e->state = TK_TOKEN_STATE_EXPIRED;
-    entry_store(d, seq);
+    dm_entry_store(d, seq);
     /* Holds exist only under an active token: the seats go back now. */
     dm_user_release_all(d, e->user, now_ms);
 }
@@ -213,7 +214,7 @@ void dm_queue_admit(tk_domain *d, int64_t now_ms)
         e->state = TK_TOKEN_ACTIVE;
         e->since_ms = e->admitted_ms = now_ms;
         dm_active_add(d, seq);
-        entry_store(d, seq);
+        dm_entry_store(d, seq);
         d->budget -= 1.0;
         d->admitted_total++;
         n++;

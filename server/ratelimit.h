@@ -20,7 +20,8 @@ typedef struct rl_table rl_table;
 rl_table *rl_new(int64_t rps, int64_t burst);
 void rl_free(rl_table *t);
 /* Takes one request from key's bucket (keys longer than RL_KEY_MAX are
- * cut). Returns 0 when allowed, else the ms until one would be. */
+ * cut). Returns 0 when allowed, else the ms until one would be. now_ms is
+ * steady (clock_steady_ms): refills follow time passed, not the wall clock. */
 int64_t rl_take(rl_table *t, const void *key, size_t keylen, int64_t now_ms);
 bool rl_enabled(const rl_table *t);
 /* Buckets currently kept (for tests). */

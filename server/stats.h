@@ -7,7 +7,8 @@
  * the transport's nng callbacks, on nng's threads: stats_latency_us uses
  * relaxed atomics (a lock only once per 10 s, to reuse a slot). The
  * percentiles cover the last minute (latency_window_s), not the time since
- * start, and are accurate to about 6%. Times are wall-clock ms. */
+ * start, and are accurate to about 6%. Times are steady ms (clock_steady_ms): a step of
+ * the wall clock neither empties nor freezes the window. */
 #ifndef TK_STATS_H
 #define TK_STATS_H
 

@@ -208,7 +208,7 @@ static void t_cb(void *arg)
         if (rv != 0) /* the peer went away: the reply is ours to free */
             nng_msg_free(nng_aio_get_msg(c->aio));
         else if (t->stats)
-            stats_latency_us(t->stats, clock_wall_ms(), clock_mono_us() - c->recv_us);
+            stats_latency_us(t->stats, clock_steady_ms(), clock_mono_us() - c->recv_us);
         t_next(c);
     } else if (st == TS_RECV && rv != 0) {
         if (rv != NNG_ECLOSED && rv != NNG_ECANCELED)
@@ -331,7 +331,11 @@ transport *transport_open(const transport_opts *o)
         return NULL;
     pthread_mutex_init(&t->mu, NULL);
     pthread_mutex_init(&t->peer_mu, NULL);
-    pthread_cond_init(&t->cv, NULL);
+    pthread_condattr_t ca; /* quiesce's slices: a wall clock step must not stretch one */
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&t->cv, &ca);
+    pthread_condattr_destroy(&ca);
     t_scheme(t, o->rpc_url);
     int rv = nng_rep0_open(&t->rep);
     t->rep_open = rv == 0;
@@ -400,7 +404,7 @@ void transport_quiesce(transport *t, int timeout_ms)
             if (t->c[i].state == TS_RECV)
                 nng_aio_cancel(t->c[i].aio);
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
+        clock_gettime(CLOCK_MONOTONIC, &ts);
         ts.tv_nsec += 50 * 1000000L;
         if (ts.tv_nsec >= 1000000000L) {
             ts.tv_sec++;

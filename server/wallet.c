@@ -62,7 +62,7 @@ tk_err tk_user_register(tk_domain *d, const char *name, int64_t now_ms, tk_uuid 
     while (dm_user_find(d, id.b) >= 0);
     if (dm_user_add(d, id.b, name, 0) < 0)
         return dm_fail(ei, TK_INTERNAL, "out of memory");
-    store_user_insert(d->st, (int64_t)d->nusers, id.b, name, now_ms);
+    store_user_insert(d->st, (int64_t)d->nusers, id.b, name, dm_wall(d, now_ms));
     *out = id;
     return TK_OK;
 }
@@ -214,7 +214,7 @@ tk_err tk_wallet_charge(tk_domain *d, const tk_uuid *user, int64_t amount,
                        (long long)d->cfg.max_balance);
     }
     dm_begin_mutation(d, now_ms);
-    int32_t e = dm_ledger_add(d, u, LEDGER_CHARGE, amount, now_ms, 0);
+    int32_t e = dm_ledger_add(d, u, LEDGER_CHARGE, amount, dm_wall(d, now_ms), 0);
     if (e < 0 || dm_idem_add(d, u, request_id, IDEM_CHARGE, params, e + 1, true) < 0)
         return dm_fail(ei, TK_INTERNAL, "out of memory");
     out->entry_id = e + 1;

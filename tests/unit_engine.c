@@ -3,7 +3,9 @@
  * file. Group commit answers every job and keeps every change; when there
  * is no memory to hand a batch to the syncer, the engine flushes it
  * itself before it answers, and the batch's events leave with the next. */
+#include <cjson/cJSON.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <time.h>
@@ -11,6 +13,7 @@
 #include "common/util.h"
 #include "server/engine.h"
 #include "server/syncer.h"
+#include "tests/unit_clock.h"
 #include "tests/unit_domain_util.h"
 
 typedef struct {
@@ -191,9 +194,124 @@ START_TEST(no_memory_for_the_syncer)
 }
 END_TEST
 
+/* One request through the engine, answered; its reply parsed (the caller
+ * frees it). */
+static cJSON *ask(rig *r, const char *method, const char *fmt, ...)
+{
+    static tjob t;
+    char params[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(params, sizeof params, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&mu);
+    int want = ndone + 1;
+    pthread_mutex_unlock(&mu);
+    submit(r->e, &t, 1, method, params);
+    ck_assert(wait_count(&ndone, want));
+    cJSON *reply = cJSON_Parse(t.j.reply);
+    ck_assert_msg(reply != NULL, "%s", t.j.reply);
+    free(t.j.reply);
+    return reply;
+}
+
+/* The reply's result, which it must have. */
+static cJSON *result_of(cJSON *reply)
+{
+    cJSON *res = cJSON_GetObjectItemCaseSensitive(reply, "result");
+    ck_assert_msg(res != NULL, "%s", cJSON_PrintUnformatted(reply));
+    return res;
+}
+
+static int64_t num_of(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    ck_assert_msg(cJSON_IsNumber(v), "no %s", name);
+    return (int64_t)v->valuedouble;
+}
+
+/* seat.hold of seat 7 (the same hold each time: a retry): checks its
+ * expires_in_s and that expires_at is the wall clock's now plus that. */
+static void hold_left(rig *r, const char *tok, int64_t date, int64_t left_s)
+{
+    cJSON *reply = ask(r, "seat.hold", "{\"token\":\"%s\",\"date_id\":%lld,\"seat_no\":7}", tok,
+                       (long long)date);
+    cJSON *res = result_of(reply);
+    ck_assert_int_eq(num_of(res, "hold_id"), 1);
+    ck_assert_int_eq(num_of(res, "expires_in_s"), left_s);
+    char want[40];
+    time_format(clock_wall_ms() + left_s * 1000, want, sizeof want);
+    const cJSON *at = cJSON_GetObjectItemCaseSensitive(res, "expires_at");
+    ck_assert_str_eq(cJSON_GetStringValue(at), want);
+    cJSON_Delete(reply);
+}
+
+static bool event_seen(const char *a, const char *b)
+{
+    pthread_mutex_lock(&mu);
+    bool hit = false;
+    for (int i = 0; i < nevents && !hit; i++)
+        hit = strstr(events[i], a) && strstr(events[i], b);
+    pthread_mutex_unlock(&mu);
+    return hit;
+}
+
+/* An NTP step of an hour either way, while one second passes, moves no
+ * deadline: the hold neither lapses at the step forward nor outlives its
+ * five minutes after the step back, and the engine's own sweep releases
+ * it on time. Replies count down on steady time; expires_at follows the
+ * wall clock of the moment. */
+START_TEST(wall_clock_steps_move_no_deadline)
+{
+    ndone = nevents = 0;
+    uc_start(T0, 5000);
+    rig r = {.path = ut_tmpdb()};
+    r.cfg = ut_cfg(r.path);
+    int64_t now = clock_steady_ms();
+    r.cfg.wall_offset_ms = clock_wall_ms() - now;
+    r.d = tk_open(&r.cfg, now);
+    ck_assert_ptr_nonnull(r.d);
+    ck_assert_int_eq(tk_batch_begin(r.d), 0);
+    int64_t cid, date, prices[TK_SEATS] = {0};
+    ck_assert_int_eq(tk_admin_concert_create(r.d, "c", "v", now, &cid, NULL), TK_OK);
+    /* on sale since yesterday: the step back stays within sales hours */
+    ck_assert_int_eq(tk_admin_date_create(r.d, cid, T0 + DAY, prices, T0 - DAY, now, &date, NULL),
+                     TK_OK);
+    char tok[TOKEN_MAX_LEN];
+    ut_active(r.d, "a", now, tok);
+    ck_assert_int_eq(tk_batch_commit(r.d), 0);
+    tk_events_take(r.d, (tk_event[16]){0}, 16);
+    rig_start(&r);
+
+    hold_left(&r, tok, date, 300);
+    uc_pass(1000);
+    uc_step(3600000); /* forward an hour */
+    hold_left(&r, tok, date, 299);
+    uc_pass(1000);
+    uc_step(-7200000); /* back two: an hour behind the start */
+    hold_left(&r, tok, date, 298);
+    uc_pass(297000);
+    cJSON *reply = ask(&r, "seats.list", "{\"token\":\"%s\",\"date_id\":%lld}", tok,
+                       (long long)date);
+    cJSON *seat7 = cJSON_GetArrayItem(cJSON_GetObjectItem(result_of(reply), "seats"), 6);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(seat7, "mine")));
+    ck_assert_int_eq(num_of(seat7, "expires_in_s"), 1);
+    cJSON_Delete(reply);
+    ck_assert(!event_seen("\"seat_no\":7", "\"free\""));
+    uc_pass(1000); /* 300 s of steady time since the hold: due */
+    /* held + sales before; now the engine's own tick, no request: free + sales */
+    ck_assert(wait_count(&nevents, 4));
+    ck_assert_msg(event_seen("\"seat_no\":7", "\"free\""), "%s", events[nevents - 1]);
+    rig_stop(&r);
+    uc_stop();
+    ut_rmdb(r.path);
+}
+END_TEST
+
 int main(void)
 {
-    const TTest *t[] = {group_commit_answers_all, no_memory_for_the_syncer};
+    const TTest *t[] = {group_commit_answers_all, no_memory_for_the_syncer,
+                        wall_clock_steps_move_no_deadline};
     Suite *s = suite_create("engine");
     ur_tcase(s, "engine", 30, t, UR_LEN(t));
     return ur_run(s);
