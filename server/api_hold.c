@@ -22,6 +22,7 @@ tk_err api_seat_hold(api_call *c)
     ar_int(o, "price", h.price);
     ar_time(o, "expires_at", h.expires_at_ms);
     ar_int(o, "expires_in_s", ar_secs_until(c->now_ms, h.expires_at_ms));
+    ar_int(o, "turn_expires_in_s", ar_secs_until(c->now_ms, h.turn_ends_ms));
     return TK_OK;
 }
 

@@ -86,10 +86,10 @@ START_TEST(lapse_on_touch_then_tick)
     int64_t t1 = T0 + 300000; /* the deadline: lapsed from here on */
     tk_seat_info s[TK_SEATS];
     uint64_t seq0, seq1;
-    ck_assert_int_eq(tk_seats_list(d, b, date, t1 - 1, s, &seq0, NULL), TK_OK);
+    ck_assert_int_eq(tk_seats_list(d, b, date, t1 - 1, s, &seq0, NULL, NULL), TK_OK);
     ck_assert_int_eq(s[2].state, TK_SEAT_HELD);
     ck_assert(!s[2].mine);
-    ck_assert_int_eq(tk_seats_list(d, b, date, t1, s, &seq1, NULL), TK_OK);
+    ck_assert_int_eq(tk_seats_list(d, b, date, t1, s, &seq1, NULL, NULL), TK_OK);
     ck_assert_int_eq(s[2].state, TK_SEAT_FREE); /* no tick has run */
     ck_assert_int_eq(seq1, seq0);
     /* a's token is spent by the lapse, even before the sweep */
@@ -306,14 +306,14 @@ START_TEST(admin_release_and_seat_view)
     int64_t h = ut_hold(d, a, date, 5, T0);
     tk_seat_info s[TK_SEATS];
     uint64_t seq;
-    ck_assert_int_eq(tk_seats_list(d, a, date, T0, s, &seq, NULL), TK_OK);
+    ck_assert_int_eq(tk_seats_list(d, a, date, T0, s, &seq, NULL, NULL), TK_OK);
     ck_assert(s[4].mine);
     ck_assert_int_eq(s[4].hold_id, 0); /* member view has no hold ids */
     ck_assert_int_eq(tk_admin_seats(d, date, T0, s, &seq, NULL), TK_OK);
     ck_assert_int_eq(s[4].hold_id, h);
     ck_assert(!s[4].mine);
     ck_assert_int_eq(tk_admin_seats(d, 99, T0, s, &seq, NULL), TK_DATE_NOT_FOUND);
-    ck_assert_int_eq(tk_seats_list(d, a, 99, T0, s, &seq, NULL), TK_DATE_NOT_FOUND);
+    ck_assert_int_eq(tk_seats_list(d, a, 99, T0, s, &seq, NULL, NULL), TK_DATE_NOT_FOUND);
     ck_assert_int_eq(tk_admin_hold_release(d, 0, T0, NULL), TK_HOLD_NOT_FOUND);
     ck_assert_int_eq(tk_admin_hold_release(d, h + 1, T0, NULL), TK_HOLD_NOT_FOUND);
     ck_assert_int_eq(tk_admin_hold_release(d, h, T0, NULL), TK_OK);
