@@ -335,13 +335,18 @@ END_TEST
 #define TURN_END (T0 + 900000) /* the default turn, from admission at T0 */
 
 /* Default turn and holds, with an idle window longer than the turn, so
- * that only the turn ends a token that sits still. */
-static tk_domain *turn_open(const char *path, int64_t max_active, tk_config *c)
+ * that only the turn ends a token that sits still; a date (*date) and a
+ * member admitted at T0 (token a). */
+static tk_domain *turn_open(const char *path, int64_t max_active, tk_config *c, int64_t *date,
+                            char *a)
 {
     *c = ut_cfg(path);
     c->active_window_ms = 3600000;
     c->max_active = max_active;
-    return ut_open_cfg(c, T0);
+    tk_domain *d = ut_open_cfg(c, T0);
+    *date = ut_date(d, T0);
+    ut_active(d, "a", T0, a);
+    return d;
 }
 
 /* How many events of kind k the batch emitted; *last (when not NULL) the
@@ -413,10 +418,9 @@ END_TEST
 START_TEST(turn_caps_a_late_hold)
 {
     tk_config c;
-    tk_domain *d = turn_open(":memory:", 100, &c);
-    int64_t date = ut_date(d, T0);
+    int64_t date;
     char a[TOKEN_MAX_LEN];
-    ut_active(d, "a", T0, a);
+    tk_domain *d = turn_open(":memory:", 100, &c, &date, a);
     tk_queue_info q;
     ck_assert_int_eq(tk_queue_status(d, a, T0, &q, NULL), TK_OK);
     ck_assert_int_eq(q.turn_expires_in_s, 900);
@@ -451,10 +455,9 @@ END_TEST
 START_TEST(turn_ends_without_a_hold)
 {
     tk_config c;
-    tk_domain *d = turn_open(":memory:", 1, &c);
-    int64_t date = ut_date(d, T0);
+    int64_t date;
     char a[TOKEN_MAX_LEN], b[TOKEN_MAX_LEN];
-    ut_active(d, "a", T0, a);
+    tk_domain *d = turn_open(":memory:", 1, &c, &date, a);
     int64_t h = ut_hold(d, a, date, 1, T0 + 850000);
     ck_assert_int_eq(tk_hold_release(d, a, h, T0 + 860000, NULL), TK_OK);
     tk_uuid ub = ut_user(d, "b", T0);
@@ -479,10 +482,9 @@ START_TEST(turn_survives_restart)
 {
     char *path = ut_tmpdb();
     tk_config c;
-    tk_domain *d = turn_open(path, 100, &c);
-    int64_t date = ut_date(d, T0);
+    int64_t date;
     char a[TOKEN_MAX_LEN];
-    ut_active(d, "a", T0, a);
+    tk_domain *d = turn_open(path, 100, &c, &date, a);
     int64_t h = ut_hold(d, a, date, 1, T0 + 700000);
     ck_assert_int_eq(tk_hold_release(d, a, h, T0 + 800000, NULL), TK_OK);
     ut_close(d);
