@@ -38,6 +38,7 @@ static const api_method api_methods[] = {
     {"wallet.history", api_wallet_history, API_BYUSER | R},
     {"payment.pay", api_payment_pay, W | API_BYTOK},
     {"booking.list", api_booking_list, API_BYUSER | R},
+    {"server.info", api_server_info, R},
     {"admin.concert.create", api_admin_concert_create, AD},
     {"admin.date.create", api_admin_date_create, AD},
     {"admin.queue.set", api_admin_queue_set, AD},

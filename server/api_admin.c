@@ -170,7 +170,7 @@ tk_err api_admin_seats_list(api_call *c)
     if ((e = ap_id(c, "date_id", &date_id)) ||
         (e = tk_admin_seats(c->d, date_id, c->now_ms, s, &seq, &c->ei)))
         return e;
-    ar_seat_map(c, date_id, seq, s, true);
+    ar_seat_map(c, date_id, seq, s, true, 0);
     return TK_OK;
 }
 

@@ -51,13 +51,17 @@ static void ab_hold(ar_buf *b, int64_t now_ms, int64_t hold_id, int64_t expires_
 }
 
 void ar_seat_map(api_call *c, int64_t date_id, uint64_t seq, const tk_seat_info s[TK_SEATS],
-                 bool admin)
+                 bool admin, int64_t turn_ends_ms)
 {
     ar_buf b = {0};
     ab_put(&b, "{\"date_id\":");
     ab_int(&b, date_id);
     ab_put(&b, ",\"seq\":");
     ab_int(&b, (int64_t)seq);
+    if (!admin) { /* an operator has no turn */
+        ab_put(&b, ",\"turn_expires_in_s\":");
+        ab_int(&b, ar_secs_until(c->now_ms, turn_ends_ms));
+    }
     ab_put(&b, ",\"seats\":[");
     for (int i = 0; i < TK_SEATS; i++) {
         ab_put(&b, i ? ",{\"no\":" : "{\"no\":");
@@ -103,8 +107,9 @@ tk_err api_seats_list(api_call *c)
         return e;
     tk_seat_info s[TK_SEATS];
     uint64_t seq = 0;
-    if ((e = tk_seats_list(c->d, tok, date_id, c->now_ms, s, &seq, &c->ei)))
+    int64_t turn_ends_ms = 0;
+    if ((e = tk_seats_list(c->d, tok, date_id, c->now_ms, s, &seq, &turn_ends_ms, &c->ei)))
         return e;
-    ar_seat_map(c, date_id, seq, s, false);
+    ar_seat_map(c, date_id, seq, s, false, turn_ends_ms);
     return TK_OK;
 }

@@ -23,6 +23,7 @@ tk_err api_seat_hold(api_call *c)
     /* A steady deadline, shown on the wall clock as it reads now. */
     ar_time(o, "expires_at", tk_wall_ms(c->d, h.expires_at_ms));
     ar_int(o, "expires_in_s", ar_secs_until(c->now_ms, h.expires_at_ms));
+    ar_int(o, "turn_expires_in_s", ar_secs_until(c->now_ms, h.turn_ends_ms));
     return TK_OK;
 }
 

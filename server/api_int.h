@@ -80,9 +80,10 @@ void ar_booking(cJSON *o, const tk_booking_info *b);
 /* A date as dates.list shows it; admin adds on_sale_at and revenue. */
 cJSON *ar_date(const tk_date_info *di, bool admin);
 /* The seats.list result into c->result; admin adds hold ids, time left
- * and booking codes (and drops `mine`, which means nothing to an operator). */
+ * and booking codes (and drops `mine`, which means nothing to an operator).
+ * A member's map carries turn_expires_in_s, from turn_ends_ms. */
 void ar_seat_map(api_call *c, int64_t date_id, uint64_t seq, const tk_seat_info s[TK_SEATS],
-                 bool admin);
+                 bool admin, int64_t turn_ends_ms);
 
 /* JSON text built by hand for the hottest result (the seat map): one
  * buffer instead of hundreds of cJSON nodes. Only for text known to need
@@ -121,5 +122,6 @@ tk_err api_admin_booking_find(api_call *c);
 tk_err api_admin_seats_list(api_call *c);
 tk_err api_admin_audit_list(api_call *c);
 tk_err api_admin_dashboard(api_call *c);
+tk_err api_server_info(api_call *c);
 
 #endif

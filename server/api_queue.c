@@ -2,8 +2,9 @@
 #include "common/json.h"
 #include "server/api_int.h"
 
-/* Shared shape of join and status. expires_in_s only means something for
- * an active token, so only an active token carries it. */
+/* Shared shape of join and status. expires_in_s (the earlier of the idle
+ * window, or the last hold, and the turn's end) and turn_expires_in_s only
+ * mean something for an active token, so only an active token carries them. */
 static void queue_result(api_call *c, const tk_queue_info *q, bool with_token)
 {
     cJSON *o = ar_new(c);
@@ -13,8 +14,10 @@ static void queue_result(api_call *c, const tk_queue_info *q, bool with_token)
     ar_int(o, "position", q->position);
     ar_int(o, "eta_s", q->eta_s);
     ar_int(o, "seq", (int64_t)q->seq);
-    if (q->state == TK_TOKEN_ACTIVE)
+    if (q->state == TK_TOKEN_ACTIVE) {
         ar_int(o, "expires_in_s", q->expires_in_s);
+        ar_int(o, "turn_expires_in_s", q->turn_expires_in_s);
+    }
 }
 
 tk_err api_queue_join(api_call *c)

@@ -109,11 +109,16 @@ static tk_err seats_view(tk_domain *d, int64_t date_id, int64_t now_ms, int64_t 
 }
 
 tk_err tk_seats_list(tk_domain *d, const char *token, int64_t date_id, int64_t now_ms,
-                     tk_seat_info out[TK_SEATS], uint64_t *seq, tk_errinfo *ei)
+                     tk_seat_info out[TK_SEATS], uint64_t *seq, int64_t *turn_ends_ms,
+                     tk_errinfo *ei)
 {
     uint32_t u, qseq;
     tk_err err = dm_token_active(d, token, now_ms, &u, &qseq, ei);
-    return err ? err : seats_view(d, date_id, now_ms, u, false, out, seq, ei);
+    if (err)
+        return err;
+    if (turn_ends_ms)
+        *turn_ends_ms = dm_turn_end_ms(d, qseq);
+    return seats_view(d, date_id, now_ms, u, false, out, seq, ei);
 }
 
 tk_err tk_admin_seats(tk_domain *d, int64_t date_id, int64_t now_ms, tk_seat_info out[TK_SEATS],

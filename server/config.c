@@ -28,6 +28,8 @@ static void config_usage(FILE *f)
             "  --tls-cert FILE        PEM certificate for tls+tcp://\n"
             "  --tls-key FILE         PEM private key for tls+tcp://\n"
             "  --hold-seconds N       hold lifetime (default 300)\n"
+            "  --turn-seconds N       a member's turn from admission, 1..86400 (default 900);\n"
+            "                         no hold outlives it, releasing never extends it\n"
             "  --max-active N         tokens active at once (default 100)\n"
             "  --admit-per-min N      queue admissions per minute (default 600)\n"
             "  --admin-key-file FILE  admin key, made on first start (default var/admin.key)\n"
@@ -79,6 +81,7 @@ static const config_flag config_flags[] = {
     {"--tls-key", S(tls_key)},
     {"--demo-sql", S(demo_sql)},
     {"--hold-seconds", I(hold_s, 1, 86400)},
+    {"--turn-seconds", I(turn_s, 1, 86400)},
     {"--max-active", I(max_active, 1, RPC_QUEUE_SETTING_MAX)},
     {"--admit-per-min", I(admit_per_min, 1, RPC_QUEUE_SETTING_MAX)},
     {"--rate-user", I(rate_user, 0, 100000000)},
@@ -97,6 +100,7 @@ static void config_defaults(srv_config *c)
     tk_config_defaults(&dom);
     memset(c, 0, sizeof(*c));
     c->hold_s = dom.hold_ms / 1000;
+    c->turn_s = dom.turn_ms / 1000;
     c->max_active = dom.max_active;
     c->admit_per_min = dom.admit_per_min;
     c->rate_user = 50;

@@ -12,7 +12,7 @@
 typedef struct {
     const char *db, *rpc, *events, *admin_key_file, *secret_file;
     const char *tls_cert, *tls_key, *demo_sql;
-    int64_t hold_s, max_active, admit_per_min;
+    int64_t hold_s, turn_s, max_active, admit_per_min;
     int64_t rate_user, rate_peer; /* requests per second; 0 disables */
     int64_t contexts;             /* REP contexts (requests in flight) */
     int64_t max_conns, max_conns_per_peer; /* connection caps; per peer 0 = off */

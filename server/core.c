@@ -16,12 +16,15 @@ void tk_config_defaults(tk_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->hold_ms = 300000;
     cfg->active_window_ms = 600000;
+    cfg->turn_ms = 900000;
     cfg->max_active = 100;
     cfg->admit_per_min = 600;
     cfg->max_holds = 4;
     cfg->max_charge = 1000000;
     cfg->max_balance = 10000000;
 }
+
+const tk_config *tk_config_of(const tk_domain *d) { return &d->cfg; }
 
 const char *tk_seat_state_name(tk_seat_state s)
 {
@@ -321,7 +324,9 @@ void tk_tick(tk_domain *d, int64_t now_ms)
     dm_queue_idle_sweep(d, now_ms);
     dm_queue_admit(d, now_ms);
     min_max(&d->waiting_min, now_ms, d->nwaiting); /* so a quiet minute shows its line */
-    if (d->nwaiting > 0 && now_ms - d->last_queue_ev_ms >= 1000)
+    /* A session that ended (a turn over, a lapse, a payment) changed the
+     * active count: say so even when no admission followed to say it. */
+    if (d->queue_ev_due || (d->nwaiting > 0 && now_ms - d->last_queue_ev_ms >= 1000))
         dm_queue_event(d, now_ms);
 }
 

@@ -62,6 +62,8 @@ typedef struct {
     uint8_t token_key[TOKEN_KEY_BYTES];
     int64_t hold_ms;            /* hold lifetime, default 300000 */
     int64_t active_window_ms;   /* active token without a live hold, default 600000 */
+    int64_t turn_ms;            /* a turn's length from admission, default 900000: no
+                                   release and re-hold extends it, no hold outlives it */
     int64_t max_active;         /* default 100 */
     int64_t admit_per_min;      /* default 600 */
     int64_t max_holds;          /* per user, default 4 */
@@ -73,6 +75,8 @@ typedef struct {
 
 /* Fills cfg with the defaults above (db_path NULL, key zero). */
 void tk_config_defaults(tk_config *cfg);
+/* The configuration the domain runs with (server.info reports it). */
+const tk_config *tk_config_of(const tk_domain *d);
 
 typedef struct {
     const char *field;       /* INVALID_PARAMS: the offending param */
@@ -218,6 +222,7 @@ typedef struct {
     int64_t position;      /* 1-based place among the waiting; 0 when active */
     int64_t eta_s;         /* estimated wait; 0 when active */
     int64_t expires_in_s;  /* active: seconds until the token lapses */
+    int64_t turn_expires_in_s; /* active: seconds until the turn ends, whatever it holds */
 } tk_queue_info;
 
 /* A user with a live (waiting or active) token gets that same token back. */
@@ -264,15 +269,18 @@ typedef struct {
 } tk_seat_info;
 
 /* All 50 seats of a date and the date's seq at this snapshot. A lapsed hold
- * shows as free even if tk_tick has not run yet. */
+ * shows as free even if tk_tick has not run yet. *turn_ends_ms (when not
+ * NULL) gets the end of the caller's turn. */
 tk_err tk_seats_list(tk_domain *d, const char *token, int64_t date_id, int64_t now_ms,
-                     tk_seat_info out[TK_SEATS], uint64_t *seq, tk_errinfo *ei);
+                     tk_seat_info out[TK_SEATS], uint64_t *seq, int64_t *turn_ends_ms,
+                     tk_errinfo *ei);
 
 typedef struct {
     int64_t hold_id, date_id;
     int seat_no;
     int64_t price;
-    int64_t expires_at_ms; /* on now_ms's steady line: tk_wall_ms for RFC 3339 */
+    int64_t expires_at_ms; /* steady line (tk_wall_ms for RFC 3339); never after turn_ends_ms */
+    int64_t turn_ends_ms;  /* the end of the holder's turn, steady line */
 } tk_hold_info;
 
 /* SEAT_TAKEN if held by another (live) or sold, HOLD_LIMIT at max_holds,

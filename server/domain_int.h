@@ -30,8 +30,8 @@ typedef struct {
 
 typedef struct {
     int64_t issued_ms;   /* part of the token: re-signing gives the same token */
-    int64_t since_ms;    /* active: admission or end of the last hold */
-    int64_t admitted_ms; /* 0 = never admitted */
+    int64_t since_ms;    /* active: admission or end of the last hold (the idle window) */
+    int64_t admitted_ms; /* 0 = never admitted; the turn runs from here */
     uint32_t user;
     int32_t slot;        /* index in d->active while active, else -1 */
     uint8_t state;       /* tk_token_state */
@@ -117,6 +117,7 @@ struct tk_domain {
     double budget;          /* admission token bucket */
     int64_t budget_ms;
     int64_t last_queue_ev_ms;
+    bool queue_ev_due;      /* an active session ended since the last queue event */
     tk_queue_settings qs;
 
     dm_concert *concerts; size_t nconcerts, capconcerts;
@@ -203,6 +204,8 @@ tk_err dm_check_request_id(const char *rid, tk_errinfo *ei);
 /* ---- queue.c ------------------------------------------------------------ */
 int dm_entry_push(tk_domain *d, const dm_entry *e);
 tk_token_state dm_entry_state(const tk_domain *d, uint32_t seq, int64_t now_ms);
+/* When entry seq's turn ends (it must have been admitted). */
+int64_t dm_turn_end_ms(const tk_domain *d, uint32_t seq);
 /* Token -> (user index, seq). TOKEN_INVALID / TOKEN_EXPIRED / NOT_ADMITTED. */
 tk_err dm_token_active(tk_domain *d, const char *token, int64_t now_ms, uint32_t *user,
                        uint32_t *seq, tk_errinfo *ei);

@@ -179,16 +179,25 @@ void dm_user_release_all(tk_domain *d, uint32_t user, int64_t now_ms)
 
 /* ---- the methods --------------------------------------------------------------- */
 
-static tk_err hold_new(tk_domain *d, uint32_t u, uint32_t date, int seat_no, int64_t now_ms,
-                       int32_t *out)
+/* No hold outlives its holder's turn: at the turn's end the last hold
+ * lapses, and that lapse (dm_sweep_lapsed) ends the token, releases the
+ * seats and publishes them, as any lapse does. */
+static int64_t hold_deadline(const tk_domain *d, uint32_t seq, int64_t now_ms)
+{
+    int64_t until = now_ms + d->cfg.hold_ms, end = dm_turn_end_ms(d, seq);
+    return until < end ? until : end;
+}
+
+static tk_err hold_new(tk_domain *d, uint32_t u, uint32_t seq, uint32_t date, int seat_no,
+                       int64_t now_ms, int32_t *out)
 {
     if (d->nholds >= INT32_MAX - 1 || DM_RESERVE(d->holds, d->capholds, d->nholds) < 0)
         return TK_INTERNAL;
     dm_date *dt = &d->dates[date];
     dm_seat *s = &dt->seats[seat_no - 1];
     int32_t h = (int32_t)d->nholds++;
-    d->holds[h] = (dm_hold){now_ms + d->cfg.hold_ms, s->price, u, date, d->users[u].first_hold,
-                            -1, (uint8_t)seat_no, HOLD_LIVE};
+    d->holds[h] = (dm_hold){hold_deadline(d, seq, now_ms), s->price, u, date,
+                            d->users[u].first_hold, -1, (uint8_t)seat_no, HOLD_LIVE};
     d->users[u].first_hold = h;
     dm_heap_push(d, h);
     s->state = TK_SEAT_HELD;
@@ -202,7 +211,7 @@ static tk_err hold_new(tk_domain *d, uint32_t u, uint32_t date, int seat_no, int
     return TK_OK;
 }
 
-static void hold_out(const tk_domain *d, int32_t h, tk_hold_info *out)
+static void hold_out(const tk_domain *d, int32_t h, uint32_t seq, tk_hold_info *out)
 {
     const dm_hold *x = &d->holds[h];
     out->hold_id = h + 1;
@@ -210,6 +219,7 @@ static void hold_out(const tk_domain *d, int32_t h, tk_hold_info *out)
     out->seat_no = x->seat;
     out->price = x->price;
     out->expires_at_ms = x->expires_ms;
+    out->turn_ends_ms = dm_turn_end_ms(d, seq);
 }
 
 tk_err tk_seat_hold(tk_domain *d, const char *token, int64_t date_id, int64_t seat_no,
@@ -234,7 +244,7 @@ tk_err tk_seat_hold(tk_domain *d, const char *token, int64_t date_id, int64_t se
     dm_begin_mutation(d, now_ms);
     const dm_seat *s = &dt->seats[seat_no - 1];
     if (s->state == TK_SEAT_HELD && d->holds[s->ref].user == u) {
-        hold_out(d, s->ref, out); /* holding it again: the same hold */
+        hold_out(d, s->ref, seq, out); /* holding it again: the same hold */
         return TK_OK;
     }
     if (s->state != TK_SEAT_FREE) {
@@ -247,9 +257,9 @@ tk_err tk_seat_hold(tk_domain *d, const char *token, int64_t date_id, int64_t se
         return dm_fail(ei, TK_HOLD_LIMIT, "you already hold %lld seats",
                        (long long)d->cfg.max_holds);
     int32_t h;
-    if (hold_new(d, u, (uint32_t)(dt - d->dates), (int)seat_no, now_ms, &h))
+    if (hold_new(d, u, seq, (uint32_t)(dt - d->dates), (int)seat_no, now_ms, &h))
         return dm_fail(ei, TK_INTERNAL, "out of memory");
-    hold_out(d, h, out);
+    hold_out(d, h, seq, out);
     return TK_OK;
 }
 

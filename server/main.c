@@ -41,6 +41,7 @@ static tk_domain *main_open_domain(const srv_config *sc, int64_t now)
     cfg.wall_offset_ms = clock_wall_ms() - now; /* persisted deadlines are wall time */
     cfg.db_path = sc->db;
     cfg.hold_ms = sc->hold_s * 1000;
+    cfg.turn_ms = sc->turn_s * 1000;
     cfg.max_active = sc->max_active;
     cfg.admit_per_min = sc->admit_per_min;
     if (token_key_load(sc->secret_file, cfg.token_key) != 0) {

@@ -37,14 +37,24 @@ void dm_active_remove(tk_domain *d, uint32_t seq)
     d->entries[seq - 1].slot = -1;
 }
 
+/* A turn is counted from admission, never from the last release, so that
+ * no pattern of releasing and holding again keeps a seat or an active slot
+ * beyond it. admitted_ms is stored with the entry: a restart keeps it. */
+int64_t dm_turn_end_ms(const tk_domain *d, uint32_t seq)
+{
+    return d->entries[seq - 1].admitted_ms + d->cfg.turn_ms;
+}
+
 /* The state a token has right now, whether or not the sweeps ran: an
- * active token lapses with its last hold, or after the active window with
- * no hold at all. */
+ * active token lapses with its last hold, after the active window with no
+ * hold at all, and in any case at the end of its turn. */
 tk_token_state dm_entry_state(const tk_domain *d, uint32_t seq, int64_t now_ms)
 {
     const dm_entry *e = &d->entries[seq - 1];
     if (e->state != TK_TOKEN_ACTIVE)
         return (tk_token_state)e->state;
+    if (now_ms >= dm_turn_end_ms(d, seq))
+        return TK_TOKEN_STATE_EXPIRED;
     const dm_user *u = &d->users[e->user];
     if (u->first_hold >= 0)
         return dm_user_live_holds(d, e->user, now_ms) > 0 ? TK_TOKEN_ACTIVE
@@ -139,6 +149,7 @@ void dm_queue_event(tk_domain *d, int64_t now_ms)
                   .ms_per_place = dm_queue_pace_ms(d, now_ms), .paused = d->qs.paused};
     dm_emit(d, &e);
     d->last_queue_ev_ms = now_ms;
+    d->queue_ev_due = false;
 }
 
 void dm_entry_store(tk_domain *d, uint32_t seq)
@@ -159,6 +170,7 @@ void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms)
     } else {
         dm_active_remove(d, seq);
         min_add(&d->ended_min, now_ms, 1); /* a slot turned over: see dm_queue_pace_ms */
+        d->queue_ev_due = true; /* `active` changed: the next tick says so */
     }
     e->state = TK_TOKEN_STATE_EXPIRED;
     dm_entry_store(d, seq);
@@ -242,14 +254,15 @@ static void fill_info(const tk_domain *d, uint32_t seq, int64_t now_ms, tk_queue
         out->position = fw_prefix(&d->waiting_fw, seq);
         out->eta_s = eta_s(d, out->position, now_ms);
     } else if (out->state == TK_TOKEN_ACTIVE) {
-        int64_t until = e->since_ms + d->cfg.active_window_ms;
+        int64_t until = e->since_ms + d->cfg.active_window_ms, end = dm_turn_end_ms(d, seq);
         if (u->first_hold >= 0) {
             until = 0;
             for (int32_t h = u->first_hold; h >= 0; h = d->holds[h].next)
                 if (d->holds[h].expires_ms > until)
                     until = d->holds[h].expires_ms;
         }
-        out->expires_in_s = secs_until(until, now_ms);
+        out->expires_in_s = secs_until(until < end ? until : end, now_ms);
+        out->turn_expires_in_s = secs_until(end, now_ms);
     }
 }
 

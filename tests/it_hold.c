@@ -1,6 +1,10 @@
 /* tests/it_hold.c -- seat.hold and hold.release: success, SEAT_TAKEN,
- * SEAT_NOT_FOUND, HOLD_NOT_FOUND, HOLD_LIMIT, HOLD_EXPIRED, and a hold
- * lapsing with --hold-seconds 1 (seat free again, events, token expired). */
+ * SEAT_NOT_FOUND, HOLD_NOT_FOUND, HOLD_LIMIT, HOLD_EXPIRED, a hold
+ * lapsing with --hold-seconds 1 (seat free again, events, token expired),
+ * and a turn ending with --turn-seconds 3 however the member re-holds. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "common/util.h"
 #include "tests/lib/harness.h"
 
@@ -172,6 +176,92 @@ START_TEST(hold_expired_on_pay)
 }
 END_TEST
 
+
+/* The turn ends turn_seconds after admission even for a member who
+ * releases and re-holds all the time (which restarted the active window
+ * before): the token expires, the seat comes free, and the events say so.
+ * server.info reports the setting; the flag refuses values out of range. */
+START_TEST(turn_ends)
+{
+    const char *t = getenv("TICKETD");
+    const char *zero[] = {t, "--turn-seconds", "0", "--help", NULL};
+    const char *big[] = {t, "--turn-seconds", "86401", "--help", NULL};
+    ck_assert_int_eq(th_run(zero), 2);
+    ck_assert_int_eq(th_run(big), 2);
+    th_server *s = th_start("--turn-seconds", "3", NULL);
+    rpc_reply info = th_call(s, "server.info", NULL);
+    TH_OK(info);
+    ck_assert_int_eq(th_int(info.result, "turn_seconds"), 3);
+    ck_assert_int_eq(th_int(info.result, "hold_seconds"), 300);
+    ck_assert(th_bool(info.result, "leader"));
+    ck_assert_str_eq(th_str(info.result, "topup"), "open");
+    ck_assert_str_eq(th_str(info.result, "tz"), "Asia/Seoul");
+    ck_assert_int_gt(strlen(th_str(info.result, "version")), 0);
+    ck_assert_int_gt(strlen(th_str(info.result, "node")), 0);
+
+    int64_t d = th_date_new(s, 7, 1000);
+    char topic[32];
+    snprintf(topic, sizeof(topic), "seat.%lld ", (long long)d);
+    th_sub *sub = th_sub_open(s, topic, "queue ", NULL);
+    th_user a, w;
+    th_user_active(s, &w, "W", 0);
+    th_sub_warmup(s, sub, &w, d, 50);
+    topic[strlen(topic) - 1] = '\0';
+
+    th_user_active(s, &a, "A", 0);
+    rpc_reply r = hold(s, &a, d, 9);
+    TH_OK(r);
+    int64_t turn = th_int(r.result, "turn_expires_in_s");
+    ck_assert_int_ge(turn, 1);
+    ck_assert_int_le(turn, 3);
+    ck_assert_int_le(th_int(r.result, "expires_in_s"), turn); /* no hold outlives the turn */
+    rpc_reply st = th_call(s, "queue.status", "{\"token\":\"%s\"}", a.token);
+    TH_OK(st);
+    ck_assert_int_le(th_int(st.result, "turn_expires_in_s"), 3);
+    rpc_reply map = th_call(s, "seats.list", "{\"token\":\"%s\",\"date_id\":%lld}", a.token,
+                            (long long)d);
+    TH_OK(map);
+    ck_assert_int_le(th_int(map.result, "turn_expires_in_s"), 3);
+
+    /* release and hold again, again and again: it stops at the turn's end */
+    int64_t h = th_int(r.result, "hold_id"), end = clock_mono_ms() + 15000;
+    tk_err e = TK_OK;
+    while (e == TK_OK && clock_mono_ms() < end) {
+        th_sleep_ms(200);
+        if ((e = release(s, &a, h).err) == TK_OK && (r = hold(s, &a, d, 9)).err == TK_OK)
+            h = th_int(r.result, "hold_id");
+        else if (e == TK_OK)
+            e = r.err;
+    }
+    ck_assert_msg(e == TK_TOKEN_EXPIRED, "the turn did not end: %s", tk_err_reason(e));
+    TH_ERR(th_call(s, "queue.status", "{\"token\":\"%s\"}", a.token), TK_TOKEN_EXPIRED);
+    /* the seat is free for everyone, and its last event says so */
+    end = clock_mono_ms() + TH_WAIT_MS;
+    while (strcmp(th_str(th_admin_seat(s, d, 9), "state"), "free") != 0) {
+        ck_assert_msg(clock_mono_ms() < end, "seat 9 never came free");
+        th_sleep_ms(50);
+    }
+    th_event ev;
+    int64_t last_seq = 0;
+    const char *last_state = "";
+    bool queue_idle = false;
+    while (th_sub_recv(sub, 1500, &ev)) {
+        if (!strcmp(ev.topic, topic) && th_int(ev.body, "seat_no") == 9) {
+            last_seq = th_int(ev.body, "seq");
+            last_state = th_keep_mem(strdup(th_str(ev.body, "state")));
+        } else if (!strcmp(ev.topic, "queue") && th_int(ev.body, "active") == 0) {
+            queue_idle = true; /* both turns over, and announced */
+        }
+    }
+    ck_assert_str_eq(last_state, "free");
+    rpc_reply adm = th_admin(s, "admin.seats.list", "{\"date_id\":%lld}", (long long)d);
+    TH_OK(adm);
+    ck_assert_int_eq(last_seq, th_int(adm.result, "seq"));
+    ck_assert_msg(queue_idle, "no queue event with active 0");
+    th_sub_close(sub);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("it_hold");
@@ -182,6 +272,7 @@ int main(void)
     tcase_add_test(tc, hold_limit);
     tcase_add_test(tc, hold_lapses);
     tcase_add_test(tc, hold_expired_on_pay);
+    tcase_add_test(tc, turn_ends);
     suite_add_tcase(su, tc);
     return th_main(su);
 }

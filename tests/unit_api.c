@@ -285,11 +285,29 @@ START_TEST(stats_latency_window)
 }
 END_TEST
 
+/* server.info: no params, no token; the settings the domain runs with. */
+START_TEST(server_info)
+{
+    cJSON *r = call("server.info", "{}");
+    ck_assert_str_eq(str(ok(r), "version"), TK_VERSION);
+    ck_assert_int_gt(strlen(str(ok(r), "node")), 0);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(ok(r), "leader")));
+    ck_assert_int_eq(num(ok(r), "hold_seconds"), 300);
+    ck_assert_int_eq(num(ok(r), "turn_seconds"), 900);
+    ck_assert_str_eq(str(ok(r), "topup"), "open");
+    ck_assert_str_eq(str(ok(r), "tz"), "Asia/Seoul");
+    ck_assert(!WROTE);
+    cJSON_Delete(r);
+    const char *m = "{\"method\":\"server.info\"}";
+    ck_assert(api_shared_hint(m, strlen(m))); /* a pure read */
+}
+END_TEST
+
 int main(void)
 {
     const TTest *tests[] = {
         envelope_errors, envelope_oversize, envelope_ids_and_methods, params_user_register,
         params_user_id, params_wallet, params_token, params_seats_and_holds, events_and_buckets,
-        stats_latency_window};
+        stats_latency_window, server_info};
     return run_suite("api", tests, sizeof tests / sizeof tests[0]);
 }

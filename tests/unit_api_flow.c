@@ -47,6 +47,7 @@ START_TEST(purchase_flow)
     r = call("queue.status", "{\"token\":\"%s\"}", tok);
     ck_assert_str_eq(str(ok(r), "state"), "active");
     ck_assert_int_gt(num(ok(r), "expires_in_s"), 0);
+    ck_assert_int_eq(num(ok(r), "turn_expires_in_s"), 900); /* the default turn */
     cJSON_Delete(r);
 
     r = call("dates.list", "{\"token\":\"%s\"}", tok);
@@ -60,6 +61,7 @@ START_TEST(purchase_flow)
     int64_t h1 = num(ok(r), "hold_id");
     ck_assert_int_eq(num(ok(r), "price"), 150000);
     ck_assert_int_eq(num(ok(r), "expires_in_s"), 300);
+    ck_assert_int_eq(num(ok(r), "turn_expires_in_s"), 900);
     int64_t exp_ms;
     ck_assert(time_parse(str(ok(r), "expires_at"), &exp_ms));
     cJSON_Delete(r);
@@ -74,6 +76,7 @@ START_TEST(purchase_flow)
     cJSON_Delete(r);
     r = call("seats.list", "{\"token\":\"%s\",\"date_id\":%lld}", tok, (long long)did);
     const cJSON *seats = cJSON_GetObjectItem(ok(r), "seats");
+    ck_assert_int_eq(num(ok(r), "turn_expires_in_s"), 900);
     ck_assert_int_eq(cJSON_GetArraySize(seats), 50);
     ck_assert_str_eq(str(cJSON_GetArrayItem(seats, 2), "state"), "held");
     ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(seats, 2), "mine")));

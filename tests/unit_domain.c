@@ -181,7 +181,7 @@ START_TEST(demo_loads_once)
     ck_assert_int_eq(n, 6); /* all bookable now */
     tk_seat_info s[TK_SEATS];
     uint64_t seq;
-    ck_assert_int_eq(tk_seats_list(d, tok, 1, now, s, &seq, NULL), TK_OK);
+    ck_assert_int_eq(tk_seats_list(d, tok, 1, now, s, &seq, NULL, NULL), TK_OK);
     ck_assert_int_eq(s[0].price, 150000);
     ck_assert_int_eq(s[20].price, 110000);
     ck_assert_int_eq(s[49].price, 80000);

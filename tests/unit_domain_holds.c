@@ -1,5 +1,6 @@
 /* tests/unit_domain_holds.c -- holds: races, limits, sale window, lapse on
- * touch and by tick, the active window, events, restart behaviour. */
+ * touch and by tick, the active window, the turn's end, events, restart
+ * behaviour. */
 #include "tests/unit_domain_util.h"
 
 #include "common/errors.h"
@@ -86,10 +87,10 @@ START_TEST(lapse_on_touch_then_tick)
     int64_t t1 = T0 + 300000; /* the deadline: lapsed from here on */
     tk_seat_info s[TK_SEATS];
     uint64_t seq0, seq1;
-    ck_assert_int_eq(tk_seats_list(d, b, date, t1 - 1, s, &seq0, NULL), TK_OK);
+    ck_assert_int_eq(tk_seats_list(d, b, date, t1 - 1, s, &seq0, NULL, NULL), TK_OK);
     ck_assert_int_eq(s[2].state, TK_SEAT_HELD);
     ck_assert(!s[2].mine);
-    ck_assert_int_eq(tk_seats_list(d, b, date, t1, s, &seq1, NULL), TK_OK);
+    ck_assert_int_eq(tk_seats_list(d, b, date, t1, s, &seq1, NULL, NULL), TK_OK);
     ck_assert_int_eq(s[2].state, TK_SEAT_FREE); /* no tick has run */
     ck_assert_int_eq(seq1, seq0);
     /* a's token is spent by the lapse, even before the sweep */
@@ -153,7 +154,9 @@ END_TEST
 
 START_TEST(active_window)
 {
-    tk_domain *d = ut_open(T0);
+    tk_config c = ut_cfg(":memory:");
+    c.turn_ms = 3600000; /* the window alone here; the turn has its own tests */
+    tk_domain *d = ut_open_cfg(&c, T0);
     int64_t date = ut_date(d, T0);
     char a[TOKEN_MAX_LEN];
     ut_active(d, "a", T0, a);
@@ -306,14 +309,14 @@ START_TEST(admin_release_and_seat_view)
     int64_t h = ut_hold(d, a, date, 5, T0);
     tk_seat_info s[TK_SEATS];
     uint64_t seq;
-    ck_assert_int_eq(tk_seats_list(d, a, date, T0, s, &seq, NULL), TK_OK);
+    ck_assert_int_eq(tk_seats_list(d, a, date, T0, s, &seq, NULL, NULL), TK_OK);
     ck_assert(s[4].mine);
     ck_assert_int_eq(s[4].hold_id, 0); /* member view has no hold ids */
     ck_assert_int_eq(tk_admin_seats(d, date, T0, s, &seq, NULL), TK_OK);
     ck_assert_int_eq(s[4].hold_id, h);
     ck_assert(!s[4].mine);
     ck_assert_int_eq(tk_admin_seats(d, 99, T0, s, &seq, NULL), TK_DATE_NOT_FOUND);
-    ck_assert_int_eq(tk_seats_list(d, a, 99, T0, s, &seq, NULL), TK_DATE_NOT_FOUND);
+    ck_assert_int_eq(tk_seats_list(d, a, 99, T0, s, &seq, NULL, NULL), TK_DATE_NOT_FOUND);
     ck_assert_int_eq(tk_admin_hold_release(d, 0, T0, NULL), TK_HOLD_NOT_FOUND);
     ck_assert_int_eq(tk_admin_hold_release(d, h + 1, T0, NULL), TK_HOLD_NOT_FOUND);
     ck_assert_int_eq(tk_admin_hold_release(d, h, T0, NULL), TK_OK);
@@ -328,13 +331,192 @@ START_TEST(admin_release_and_seat_view)
 }
 END_TEST
 
+
+#define TURN_END (T0 + 900000) /* the default turn, from admission at T0 */
+
+/* Default turn and holds, with an idle window longer than the turn, so
+ * that only the turn ends a token that sits still; a date (*date) and a
+ * member admitted at T0 (token a). */
+static tk_domain *turn_open(const char *path, int64_t max_active, tk_config *c, int64_t *date,
+                            char *a)
+{
+    *c = ut_cfg(path);
+    c->active_window_ms = 3600000;
+    c->max_active = max_active;
+    tk_domain *d = ut_open_cfg(c, T0);
+    *date = ut_date(d, T0);
+    ut_active(d, "a", T0, a);
+    return d;
+}
+
+/* How many events of kind k the batch emitted; *last (when not NULL) the
+ * last of them. */
+static int kind_count(const tk_event *ev, size_t n, tk_event_kind k, tk_event *last)
+{
+    int c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].kind == k) {
+            c++;
+            if (last)
+                *last = ev[i];
+        }
+    return c;
+}
+
+/* The exploit the turn closes: releasing the hold and holding again every
+ * second restarted the active window each time, so a member kept a seat
+ * and an active slot forever. Now every hold ends at the turn's end at the
+ * latest, and the turn ends 900 s after admission whatever is held. */
+START_TEST(turn_release_and_rehold_cannot_outlive_it)
+{
+    tk_domain *d = ut_open(T0);
+    int64_t date = ut_date(d, T0);
+    char a[TOKEN_MAX_LEN];
+    ut_active(d, "a", T0, a);
+    tk_hold_info h;
+    int64_t t = T0;
+    ck_assert_int_eq(tk_seat_hold(d, a, date, 7, t, &h, NULL), TK_OK);
+    for (t = T0 + 1000; t < TURN_END; t += 1000) {
+        ck_assert_int_eq(tk_hold_release(d, a, h.hold_id, t, NULL), TK_OK);
+        ck_assert_int_eq(tk_seat_hold(d, a, date, 7, t, &h, NULL), TK_OK);
+        ck_assert_int_le(h.expires_at_ms, TURN_END);
+        ck_assert_int_eq(h.turn_ends_ms, TURN_END);
+    }
+    ck_assert_int_eq(h.expires_at_ms, TURN_END); /* the last one: the turn's end */
+    ut_commit(d);
+    tk_event ev[4096];
+    take_events(d, ev, 4096);
+    uint64_t seq0;
+    tk_seat_info s[TK_SEATS];
+    ck_assert_int_eq(tk_admin_seats(d, date, TURN_END - 1, s, &seq0, NULL), TK_OK);
+    ck_assert_int_eq(s[6].state, TK_SEAT_HELD);
+    /* the end: the token is spent, the seat free, with no tick run yet */
+    ck_assert_int_eq(tk_seat_hold(d, a, date, 8, TURN_END, &h, NULL), TK_TOKEN_EXPIRED);
+    ck_assert_int_eq(tk_hold_release(d, a, h.hold_id, TURN_END, NULL), TK_TOKEN_EXPIRED);
+    tk_tick(d, TURN_END);
+    ut_commit(d);
+    ck_assert_int_eq(ut_seat(d, date, 7, TURN_END), TK_SEAT_FREE);
+    tk_queue_info q;
+    ck_assert_int_eq(tk_queue_status(d, a, TURN_END, &q, NULL), TK_TOKEN_EXPIRED);
+    /* published: the seat (next seq), the sales, and the queue's active count */
+    size_t n = take_events(d, ev, 4096);
+    tk_event e;
+    ck_assert_int_eq(kind_count(ev, n, TK_EV_SEAT, &e), 1);
+    ck_assert_int_eq(e.seat_no, 7);
+    ck_assert_int_eq(e.state, TK_SEAT_FREE);
+    ck_assert_int_eq(e.seq, seq0 + 1);
+    ck_assert_int_eq(kind_count(ev, n, TK_EV_SALES, &e), 1);
+    ck_assert_int_eq(e.held, 0);
+    ck_assert_int_eq(kind_count(ev, n, TK_EV_QUEUE, &e), 1);
+    ck_assert_int_eq(e.active, 0);
+    ut_close(d);
+}
+END_TEST
+
+/* A hold taken 100 s before the turn's end gets the turn's end as its
+ * deadline, not now + 300 s; every reply that carries the turn says so. */
+START_TEST(turn_caps_a_late_hold)
+{
+    tk_config c;
+    int64_t date;
+    char a[TOKEN_MAX_LEN];
+    tk_domain *d = turn_open(":memory:", 100, &c, &date, a);
+    tk_queue_info q;
+    ck_assert_int_eq(tk_queue_status(d, a, T0, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.turn_expires_in_s, 900);
+    ck_assert_int_eq(q.expires_in_s, 900); /* the idle window is cut to the turn */
+    ut_hold(d, a, date, 1, T0 + 790000); /* a hold ending before the turn */
+    tk_hold_info h;
+    ck_assert_int_eq(tk_seat_hold(d, a, date, 2, T0 + 800000, &h, NULL), TK_OK);
+    ck_assert_int_eq(h.expires_at_ms, TURN_END);
+    ck_assert_int_eq(h.turn_ends_ms, TURN_END);
+    ck_assert_int_eq(tk_queue_status(d, a, T0 + 800000, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.turn_expires_in_s, 100);
+    ck_assert_int_eq(q.expires_in_s, 100);
+    tk_seat_info s[TK_SEATS];
+    uint64_t seq;
+    int64_t ends = 0;
+    ck_assert_int_eq(tk_seats_list(d, a, date, T0 + 800000, s, &seq, &ends, NULL), TK_OK);
+    ck_assert_int_eq(ends, TURN_END);
+    ck_assert_int_eq(s[1].own_expires_ms, TURN_END);
+    ck_assert_int_eq(s[0].own_expires_ms, TURN_END); /* 790 s + 300 s, cut too */
+    tk_tick(d, TURN_END - 1);
+    ck_assert_int_eq(ut_seat(d, date, 2, TURN_END - 1), TK_SEAT_HELD);
+    tk_tick(d, TURN_END);
+    ck_assert_int_eq(ut_seat(d, date, 1, TURN_END), TK_SEAT_FREE);
+    ck_assert_int_eq(ut_seat(d, date, 2, TURN_END), TK_SEAT_FREE);
+    ck_assert_int_eq(tk_queue_status(d, a, TURN_END, &q, NULL), TK_TOKEN_EXPIRED);
+    ut_close(d);
+}
+END_TEST
+
+/* Without a hold the turn ends too: a release just before the end used to
+ * restart the idle window past it. */
+START_TEST(turn_ends_without_a_hold)
+{
+    tk_config c;
+    int64_t date;
+    char a[TOKEN_MAX_LEN], b[TOKEN_MAX_LEN];
+    tk_domain *d = turn_open(":memory:", 1, &c, &date, a);
+    int64_t h = ut_hold(d, a, date, 1, T0 + 850000);
+    ck_assert_int_eq(tk_hold_release(d, a, h, T0 + 860000, NULL), TK_OK);
+    tk_uuid ub = ut_user(d, "b", T0);
+    tk_queue_info q;
+    ck_assert_int_eq(tk_queue_join(d, &ub, T0 + 860000, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.state, TK_TOKEN_WAITING);
+    strcpy(b, q.token);
+    ck_assert_int_eq(tk_queue_status(d, a, TURN_END - 1, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.expires_in_s, 1);
+    tk_tick(d, TURN_END);
+    ck_assert_int_eq(tk_queue_status(d, a, TURN_END, &q, NULL), TK_TOKEN_EXPIRED);
+    ck_assert_int_eq(tk_queue_status(d, b, TURN_END, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.state, TK_TOKEN_ACTIVE); /* the slot went to the next in line */
+    ut_close(d);
+}
+END_TEST
+
+/* The turn is counted from the stored admission time: a restart in the
+ * middle of it neither restarts nor forgets it, and one after it finds the
+ * token expired and its seats free. */
+START_TEST(turn_survives_restart)
+{
+    char *path = ut_tmpdb();
+    tk_config c;
+    int64_t date;
+    char a[TOKEN_MAX_LEN];
+    tk_domain *d = turn_open(path, 100, &c, &date, a);
+    int64_t h = ut_hold(d, a, date, 1, T0 + 700000);
+    ck_assert_int_eq(tk_hold_release(d, a, h, T0 + 800000, NULL), TK_OK);
+    ut_close(d);
+
+    d = ut_open_cfg(&c, T0 + 850000);
+    tk_queue_info q;
+    ck_assert_int_eq(tk_queue_status(d, a, T0 + 850000, &q, NULL), TK_OK);
+    ck_assert_int_eq(q.turn_expires_in_s, 50);
+    tk_hold_info hi;
+    ck_assert_int_eq(tk_seat_hold(d, a, date, 2, T0 + 850000, &hi, NULL), TK_OK);
+    ck_assert_int_eq(hi.expires_at_ms, TURN_END);
+    ut_close(d);
+
+    d = ut_open_cfg(&c, TURN_END + 1000);
+    ck_assert_int_eq(ut_seat(d, date, 2, TURN_END + 1000), TK_SEAT_FREE);
+    ck_assert_int_eq(tk_queue_status(d, a, TURN_END + 1000, &q, NULL), TK_TOKEN_EXPIRED);
+    tk_queue_stats qs;
+    tk_queue_stats_get(d, TURN_END + 1000, &qs);
+    ck_assert_int_eq(qs.active, 0);
+    ut_close(d);
+    ut_rmdb(path);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *holds[] = {
         hold_race_and_errors, sale_window, lapse_on_touch_then_tick,
         partial_lapse_keeps_token, active_window, leave_and_rejoin_release_holds,
         restart_keeps_live_releases_lapsed, seq_written_at_commit_survives_restart,
-        admin_release_and_seat_view};
+        admin_release_and_seat_view, turn_release_and_rehold_cannot_outlive_it,
+        turn_caps_a_late_hold, turn_ends_without_a_hold, turn_survives_restart};
     Suite *s = suite_create("domain_holds");
     ur_tcase(s, "holds", 30, holds, UR_LEN(holds));
     return ur_run(s);

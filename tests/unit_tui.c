@@ -294,21 +294,40 @@ static void on_ev(void *ctx, const char *topic, const cJSON *body)
 }
 static void on_rs(void *ctx, int64_t date) { nresync++, resync_date = date; }
 
-/* The active turn: from queue replies, extended by live holds. */
+/* One countdown: holding nothing, the token's lapse (the server's
+ * expires_in_s); holding, the first hold's deadline; the turn's end
+ * (turn_expires_in_s) whenever it comes sooner. */
 START_TEST(session_turn)
 {
     ks_session s = {0};
-    ck_assert_int_eq(ks_turn_left_s(&s, 1000), -1); /* unknown: nothing shown */
+    bool hold = true;
+    ck_assert_int_eq(ks_countdown_s(&s, 1000, NULL), -1); /* unknown: nothing shown */
     cJSON *waiting = cJSON_Parse("{\"state\":\"waiting\",\"position\":3,\"eta_s\":40}");
     ks_turn_note(&s, waiting, 1000);
-    ck_assert_int_eq(ks_turn_left_s(&s, 1000), -1);
-    cJSON *active = cJSON_Parse("{\"state\":\"active\",\"expires_in_s\":600}");
+    ck_assert_int_eq(ks_countdown_s(&s, 1000, NULL), -1);
+    cJSON *active = cJSON_Parse("{\"state\":\"active\",\"expires_in_s\":600,"
+                                "\"turn_expires_in_s\":900}");
     ks_turn_note(&s, active, 1000);
-    ck_assert_int_eq(ks_turn_left_s(&s, 1000), 600);
-    ck_assert_int_eq(ks_turn_left_s(&s, 1000 + 541000), 59); /* the last minute */
-    ck_assert_int_eq(ks_turn_left_s(&s, 1000 + 700000), 0);
-    ks_add_hold(&s, 5, 1, 7, 1000, 300, 500000); /* a hold keeps the turn until it lapses */
-    ck_assert_int_eq(ks_turn_left_s(&s, 700000), 100);
+    ck_assert_int_eq(ks_countdown_s(&s, 1000, &hold), 600);
+    ck_assert(!hold);
+    ck_assert_int_eq(ks_countdown_s(&s, 1000 + 541000, NULL), 59); /* the last minute */
+    ck_assert_int_eq(ks_countdown_s(&s, 1000 + 700000, NULL), 0);
+    /* two holds: the first to lapse is what counts, not the last */
+    ks_add_hold(&s, 5, 1, 7, 1000, 300, 100000);
+    ks_add_hold(&s, 6, 1, 8, 1000, 300, 700000); /* past the turn: a server before turns */
+    ck_assert_int_eq(ks_countdown_s(&s, 300000, &hold), 100);
+    ck_assert(hold);
+    /* near the turn's end the turn is what ends first */
+    ck_assert_int_eq(ks_drop_hold_seat(&s, 1, 7), true);
+    ck_assert_int_eq(ks_countdown_s(&s, 800000, &hold), 101);
+    ck_assert(!hold);
+    ck_assert(!ks_turn_over(&s, 800000));
+    ck_assert(ks_turn_over(&s, 901000));
+    /* a seats.list or seat.hold reply moves the turn's end too */
+    cJSON *map = cJSON_Parse("{\"date_id\":1,\"seq\":4,\"turn_expires_in_s\":30}");
+    ks_turn_end_note(&s, map, 800000);
+    ck_assert_int_eq(ks_countdown_s(&s, 800000, NULL), 30);
+    cJSON_Delete(map);
     cJSON_Delete(waiting);
     cJSON_Delete(active);
 }

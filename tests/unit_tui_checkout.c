@@ -175,12 +175,12 @@ START_TEST(checkout_hears_staff_release)
     char m[256];
     snprintf(m, sizeof m, tx(T_SEAT_TAKEN_BACK), 1);
     ck_assert_str_eq(app_flash_text(a), m);
-    ck_assert_int_eq(ks_turn_left_s(&S, clock_mono_ms()), -1); /* unknown, not stale */
+    ck_assert_int_eq(ks_countdown_s(&S, clock_mono_ms(), NULL), -1); /* unknown, not stale */
     app_test_tick(a, clock_mono_ms() + 100);
     ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops);
     app_test_tick(a, clock_mono_ms() + 6000);
     answer(a, "queue.status", "{\"state\":\"active\",\"position\":0,\"expires_in_s\":600}");
-    ck_assert_int_ge(ks_turn_left_s(&S, clock_mono_ms()), 590);
+    ck_assert_int_ge(ks_countdown_s(&S, clock_mono_ms(), NULL), 590);
     ck_assert_str_eq(S.token, "tok");
     app_free(a);
 }
@@ -229,6 +229,27 @@ START_TEST(checkout_sold_event_before_the_answer)
 }
 END_TEST
 
+/* At the turn's end the server lapses every hold at once (none outlives
+ * the turn): the kiosk, told the turn's end by seat.hold, counts down to
+ * it and then says the turn ended, not that a hold ran out. */
+START_TEST(checkout_turn_ends)
+{
+    static char buf[8192];
+    app *a = on_seats();
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
+    app_key(a, '\n');
+    answer(a, "seat.hold", "{\"hold_id\":5,\"date_id\":1,\"seat_no\":1,\"price\":90000,"
+                           "\"expires_in_s\":1,\"turn_expires_in_s\":1}");
+    ck_assert_int_le(ks_countdown_s(&S, clock_mono_ms(), NULL), 1);
+    app_key(a, 'c');
+    ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
+    app_test_tick(a, clock_mono_ms() + 2000);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
+    ck_assert_str_eq(app_flash_text(a), tx(T_TURN_ENDED));
+    app_free(a);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -236,7 +257,7 @@ int main(void)
         checkout_hold_expired_reply,   checkout_lapse_seen_as_events,
         checkout_hold_gone,            checkout_unsure_payment_outlives_spent_token,
         checkout_hears_staff_release,  checkout_first_of_two_lapses,
-        checkout_sold_event_before_the_answer,
+        checkout_sold_event_before_the_answer, checkout_turn_ends,
     };
     Suite *s = suite_create("tui_checkout");
     tcase_add_checked_fixture(ur_tcase(s, "checkout", 0, tests, UR_LEN(tests)), setup, NULL);

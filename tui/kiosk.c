@@ -73,8 +73,8 @@ bool ks_hold_gone(app *a, int64_t date_id, int seat_no, int64_t now_ms)
     }
     bool lapsed = h->deadline_ms <= now_ms + KS_LAPSE_SLACK_MS;
     ks_lose_hold_seat(s, date_id, seat_no, now_ms); /* notes hold_lapsed the same way */
-    if (lapsed && s->nholds == 0) {
-        ks_requeue(a, T_LAPSED);
+    if (lapsed && s->nholds == 0) { /* at the turn's end, that is what to say */
+        ks_requeue(a, ks_turn_over(s, now_ms) ? T_TURN_ENDED : T_LAPSED);
         return true;
     }
     char m[256];
@@ -110,6 +110,13 @@ int64_t ks_holds_deadline(const ks_session *s)
     return d;
 }
 
+void ks_turn_end_note(ks_session *s, const cJSON *result, int64_t now_ms)
+{
+    int64_t left = 0;
+    if (jv_get_int(result, "turn_expires_in_s", 0, JV_INT_MAX, &left) == JV_OK)
+        s->turn_end_ms = now_ms + left * 1000;
+}
+
 void ks_turn_note(ks_session *s, const cJSON *result, int64_t now_ms)
 {
     int64_t left = 0;
@@ -118,21 +125,31 @@ void ks_turn_note(ks_session *s, const cJSON *result, int64_t now_ms)
         jv_get_int(result, "expires_in_s", 0, JV_INT_MAX, &left) == JV_OK) {
         s->turn_deadline_ms = now_ms + left * 1000;
         s->turn_stale = false;
+        ks_turn_end_note(s, result, now_ms);
     }
 }
 
-int64_t ks_turn_left_s(const ks_session *s, int64_t now_ms)
+int64_t ks_countdown_s(const ks_session *s, int64_t now_ms, bool *hold)
 {
-    int64_t until = s->turn_stale ? 0 : s->turn_deadline_ms;
-    if (s->nholds > 0) { /* the server keeps the token until the last hold lapses */
-        until = 0;
-        for (int i = 0; i < s->nholds; i++)
-            if (s->holds[i].deadline_ms > until)
-                until = s->holds[i].deadline_ms;
+    /* Holding, the first hold to lapse is what the customer loses first;
+     * holding nothing, the token's own lapse. The turn's end bounds both
+     * (a server before turns did not say it: then 0, unknown). */
+    int64_t until = s->nholds > 0 ? ks_holds_deadline(s) : s->turn_stale ? 0 : s->turn_deadline_ms;
+    bool by_hold = s->nholds > 0;
+    if (until != 0 && s->turn_end_ms != 0 && s->turn_end_ms <= until) {
+        until = s->turn_end_ms;
+        by_hold = false;
     }
+    if (hold)
+        *hold = by_hold;
     if (until == 0)
         return -1;
     return until > now_ms ? (until - now_ms + 999) / 1000 : 0;
+}
+
+bool ks_turn_over(const ks_session *s, int64_t now_ms)
+{
+    return s->turn_end_ms != 0 && s->turn_end_ms <= now_ms + KS_LAPSE_SLACK_MS;
 }
 
 void ks_turn_ask(app *a, void *st, int tag)
@@ -152,19 +169,21 @@ void ks_turn_reply(app *a, const cl_reply *r)
 void ks_turn_tick(app *a, void *st, int tag, int64_t now_ms)
 {
     ks_session *s = ks(a);
-    bool due = s->turn_stale || (s->turn_deadline_ms && now_ms >= s->turn_deadline_ms);
+    bool due = s->turn_stale || ks_countdown_s(s, now_ms, NULL) == 0;
     if (s->nholds == 0 && due && now_ms - s->turn_asked_ms >= 5000)
         ks_turn_ask(a, st, tag);
 }
 
 void ks_turn_draw(app *a, int y, int x, int w)
 {
-    int64_t left = ks_turn_left_s(ks(a), clock_mono_ms());
+    bool hold;
+    int64_t left = ks_countdown_s(ks(a), clock_mono_ms(), &hold);
     if (left < 0 || w < 1)
         return;
     char t[16], line[160];
     wg_mmss(t, left);
-    snprintf(line, sizeof(line), tx(left < 60 ? T_TURN_LAST : T_TURN_LEFT), t);
+    tx_id fmt = hold ? (left < 60 ? T_HOLD_LAST : T_HOLD_LEFT) : (left < 60 ? T_TURN_LAST : T_TURN_LEFT);
+    snprintf(line, sizeof(line), tx(fmt), t);
     int tw = tx_width(line) < w ? tx_width(line) : w;
     wg_text(y, x + w - tw, tw, line, left < 60 ? WG_WARN : WG_DIM);
 }
@@ -179,6 +198,7 @@ void ks_requeue(app *a, tx_id why)
     s->hold_lapsed = false;
     s->turn_stale = false;
     s->turn_deadline_ms = 0;
+    s->turn_end_ms = 0;
     app_reset(a, &ks_queue_ops, ks_queue_new());
     if (why != T_COUNT)
         app_flash(a, tx(why));
@@ -263,7 +283,9 @@ bool ks_common_error(app *a, const cl_reply *r)
             return true;
         /* a hold that lapsed ends the turn with it; say so, even when
          * the seat's event already took it off our list */
-        ks_requeue(a, ks(a)->nholds > 0 || ks(a)->hold_lapsed ? T_LAPSED : T_TURN_ENDED);
+        ks_requeue(a, !ks_turn_over(ks(a), clock_mono_ms()) &&
+                              (ks(a)->nholds > 0 || ks(a)->hold_lapsed) ? T_LAPSED
+                                                                       : T_TURN_ENDED);
         return true;
     case TK_NOT_ADMITTED:
         ks_requeue(a, T_COUNT);

@@ -39,10 +39,13 @@ typedef struct {
     int64_t queue_seq;
     int64_t date_id;
     char title[128], venue[128], starts_at[40];
-    /* End of the active turn (monotonic ms, 0 unknown), from queue.join /
-     * queue.status expires_in_s; live holds extend it (the server keeps an
-     * active token while it has a live hold). */
+    /* When the token lapses without a hold (monotonic ms, 0 unknown): the
+     * active window or the turn's end, whichever is first, from queue.join
+     * / queue.status expires_in_s. */
     int64_t turn_deadline_ms, turn_asked_ms;
+    /* The turn's end (monotonic ms, 0 unknown), from turn_expires_in_s:
+     * fixed at admission, it bounds everything, holds included. */
+    int64_t turn_end_ms;
     ks_hold holds[KS_MAX_HOLDS];
     int nholds;
     /* The server let one of our holds lapse (its seat came free at its
@@ -91,10 +94,18 @@ int64_t ks_holds_total(const ks_session *s);
 int64_t ks_holds_deadline(const ks_session *s);
 
 /* The active turn, shown on the dates and seat screens. */
-/* From a queue.join/queue.status result: notes expires_in_s when active. */
+/* From a queue.join/queue.status result: notes expires_in_s and
+ * turn_expires_in_s when active. */
 void ks_turn_note(ks_session *s, const cJSON *result, int64_t now_ms);
-/* Seconds left in the turn (the latest hold's when holding), -1 unknown. */
-int64_t ks_turn_left_s(const ks_session *s, int64_t now_ms);
+/* From any reply that carries turn_expires_in_s (seats.list, seat.hold). */
+void ks_turn_end_note(ks_session *s, const cJSON *result, int64_t now_ms);
+/* The one countdown the kiosk shows: seconds to the turn's end, or to the
+ * first hold's deadline when that is earlier (or, holding nothing, to the
+ * token's lapse); -1 unknown. *hold (may be NULL): a hold is what ends
+ * first. */
+int64_t ks_countdown_s(const ks_session *s, int64_t now_ms, bool *hold);
+/* The turn is over by now_ms (give or take the lapse slack). */
+bool ks_turn_over(const ks_session *s, int64_t now_ms);
 /* queue.status on behalf of screen st (reply tag `tag`), and its reply:
  * notes the new deadline, or requeues when the turn is over. */
 void ks_turn_ask(app *a, void *st, int tag);
@@ -102,7 +113,8 @@ void ks_turn_reply(app *a, const cl_reply *r);
 /* Tick: past the deadline with no hold keeping the turn, ask the server
  * (at most every few seconds) rather than guess. */
 void ks_turn_tick(app *a, void *st, int tag, int64_t now_ms);
-/* "Your turn: 09:12 left" right-aligned in [x, x+w); a warning under 60 s. */
+/* The countdown, "Your turn: 09:12 left" (or "Seats held: 04:12 left"
+ * when a hold ends first), right-aligned in [x, x+w); a warning under 60 s. */
 void ks_turn_draw(app *a, int y, int x, int w);
 
 /* Navigation that several screens share. */

@@ -248,12 +248,14 @@ static void checkout_draw(app *a, void *st, const app_rect *r)
         snprintf(money, sizeof(money), "...");
     wg_text(y++, x + lw, w - lw, money, s->balance < ks_holds_total(s) ? WG_BAD : WG_GOOD);
     y++;
-    int64_t total = 0;
+    /* The one countdown: the first hold's, or the turn's when that ends
+     * sooner; the bar is full at the hold's length either way. */
+    int64_t total = 0, left = ks_countdown_s(s, clock_mono_ms(), NULL);
     for (int i = 0; i < s->nholds; i++)
         if (s->holds[i].deadline_ms == ks_holds_deadline(s))
             total = s->holds[i].total_s;
     wg_text(y, x, lw, tx(T_CO_TIME_LEFT), WG_NORMAL);
-    wg_countdown(y, x + lw, w - lw < 40 ? w - lw : 40, (ks_holds_deadline(s) - clock_mono_ms() + 999) / 1000, total);
+    wg_countdown(y, x + lw, w - lw < 40 ? w - lw : 40, left < 0 ? 0 : left, total > left ? total : left);
     y += 2;
     bool short_ = s->balance_known && s->balance < ks_holds_total(s);
     wg_text(y, x, w, tx(c->paying ? T_CO_PAYING : short_ ? T_CO_CHARGE_FIRST : T_CO_PAY),

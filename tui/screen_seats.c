@@ -102,6 +102,7 @@ static void apply_snapshot(app *a, seats_st *s, const cJSON *res)
         if (ses->holds[i].date_id == s->date_id && !mine_seen[ses->holds[i].seat_no - 1] &&
             ks_hold_gone(a, s->date_id, ses->holds[i].seat_no, clock_mono_ms()))
             return; /* the turn is over: the queue screen takes it from here */
+    ks_turn_end_note(ses, res, clock_mono_ms());
     s->loaded = true;
     int64_t seq = 0;
     jv_get_int(res, "seq", 0, JV_INT_MAX, &seq);
@@ -145,6 +146,7 @@ static void hold_done(app *a, seats_st *s, int no, const cl_reply *r)
     jv_get_int(r->result, "price", 0, JV_INT_MAX, &price);
     jv_get_int(r->result, "expires_in_s", 0, JV_INT_MAX, &left);
     ks_add_hold(ks(a), hold_id, s->date_id, no, price, left, clock_mono_ms());
+    ks_turn_end_note(ks(a), r->result, clock_mono_ms());
     s->seat[no - 1] = WG_S_MINE;
     char t[16];
     wg_mmss(t, left);
@@ -345,11 +347,8 @@ static void draw_footer(app *a, seats_st *s, int y, int x, int w)
     int o = snprintf(line, sizeof(line), "%s:", tx(T_SEATS_YOURS));
     for (int i = 0; i < ses->nholds && o < (int)sizeof(line) - 8; i++)
         o += snprintf(line + o, sizeof(line) - (size_t)o, " %d", ses->holds[i].seat_no);
-    if (ses->nholds > 0) {
-        char t[16];
-        wg_mmss(t, (ks_holds_deadline(ses) - clock_mono_ms() + 999) / 1000);
-        snprintf(line + o, sizeof(line) - (size_t)o, "  (%s)  c: %s", t, tx(T_H_CHECKOUT));
-    }
+    if (ses->nholds > 0) /* their time is the one countdown, at the top */
+        snprintf(line + o, sizeof(line) - (size_t)o, "  c: %s", tx(T_H_CHECKOUT));
     wg_text(y + 3, x, w, line, ses->nholds ? WG_SEAT_MINE : WG_DIM);
 }
 

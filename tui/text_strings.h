@@ -63,6 +63,8 @@ TX(T_QUEUE_KEEP, "Keep this screen open; it moves on by itself.", "이 화면을
 TX(T_LAPSED, "Your hold ran out before payment, so the seats went back on sale. You are back in the queue.", "결제 전에 좌석 선점 시간이 끝나 좌석이 반환되었습니다. 대기열로 돌아왔습니다.")
 TX(T_TURN_LEFT, "Your turn: %s left", "입장 남은 시간 %s")
 TX(T_TURN_LAST, "Under a minute left in your turn: %s", "입장 시간 1분 미만 남음 %s")
+TX(T_HOLD_LEFT, "Seats held: %s left", "좌석 선점 남은 시간 %s")
+TX(T_HOLD_LAST, "Under a minute left on your seats: %s", "좌석 선점 1분 미만 남음 %s")
 TX(T_TURN_ENDED, "Your turn ended; you joined the queue again.", "입장 시간이 끝나 대기열에 다시 들어왔습니다.")
 
 TX(T_DATES_TITLE, "Choose a date", "공연 날짜 선택")
