@@ -97,12 +97,26 @@ static jc_ptr jc_escape(jc_in *in, jc_ptr p)
     return jc_fail(in, p, JC_ESCAPE), NULL;
 }
 
+/* 1 for the bytes a string holds as they are: printable ASCII (DEL too)
+ * but the quote and the backslash. One load per byte in the common case;
+ * controls and bytes >= 0x80 (0 here) take the slow path. */
+#define JC_1x4 1, 1, 1, 1
+#define JC_1x16 JC_1x4, JC_1x4, JC_1x4, JC_1x4
+static const unsigned char jc_plain[256] = {
+    [0x20] = 1, 1, 0 /* " */, 1, JC_1x4, JC_1x4, JC_1x4,
+    JC_1x16, /* 0x30 */
+    JC_1x16, /* 0x40 */
+    JC_1x4, JC_1x4, JC_1x4, 0 /* \ */, 1, 1, 1,
+    JC_1x16, /* 0x60 */
+    JC_1x16, /* 0x70 */
+};
+
 /* in->p at the opening quote: moves just past the closing one. */
 static bool jc_string(jc_in *in)
 {
     jc_ptr p = in->p + 1, e = in->e;
     for (;;) {
-        while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+        while (p < e && jc_plain[*p])
             p++;
         if (p >= e)
             return jc_fail(in, e, JC_SYNTAX); /* unterminated */
