@@ -11,151 +11,128 @@
 #include "common/rpc.h"
 #include "tests/unit_run.h"
 
-/* The status jc_check gives n bytes of s (n 0: strlen). */
+/* The status jc_check gives n bytes of s. */
 static jc_status jc_of(const char *s, size_t n, size_t *off)
 {
     jc_result r;
-    bool ok = jc_check(s, n ? n : strlen(s), &r);
+    bool ok = jc_check(s, n, &r);
     ck_assert_int_eq(ok, r.status == JC_OK);
     if (off)
         *off = r.offset;
     return r.status;
 }
 
-#define JC_IS(want, s) ck_assert_msg(jc_of(s, 0, NULL) == (want), "%s: got %s", s, \
-                                     jc_reason(jc_of(s, 0, NULL)))
-/* Literal with embedded NULs: its sizeof, less the terminator. */
-#define JC_IS_N(want, lit) ck_assert_int_eq(jc_of(lit, sizeof(lit) - 1, NULL), (want))
+/* Every case (NUL-terminated text) gets want. */
+static void jc_each(jc_status want, const char *const *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        jc_status got = jc_of(cases[i], strlen(cases[i]), NULL);
+        ck_assert_msg(got == want, "case %zu (%s): want %s, got %s", i, cases[i],
+                      jc_reason(want), jc_reason(got));
+    }
+}
+#define JC_EACH(want, ...)                                 \
+    do {                                                   \
+        const char *const jc_c_[] = {__VA_ARGS__};         \
+        jc_each(want, jc_c_, UR_LEN(jc_c_));               \
+    } while (0)
+
+/* n bytes of s (NULs allowed) get want, failing at byte off. */
+static void jc_at(const char *s, size_t n, jc_status want, size_t off)
+{
+    size_t got_off = 0;
+    jc_status got = jc_of(s, n, &got_off);
+    ck_assert_msg(got == want, "%.*s: want %s, got %s", (int)n, s, jc_reason(want),
+                  jc_reason(got));
+    if (want != JC_OK)
+        ck_assert_int_eq(got_off, off);
+}
+/* A literal with embedded NULs: its sizeof, less the terminator. */
+#define JC_AT(lit, want, off) jc_at(lit, sizeof(lit) - 1, want, off)
 
 START_TEST(accepts_rfc8259)
 {
-    const char *ok[] = {
-        "{}", "[]", " \t\r\n{ } \n", "0", "-0", "1.5e-3", "1E+9", "-12.0e0", "true", "null",
-        "\"\"", "\"a\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\u00e9\\uD83C\\uDFAB\"",
-        "{\"a\":[1,{\"b\":null},[]],\"c\":\"\xea\xb9\x80 \xf0\x9f\x8e\xab\"}",
-        "\"\x7f\"", /* DEL is not a control character to RFC 8259 */
-        "\"\xef\xbf\xbf\xf4\x8f\xbf\xbf\"", /* U+FFFF and U+10FFFF */
-        "123456789012345678901234567890123456789012345678901234567890123456789",
-        "{\"a\":1,\"a\":2}", /* duplicate names: valid, cJSON takes the first */
-    };
-    for (size_t i = 0; i < UR_LEN(ok); i++)
-        JC_IS(JC_OK, ok[i]);
+    JC_EACH(JC_OK, "{}", "[]", " \t\r\n{ } \n", "0", "-0", "1.5e-3", "1E+9", "-12.0e0", "true",
+            "null", "\"\"", "\"a\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\u00e9\\uD83C\\uDFAB\"",
+            "{\"a\":[1,{\"b\":null},[]],\"c\":\"\xea\xb9\x80 \xf0\x9f\x8e\xab\"}",
+            "\"\x7f\"",                       /* DEL is no control character to RFC 8259 */
+            "\"\xef\xbf\xbf\xf4\x8f\xbf\xbf\"", /* U+FFFF and U+10FFFF */
+            "123456789012345678901234567890123456789012345678901234567890123456789",
+            "{\"a\":1,\"a\":2}"); /* duplicate names: valid, cJSON takes the first */
 }
 END_TEST
 
 START_TEST(raw_nul_and_controls)
 {
-    JC_IS_N(JC_CONTROL, "{\"request_id\":\"abc\0first\"}");
-    JC_IS_N(JC_CONTROL, "[\"\0\"]");
-    JC_IS(JC_CONTROL, "[\"a\x01\"]");
-    JC_IS(JC_CONTROL, "[\"tab\there\"]");
-    JC_IS(JC_CONTROL, "[\"line\nbreak\"]");
-    JC_IS(JC_CONTROL, "[\"\x1f\"]");
+    JC_AT("{\"request_id\":\"abc\0first\"}", JC_CONTROL, 18);
+    JC_AT("{\"ab\0c\":1}", JC_CONTROL, 4);
+    JC_AT("[\"\0\"]", JC_CONTROL, 2);
+    JC_EACH(JC_CONTROL, "[\"a\x01\"]", "[\"tab\there\"]", "[\"line\nbreak\"]", "[\"\x1f\"]");
     /* Outside strings a NUL or a control is no whitespace either. */
-    JC_IS_N(JC_TRAILING, "{}\0");
-    JC_IS_N(JC_SYNTAX, "\0{}");
-    JC_IS(JC_SYNTAX, "\x01{}");
-    JC_IS(JC_SYNTAX, "{\v}");
-    JC_IS(JC_SYNTAX, "[1,\f2]");
-    size_t off = 0;
-    ck_assert_int_eq(jc_of("{\"ab\0c\":1}", 10, &off), JC_CONTROL);
-    ck_assert_int_eq(off, 4);
+    JC_AT("{}\0", JC_TRAILING, 2);
+    JC_AT("\0{}", JC_SYNTAX, 0);
+    JC_EACH(JC_SYNTAX, "\x01{}", "{\v}", "[1,\f2]");
 }
 END_TEST
 
 START_TEST(utf8)
 {
-    const char *bad[] = {
-        "\"\xff\"", "\"\xfe\"", "\"\x80\"",          /* never a lead byte, a lone continuation */
-        "\"\xc0\xaf\"", "\"\xc1\xbf\"",              /* overlong 2-byte */
-        "\"\xe0\x80\xaf\"", "\"\xe0\x9f\xbf\"",      /* overlong 3-byte */
-        "\"\xf0\x80\x80\xaf\"", "\"\xf0\x8f\xbf\xbf\"", /* overlong 4-byte */
-        "\"\xed\xa0\x80\"", "\"\xed\xbf\xbf\"",      /* UTF-16 surrogates in UTF-8 */
-        "\"\xf4\x90\x80\x80\"", "\"\xf5\x80\x80\x80\"", "\"\xf8\x88\x80\x80\x80\"", /* > U+10FFFF */
-        "\"\xe4\xb8\"", "\"\xf0\x9f\x8e\"", "\"\xc3\"", /* cut short before the quote */
-        "\"\xc3\x28\"", "\"\xe4\x28\xad\"",          /* a continuation that is not */
-    };
-    for (size_t i = 0; i < UR_LEN(bad); i++)
-        ck_assert_msg(jc_of(bad[i], 0, NULL) == JC_UTF8, "case %zu: %s", i,
-                      jc_reason(jc_of(bad[i], 0, NULL)));
-    /* A sequence cut by the end of the buffer, not by a quote. */
-    ck_assert_int_eq(jc_of("\"\xe4\xb8\xad", 3, NULL), JC_UTF8);
-    /* A BOM is refused, not skipped (cJSON skips it). */
-    JC_IS(JC_SYNTAX, "\xef\xbb\xbf{}");
-    size_t off = 0;
-    ck_assert_int_eq(jc_of("{\"id\":\"a\xff\"}", 0, &off), JC_UTF8);
-    ck_assert_int_eq(off, 8);
+    JC_EACH(JC_UTF8, "\"\xff\"", "\"\xfe\"", "\"\x80\"", /* no lead byte; a lone continuation */
+            "\"\xc0\xaf\"", "\"\xc1\xbf\"",                /* overlong 2-byte */
+            "\"\xe0\x80\xaf\"", "\"\xe0\x9f\xbf\"",        /* overlong 3-byte */
+            "\"\xf0\x80\x80\xaf\"", "\"\xf0\x8f\xbf\xbf\"",  /* overlong 4-byte */
+            "\"\xed\xa0\x80\"", "\"\xed\xbf\xbf\"",        /* UTF-16 surrogates in UTF-8 */
+            "\"\xf4\x90\x80\x80\"", "\"\xf5\x80\x80\x80\"", "\"\xf8\x88\x80\x80\x80\"", /* > U+10FFFF */
+            "\"\xe4\xb8\"", "\"\xf0\x9f\x8e\"", "\"\xc3\"",   /* cut short before the quote */
+            "\"\xc3\x28\"", "\"\xe4\x28\xad\"");           /* a continuation that is not */
+    jc_at("\"\xe4\xb8\xad", 3, JC_UTF8, 1); /* cut by the end of the buffer */
+    JC_AT("{\"id\":\"a\xff\"}", JC_UTF8, 8);
+    JC_AT("\xef\xbb\xbf{}", JC_SYNTAX, 0); /* a BOM is refused, not skipped as cJSON does */
 }
 END_TEST
 
 START_TEST(escapes)
 {
-    JC_IS(JC_ESCAPE, "[\"\\x\"]");
-    JC_IS(JC_ESCAPE, "[\"\\u12\"]");
-    JC_IS(JC_ESCAPE, "[\"\\u12g4\"]");
-    JC_IS(JC_ESCAPE, "[\"\\U0041\"]");
-    /* Lone surrogates: refused (cJSON refuses them too). */
-    JC_IS(JC_ESCAPE, "[\"\\ud800\"]");
-    JC_IS(JC_ESCAPE, "[\"\\udc00\"]");
-    JC_IS(JC_ESCAPE, "[\"\\ud800\\u0041\"]");
-    JC_IS(JC_ESCAPE, "[\"\\ud800\\ud800\"]");
-    JC_IS(JC_ESCAPE, "[\"\\ud800x\\udc00\"]");
-    JC_IS(JC_ESCAPE, "[\"\\uDFFF\\uD800\"]");
-    JC_IS(JC_OK, "[\"\\uDBFF\\uDFFF\"]");
-    ck_assert_int_eq(jc_of("\"\\", 2, NULL), JC_SYNTAX);
-    ck_assert_int_eq(jc_of("\"\\ud83c\\udf", 11, NULL), JC_ESCAPE);
+    JC_EACH(JC_ESCAPE, "[\"\\x\"]", "[\"\\u12\"]", "[\"\\u12g4\"]", "[\"\\U0041\"]",
+            /* Lone surrogates: refused (cJSON refuses them too). */
+            "[\"\\ud800\"]", "[\"\\udc00\"]", "[\"\\ud800\\u0041\"]", "[\"\\ud800\\ud800\"]",
+            "[\"\\ud800x\\udc00\"]", "[\"\\uDFFF\\uD800\"]");
+    JC_EACH(JC_OK, "[\"\\uDBFF\\uDFFF\"]");
+    JC_AT("\"\\", JC_SYNTAX, 2);
+    JC_AT("\"\\ud83c\\udf", JC_ESCAPE, 1);
 
     /* \u0000 is valid JSON; the check says it was there. */
+    const char *nul[] = {"[\"a\\u0000b\"]", "[\"\\\\\\u0000\"]" /* \\ then \u0000 */,
+                         "{\"\\u0000\":1}" /* in a name too */};
     jc_result r;
-    ck_assert(jc_check("[\"a\\u0000b\"]", 12, &r));
-    ck_assert(r.nul_escape);
+    for (size_t i = 0; i < UR_LEN(nul); i++) {
+        ck_assert(jc_check(nul[i], strlen(nul[i]), &r));
+        ck_assert_msg(r.nul_escape, "%s", nul[i]);
+    }
     ck_assert(jc_check("[\"a\\\\u0000b\"]", 13, &r)); /* an escaped backslash, then text */
     ck_assert(!r.nul_escape);
-    ck_assert(jc_check("[\"\\\\\\u0000\"]", 12, &r)); /* \\ then \u0000 */
-    ck_assert(r.nul_escape);
-    ck_assert(jc_check("{\"\\u0000\":1}", 12, &r)); /* in a name too */
-    ck_assert(r.nul_escape);
 }
 END_TEST
 
 START_TEST(numbers)
 {
-    const char *bad[] = {"00100", "[01]", "-01", "[1.]", "1.e5", "[-]", "-", "[1e]", "1e+",
-                         "[.5]", "+1", "[0x10]", "-a"};
-    for (size_t i = 0; i < UR_LEN(bad); i++) {
-        jc_status s = jc_of(bad[i], 0, NULL);
-        ck_assert_msg(s == JC_NUMBER || s == JC_SYNTAX, "%s: %s", bad[i], jc_reason(s));
-    }
-    JC_IS(JC_NUMBER, "{\"amount\":00100}");
-    JC_IS(JC_NUMBER, "[1.]");
-    JC_IS(JC_NUMBER, "[-]");
-    JC_IS(JC_SYNTAX, "[1.5.3]");
-    JC_IS(JC_SYNTAX, "[NaN]");
-    JC_IS(JC_SYNTAX, "[Infinity]");
-    size_t off = 0;
-    ck_assert_int_eq(jc_of("{\"id\":00100}", 0, &off), JC_NUMBER);
-    ck_assert_int_eq(off, 6);
+    JC_EACH(JC_NUMBER, "00100", "[01]", "-01", "[1.]", "1.e5", "[-]", "-", "[1e]", "1e+", "-a",
+            "{\"amount\":00100}");
+    JC_EACH(JC_SYNTAX, "[.5]", "+1", "[0x10]", "[1.5.3]", "[NaN]", "[Infinity]");
+    JC_AT("{\"id\":00100}", JC_NUMBER, 6);
 }
 END_TEST
 
 START_TEST(grammar)
 {
-    const char *bad[] = {
-        "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{'a':1}", "[1 2]", "{\"a\":1 \"b\":2}",
-        "[", "{", "{\"a\"", "{\"a\":", "[1", "\"abc", "tru", "nul", "[true false]", "{,}",
-        "[,1]", "{\"a\":1]", "[1}", "]", "}", "{1:2}", "[\"a\":1]",
-    };
-    for (size_t i = 0; i < UR_LEN(bad); i++)
-        ck_assert_msg(jc_of(bad[i], 0, NULL) == JC_SYNTAX, "%s: %s", bad[i],
-                      jc_reason(jc_of(bad[i], 0, NULL)));
-    JC_IS(JC_EMPTY, "");
-    JC_IS(JC_EMPTY, " \n\t");
-    JC_IS(JC_TRAILING, "{} x");
-    JC_IS(JC_TRAILING, "{}{}");
-    JC_IS(JC_TRAILING, "1 2");
+    JC_EACH(JC_SYNTAX, "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{'a':1}", "[1 2]",
+            "{\"a\":1 \"b\":2}", "[", "{", "{\"a\"", "{\"a\":", "[1", "\"abc", "tru", "nul",
+            "[true false]", "{,}", "[,1]", "{\"a\":1]", "[1}", "]", "}", "{1:2}", "[\"a\":1]");
+    JC_EACH(JC_EMPTY, "", " \n\t");
+    JC_EACH(JC_TRAILING, "{} x", "{}{}", "1 2");
     /* Only len bytes count: what follows them is never read. */
-    ck_assert_int_eq(jc_of("{}garbage", 2, NULL), JC_OK);
-    ck_assert_int_eq(jc_of("[1,2]", 4, NULL), JC_SYNTAX);
+    jc_at("{}garbage", 2, JC_OK, 0);
+    jc_at("[1,2]", 4, JC_SYNTAX, 4);
 }
 END_TEST
 
@@ -172,15 +149,13 @@ static char *nest(int depth, char open, char close)
 START_TEST(depth_limit)
 {
     char *s = nest(JC_MAX_DEPTH, '[', ']');
-    JC_IS(JC_OK, s);
+    jc_at(s, strlen(s), JC_OK, 0);
     free(s);
     s = nest(JC_MAX_DEPTH + 1, '[', ']');
-    size_t off = 0;
-    ck_assert_int_eq(jc_of(s, 0, &off), JC_DEPTH);
-    ck_assert_int_eq(off, JC_MAX_DEPTH);
+    jc_at(s, strlen(s), JC_DEPTH, JC_MAX_DEPTH);
     free(s);
     s = nest(10000, '[', ']');
-    JC_IS(JC_DEPTH, s);
+    jc_at(s, strlen(s), JC_DEPTH, JC_MAX_DEPTH);
     free(s);
     /* Objects and arrays mixed at the limit: each closes with its own
      * bracket, which the bit stack remembers through all 64 levels. */
@@ -193,12 +168,12 @@ START_TEST(depth_limit)
     for (int i = JC_MAX_DEPTH - 1; i >= 0; i--)
         mixed[n++] = i % 2 ? ']' : '}';
     mixed[n] = '\0';
-    JC_IS(JC_OK, mixed);
+    jc_at(mixed, n, JC_OK, 0);
     mixed[n - 1] = ']'; /* the outermost '{' closed by ']' */
-    JC_IS(JC_SYNTAX, mixed);
+    jc_at(mixed, n, JC_SYNTAX, n - 1);
     mixed[n - 1] = '}';
     mixed[first_close] = '}'; /* the innermost '[' closed by '}' */
-    JC_IS(JC_SYNTAX, mixed);
+    jc_at(mixed, n, JC_SYNTAX, first_close);
     ck_assert_str_eq(jc_reason(JC_DEPTH), "nesting deeper than 64 levels");
 }
 END_TEST
