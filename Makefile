@@ -46,6 +46,7 @@ BINS += $(if $(wildcard tui/main.c),$(BIN)/kiosk)
 BINS += $(if $(BENCH_SRC),$(BIN)/ticket-bench)
 BINS += $(if $(wildcard tools/audit.c),$(BIN)/ticket-audit)
 BINS += $(if $(wildcard tools/storebench.c),$(BIN)/ticket-storebench)
+BINS += $(if $(wildcard tools/jsonbench.c),$(BIN)/ticket-jsonbench)
 
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 IT_TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/it_*.c))
@@ -100,6 +101,10 @@ $(BIN)/ticket-audit: $(call obj,tools/audit.c) $(LIBCOMMON)
 $(BIN)/ticket-storebench: $(call obj,tools/storebench.c) $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SERVER)
+
+$(BIN)/ticket-jsonbench: $(call obj,tools/jsonbench.c) $(LIBCOMMON)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_BASE)
 
 # Unit tests link the libraries they test; integration tests only talk to
 # the real bin/ticketd over sockets (tests/lib has the harness).

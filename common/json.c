@@ -105,20 +105,26 @@ bool jv_add_int(cJSON *obj, const char *name, int64_t v)
     return cJSON_AddNumberToObject(obj, name, (double)v) != NULL;
 }
 
-cJSON *jv_parse(const char *buf, size_t len)
+cJSON *jv_parse_checked(const char *buf, size_t len, jc_result *why)
 {
+    jc_result local;
+    if (!jc_check(buf, len, why ? why : &local))
+        return NULL;
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
-    if (!root)
-        return NULL;
-    /* Allow trailing whitespace only. */
-    while (end && (size_t)(end - buf) < len) {
-        char c = *end;
-        if (c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != '\0') {
-            cJSON_Delete(root);
-            return NULL;
-        }
+    /* What passes the check cJSON accepts (only memory can fail it now);
+     * still, it must have read the whole value, up to trailing space. */
+    while (root && end && end < buf + len &&
+           (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
         end++;
+    if (root && end != buf + len) {
+        cJSON_Delete(root);
+        root = NULL;
     }
     return root;
+}
+
+cJSON *jv_parse(const char *buf, size_t len)
+{
+    return jv_parse_checked(buf, len, NULL);
 }

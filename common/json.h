@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/jsoncheck.h"
+
 typedef enum { JV_OK = 0, JV_MISSING = 1, JV_BAD = 2 } jv_status;
 
 /* Largest integer a double holds exactly: the ceiling for any wire integer. */
@@ -37,7 +39,12 @@ bool jv_text_ok(const char *s, size_t len);
 /* Add an integer member; returns false on allocation failure. */
 bool jv_add_int(cJSON *obj, const char *name, int64_t v);
 
-/* Parse exactly len bytes (no trailing garbage, no NUL needed). NULL on error. */
+/* Parse exactly len bytes (no NUL needed) of strict JSON: jc_check first,
+ * so cJSON never sees what RFC 8259 refuses. NULL on error; *why (may be
+ * NULL) says what the check found (JC_OK when cJSON itself failed: out of
+ * memory). Every JSON this project reads goes through here: requests,
+ * replies, events, ticketctl's --params. */
+cJSON *jv_parse_checked(const char *buf, size_t len, jc_result *why);
 cJSON *jv_parse(const char *buf, size_t len);
 
 #endif

@@ -10,7 +10,7 @@
 /* ---- the id's own text ----------------------------------------------
  * A numeric id is echoed as the client wrote it: a double cannot hold
  * 9007199254740993 or 1e400, so the parsed value would come back changed.
- * These scans run only on text cJSON has already accepted. */
+ * These scans run only on text jc_check and cJSON have already accepted. */
 
 static const char *rpc_ws(const char *p, const char *e)
 {
@@ -88,23 +88,6 @@ static bool rpc_id_text(const char *buf, size_t len, const char **v, size_t *n)
     }
 }
 
-/* A string escape for U+0000 anywhere in the text. cJSON ends the decoded
- * string there, so "a\u0000b" would reach us as "a": a name or request_id
- * silently cut. A \u0000 preceded by an odd run of backslashes is the
- * escape; an even run is an escaped backslash and then text. */
-static bool rpc_has_nul_escape(const char *buf, size_t len)
-{
-    for (const char *p = buf, *e = buf + len; (p = memmem(p, (size_t)(e - p), "u0000", 5));
-         p += 5) {
-        size_t run = 0;
-        while (p - run > buf && p[-1 - (ptrdiff_t)run] == '\\')
-            run++;
-        if (run % 2 == 1)
-            return true;
-    }
-    return false;
-}
-
 static const char *rpc_digits(const char *p, const char *e)
 {
     const char *s = p;
@@ -161,7 +144,7 @@ static void rpc_keep_id_text(rpc_request *req, const char *buf, size_t len)
 tk_err rpc_request_decode(const char *buf, size_t len, rpc_request *req)
 {
     memset(req, 0, sizeof(*req));
-    req->root = jv_parse(buf, len);
+    req->root = jv_parse_checked(buf, len, &req->check);
     if (!req->root)
         return TK_PARSE_ERROR;
     if (!cJSON_IsObject(req->root))
@@ -172,7 +155,10 @@ tk_err rpc_request_decode(const char *buf, size_t len, rpc_request *req)
     else if (id)
         return TK_INVALID_REQUEST;
     rpc_keep_id_text(req, buf, len);
-    if (rpc_has_nul_escape(buf, len)) /* after the id: the refusal carries it */
+    /* An escape of U+0000 (found by jc_check): cJSON ends the decoded
+     * string there, so "a\u0000b" would reach us as "a", a name or
+     * request_id silently cut. Refused after the id: the refusal carries it. */
+    if (req->check.nul_escape)
         return TK_INVALID_REQUEST;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(req->root, "jsonrpc");
     if (!cJSON_IsString(v) || strcmp(v->valuestring, "2.0") != 0)

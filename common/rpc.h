@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "common/errors.h"
+#include "common/jsoncheck.h"
 
 /* The server refuses rpc messages larger than this (NNG_OPT_RECVMAXSZ). */
 #define RPC_MAX_MSG (64 * 1024)
@@ -29,11 +30,16 @@ typedef struct {
     const cJSON *id;
     const char *method;
     const cJSON *params;  /* object, or NULL when absent */
+    /* What the strict check found (jsoncheck.h): on TK_PARSE_ERROR, why
+     * and where, for the reply's message. */
+    jc_result check;
 } rpc_request;
 
-/* Decode one message. On error returns TK_PARSE_ERROR or TK_INVALID_REQUEST
- * and req->root may still be set (so the id can be echoed); always call
- * rpc_request_free. */
+/* Decode one message. Only strict RFC 8259 JSON in well-formed UTF-8
+ * reaches cJSON (jc_check): anything else is TK_PARSE_ERROR with root NULL,
+ * so its id is never read and the reply's id is null. A string holding the
+ * escape \u0000 is TK_INVALID_REQUEST. On error req->root may still be set
+ * (so the id can be echoed); always call rpc_request_free. */
 tk_err rpc_request_decode(const char *buf, size_t len, rpc_request *req);
 void rpc_request_free(rpc_request *req);
 

@@ -352,8 +352,11 @@ char *api_handle(api_server *a, const char *msg, size_t len, const char *peer, i
     if (len > RPC_MAX_MSG) {
         e = TK_INVALID_REQUEST;
         snprintf(c.ei.msg, sizeof c.ei.msg, "message over %d bytes", RPC_MAX_MSG);
-    } else {
-        e = rpc_request_decode(msg, len, &req);
+    } else if ((e = rpc_request_decode(msg, len, &req)) == TK_PARSE_ERROR &&
+               req.check.status != JC_OK) {
+        /* What and where, so a client's author can find the byte. */
+        snprintf(c.ei.msg, sizeof c.ei.msg, "parse error: %s at byte %zu",
+                 jc_reason(req.check.status), req.check.offset);
     }
     return api_reply(a, &c, &req, e, wrote);
 }

@@ -118,10 +118,9 @@ START_TEST(ill_typed_params)
     TH_ERR_FIELD(th_call(s, "queue.status", "{\"token\":[1]}"), "token");
     /* Unknown params are ignored. */
     TH_OK(th_call(s, "wallet.balance", "{\"user_id\":\"%s\",\"extra\":[1,2,{}]}", u.user_id));
-    /* Invalid UTF-8 in a name is refused. */
-    const char bad_name[] = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"user.register\","
-                            "\"params\":{\"name\":\"a\xff\xfe\"}}";
-    TH_ERR_FIELD(th_call_raw(s, bad_name, sizeof(bad_name) - 1, NULL), "name");
+    /* A control character written as an escape is valid JSON, and the
+     * name's own rule refuses it (raw bytes: see it_strictinput). */
+    TH_ERR_FIELD(th_call(s, "user.register", "{\"name\":\"a\\u0007b\"}"), "name");
     /* Nothing partial: no seat held, no money moved. */
     ck_assert_int_eq(th_balance(s, u.user_id), 10000);
     int fr[50];

@@ -81,7 +81,14 @@ static char *ctl_read_key(const char *path)
 /* Parses the params and adds admin_key when one is to be sent. */
 static cJSON *ctl_params(const ctl_opts *o)
 {
-    cJSON *p = o->params ? jv_parse(o->params, strlen(o->params)) : cJSON_CreateObject();
+    jc_result why = {0};
+    cJSON *p = o->params ? jv_parse_checked(o->params, strlen(o->params), &why)
+                         : cJSON_CreateObject();
+    if (why.status != JC_OK) { /* the server would refuse it the same way */
+        fprintf(stderr, "ticketctl: params are not JSON: %s at byte %zu\n",
+                jc_reason(why.status), why.offset);
+        return NULL;
+    }
     if (!cJSON_IsObject(p)) {
         fprintf(stderr, "ticketctl: params must be a JSON object\n");
         cJSON_Delete(p);

@@ -12,9 +12,10 @@
  * lapse, tokens expire). Date 1 (50 seats, on sale) and concert 1 exist.
  *
  * Oracles, beyond "no crash, no sanitizer report": every message gets a
- * reply that is a JSON-RPC 2.0 object, every batch commits, and
- * tk_check_invariants holds after every message (no seat with two owners,
- * no negative balance, money conserved).
+ * reply that is a JSON-RPC 2.0 object in strict JSON and valid UTF-8
+ * (jv_parse runs jc_check), every batch commits, a PARSE_ERROR has id
+ * null and changed nothing, and tk_check_invariants holds after every
+ * message (no seat with two owners, no negative balance, money conserved).
  *
  * Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined.
  * tests/unit_fuzz.c includes this file (FUZZ_NO_MAIN is irrelevant: the
@@ -150,7 +151,9 @@ static void fuzz_one(fuzz_world *w, const char *msg, size_t len)
         size_t n = fuzz_expand(w, msg, len, buf, sizeof(buf));
         bool wrote = false;
         FUZZ_CHECK(tk_batch_begin(w->d) == 0, "batch begin");
+        int64_t changes = tk_batch_changes(w->d);
         char *reply = api_handle(w->a, buf, n, "ipc:pid=4242", w->now, &wrote);
+        bool changed = tk_batch_changes(w->d) != changes;
         FUZZ_CHECK(tk_batch_commit(w->d) == 0, "commit failed after: %.*s", (int)n, buf);
         FUZZ_CHECK(reply != NULL, "no reply to: %.*s", (int)n, buf);
         cJSON *r = jv_parse(reply, strlen(reply));
@@ -160,6 +163,11 @@ static void fuzz_one(fuzz_world *w, const char *msg, size_t len)
                    (cJSON_GetObjectItemCaseSensitive(r, "error") != NULL);
         FUZZ_CHECK(cJSON_IsString(v) && strcmp(v->valuestring, "2.0") == 0 && one,
                    "not a JSON-RPC 2.0 reply: %s", reply);
+        const cJSON *code = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(r, "error"), "code");
+        FUZZ_CHECK(!cJSON_IsNumber(code) || code->valuedouble != -32700 ||
+                       (!changed && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r, "id"))),
+                   "a PARSE_ERROR changed something or kept an id: %s", reply);
         cJSON_Delete(r);
         free(reply);
     }

@@ -11,6 +11,11 @@ seed() { # name, lines...
     printf '%s\n' "$@" >"corpus/$name"
     n=$((n + 1))
 }
+seedraw() { # name, printf format: octal escapes (\000) put raw bytes in
+    # shellcheck disable=SC2059
+    printf "$2" >"corpus/$1"
+    n=$((n + 1))
+}
 r() { # method params -> one request line
     printf '{"jsonrpc":"2.0","id":%s,"method":"%s","params":%s}' "${3:-1}" "$1" "$2"
 }
@@ -95,6 +100,22 @@ seed p_deep          "$(r user.register '{"name":"a","x":[[[[[[[[[[[[[[[[[[[[[[[
 seed p_utf8          "$(r user.register '{"name":"김민수 🎫"}')"
 seed p_utf8_bad      "$(printf '{"jsonrpc":"2.0","id":1,"method":"user.register","params":{"name":"\300\257"}}')"
 seed p_dup_keys      '{"jsonrpc":"2.0","id":1,"method":"wallet.balance","method":"user.register","params":{"name":"a","name":"b"}}'
+# --- strict input (common/jsoncheck.c): each is PARSE_ERROR, id null ---
+# Raw bytes a lenient parser took: a NUL cutting a request_id or a name,
+# controls, invalid UTF-8 in id/method/params, numbers, whitespace, depth.
+E='{"jsonrpc":"2.0","id":1,"method":'
+seedraw s_nul_reqid     "$E\"wallet.charge\",\"params\":{\"user_id\":\"\$U\",\"amount\":100,\"request_id\":\"abc\000first\"}}\n$E\"wallet.charge\",\"params\":{\"user_id\":\"\$U\",\"amount\":100,\"request_id\":\"abc\000second\"}}\n$E\"wallet.history\",\"params\":{\"user_id\":\"\$U\"}}"
+seedraw s_nul_name      "$E\"user.register\",\"params\":{\"name\":\"Kim\000Evil\"}}"
+seedraw s_ctrl_raw      "$E\"user.register\",\"params\":{\"name\":\"a\001b\"}}\n$E\"user.register\",\"params\":{\"name\":\"a\tb\"}}\n$E\"user.register\",\"params\":{\"name\":\"a\037\"}}"
+seedraw s_utf8_id       '{"jsonrpc":"2.0","id":"\377\376","method":"no.such"}'
+seedraw s_utf8_method   "$E\"no.\300\257\"}\n$E\"wallet.balance\\355\240\200\",\"params\":{\"user_id\":\"\$U\"}}"
+seedraw s_utf8_range    "$E\"user.register\",\"params\":{\"name\":\"\355\240\200\"}}\n$E\"user.register\",\"params\":{\"name\":\"\364\220\200\200\"}}\n$E\"user.register\",\"params\":{\"name\":\"\340\200\257\"}}\n$E\"user.register\",\"params\":{\"name\":\"\344\270\"}}"
+seedraw s_lone_escape   "$E\"user.register\",\"params\":{\"name\":\"\\\\ud800\"}}\n$E\"user.register\",\"params\":{\"name\":\"\\\\udc00x\"}}\n$E\"user.register\",\"params\":{\"name\":\"\\\\ud83c\\\\udfab\"}}"
+seedraw s_leading_zero  '{"jsonrpc":"2.0","id":007,"method":"wallet.balance","params":{"user_id":"$U"}}\n{"jsonrpc":"2.0","id":1,"method":"wallet.charge","params":{"user_id":"$U","amount":00100,"request_id":"z"}}\n{"jsonrpc":"2.0","id":1,"method":"wallet.charge","params":{"user_id":"$U","amount":100.,"request_id":"d"}}\n{"jsonrpc":"2.0","id":-,"method":"x"}'
+seedraw s_whitespace    "\357\273\277$E\"user.register\",\"params\":{\"name\":\"bom\"}}\n\013$E\"user.register\",\"params\":{\"name\":\"vt\"}}\n$E\"user.register\",\"params\":{\"name\":\"nul\"}}\000"
+seedraw s_admin_ctrl    "$E\"admin.concert.create\",\"params\":{\"admin_key\":\"\$K\",\"title\":\"T\001\",\"venue\":\"V\"}}\n$E\"admin.audit.list\",\"params\":{\"admin_key\":\"\$K\"}}"
+seed s_deep             "$(head -c 10000 /dev/zero | tr '\0' '[')$(head -c 10000 /dev/zero | tr '\0' ']')"
+seed s_deep_limit       "$(r user.register "{\"name\":\"d\",\"x\":$(head -c 62 /dev/zero | tr '\0' '[')$(head -c 62 /dev/zero | tr '\0' ']')}")" "$(r user.register "{\"name\":\"d\",\"x\":$(head -c 63 /dev/zero | tr '\0' '[')$(head -c 63 /dev/zero | tr '\0' ']')}")"
 # Over RPC_MAX_MSG (64 KiB): INVALID_REQUEST "message over 65536 bytes".
 # (make fuzz caps mutations at 8 KiB; tests/unit_fuzz replays it whole.)
 seed e_oversized     "$(r user.register "{\"name\":\"$(head -c 66000 /dev/zero | tr '\0' x)\"}")"
