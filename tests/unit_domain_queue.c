@@ -194,7 +194,7 @@ START_TEST(budget_and_pause)
     /* paused: no admission however long we wait */
     bool yes = true, no = false;
     tk_queue_settings s;
-    ck_assert_int_eq(tk_admin_queue_set(d, &yes, NULL, NULL, T0 + 10000, &s, NULL), TK_OK);
+    ck_assert_int_eq(tk_admin_queue_set(d, &yes, NULL, NULL, NULL, T0 + 10000, &s, NULL), TK_OK);
     ck_assert(s.paused);
     ck_assert_int_eq(s.admit_per_min, 6);
     tk_tick(d, T0 + 60000);
@@ -202,7 +202,7 @@ START_TEST(budget_and_pause)
     ck_assert_int_eq(qs.active, 7);
     /* max_active caps admission; unpausing admits up to it */
     int64_t max = 8, rate = 600;
-    ck_assert_int_eq(tk_admin_queue_set(d, &no, &max, &rate, T0 + 60000, &s, NULL), TK_OK);
+    ck_assert_int_eq(tk_admin_queue_set(d, &no, &max, &rate, NULL, T0 + 60000, &s, NULL), TK_OK);
     tk_queue_stats_get(d, T0, &qs);
     ck_assert_int_eq(qs.active, 8);
     ck_assert_int_eq(qs.waiting, 2);
@@ -212,9 +212,9 @@ START_TEST(budget_and_pause)
     ck_assert_int_eq(st.position, 1);
     tk_errinfo ei = {0};
     int64_t zero = 0, big = 1000001;
-    ck_assert_int_eq(tk_admin_queue_set(d, NULL, &zero, NULL, T0, &s, &ei), TK_INVALID_PARAMS);
+    ck_assert_int_eq(tk_admin_queue_set(d, NULL, &zero, NULL, NULL, T0, &s, &ei), TK_INVALID_PARAMS);
     ck_assert_str_eq(ei.field, "max_active");
-    ck_assert_int_eq(tk_admin_queue_set(d, NULL, NULL, &big, T0, &s, &ei), TK_INVALID_PARAMS);
+    ck_assert_int_eq(tk_admin_queue_set(d, NULL, NULL, &big, NULL, T0, &s, &ei), TK_INVALID_PARAMS);
     ck_assert_str_eq(ei.field, "admit_per_min");
     ut_close(d);
 }
@@ -303,7 +303,7 @@ START_TEST(settings_and_queue_survive_restart)
     ck_assert_int_eq(tk_queue_leave(d, q[2].token, T0, NULL), TK_OK);
     bool yes = true;
     int64_t rate = 42;
-    ck_assert_int_eq(tk_admin_queue_set(d, &yes, NULL, &rate, T0, NULL, NULL), TK_OK);
+    ck_assert_int_eq(tk_admin_queue_set(d, &yes, NULL, &rate, NULL, T0, NULL, NULL), TK_OK);
     ut_close(d);
     d = ut_open_cfg(&c, T0 + 1000);
     tk_queue_stats qs;
