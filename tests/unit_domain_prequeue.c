@@ -74,16 +74,24 @@ static bool is_identity(const int64_t *pos, int n)
     return true;
 }
 
+/* In memory, one slot, paused (the drawn line stands still to be read),
+ * with n members joined at `now` into a pre-queue opening at OPENS. */
+static tk_domain *open_pre(int n, int64_t now, tk_uuid *u, tk_queue_info *q)
+{
+    tk_domain *d = open_mem(1);
+    set_opens(d, OPENS, T0);
+    set_paused(d, true, T0);
+    join_pre(d, n, now, u, q);
+    return d;
+}
+
 START_TEST(draw_is_a_permutation_and_admission_follows_it)
 {
     enum { N = 200 };
-    tk_domain *d = open_mem(1);
     static tk_uuid u[N];
     static tk_queue_info q[N];
     static int64_t pos[N];
-    set_opens(d, OPENS, T0);
-    set_paused(d, true, T0); /* keep everyone waiting to read the drawn places */
-    join_pre(d, N, T0 + 1000, u, q);
+    tk_domain *d = open_pre(N, T0 + 1000, u, q);
     tk_queue_stats qs;
     tk_queue_stats_get(d, T0 + 1000, &qs);
     ck_assert_int_eq(qs.prequeue, N);
@@ -175,23 +183,31 @@ START_TEST(earlier_line_stays_ahead)
 }
 END_TEST
 
+/* A file database with n members in a paused pre-queue opening at OPENS,
+ * closed; *c reopens it. */
+static char *prequeue_file(tk_config *c, int n, tk_uuid *u, tk_queue_info *q)
+{
+    char *path;
+    tk_domain *d = ut_open_file(&path, c, 1, T0);
+    set_opens(d, OPENS, T0);
+    set_paused(d, true, T0);
+    join_pre(d, n, T0, u, q);
+    ut_close(d);
+    return path;
+}
+
 /* Restart just before the opening keeps the pre-queue; the draw at the
  * tick is written with the flip, so a restart just after reloads the same
  * order instead of drawing again. */
 START_TEST(draw_once_across_restarts)
 {
     enum { N = 60 };
-    char *path;
     tk_config c;
-    tk_domain *d = ut_open_file(&path, &c, 1, T0);
     static tk_uuid u[N];
     static tk_queue_info q[N];
     static int64_t pos[N], again[N];
-    set_opens(d, OPENS, T0);
-    set_paused(d, true, T0);
-    join_pre(d, N, T0, u, q);
-    ut_close(d);
-    d = ut_open_cfg(&c, OPENS - 1); /* just before */
+    char *path = prequeue_file(&c, N, u, q);
+    tk_domain *d = ut_open_cfg(&c, OPENS - 1); /* just before */
     tk_queue_stats qs;
     tk_queue_stats_get(d, OPENS - 1, &qs);
     ck_assert_int_eq(qs.prequeue, N);
@@ -219,17 +235,12 @@ END_TEST
 START_TEST(down_at_opening_draws_at_load)
 {
     enum { N = 40 };
-    char *path;
     tk_config c;
-    tk_domain *d = ut_open_file(&path, &c, 1, T0);
     static tk_uuid u[N];
     static tk_queue_info q[N];
     static int64_t pos[N], again[N];
-    set_opens(d, OPENS, T0);
-    set_paused(d, true, T0);
-    join_pre(d, N, T0, u, q);
-    ut_close(d);
-    d = ut_open_cfg(&c, OPENS + 3600000);
+    char *path = prequeue_file(&c, N, u, q);
+    tk_domain *d = ut_open_cfg(&c, OPENS + 3600000);
     drawn_positions(d, N, q, OPENS + 3600000, 0, pos);
     tk_queue_stats qs;
     tk_queue_stats_get(d, OPENS + 3600000, &qs);
@@ -251,13 +262,10 @@ END_TEST
 START_TEST(clearing_draws_now)
 {
     enum { N = 30 };
-    tk_domain *d = open_mem(1);
     static tk_uuid u[N];
     static tk_queue_info q[N];
     static int64_t pos[N];
-    set_opens(d, OPENS, T0);
-    set_paused(d, true, T0);
-    join_pre(d, N, T0, u, q);
+    tk_domain *d = open_pre(N, T0, u, q);
     set_opens(d, OPENS + 1000, T0 + 10); /* moved: still the same pre-queue */
     tk_queue_stats qs;
     tk_queue_stats_get(d, T0 + 10, &qs);
@@ -293,19 +301,6 @@ START_TEST(opens_at_validated)
 }
 END_TEST
 
-static int queue_events(tk_domain *d, tk_event *last)
-{
-    tk_event ev[64];
-    size_t n = tk_events_take(d, ev, 64);
-    int k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ev[i].kind == TK_EV_QUEUE) {
-            *last = ev[i];
-            k++;
-        }
-    return k;
-}
-
 START_TEST(events_carry_the_prequeue)
 {
     tk_domain *d = open_mem(5);
@@ -314,35 +309,22 @@ START_TEST(events_carry_the_prequeue)
     set_opens(d, OPENS, T0);
     join_pre(d, 3, T0, u, q);
     tk_event e;
-    queue_events(d, &e);
+    ut_count_events(d, TK_EV_QUEUE, &e);
     ck_assert_int_eq(tk_next_deadline(d, T0), T0 + 1000); /* a countdown a second */
     tk_tick(d, T0 + 1000);
-    ck_assert_int_eq(queue_events(d, &e), 1);
+    ck_assert_int_eq(ut_count_events(d, TK_EV_QUEUE, &e), 1);
     ck_assert(e.prequeue_open);
     ck_assert_int_eq(e.prequeue, 3);
     ck_assert_int_eq(e.opens_in_s, 59);
     tk_tick(d, OPENS - 600);
     ck_assert_int_eq(tk_next_deadline(d, OPENS - 200), OPENS); /* the draw on time */
     tk_tick(d, OPENS);
-    ck_assert_int_ge(queue_events(d, &e), 1);
+    ck_assert_int_ge(ut_count_events(d, TK_EV_QUEUE, &e), 1);
     ck_assert(!e.prequeue_open);
     ck_assert_int_eq(e.active, 3); /* five slots: all admitted at the opening */
     ut_close(d);
 }
 END_TEST
-
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return kb;
-}
 
 /* 200,000 in the pre-queue on a file database: the draw gives each a
  * distinct place. Its duration is printed, not asserted (shared CPU). */
@@ -370,7 +352,7 @@ START_TEST(draw_200k)
     tk_queue_stats_get(d, OPENS, &qs);
     ck_assert_int_eq(qs.draw_n, N);
     drawn_positions(d, N, q, OPENS, 0, pos);
-    fprintf(stderr, "draw_200k: draw %lld ms, RSS %ld kB\n", (long long)qs.draw_ms, rss_kb());
+    fprintf(stderr, "draw_200k: draw %lld ms, RSS %ld kB\n", (long long)qs.draw_ms, ut_rss_kb());
     ut_close(d);
     ut_rmdb(path);
 }

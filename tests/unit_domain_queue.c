@@ -255,19 +255,6 @@ START_TEST(tokens_forged_and_foreign)
 }
 END_TEST
 
-static int count_kind(tk_domain *d, tk_event_kind k, tk_event *last)
-{
-    tk_event ev[256];
-    size_t n = tk_events_take(d, ev, 256);
-    int c = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ev[i].kind == k) {
-            c++;
-            *last = ev[i];
-        }
-    return c;
-}
-
 START_TEST(queue_events)
 {
     tk_config c = ut_cfg(":memory:");
@@ -276,17 +263,17 @@ START_TEST(queue_events)
     tk_queue_info q[3];
     join_n(d, 3, q);
     tk_event e;
-    ck_assert_int_eq(count_kind(d, TK_EV_QUEUE, &e), 1); /* the one admission */
+    ck_assert_int_eq(ut_count_events(d, TK_EV_QUEUE, &e), 1); /* the one admission */
     ck_assert_int_eq(e.admitted_seq, 1);
     tk_tick(d, T0 + 500);
     tk_tick(d, T0 + 1000);
-    ck_assert_int_eq(count_kind(d, TK_EV_QUEUE, &e), 1); /* once a second while waiting */
+    ck_assert_int_eq(ut_count_events(d, TK_EV_QUEUE, &e), 1); /* once a second while waiting */
     ck_assert_int_eq(e.waiting, 2);
     ck_assert_int_eq(e.active, 1);
     ck_assert_int_eq(e.admit_per_min, 600);
     ck_assert_int_eq(tk_next_deadline(d, T0 + 1000), T0 + 2000);
     ck_assert_int_eq(tk_queue_leave(d, q[0].token, T0 + 1100, NULL), TK_OK);
-    ck_assert_int_eq(count_kind(d, TK_EV_QUEUE, &e), 1);
+    ck_assert_int_eq(ut_count_events(d, TK_EV_QUEUE, &e), 1);
     ck_assert_int_eq(e.admitted_seq, 2);
     ck_assert_int_eq(e.waiting, 1);
     ut_close(d);
@@ -324,19 +311,6 @@ START_TEST(settings_and_queue_survive_restart)
 }
 END_TEST
 
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return kb;
-}
-
 /* A million waiting users on a file database, as the server would hold
  * them: places stay exact, leaving from the middle shifts the rest. */
 START_TEST(million_waiting)
@@ -373,7 +347,7 @@ START_TEST(million_waiting)
     ck_assert_int_eq(st.position, 777777 + 1 - 10 - 1);
     ck_assert_int_eq(tk_queue_status(d, tok[3], T0, &st, NULL), TK_OK);
     ck_assert_int_eq(st.position, N - 10 - 1);
-    long kb = rss_kb();
+    long kb = ut_rss_kb();
 #ifndef __SANITIZE_ADDRESS__ /* ASan's shadow memory and redzones triple RSS */
     ck_assert_msg(kb > 0 && kb < 200 * 1024, "RSS %ld kB", kb);
 #endif
