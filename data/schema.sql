@@ -126,6 +126,22 @@ CREATE TABLE IF NOT EXISTS settings (
     value       INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- One row per pre-queue draw (admin.queue.set opens_at): the members who
+-- joined before the opening, seqs first_seq .. first_seq+n-1, take places
+-- first_seq+i in the drawn order, ord = n little-endian uint32 offsets
+-- (place first_seq+i belongs to seq first_seq+ord[i]). Written in the same
+-- commit that clears opens_at, so a draw happens once: a restart before it
+-- draws at the first tick, a restart after it reloads this order. ms is
+-- how long the draw took in memory.
+CREATE TABLE IF NOT EXISTS draws (
+    id          INTEGER PRIMARY KEY,
+    first_seq   INTEGER NOT NULL CHECK (first_seq >= 1),
+    n           INTEGER NOT NULL CHECK (n >= 1),
+    drawn_at    INTEGER NOT NULL,
+    ms          INTEGER NOT NULL,
+    ord         BLOB    NOT NULL CHECK (length(ord) = 4 * n)
+);
+
 CREATE TABLE IF NOT EXISTS audit (
     id          INTEGER PRIMARY KEY,
     at          INTEGER NOT NULL,

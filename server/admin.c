@@ -11,14 +11,20 @@
 #define QUEUE_SETTING_MAX RPC_QUEUE_SETTING_MAX
 
 tk_err tk_admin_queue_set(tk_domain *d, const bool *paused, const int64_t *max_active,
-                          const int64_t *admit_per_min, int64_t now_ms, tk_queue_settings *out,
-                          tk_errinfo *ei)
+                          const int64_t *admit_per_min, const int64_t *opens_at_ms,
+                          int64_t now_ms, tk_queue_settings *out, tk_errinfo *ei)
 {
     if (max_active && (*max_active < 1 || *max_active > QUEUE_SETTING_MAX))
         return dm_bad_param(ei, "max_active", "max_active must be 1..1000000");
     if (admit_per_min && (*admit_per_min < 1 || *admit_per_min > QUEUE_SETTING_MAX))
         return dm_bad_param(ei, "admit_per_min", "admit_per_min must be 1..1000000");
+    if (opens_at_ms && *opens_at_ms &&
+        (*opens_at_ms <= now_ms || *opens_at_ms - now_ms > TK_OPENS_MAX_AHEAD_MS))
+        return dm_bad_param(ei, "opens_at",
+                            "opens_at must be in the future, within a year (null opens now)");
     dm_begin_mutation(d, now_ms);
+    if (opens_at_ms)
+        dm_prequeue_set(d, *opens_at_ms, now_ms);
     if (paused) {
         d->qs.paused = *paused;
         store_setting_put(d->st, "paused", *paused);

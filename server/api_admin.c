@@ -97,26 +97,50 @@ tk_err api_admin_date_create(api_call *c)
     return TK_OK;
 }
 
+/* opens_at: an RFC 3339 time, or null (0: clear the pre-queue). */
+static tk_err queue_opens_at(api_call *c, int64_t *ms, bool *present)
+{
+    if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(c->params, "opens_at"))) {
+        *ms = 0;
+        *present = true;
+        return TK_OK;
+    }
+    tk_err e = ap_time(c, "opens_at", false, ms, present);
+    if (!e && *present && *ms <= 0) /* 0 means "clear" in the domain */
+        return ap_bad(c, "opens_at", "opens_at must be in the future");
+    return e;
+}
+
+/* The queue settings as admin.queue.set and admin.dashboard show them. */
+void ar_queue_settings(cJSON *o, const tk_queue_settings *s)
+{
+    ar_bool(o, "paused", s->paused);
+    ar_int(o, "max_active", s->max_active);
+    ar_int(o, "admit_per_min", s->admit_per_min);
+    if (s->opens_at_ms)
+        ar_time(o, "opens_at", s->opens_at_ms);
+    else
+        cJSON_AddNullToObject(o, "opens_at");
+}
+
 tk_err api_admin_queue_set(api_call *c)
 {
-    bool paused = false, hm, ha;
-    int64_t max_active = 0, apm = 0;
+    bool paused = false, hm, ha, ho;
+    int64_t max_active = 0, apm = 0, opens = 0;
     tk_err e;
     jv_status ps = jv_get_bool(c->params, "paused", &paused);
     if (ps == JV_BAD)
         return ap_bad(c, "paused", "param 'paused' must be true or false");
     bool hp = ps == JV_OK;
     if ((e = ap_int_opt(c, "max_active", 0, 10000000, &max_active, &hm)) ||
-        (e = ap_int_opt(c, "admit_per_min", 0, 10000000, &apm, &ha)))
+        (e = ap_int_opt(c, "admit_per_min", 0, 10000000, &apm, &ha)) ||
+        (e = queue_opens_at(c, &opens, &ho)))
         return e;
     tk_queue_settings s;
     if ((e = tk_admin_queue_set(c->d, hp ? &paused : NULL, hm ? &max_active : NULL,
-                                ha ? &apm : NULL, c->now_ms, &s, &c->ei)))
+                                ha ? &apm : NULL, ho ? &opens : NULL, c->now_ms, &s, &c->ei)))
         return e;
-    cJSON *o = ar_new(c);
-    ar_bool(o, "paused", s.paused);
-    ar_int(o, "max_active", s.max_active);
-    ar_int(o, "admit_per_min", s.admit_per_min);
+    ar_queue_settings(ar_new(c), &s);
     return TK_OK;
 }
 

@@ -94,10 +94,18 @@ tk_err api_admin_dashboard(api_call *c)
     ar_int(qo, "active", q.active);
     ar_int(qo, "admitted", q.admitted);
     ar_int(qo, "admitted_seq", (int64_t)q.admitted_seq);
-    ar_int(qo, "admit_per_min", q.settings.admit_per_min);
-    ar_int(qo, "max_active", q.settings.max_active);
-    ar_bool(qo, "paused", q.settings.paused);
+    ar_queue_settings(qo, &q.settings);
     ar_int(qo, "ms_per_place", q.ms_per_place);
+    if (q.settings.opens_at_ms) {
+        ar_int(qo, "prequeue", q.prequeue);
+        ar_int(qo, "opens_in_s", q.opens_in_s);
+    }
+    if (q.draw_at_ms) { /* the bench and the console read the lottery's cost here */
+        cJSON *w = cJSON_AddObjectToObject(qo, "last_draw");
+        ar_int(w, "n", q.draw_n);
+        ar_int(w, "ms", q.draw_ms);
+        ar_time(w, "at", q.draw_at_ms);
+    }
     dash_history(c, root);
     dash_requests(c, root);
     return TK_OK;

@@ -69,6 +69,8 @@ void ar_str(cJSON *o, const char *name, const char *s);
  * and dominated the cost of number-heavy replies. */
 void ar_int(cJSON *o, const char *name, int64_t v);
 void ar_bool(cJSON *o, const char *name, bool v);
+/* paused, max_active, admit_per_min, opens_at (RFC 3339 or null). */
+void ar_queue_settings(cJSON *o, const tk_queue_settings *s);
 /* Adds an empty array member and returns it. */
 cJSON *ar_array(cJSON *o, const char *name);
 /* Appends a new {} to arr and returns it (NULL if arr is NULL or on OOM):

@@ -14,6 +14,10 @@ static void queue_result(api_call *c, const tk_queue_info *q, bool with_token)
     ar_int(o, "position", q->position);
     ar_int(o, "eta_s", q->eta_s);
     ar_int(o, "seq", (int64_t)q->seq);
+    if (q->prequeue) {
+        ar_bool(o, "prequeue", true);
+        ar_int(o, "opens_in_s", q->opens_in_s);
+    }
     if (q->state == TK_TOKEN_ACTIVE) {
         ar_int(o, "expires_in_s", q->expires_in_s);
         ar_int(o, "turn_expires_in_s", q->turn_expires_in_s);

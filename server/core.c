@@ -273,6 +273,7 @@ void tk_close(tk_domain *d)
     free(d->users);
     dm_hash_free(&d->user_ix);
     free(d->entries);
+    dm_draws_free(d);
     fw_free(&d->waiting_fw);
     free(d->active);
     free(d->dates);
@@ -321,12 +322,14 @@ void dm_begin_mutation(tk_domain *d, int64_t now_ms)
 void tk_tick(tk_domain *d, int64_t now_ms)
 {
     dm_begin_mutation(d, now_ms);
+    dm_prequeue_due(d, now_ms);
     dm_queue_idle_sweep(d, now_ms);
     dm_queue_admit(d, now_ms);
     min_max(&d->waiting_min, now_ms, d->nwaiting); /* so a quiet minute shows its line */
     /* A session that ended (a turn over, a lapse, a payment) changed the
      * active count: say so even when no admission followed to say it. */
-    if (d->queue_ev_due || (d->nwaiting > 0 && now_ms - d->last_queue_ev_ms >= 1000))
+    if (d->queue_ev_due ||
+        ((d->nwaiting > 0 || d->qs.opens_at_ms) && now_ms - d->last_queue_ev_ms >= 1000))
         dm_queue_event(d, now_ms);
 }
 
@@ -335,7 +338,9 @@ int64_t tk_next_deadline(const tk_domain *d, int64_t now_ms)
     int64_t next = now_ms + 1000; /* idle windows, admission, queue events */
     if (d->nheap > 0 && d->holds[d->heap[0]].expires_ms < next)
         next = d->holds[d->heap[0]].expires_ms;
-    if (d->nwaiting > 0 && d->last_queue_ev_ms + 1000 < next)
+    if ((d->nwaiting > 0 || d->qs.opens_at_ms) && d->last_queue_ev_ms + 1000 < next)
         next = d->last_queue_ev_ms + 1000;
+    if (d->qs.opens_at_ms && d->qs.opens_at_ms < next)
+        next = d->qs.opens_at_ms; /* the draw, on time */
     return next < now_ms ? now_ms : next;
 }

@@ -155,6 +155,8 @@ typedef struct {
     int64_t waiting, active, admit_per_min;/* QUEUE */
     int64_t ms_per_place;                  /* QUEUE: the wait estimate's pace */
     bool paused;                           /* QUEUE */
+    bool prequeue_open;                    /* QUEUE: opens_at is set */
+    int64_t prequeue, opens_in_s;          /* QUEUE, while prequeue_open */
 } tk_event;
 
 /* Moves up to max queued events into out, oldest first; returns how many.
@@ -218,8 +220,12 @@ const char *tk_token_state_name(tk_token_state s); /* "waiting" "active" "expire
 typedef struct {
     char token[TOKEN_MAX_LEN];
     tk_token_state state;
-    uint64_t seq;          /* the user's queue sequence number */
-    int64_t position;      /* 1-based place among the waiting; 0 when active */
+    uint64_t seq;          /* the user's number in line (its join order, or its
+                              drawn place after a pre-queue draw) */
+    int64_t position;      /* 1-based place among the waiting; 0 when active;
+                              in the pre-queue: how many are in it */
+    bool prequeue;         /* waiting for opens_at, place not drawn yet */
+    int64_t opens_in_s;    /* prequeue: seconds until the draw */
     int64_t eta_s;         /* estimated wait; 0 when active */
     int64_t expires_in_s;  /* active: seconds until the token lapses */
     int64_t turn_expires_in_s; /* active: seconds until the turn ends, whatever it holds */
@@ -328,13 +334,22 @@ tk_err tk_admin_date_create(tk_domain *d, int64_t concert_id, int64_t starts_at_
 typedef struct {
     bool paused;
     int64_t max_active, admit_per_min;
+    int64_t opens_at_ms; /* the pre-queue's opening; 0 = none */
 } tk_queue_settings;
 /* NULL members are left unchanged. Persisted: they survive a restart, and
  * once set they take precedence over tk_config's max_active/admit_per_min.
- * INVALID_PARAMS (field) for max_active or admit_per_min outside 1..1e6. */
+ * INVALID_PARAMS (field) for max_active or admit_per_min outside 1..1e6.
+ *
+ * *opens_at_ms > now_ms opens a pre-queue (or moves its opening): joins
+ * wait unplaced until then, and at opens_at they are put in random order,
+ * once and durably, behind everyone already in line. *opens_at_ms == 0
+ * clears it: an open pre-queue is drawn at once (its members were promised
+ * a draw, not their join order). Not in the future, or more than
+ * TK_OPENS_MAX_AHEAD_MS ahead: INVALID_PARAMS (field "opens_at"). */
+#define TK_OPENS_MAX_AHEAD_MS (366LL * 86400 * 1000)
 tk_err tk_admin_queue_set(tk_domain *d, const bool *paused, const int64_t *max_active,
-                          const int64_t *admit_per_min, int64_t now_ms, tk_queue_settings *out,
-                          tk_errinfo *ei);
+                          const int64_t *admit_per_min, const int64_t *opens_at_ms,
+                          int64_t now_ms, tk_queue_settings *out, tk_errinfo *ei);
 /* HOLD_NOT_FOUND unless the hold is live; HOLD_EXPIRED if it lapsed. The
  * owner's token stays active (its window restarts), as with hold.release. */
 tk_err tk_admin_hold_release(tk_domain *d, int64_t hold_id, int64_t now_ms, tk_errinfo *ei);
@@ -364,6 +379,8 @@ typedef struct {
     int64_t ms_per_place;              /* the wait estimate's pace now */
     uint64_t admitted_seq, last_seq;
     tk_queue_settings settings;
+    int64_t prequeue, opens_in_s;       /* while settings.opens_at_ms != 0 */
+    int64_t draw_n, draw_ms, draw_at_ms; /* the last draw; draw_at_ms 0 = none */
 } tk_queue_stats;
 void tk_queue_stats_get(tk_domain *d, int64_t now_ms, tk_queue_stats *out);
 /* Every date (bookable or not), for the dashboard. */

@@ -34,8 +34,13 @@ typedef struct {
     int64_t admitted_ms; /* 0 = never admitted; the turn runs from here */
     uint32_t user;
     int32_t slot;        /* index in d->active while active, else -1 */
+    uint32_t place;      /* number in the line (admission order): seq, or drawn */
     uint8_t state;       /* tk_token_state */
 } dm_entry;
+
+/* A pre-queue draw: place first + i belongs to seq first + ord[i]. Places
+ * outside every draw are their seqs, so only drawn members cost memory. */
+typedef struct { uint32_t first, n; uint32_t *ord; } dm_draw;
 
 typedef struct {
     uint8_t state;  /* tk_seat_state as stored; a HELD seat may have lapsed */
@@ -110,15 +115,19 @@ struct tk_domain {
     dm_hash user_ix; /* by uuid */
 
     dm_entry *entries; size_t nentries, capentries; /* entries[seq - 1] */
-    fenwick waiting_fw;     /* 1 at seq while entry seq waits */
+    fenwick waiting_fw;     /* 1 at place while that place's entry waits */
     uint32_t *active; size_t nactive, capactive; /* seqs of active entries */
-    size_t cursor;          /* every seq below it is not waiting */
+    size_t cursor;          /* every place below it is not waiting */
     int64_t nwaiting, admitted_total;
     double budget;          /* admission token bucket */
     int64_t budget_ms;
     int64_t last_queue_ev_ms;
     bool queue_ev_due;      /* an active session ended since the last queue event */
-    tk_queue_settings qs;
+    tk_queue_settings qs;   /* qs.opens_at_ms != 0: a pre-queue is open */
+    uint32_t pq_from;       /* the open pre-queue is seqs pq_from..nentries */
+    int64_t nprequeue;      /* of them still waiting (not in waiting_fw) */
+    dm_draw *draws; size_t ndraws, capdraws;
+    int64_t draw_n, draw_ms, draw_at_ms; /* the last draw, for the dashboard */
 
     dm_concert *concerts; size_t nconcerts, capconcerts;
     dm_date *dates; size_t ndates, capdates;
@@ -223,6 +232,22 @@ void dm_queue_idle_sweep(tk_domain *d, int64_t now_ms);
 void dm_queue_event(tk_domain *d, int64_t now_ms);
 void dm_active_add(tk_domain *d, uint32_t seq);
 void dm_active_remove(tk_domain *d, uint32_t seq);
+
+/* ---- prequeue.c --------------------------------------------------------- */
+/* Entry seq waits in the open pre-queue (no place yet). */
+bool dm_in_prequeue(const tk_domain *d, uint32_t seq);
+/* The seq at place p in the line. */
+uint32_t dm_line_seq(const tk_domain *d, size_t place);
+/* Draws the open pre-queue when opens_at has come. */
+void dm_prequeue_due(tk_domain *d, int64_t now_ms);
+/* Draws the open pre-queue now: places in random order, the order staged
+ * in the open batch together with clearing opens_at. */
+void dm_prequeue_draw(tk_domain *d, int64_t now_ms);
+/* admin.queue.set's opens_at: > now opens (or moves) a pre-queue, 0 draws
+ * one that is open. Validated by the caller. */
+void dm_prequeue_set(tk_domain *d, int64_t opens_at_ms, int64_t now_ms);
+int dm_draw_load(tk_domain *d, const st_draw *r);
+void dm_draws_free(tk_domain *d);
 
 /* ---- holds.c ------------------------------------------------------------- */
 bool dm_hold_live(const tk_domain *d, int32_t h, int64_t now_ms);

@@ -26,9 +26,15 @@ size_t events_encode(const tk_event *ev, char out[EVENTS_MSG_MAX])
         n = snprintf(out, EVENTS_MSG_MAX,
                      "queue {\"admitted_seq\":%" PRIu64 ",\"waiting\":%" PRId64
                      ",\"active\":%" PRId64 ",\"admit_per_min\":%" PRId64
-                     ",\"ms_per_place\":%" PRId64 ",\"paused\":%s}",
+                     ",\"ms_per_place\":%" PRId64 ",\"paused\":%s",
                      ev->admitted_seq, ev->waiting, ev->active, ev->admit_per_min,
                      ev->ms_per_place, ev->paused ? "true" : "false");
+        if (ev->prequeue_open && n > 0 && n < EVENTS_MSG_MAX) /* only while one exists */
+            n += snprintf(out + n, EVENTS_MSG_MAX - (size_t)n,
+                          ",\"prequeue\":%" PRId64 ",\"opens_in_s\":%" PRId64, ev->prequeue,
+                          ev->opens_in_s);
+        if (n > 0 && n < EVENTS_MSG_MAX)
+            n += snprintf(out + n, EVENTS_MSG_MAX - (size_t)n, "}");
         break;
     default:
         return 0;

@@ -140,12 +140,19 @@ static int check_queue(const tk_domain *d, char *why, size_t whylen)
 {
     CHECK(fw_prefix(&d->waiting_fw, d->nentries) == d->nwaiting, "waiting count out of step");
     size_t active = 0;
-    for (size_t i = 0; i < d->nentries; i++)
+    int64_t pre = 0;
+    for (size_t i = 0; i < d->nentries; i++) {
         active += d->entries[i].state == TK_TOKEN_ACTIVE;
+        pre += dm_in_prequeue(d, (uint32_t)i + 1);
+        /* places are a permutation of seqs: each place leads back to its entry */
+        CHECK(dm_line_seq(d, d->entries[i].place) == i + 1, "entry %zu has place %u of another",
+              i + 1, d->entries[i].place);
+    }
     CHECK(active == d->nactive, "active set out of step");
-    for (size_t i = 0; i + 1 < d->cursor && i < d->nentries; i++)
-        CHECK(d->entries[i].state != TK_TOKEN_WAITING, "entry %zu waits behind the cursor",
-              i + 1);
+    CHECK(pre == d->nprequeue, "pre-queue count out of step");
+    for (size_t p = 1; p < d->cursor && p <= d->nentries; p++)
+        CHECK(d->entries[dm_line_seq(d, p) - 1].state != TK_TOKEN_WAITING,
+              "place %zu waits behind the cursor", p);
     return 0;
 }
 

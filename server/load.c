@@ -19,6 +19,10 @@ static int ld_setting(void *ctx, const st_setting *r)
         d->qs.max_active = r->value;
     else if (!strcmp(r->key, "admit_per_min") && r->value > 0)
         d->qs.admit_per_min = r->value;
+    else if (!strcmp(r->key, "opens_at"))
+        d->qs.opens_at_ms = r->value; /* 0: none, or drawn (see draws) */
+    else if (!strcmp(r->key, "prequeue_from") && r->value > 0 && r->value <= UINT32_MAX)
+        d->pq_from = (uint32_t)r->value;
     return 0;
 }
 
@@ -35,9 +39,10 @@ static int ld_entry(void *ctx, const st_entry *r)
     tk_domain *d = ctx;
     if (r->seq != (int64_t)d->nentries + 1 || r->user_id < 1 || r->user_id > (int64_t)d->nusers)
         return -1;
-    /* Deadlines come back onto this run's steady line (domain.h, Time). */
+    /* Deadlines come back onto this run's steady line (domain.h, Time); a
+     * draw may give another place than the seq. */
     dm_entry e = {r->issued_ms, dm_steady_opt(d, r->since_ms), dm_steady_opt(d, r->admitted_ms),
-                  (uint32_t)(r->user_id - 1), -1, (uint8_t)r->state};
+                  (uint32_t)(r->user_id - 1), -1, (uint32_t)r->seq, (uint8_t)r->state};
     return dm_entry_push(d, &e);
 }
 
@@ -174,18 +179,27 @@ static int ld_idem(void *ctx, const st_idem *r)
                        false);
 }
 
+static int ld_draw(void *ctx, const st_draw *r)
+{
+    return dm_draw_load(ctx, r);
+}
+
 static const store_loader *loader(tk_domain *d)
 {
     static store_loader l;
     l = (store_loader){d,          ld_user,    ld_entry,  ld_concert, ld_date, ld_seat,
-                       ld_hold,    ld_payment, ld_booking, ld_ledger, ld_idem, ld_setting};
+                       ld_hold,    ld_payment, ld_booking, ld_ledger, ld_idem, ld_setting,
+                       ld_draw};
     return &l;
 }
 
-/* Queue structures from the entries: waiting flags, cursor, active set. */
+/* Queue structures from the entries: waiting flags (by place), cursor (the
+ * lowest waiting place, pre-queue included), active set, pre-queue count. */
 static int rebuild_queue(tk_domain *d)
 {
-    bool seen_waiting = false;
+    if (d->qs.opens_at_ms && (d->pq_from < 1 || d->pq_from > d->nentries + 1))
+        return -1;
+    d->cursor = d->nentries + 1;
     for (size_t i = 0; i < d->nentries; i++) {
         dm_entry *e = &d->entries[i];
         uint32_t seq = (uint32_t)i + 1;
@@ -193,18 +207,19 @@ static int rebuild_queue(tk_domain *d)
         if (e->admitted_ms)
             d->admitted_total++;
         if (e->state == TK_TOKEN_WAITING) {
-            if (fw_add(&d->waiting_fw, seq, 1) < 0)
+            if (e->place < d->cursor)
+                d->cursor = e->place;
+            if (dm_in_prequeue(d, seq)) {
+                d->nprequeue++;
+                continue;
+            }
+            if (fw_add(&d->waiting_fw, e->place, 1) < 0)
                 return -1;
             d->nwaiting++;
-            if (!seen_waiting)
-                d->cursor = seq;
-            seen_waiting = true;
         } else if (e->state == TK_TOKEN_ACTIVE) {
             dm_active_add(d, seq);
         }
     }
-    if (!seen_waiting)
-        d->cursor = d->nentries + 1;
     return 0;
 }
 
@@ -218,8 +233,10 @@ int dm_load(tk_domain *d, int64_t now_ms)
     dm_queue_idle_sweep(d, now_ms);
     d->budget = (double)d->qs.admit_per_min;
     d->budget_ms = now_ms;
-    log_info("domain_loaded", "users=%zu entries=%zu waiting=%lld dates=%zu holds=%zu",
-             d->nusers, d->nentries, (long long)d->nwaiting, d->ndates, d->nheap);
+    dm_prequeue_due(d, now_ms); /* down at the opening: draw now, committed with the load */
+    log_info("domain_loaded",
+             "users=%zu entries=%zu waiting=%lld prequeue=%lld dates=%zu holds=%zu", d->nusers,
+             d->nentries, (long long)d->nwaiting, (long long)d->nprequeue, d->ndates, d->nheap);
     return 0;
 }
 

@@ -1,10 +1,12 @@
 /* server/queue.c -- the waiting line and queue tokens.
  *
- * Each queue.join appends an entry; its seq is its index + 1. The Fenwick
- * tree holds 1 at every waiting seq, so a place in line is a prefix sum
- * (O(log n)), and leaving from the middle is a point update. Admission
- * walks a cursor forward (every seq below it no longer waits), bounded by
- * max_active and a token bucket refilled at admit_per_min. */
+ * Each queue.join appends an entry; its seq is its index + 1, and its
+ * place in line is its seq, or its drawn place when it joined a pre-queue
+ * (prequeue.c). The Fenwick tree holds 1 at every waiting place, so a
+ * position is a prefix sum (O(log n)), and leaving from the middle is a
+ * point update. Admission walks a cursor forward over places (every place
+ * below it no longer waits), bounded by max_active and a token bucket
+ * refilled at admit_per_min. */
 #include <string.h>
 
 #include "common/util.h"
@@ -113,6 +115,25 @@ static int64_t eta_s(const tk_domain *d, int64_t position, int64_t now_ms)
     return (position * dm_queue_pace_ms(d, now_ms) + 999) / 1000;
 }
 
+static int64_t secs_until(int64_t deadline_ms, int64_t now_ms)
+{
+    return deadline_ms > now_ms ? (deadline_ms - now_ms + 999) / 1000 : 0;
+}
+
+/* A waiting entry's position and wait. In the pre-queue nobody has a
+ * place yet: the position is the pre-queue's size, the wait the opening. */
+static void waiting_place(const tk_domain *d, uint32_t seq, int64_t now_ms, int64_t *pos,
+                          int64_t *eta)
+{
+    if (dm_in_prequeue(d, seq)) {
+        *pos = d->nprequeue;
+        *eta = secs_until(d->qs.opens_at_ms, now_ms);
+        return;
+    }
+    *pos = fw_prefix(&d->waiting_fw, d->entries[seq - 1].place);
+    *eta = eta_s(d, *pos, now_ms);
+}
+
 tk_err dm_token_active(tk_domain *d, const char *token, int64_t now_ms, uint32_t *user,
                        uint32_t *seq, tk_errinfo *ei)
 {
@@ -122,10 +143,11 @@ tk_err dm_token_active(tk_domain *d, const char *token, int64_t now_ms, uint32_t
     if (s == TK_TOKEN_STATE_EXPIRED)
         return dm_fail(ei, TK_TOKEN_EXPIRED, "token has expired");
     if (s == TK_TOKEN_WAITING) {
-        int64_t pos = fw_prefix(&d->waiting_fw, *seq);
+        int64_t pos, eta;
+        waiting_place(d, *seq, now_ms, &pos, &eta);
         if (ei) {
             ei->position = pos;
-            ei->eta_s = eta_s(d, pos, now_ms);
+            ei->eta_s = eta;
         }
         return dm_fail(ei, TK_NOT_ADMITTED, "still waiting: place %lld", (long long)pos);
     }
@@ -146,7 +168,9 @@ void dm_queue_event(tk_domain *d, int64_t now_ms)
 {
     tk_event e = {.kind = TK_EV_QUEUE, .admitted_seq = d->cursor - 1, .waiting = d->nwaiting,
                   .active = (int64_t)d->nactive, .admit_per_min = d->qs.admit_per_min,
-                  .ms_per_place = dm_queue_pace_ms(d, now_ms), .paused = d->qs.paused};
+                  .ms_per_place = dm_queue_pace_ms(d, now_ms), .paused = d->qs.paused,
+                  .prequeue_open = d->qs.opens_at_ms != 0, .prequeue = d->nprequeue,
+                  .opens_in_s = secs_until(d->qs.opens_at_ms, now_ms)};
     dm_emit(d, &e);
     d->last_queue_ev_ms = now_ms;
     d->queue_ev_due = false;
@@ -164,8 +188,10 @@ void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms)
     dm_entry *e = &d->entries[seq - 1];
     if (e->state == TK_TOKEN_STATE_EXPIRED)
         return;
-    if (e->state == TK_TOKEN_WAITING) {
-        fw_add(&d->waiting_fw, seq, -1);
+    if (dm_in_prequeue(d, seq)) {
+        d->nprequeue--;
+    } else if (e->state == TK_TOKEN_WAITING) {
+        fw_add(&d->waiting_fw, e->place, -1);
         d->nwaiting--;
     } else {
         dm_active_remove(d, seq);
@@ -215,13 +241,14 @@ void dm_queue_admit(tk_domain *d, int64_t now_ms)
         return;
     int64_t n = 0;
     while (d->nwaiting > 0 && (int64_t)d->nactive < d->qs.max_active && d->budget >= 1.0) {
-        while (d->cursor <= d->nentries && d->entries[d->cursor - 1].state != TK_TOKEN_WAITING)
+        while (d->cursor <= d->nentries &&
+               d->entries[dm_line_seq(d, d->cursor) - 1].state != TK_TOKEN_WAITING)
             d->cursor++;
-        if (d->cursor > d->nentries)
+        uint32_t seq = d->cursor <= d->nentries ? dm_line_seq(d, d->cursor) : 0;
+        if (!seq || dm_in_prequeue(d, seq))
             break; /* nwaiting out of step: cannot happen */
-        uint32_t seq = (uint32_t)d->cursor++;
         dm_entry *e = &d->entries[seq - 1];
-        fw_add(&d->waiting_fw, seq, -1);
+        fw_add(&d->waiting_fw, d->cursor++, -1);
         d->nwaiting--;
         e->state = TK_TOKEN_ACTIVE;
         e->since_ms = e->admitted_ms = now_ms;
@@ -235,11 +262,6 @@ void dm_queue_admit(tk_domain *d, int64_t now_ms)
         dm_queue_event(d, now_ms);
 }
 
-static int64_t secs_until(int64_t deadline_ms, int64_t now_ms)
-{
-    return deadline_ms > now_ms ? (deadline_ms - now_ms + 999) / 1000 : 0;
-}
-
 static void fill_info(const tk_domain *d, uint32_t seq, int64_t now_ms, tk_queue_info *out)
 {
     const dm_entry *e = &d->entries[seq - 1];
@@ -249,10 +271,11 @@ static void fill_info(const tk_domain *d, uint32_t seq, int64_t now_ms, tk_queue
     memset(out, 0, sizeof *out);
     token_sign(d->cfg.token_key, &c, out->token);
     out->state = dm_entry_state(d, seq, now_ms);
-    out->seq = seq;
+    out->seq = e->place; /* what `queue` events' admitted_seq counts */
     if (out->state == TK_TOKEN_WAITING) {
-        out->position = fw_prefix(&d->waiting_fw, seq);
-        out->eta_s = eta_s(d, out->position, now_ms);
+        waiting_place(d, seq, now_ms, &out->position, &out->eta_s);
+        out->prequeue = dm_in_prequeue(d, seq);
+        out->opens_in_s = out->prequeue ? out->eta_s : 0;
     } else if (out->state == TK_TOKEN_ACTIVE) {
         int64_t until = e->since_ms + d->cfg.active_window_ms, end = dm_turn_end_ms(d, seq);
         if (u->first_hold >= 0) {
@@ -273,16 +296,22 @@ tk_err tk_queue_join(tk_domain *d, const tk_uuid *user, int64_t now_ms, tk_queue
     if (u < 0)
         return dm_fail(ei, TK_USER_NOT_FOUND, "no such user");
     dm_begin_mutation(d, now_ms);
+    dm_prequeue_due(d, now_ms); /* a join at the opening lines up behind the draw */
     dm_user_settle(d, (uint32_t)u, now_ms);
     uint32_t seq = d->users[u].entry;
     if (!seq || d->entries[seq - 1].state == TK_TOKEN_STATE_EXPIRED) {
         if (d->nentries >= UINT32_MAX - 1)
             return dm_fail(ei, TK_INTERNAL, "queue is full");
-        dm_entry e = {now_ms, 0, 0, (uint32_t)u, -1, TK_TOKEN_WAITING};
-        if (dm_entry_push(d, &e) < 0 || fw_add(&d->waiting_fw, d->nentries, 1) < 0)
+        uint32_t place = (uint32_t)d->nentries + 1;
+        bool pre = d->qs.opens_at_ms != 0; /* unplaced until the draw */
+        dm_entry e = {now_ms, 0, 0, (uint32_t)u, -1, place, TK_TOKEN_WAITING};
+        if (dm_entry_push(d, &e) < 0 || (!pre && fw_add(&d->waiting_fw, place, 1) < 0))
             return dm_fail(ei, TK_INTERNAL, "out of memory");
-        seq = (uint32_t)d->nentries;
-        d->nwaiting++;
+        seq = place;
+        if (pre)
+            d->nprequeue++;
+        else
+            d->nwaiting++;
         d->users[u].entry = seq;
         store_entry_insert(d->st, seq, u + 1, now_ms);
         dm_queue_admit(d, now_ms);
@@ -326,4 +355,9 @@ void tk_queue_stats_get(tk_domain *d, int64_t now_ms, tk_queue_stats *out)
     out->admitted_seq = d->cursor - 1;
     out->last_seq = d->nentries;
     out->settings = d->qs;
+    out->prequeue = d->nprequeue;
+    out->opens_in_s = secs_until(d->qs.opens_at_ms, now_ms);
+    out->draw_n = d->draw_n;
+    out->draw_ms = d->draw_ms;
+    out->draw_at_ms = d->draw_at_ms;
 }

@@ -51,6 +51,7 @@ static const char *const sql_text[ST_COUNT] = {
                     "VALUES(?,?,?,?,?)",
     [ST_SETTING_PUT] = "INSERT INTO settings(key,value) VALUES(?,?) "
                        "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+    [ST_DRAW_INS] = "INSERT INTO draws(first_seq,n,drawn_at,ms,ord) VALUES(?,?,?,?,?)",
     [ST_AUDIT_INS] = "INSERT INTO audit(at,method,peer,params,result) VALUES(?,?,?,?,?)",
     [ST_AUDIT_LIST] = "SELECT id,at,method,peer,params,result FROM audit WHERE id<? "
                       "ORDER BY id DESC LIMIT ?",
@@ -68,6 +69,7 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_L_LEDGER] = "SELECT id,user_id,kind,amount,balance,at,ref FROM ledger ORDER BY id",
     [ST_L_IDEM] = "SELECT user_id,request_id,method,params,result_ref FROM idempotency",
     [ST_L_SETTINGS] = "SELECT key,value FROM settings",
+    [ST_L_DRAWS] = "SELECT first_seq,n,drawn_at,ms,ord FROM draws ORDER BY id",
     [ST_SUM_LEDGER] = "SELECT coalesce(sum(CASE WHEN kind='charge' THEN amount END),0),"
                       "coalesce(-sum(CASE WHEN kind='payment' THEN amount END),0),"
                       "coalesce(sum(CASE WHEN kind='refund' THEN amount END),0) FROM ledger",
@@ -315,6 +317,10 @@ static sqlite3_stmt *st_vbind(tk_store *s, int which, const char *fmt, va_list a
             sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
         else if (*fmt == 'b')
             sqlite3_bind_blob(st, i, va_arg(ap, const uint8_t *), 16, SQLITE_TRANSIENT);
+        else if (*fmt == 'B') { /* a blob of any size: pointer, then int64_t length */
+            const void *p = va_arg(ap, const void *);
+            sqlite3_bind_blob64(st, i, p, (sqlite3_uint64)va_arg(ap, int64_t), SQLITE_STATIC);
+        }
     }
     return st;
 }

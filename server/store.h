@@ -65,6 +65,8 @@ typedef struct {
 typedef struct { int64_t id, user_id; const char *kind; int64_t amount, balance, at_ms, ref; } st_ledger;
 typedef struct { int64_t user_id; const char *request_id, *method, *params; int64_t ref; } st_idem;
 typedef struct { const char *key; int64_t value; } st_setting;
+/* A pre-queue draw: place first_seq + i belongs to seq first_seq + ord[i]. */
+typedef struct { int64_t first_seq, n, drawn_ms, ms; const uint32_t *ord; } st_draw;
 typedef struct {
     int64_t id, at_ms;
     const char *method, *peer, *params, *result;
@@ -85,6 +87,7 @@ typedef struct {
     int (*ledger)(void *ctx, const st_ledger *r);
     int (*idem)(void *ctx, const st_idem *r);
     int (*setting)(void *ctx, const st_setting *r);
+    int (*draw)(void *ctx, const st_draw *r); /* after the queue's entries */
 } store_loader;
 
 /* Loads every table in id order, parents before children. 0 or -1. */
@@ -111,6 +114,7 @@ void store_booking_refund(tk_store *s, int64_t id, int64_t at_ms);
 void store_ledger_insert(tk_store *s, const st_ledger *e);
 void store_idem_insert(tk_store *s, const st_idem *r);
 void store_setting_put(tk_store *s, const char *key, int64_t value);
+void store_draw_insert(tk_store *s, const st_draw *r);
 
 /* ---- audit log (read from disk, not kept in memory) -------------------- */
 int store_audit_append(tk_store *s, int64_t at_ms, const char *method, const char *peer,

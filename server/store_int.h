@@ -12,10 +12,10 @@ enum {
     ST_USER_INS, ST_USER_BAL, ST_ENTRY_INS, ST_ENTRY_UPD,
     ST_CONCERT_INS, ST_DATE_INS, ST_SEAT_INS, ST_DATE_SEQ,
     ST_HOLD_INS, ST_HOLD_END, ST_PAY_INS, ST_BOOK_INS, ST_BOOK_REFUND,
-    ST_LEDGER_INS, ST_IDEM_INS, ST_SETTING_PUT,
+    ST_LEDGER_INS, ST_IDEM_INS, ST_SETTING_PUT, ST_DRAW_INS,
     ST_AUDIT_INS, ST_AUDIT_LIST, ST_COUNT_CONCERTS,
     ST_L_USERS, ST_L_ENTRIES, ST_L_CONCERTS, ST_L_DATES, ST_L_SEATS, ST_L_HOLDS,
-    ST_L_PAYMENTS, ST_L_BOOKINGS, ST_L_LEDGER, ST_L_IDEM, ST_L_SETTINGS,
+    ST_L_PAYMENTS, ST_L_BOOKINGS, ST_L_LEDGER, ST_L_IDEM, ST_L_SETTINGS, ST_L_DRAWS,
     ST_SUM_LEDGER, ST_SUM_BALANCES, ST_SUM_BOOKINGS, ST_SUM_PAYMENTS, ST_SUM_HOLDS,
     ST_COUNT
 };
@@ -30,7 +30,8 @@ struct tk_store {
     int64_t changes_at_begin; /* sqlite3_total_changes64 when the tx began */
 };
 
-/* Binds args by fmt ('i' int64_t, 't' const char *, 'b' 16-byte blob) to
+/* Binds args by fmt ('i' int64_t, 't' const char *, 'b' 16-byte blob, 'B'
+ * pointer + int64_t length, bound static: valid until the step) to
  * statement `which` and steps it to completion. A write (stage=true)
  * opens the transaction first and marks the store failed on error. */
 int st_run(tk_store *s, int which, bool stage, const char *fmt, ...);

@@ -1,5 +1,6 @@
 /* server/store_rows.c -- rows in (staged writes) and out (load at open,
  * audit log, money sums). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
@@ -99,6 +100,26 @@ static int row_setting(const store_loader *l, sqlite3_stmt *st)
     return l->setting(l->ctx, &r);
 }
 
+/* ord is stored little-endian (see schema.sql), decoded into one buffer
+ * that lives for the call. */
+static int row_draw(const store_loader *l, sqlite3_stmt *st)
+{
+    int64_t n = COL_I(st, 1);
+    const uint8_t *b = sqlite3_column_blob(st, 4);
+    if (n < 1 || n > UINT32_MAX || !b || sqlite3_column_bytes(st, 4) != 4 * n)
+        return -1;
+    uint32_t *ord = malloc((size_t)n * sizeof *ord);
+    if (!ord)
+        return -1;
+    for (int64_t i = 0; i < n; i++)
+        ord[i] = (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 |
+                 (uint32_t)b[4 * i + 2] << 16 | (uint32_t)b[4 * i + 3] << 24;
+    st_draw r = {COL_I(st, 0), n, COL_I(st, 2), COL_I(st, 3), ord};
+    int rc = l->draw(l->ctx, &r);
+    free(ord);
+    return rc;
+}
+
 typedef struct {
     int which;
     row_fn fn;
@@ -107,7 +128,8 @@ typedef struct {
 /* The order matters: rows refer back to rows loaded before them (holds to
  * dates and users, bookings to payments). */
 static const load_step load_before_catalog[] = {
-    {ST_L_SETTINGS, row_setting}, {ST_L_USERS, row_user}, {ST_L_ENTRIES, row_entry}};
+    {ST_L_SETTINGS, row_setting}, {ST_L_USERS, row_user}, {ST_L_ENTRIES, row_entry},
+    {ST_L_DRAWS, row_draw}};
 static const load_step load_catalog[] = {
     {ST_L_CONCERTS, row_concert}, {ST_L_DATES, row_date}, {ST_L_SEATS, row_seat}};
 static const load_step load_after_catalog[] = {
@@ -222,6 +244,25 @@ void store_idem_insert(tk_store *s, const st_idem *r)
 void store_setting_put(tk_store *s, const char *key, int64_t value)
 {
     ST_WRITE(s, ST_SETTING_PUT, "ti", key, value);
+}
+
+void store_draw_insert(tk_store *s, const st_draw *r)
+{
+    uint8_t *b = malloc((size_t)r->n * 4);
+    if (!b) {
+        store_void(s); /* the draw must not commit without its order */
+        return;
+    }
+    for (int64_t i = 0; i < r->n; i++) {
+        uint32_t v = r->ord[i];
+        b[4 * i] = (uint8_t)v;
+        b[4 * i + 1] = (uint8_t)(v >> 8);
+        b[4 * i + 2] = (uint8_t)(v >> 16);
+        b[4 * i + 3] = (uint8_t)(v >> 24);
+    }
+    ST_WRITE(s, ST_DRAW_INS, "iiiiB", r->first_seq, r->n, r->drawn_ms, r->ms, (const void *)b,
+             r->n * 4);
+    free(b);
 }
 
 /* ---- audit --------------------------------------------------------------- */

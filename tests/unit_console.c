@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "tui/admin.h"
 #include "tui/text.h"
 #include "tui/widgets.h"
@@ -165,6 +166,46 @@ START_TEST(queue_controls)
     ck_assert_ptr_eq(app_top_ops(A), &adm_dash_ops);
     keys("a120\r");
     ck_assert_str_eq(sent("admin.queue.set")->params, "{\"admit_per_min\":120}");
+}
+END_TEST
+
+/* o: the pre-queue's opening, checked in the dialog before it is sent. */
+START_TEST(queue_opens_at)
+{
+    load_dashboard();
+    keys("o");
+    ck_assert_ptr_eq(app_top_ops(A), &adm_ask_ops);
+    keys("25:00\r");
+    ck_assert_ptr_eq(app_top_ops(A), &adm_ask_ops); /* refused: nothing sent */
+    ck_assert_int_eq(pending("admin.queue.set"), 0);
+    app_key(A, 21); /* ^U */
+    keys("2001-01-01T00:00:00Z\r");
+    ck_assert_ptr_eq(app_top_ops(A), &adm_ask_ops); /* in the past */
+    ck_assert_int_eq(pending("admin.queue.set"), 0);
+    app_key(A, 21);
+    keys("2099-12-24T19:00:00+09:00\r");
+    ck_assert_ptr_eq(app_top_ops(A), &adm_ask_ops); /* more than a year ahead */
+    app_key(A, 21);
+    char at[40], typed[48];
+    time_format(clock_wall_ms() + 3600000, at, sizeof at);
+    snprintf(typed, sizeof typed, "%s\r", at);
+    keys(typed);
+    ck_assert_ptr_eq(app_top_ops(A), &adm_dash_ops);
+    char want[80];
+    snprintf(want, sizeof want, "{\"opens_at\":\"%s\"}", at);
+    ck_assert_str_eq(sent("admin.queue.set")->params, want);
+    char reply[200];
+    snprintf(reply, sizeof reply,
+             "{\"paused\":false,\"max_active\":100,\"admit_per_min\":600,\"opens_at\":\"%s\"}",
+             at);
+    app_test_reply(A, sent("admin.queue.set")->id, reply, TK_OK, NULL);
+    ck_assert_ptr_nonnull(strstr(C.last, "places are drawn then"));
+    keys("o-\r");
+    ck_assert_str_eq(sent("admin.queue.set")->params, "{\"opens_at\":null}");
+    app_test_reply(A, sent("admin.queue.set")->id,
+                   "{\"paused\":false,\"max_active\":100,\"admit_per_min\":600,\"opens_at\":null}",
+                   TK_OK, NULL);
+    ck_assert_str_eq(C.last, "No pre-queue: the line is open.");
 }
 END_TEST
 
@@ -484,6 +525,7 @@ static Suite *suite(void)
     tcase_add_test(tc, dashboard_sorted_by_start);
     tcase_add_test(tc, dashboard_events);
     tcase_add_test(tc, queue_controls);
+    tcase_add_test(tc, queue_opens_at);
     tcase_add_test(tc, seats_release);
     tcase_add_test(tc, seats_refund_asks_first);
     tcase_add_test(tc, seats_refund_with_booking_id);

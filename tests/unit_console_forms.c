@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/json.h"
 #include "common/util.h"
@@ -356,6 +357,32 @@ START_TEST(spark_span)
 }
 END_TEST
 
+/* The pre-queue's opening as typed: HH:MM (the next one, local), RFC
+ * 3339, or "-"; past, far and malformed are refused before sending. */
+START_TEST(opens_parse)
+{
+    setenv("TZ", "KST-9", 1); /* POSIX form: no tzdata needed */
+    tzset();
+    const int64_t now = 1900000000000LL; /* 2030-03-17 02:46:40 KST */
+    int64_t ms = 0;
+    ck_assert_int_eq(adm_opens_parse("20:00", now, &ms), ADM_OPENS_SET);
+    ck_assert_int_eq(ms, 1900000000000LL - (2 * 3600 + 46 * 60 + 40) * 1000LL + 20 * 3600000LL);
+    ck_assert_int_eq(adm_opens_parse(" 01:00 ", now, &ms), ADM_OPENS_SET); /* tomorrow */
+    ck_assert_int_eq(ms, 1900000000000LL - (2 * 3600 + 46 * 60 + 40) * 1000LL + 25 * 3600000LL);
+    ck_assert_int_eq(adm_opens_parse("2030-03-17T20:00:00Z", now, &ms), ADM_OPENS_SET);
+    ck_assert_int_eq(adm_opens_parse("2030-03-18T09:00:00+09:00", now, &ms), ADM_OPENS_SET);
+    ck_assert_int_eq(ms, 1900022400000LL + 0); /* 2030-03-18T00:00:00Z */
+    ck_assert_int_eq(adm_opens_parse("-", now, &ms), ADM_OPENS_CLEAR);
+    ck_assert_int_eq(adm_opens_parse("2030-03-17T17:00:00Z", now, &ms), ADM_OPENS_PAST);
+    ck_assert_int_eq(adm_opens_parse("2032-01-01T00:00:00Z", now, &ms), ADM_OPENS_FAR);
+    const char *bad[] = {"", "25:00", "20:60", "8:00", "20:00:00", "tonight", "20:0x", "--"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(adm_opens_parse(bad[i], now, &ms) == ADM_OPENS_FORMAT, "%s", bad[i]);
+    unsetenv("TZ");
+    tzset();
+}
+END_TEST
+
 /* The console's queue line says how long the last in line waits. */
 START_TEST(wait_text)
 {
@@ -395,6 +422,7 @@ static Suite *suite(void)
     tcase_add_test(tc, model_server_history);
     tcase_add_test(tc, spark_span);
     tcase_add_test(tc, wait_text);
+    tcase_add_test(tc, opens_parse);
     suite_add_tcase(s, tc);
     return s;
 }

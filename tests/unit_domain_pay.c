@@ -44,7 +44,7 @@ START_TEST(pay_errors_and_funds)
     tk_config c = ut_cfg(":memory:");
     (void)c;
     int64_t one = 1;
-    ck_assert_int_eq(tk_admin_queue_set(d, NULL, &one, NULL, T0, NULL, NULL), TK_OK);
+    ck_assert_int_eq(tk_admin_queue_set(d, NULL, &one, NULL, NULL, T0, NULL, NULL), TK_OK);
     tk_uuid w = ut_user(d, "w", T0);
     tk_queue_info q;
     ck_assert_int_eq(tk_queue_join(d, &w, T0, &q, NULL), TK_OK);

@@ -194,7 +194,7 @@ START_TEST(budget_and_pause)
     /* paused: no admission however long we wait */
     bool yes = true, no = false;
     tk_queue_settings s;
-    ck_assert_int_eq(tk_admin_queue_set(d, &yes, NULL, NULL, T0 + 10000, &s, NULL), TK_OK);
+    ck_assert_int_eq(tk_admin_queue_set(d, &yes, NULL, NULL, NULL, T0 + 10000, &s, NULL), TK_OK);
     ck_assert(s.paused);
     ck_assert_int_eq(s.admit_per_min, 6);
     tk_tick(d, T0 + 60000);
@@ -202,7 +202,7 @@ START_TEST(budget_and_pause)
     ck_assert_int_eq(qs.active, 7);
     /* max_active caps admission; unpausing admits up to it */
     int64_t max = 8, rate = 600;
-    ck_assert_int_eq(tk_admin_queue_set(d, &no, &max, &rate, T0 + 60000, &s, NULL), TK_OK);
+    ck_assert_int_eq(tk_admin_queue_set(d, &no, &max, &rate, NULL, T0 + 60000, &s, NULL), TK_OK);
     tk_queue_stats_get(d, T0, &qs);
     ck_assert_int_eq(qs.active, 8);
     ck_assert_int_eq(qs.waiting, 2);
@@ -212,9 +212,9 @@ START_TEST(budget_and_pause)
     ck_assert_int_eq(st.position, 1);
     tk_errinfo ei = {0};
     int64_t zero = 0, big = 1000001;
-    ck_assert_int_eq(tk_admin_queue_set(d, NULL, &zero, NULL, T0, &s, &ei), TK_INVALID_PARAMS);
+    ck_assert_int_eq(tk_admin_queue_set(d, NULL, &zero, NULL, NULL, T0, &s, &ei), TK_INVALID_PARAMS);
     ck_assert_str_eq(ei.field, "max_active");
-    ck_assert_int_eq(tk_admin_queue_set(d, NULL, NULL, &big, T0, &s, &ei), TK_INVALID_PARAMS);
+    ck_assert_int_eq(tk_admin_queue_set(d, NULL, NULL, &big, NULL, T0, &s, &ei), TK_INVALID_PARAMS);
     ck_assert_str_eq(ei.field, "admit_per_min");
     ut_close(d);
 }
@@ -255,19 +255,6 @@ START_TEST(tokens_forged_and_foreign)
 }
 END_TEST
 
-static int count_kind(tk_domain *d, tk_event_kind k, tk_event *last)
-{
-    tk_event ev[256];
-    size_t n = tk_events_take(d, ev, 256);
-    int c = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ev[i].kind == k) {
-            c++;
-            *last = ev[i];
-        }
-    return c;
-}
-
 START_TEST(queue_events)
 {
     tk_config c = ut_cfg(":memory:");
@@ -276,17 +263,17 @@ START_TEST(queue_events)
     tk_queue_info q[3];
     join_n(d, 3, q);
     tk_event e;
-    ck_assert_int_eq(count_kind(d, TK_EV_QUEUE, &e), 1); /* the one admission */
+    ck_assert_int_eq(ut_count_events(d, TK_EV_QUEUE, &e), 1); /* the one admission */
     ck_assert_int_eq(e.admitted_seq, 1);
     tk_tick(d, T0 + 500);
     tk_tick(d, T0 + 1000);
-    ck_assert_int_eq(count_kind(d, TK_EV_QUEUE, &e), 1); /* once a second while waiting */
+    ck_assert_int_eq(ut_count_events(d, TK_EV_QUEUE, &e), 1); /* once a second while waiting */
     ck_assert_int_eq(e.waiting, 2);
     ck_assert_int_eq(e.active, 1);
     ck_assert_int_eq(e.admit_per_min, 600);
     ck_assert_int_eq(tk_next_deadline(d, T0 + 1000), T0 + 2000);
     ck_assert_int_eq(tk_queue_leave(d, q[0].token, T0 + 1100, NULL), TK_OK);
-    ck_assert_int_eq(count_kind(d, TK_EV_QUEUE, &e), 1);
+    ck_assert_int_eq(ut_count_events(d, TK_EV_QUEUE, &e), 1);
     ck_assert_int_eq(e.admitted_seq, 2);
     ck_assert_int_eq(e.waiting, 1);
     ut_close(d);
@@ -303,7 +290,7 @@ START_TEST(settings_and_queue_survive_restart)
     ck_assert_int_eq(tk_queue_leave(d, q[2].token, T0, NULL), TK_OK);
     bool yes = true;
     int64_t rate = 42;
-    ck_assert_int_eq(tk_admin_queue_set(d, &yes, NULL, &rate, T0, NULL, NULL), TK_OK);
+    ck_assert_int_eq(tk_admin_queue_set(d, &yes, NULL, &rate, NULL, T0, NULL, NULL), TK_OK);
     ut_close(d);
     d = ut_open_cfg(&c, T0 + 1000);
     tk_queue_stats qs;
@@ -323,19 +310,6 @@ START_TEST(settings_and_queue_survive_restart)
     ut_rmdb(path);
 }
 END_TEST
-
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return kb;
-}
 
 /* A million waiting users on a file database, as the server would hold
  * them: places stay exact, leaving from the middle shifts the rest. */
@@ -373,7 +347,7 @@ START_TEST(million_waiting)
     ck_assert_int_eq(st.position, 777777 + 1 - 10 - 1);
     ck_assert_int_eq(tk_queue_status(d, tok[3], T0, &st, NULL), TK_OK);
     ck_assert_int_eq(st.position, N - 10 - 1);
-    long kb = rss_kb();
+    long kb = ut_rss_kb();
 #ifndef __SANITIZE_ADDRESS__ /* ASan's shadow memory and redzones triple RSS */
     ck_assert_msg(kb > 0 && kb < 200 * 1024, "RSS %ld kB", kb);
 #endif

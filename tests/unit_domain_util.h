@@ -113,6 +113,34 @@ static inline tk_seat_state ut_seat(tk_domain *d, int64_t date, int seat, int64_
     return s[seat - 1].state;
 }
 
+/* Takes the queued events: how many of kind k, the last of them in *last. */
+static inline int ut_count_events(tk_domain *d, tk_event_kind k, tk_event *last)
+{
+    tk_event ev[256];
+    size_t n = tk_events_take(d, ev, 256);
+    int c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].kind == k) {
+            c++;
+            *last = ev[i];
+        }
+    return c;
+}
+
+/* This process's VmRSS in kB, -1 if unknown (printed, or a memory bound). */
+static inline long ut_rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kb;
+}
+
 /* A temp-file database path (caller frees and unlinks). */
 static inline char *ut_tmpdb(void)
 {

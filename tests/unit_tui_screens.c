@@ -3,6 +3,8 @@
  * and the test answers them, ticks carry the time. No terminal, no server. */
 #include "tests/unit_tui_util.h"
 
+#include <time.h>
+
 /* ---- the stack ---- */
 
 typedef struct {
@@ -151,6 +153,45 @@ static app *in_queue(void)
     snprintf(S.user_id, sizeof(S.user_id), UID);
     return mk(false, &ks_queue_ops, ks_queue_new());
 }
+
+/* Before the opening there is no place: admitted_seq events must not be
+ * read as one, and the first event without the pre-queue asks for the
+ * drawn place, whose seq then drives the estimate. */
+START_TEST(queue_prequeue_waits_for_the_draw)
+{
+    app *a = in_queue();
+    answer(a, "queue.join", "{\"token\":\"tok\",\"state\":\"waiting\",\"position\":3,\"eta_s\":90,"
+                            "\"seq\":10,\"prequeue\":true,\"opens_in_s\":90}");
+    app_test_event(a, "queue", "{\"admitted_seq\":10,\"waiting\":0,\"active\":0,\"admit_per_min\":60,"
+                               "\"paused\":false,\"prequeue\":4,\"opens_in_s\":89}");
+    ck_assert_ptr_null(app_test_find(a, "queue.status")); /* not "the line reached us" */
+    app_test_event(a, "queue", "{\"admitted_seq\":9,\"waiting\":4,\"active\":0,\"admit_per_min\":60,"
+                               "\"paused\":false}");
+    ck_assert_str_eq(sent(a, "queue.status")->params, "{\"token\":\"tok\"}");
+    answer(a, "queue.status", "{\"state\":\"waiting\",\"position\":2,\"eta_s\":20,\"seq\":12}");
+    ck_assert_int_eq(S.queue_seq, 12); /* the drawn number */
+    app_free(a);
+}
+END_TEST
+
+/* The pre-queue's line, in both languages, the opening in local time. */
+START_TEST(queue_prequeue_text)
+{
+    setenv("TZ", "KST-9", 1); /* POSIX form: no tzdata needed */
+    tzset();
+    char out[160];
+    int64_t now = 1900000000000LL; /* 2030-03-17T17:46:40Z = 02:46:40 KST */
+    tx_set_lang(TX_EN);
+    ks_prequeue_text(out, sizeof out, now, 3600 + 13 * 60 + 20); /* 04:00 */
+    ck_assert_str_eq(out, "Sales open at 04:00; your place is drawn then.");
+    tx_set_lang(TX_KO);
+    ks_prequeue_text(out, sizeof out, now, 3600 + 13 * 60 + 20);
+    ck_assert_str_eq(out, "04:00에 판매가 시작되며, 그때 순서를 추첨합니다.");
+    tx_set_lang(TX_EN);
+    unsetenv("TZ");
+    tzset();
+}
+END_TEST
 
 START_TEST(queue_follows_events)
 {
@@ -348,6 +389,8 @@ Suite *screens_suite(void)
     tcase_add_test(t, welcome_login);
     tcase_add_test(t, queue_follows_events);
     tcase_add_test(t, queue_polls_when_events_stop);
+    tcase_add_test(t, queue_prequeue_waits_for_the_draw);
+    tcase_add_test(t, queue_prequeue_text);
     tcase_add_test(t, seats_hold_and_taken);
     tcase_add_test(t, seats_mouse_and_lapse_event);
     tcase_add_test(t, seats_lost_hold_reply_resync);

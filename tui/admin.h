@@ -67,6 +67,11 @@ void adm_ask_yes(app *a, void *owner, const app_screen_ops *owner_ops, const cha
 typedef void (*adm_text_fn)(app *a, void *owner, const char *text);
 void adm_ask_code(app *a, void *owner, const app_screen_ops *owner_ops, const char *question,
                   adm_text_fn fn);
+/* Free text (printable ASCII); check says why it is refused (shown in the
+ * dialog, nothing sent) or NULL to accept it and call fn. */
+typedef const char *(*adm_check_fn)(const char *text);
+void adm_ask_text(app *a, void *owner, const app_screen_ops *owner_ops, const char *question,
+                  adm_check_fn check, adm_text_fn fn);
 extern const app_screen_ops adm_ask_ops;
 
 /* "[###++.....]": sold '#', held '+', free '.' (UTF-8: █ ▒ ·) in w cells. */
@@ -83,6 +88,7 @@ int64_t adm_dash_selected(app *a);   /* date_id of the selected row, 0 none */
 int adm_queue_pause(app *a, void *st, int key);
 int adm_queue_max(app *a, void *st, int key);
 int adm_queue_rate(app *a, void *st, int key);
+int adm_queue_opens(app *a, void *st, int key);
 /* Handles replies with tag ADM_TAG_QUEUE; true when it was one. */
 bool adm_queue_reply(app *a, int tag, const cl_reply *r);
 void adm_queue_draw(const adm_model *m, int y, int x, int w);
@@ -121,6 +127,7 @@ enum {
     ADM_TAG_FIND,
     ADM_TAG_AUDIT,
     ADM_TAG_CREATE,
+    ADM_TAG_OPENS,
 };
 
 /* Shared key codes besides curses' KEY_*. */

@@ -165,6 +165,7 @@ static const adm_binding dash_keys[] = {
     {{'p'}, adm_queue_pause, {"p", A_H_PAUSE}},
     {{'m'}, adm_queue_max, {"m", A_H_MAXACT}},
     {{'a'}, adm_queue_rate, {"a", A_H_RATE}},
+    {{'o'}, adm_queue_opens, {"o", A_H_OPENS}},
     {{'c'}, act_concert, {"c", A_H_CONCERT}},
     {{'n'}, act_date, {"n", A_H_DATE}},
     {{'l'}, act_audit, {"l", A_H_AUDIT}},

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/json.h"
 #include "common/util.h"
@@ -282,6 +283,50 @@ static adm_form_err submit_date(adm_form *f, int64_t now_ms, cJSON **params)
         cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)prices[i]));
     *params = p;
     return ADM_FORM_OK;
+}
+
+#define OPENS_MAX_AHEAD_MS (366LL * 86400 * 1000) /* the server's TK_OPENS_MAX_AHEAD_MS */
+
+/* "HH:MM" -> the next such local time after now_ms. */
+static bool next_hhmm(const char *v, int64_t now_ms, int64_t *ms)
+{
+    int h, m, used = 0;
+    if (strlen(v) != 5 || sscanf(v, "%2d:%2d%n", &h, &m, &used) != 2 || used != 5 || h > 23 ||
+        m > 59 || h < 0 || m < 0)
+        return false;
+    time_t now = (time_t)(now_ms / 1000);
+    struct tm tm;
+    if (!localtime_r(&now, &tm))
+        return false;
+    tm.tm_hour = h;
+    tm.tm_min = m;
+    tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    time_t at = mktime(&tm);
+    if (at != (time_t)-1 && (int64_t)at * 1000 <= now_ms) {
+        tm.tm_mday++; /* passed today: tomorrow (mktime normalises) */
+        tm.tm_isdst = -1;
+        at = mktime(&tm);
+    }
+    *ms = (int64_t)at * 1000;
+    return at != (time_t)-1;
+}
+
+adm_opens adm_opens_parse(const char *text, int64_t now_ms, int64_t *ms)
+{
+    char v[ADM_FIELD_CAP];
+    snprintf(v, sizeof v, "%s", text ? text : "");
+    size_t lead = strspn(v, " \t"), len;
+    memmove(v, v + lead, strlen(v + lead) + 1);
+    for (len = strlen(v); len && v[len - 1] == ' '; v[--len] = '\0') {
+    }
+    if (!strcmp(v, "-"))
+        return ADM_OPENS_CLEAR;
+    if (!next_hhmm(v, now_ms, ms) && !time_parse(v, ms))
+        return ADM_OPENS_FORMAT;
+    if (*ms <= now_ms)
+        return ADM_OPENS_PAST;
+    return *ms - now_ms > OPENS_MAX_AHEAD_MS ? ADM_OPENS_FAR : ADM_OPENS_SET;
 }
 
 adm_form_err adm_form_submit(adm_form *f, int64_t now_ms, cJSON **params)

@@ -52,6 +52,19 @@ adm_form_err adm_prices_parse(const char *text, int64_t prices[ADM_SEATS], int *
 /* Formats prices back into the shortest range text ("1-10:150000,11-50:70000"). */
 void adm_prices_format(const int64_t prices[ADM_SEATS], char *out, size_t outlen);
 
+/* A pre-queue's opening as an operator types it: "20:00" (the next such
+ * time on the console's clock, local time), an RFC 3339 time, or "-" to
+ * clear it. Checked here as the server would (future, within a year) so
+ * the prompt says what is wrong before anything is sent. */
+typedef enum {
+    ADM_OPENS_SET,    /* *ms is the opening */
+    ADM_OPENS_CLEAR,  /* "-": no pre-queue (an open one is drawn now) */
+    ADM_OPENS_FORMAT, /* neither HH:MM, RFC 3339 nor "-" */
+    ADM_OPENS_PAST,
+    ADM_OPENS_FAR     /* more than a year ahead */
+} adm_opens;
+adm_opens adm_opens_parse(const char *text, int64_t now_ms, int64_t *ms);
+
 typedef enum { ADM_FORM_CONCERT, ADM_FORM_DATE } adm_form_kind;
 
 /* Field order of each kind. */

@@ -188,6 +188,14 @@ static bool parse_queue(const cJSON *o, adm_queue_info *q)
     jv_get_int(o, "ms_per_place", 0, JV_INT_MAX, &q->ms_per_place);
     if (jv_get_bool(o, "paused", &q->paused) != JV_OK)
         ok = false;
+    /* Both the dashboard and `queue` events carry prequeue only while a
+     * pre-queue is open; only the dashboard says when it opens. */
+    q->prequeue_open = jv_get_int(o, "prequeue", 0, JV_INT_MAX, &q->prequeue) == JV_OK;
+    const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "opens_at");
+    if (cJSON_IsString(at))
+        snprintf(q->opens_at, sizeof q->opens_at, "%s", at->valuestring);
+    else if (at || !q->prequeue_open)
+        q->opens_at[0] = '\0';
     return ok;
 }
 

@@ -30,6 +30,9 @@ typedef struct {
     int64_t waiting, active, admitted, admitted_seq, admit_per_min, max_active;
     int64_t ms_per_place; /* the server's pace in line; 0 unknown (older server) */
     bool paused;
+    bool prequeue_open;   /* a pre-queue waits for opens_at */
+    int64_t prequeue;     /* members in it */
+    char opens_at[32];    /* RFC 3339 from the dashboard; "" none */
 } adm_queue_info;
 
 typedef struct {

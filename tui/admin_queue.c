@@ -1,10 +1,14 @@
 /* tui/admin_queue.c -- the dashboard's queue panel and its actions: pause
- * or resume, set max_active, set admit_per_min (all admin.queue.set). */
+ * or resume, set max_active, set admit_per_min, set or clear a pre-queue's
+ * opening (all admin.queue.set). */
 #include <stdio.h>
+#include <time.h>
 
 #include "common/json.h"
 #include "common/rpc.h"
+#include "common/util.h"
 #include "tui/admin.h"
+#include "tui/admin_forms.h"
 #include "tui/widgets.h"
 
 #define QUEUE_SET_MAX RPC_QUEUE_SETTING_MAX
@@ -48,12 +52,71 @@ int adm_queue_rate(app *a, void *st, int key)
     return APP_DONE;
 }
 
+/* An RFC 3339 time as the console's local "12-24 19:00" (as is if odd). */
+static void local_time(const char *rfc, char *out, size_t n)
+{
+    int64_t ms;
+    struct tm tm;
+    time_t t;
+    snprintf(out, n, "%s", rfc);
+    if (time_parse(rfc, &ms) && (t = (time_t)(ms / 1000), localtime_r(&t, &tm)))
+        strftime(out, n, "%m-%d %H:%M", &tm);
+}
+
+static const char *opens_check(const char *text)
+{
+    int64_t ms;
+    switch (adm_opens_parse(text, clock_wall_ms(), &ms)) {
+    case ADM_OPENS_FORMAT: return tx(A_P_OPENS_FORMAT);
+    case ADM_OPENS_PAST: return tx(A_P_OPENS_PAST);
+    case ADM_OPENS_FAR: return tx(A_P_OPENS_FAR);
+    default: return NULL;
+    }
+}
+
+static void opens_send(app *a, void *owner, const char *text)
+{
+    int64_t ms = 0;
+    char at[40];
+    cJSON *p = cJSON_CreateObject();
+    if (adm_opens_parse(text, clock_wall_ms(), &ms) == ADM_OPENS_SET) {
+        time_format(ms, at, sizeof at);
+        cJSON_AddStringToObject(p, "opens_at", at);
+    } else {
+        cJSON_AddNullToObject(p, "opens_at"); /* checked: this is "-" */
+    }
+    app_call(a, owner, "admin.queue.set", p, ADM_TAG_OPENS);
+}
+
+int adm_queue_opens(app *a, void *st, int key)
+{
+    adm_ask_text(a, st, &adm_dash_ops, tx(A_P_OPENS), opens_check, opens_send);
+    return APP_DONE;
+}
+
+static void opens_reply(app *a, const cl_reply *r)
+{
+    const cJSON *at = cJSON_GetObjectItemCaseSensitive(r->result, "opens_at");
+    char shown[40];
+    if (cJSON_IsString(at)) {
+        local_time(at->valuestring, shown, sizeof shown);
+        adm_ok(a, tx(A_R_OPENS), shown);
+    } else {
+        adm_ok(a, "%s", tx(A_R_OPENS_NONE));
+    }
+}
+
 bool adm_queue_reply(app *a, int tag, const cl_reply *r)
 {
-    if (tag != ADM_TAG_QUEUE)
+    if (tag != ADM_TAG_QUEUE && tag != ADM_TAG_OPENS)
         return false;
     if (r->err || !r->result) {
         adm_fail(a, "admin.queue.set", r);
+        return true;
+    }
+    if (tag == ADM_TAG_OPENS) {
+        opens_reply(a, r);
+        adm_dash_poll_now(a);
         return true;
     }
     adm_queue_info *q = &adm_get(a)->m.q;
@@ -78,6 +141,15 @@ void adm_queue_draw(const adm_model *m, int y, int x, int w)
     const char *state = tx(q->paused ? A_D_Q_PAUSED : A_D_Q_RUNNING);
     int sw = tx_width(state) + 1;
     wg_text(y, x + hw, sw, state, q->paused ? WG_BAD : WG_GOOD);
+    if (q->prequeue_open) { /* what matters until the opening */
+        char at[40];
+        local_time(q->opens_at[0] ? q->opens_at : "?", at, sizeof at);
+        snprintf(line, sizeof line, tx(A_D_Q_OPENS), at, (long long)q->prequeue);
+        int pw = tx_width(tx(A_D_Q_PRE)) + 1;
+        wg_text(y, x + hw + sw + 1, pw, tx(A_D_Q_PRE), WG_WARN);
+        wg_text(y, x + hw + sw + 1 + pw, w - hw - sw - 1 - pw, line, WG_NORMAL);
+        return;
+    }
     char wait[48];
     adm_wait_text(wait, sizeof wait, q);
     snprintf(line, sizeof line, tx(A_D_Q_LINE), (long long)q->waiting, wait, (long long)q->active,

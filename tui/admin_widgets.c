@@ -62,11 +62,13 @@ typedef struct {
     void *owner;
     const app_screen_ops *owner_ops;
     char question[256];
-    bool number, code; /* neither: a yes/no */
+    bool number, code; /* neither (nor check): a yes/no */
     int64_t lo, hi, ctx;
     adm_answer_fn fn;
-    adm_text_fn text_fn; /* code */
-    char buf[24];
+    adm_text_fn text_fn; /* code, or text with check */
+    adm_check_fn check;  /* free text: says what is wrong, or NULL */
+    const char *why;     /* check's last answer */
+    char buf[40];
     bool bad;
 } adm_ask;
 
@@ -114,12 +116,23 @@ void adm_ask_code(app *a, void *owner, const app_screen_ops *owner_ops, const ch
     ask_push(a, q, owner, owner_ops, question, 0, NULL);
 }
 
-/* Accepts the number if it parses and is in range (a code if not empty);
- * else marks it bad. */
+void adm_ask_text(app *a, void *owner, const app_screen_ops *owner_ops, const char *question,
+                  adm_check_fn check, adm_text_fn fn)
+{
+    adm_ask *q = calloc(1, sizeof *q);
+    if (!q)
+        return;
+    q->check = check;
+    q->text_fn = fn;
+    ask_push(a, q, owner, owner_ops, question, 0, NULL);
+}
+
+/* Accepts the number if it parses and is in range (a code if not empty,
+ * a text if its check passes); else marks it bad. */
 static void ask_accept(app *a, adm_ask *q)
 {
-    if (q->code) {
-        if (!q->buf[0]) {
+    if (q->code || q->check) {
+        if (!q->buf[0] || (q->check && (q->why = q->check(q->buf)) != NULL)) {
             q->bad = true;
             return;
         }
@@ -140,7 +153,7 @@ static void ask_accept(app *a, adm_ask *q)
 static int ask_key(app *a, void *st, int key)
 {
     adm_ask *q = st;
-    bool typed = q->number || q->code;
+    bool typed = q->number || q->code || q->check;
     if (key == ADM_KEY_ESC || (!typed && (key == 'n' || key == 'N'))) {
         app_pop(a);
         return APP_DONE;
@@ -164,6 +177,8 @@ static int ask_key(app *a, void *st, int key)
         q->buf[len] = (char)key, q->buf[len + 1] = '\0';
     else if (q->code && key < 128 && (isalpha(key) || key == '-') && len < ADM_CODE_MAX)
         q->buf[len] = (char)key, q->buf[len + 1] = '\0';
+    else if (q->check && key > ' ' && key < 127 && key != '?' && len + 1 < sizeof q->buf)
+        q->buf[len] = (char)key, q->buf[len + 1] = '\0';
     else if (key == '?')
         return APP_PASS;
     return APP_DONE;
@@ -175,7 +190,7 @@ static void ask_draw(app *a, void *st, const app_rect *r)
     if (q->owner_ops && q->owner_ops->draw)
         q->owner_ops->draw(a, q->owner, r); /* the dialog floats over its screen */
     int w = r->w - 8 < 70 ? r->w - 8 : 70;
-    bool typed = q->number || q->code;
+    bool typed = q->number || q->code || q->check;
     int h = typed ? 6 : 4;
     int y = r->y + (r->h - h) / 2, x = r->x + (r->w - w) / 2;
     wg_clear(y, x, h, w);
@@ -183,11 +198,13 @@ static void ask_draw(app *a, void *st, const app_rect *r)
     wg_text(y + 1, x + 2, w - 4, q->question, WG_HEAD);
     if (!typed)
         return;
-    char line[40];
+    char line[48];
     snprintf(line, sizeof line, "> %s_", q->buf);
     wg_text(y + 2, x + 2, w - 4, line, WG_NORMAL);
     if (q->bad)
-        wg_text(y + 3, x + 2, w - 4, tx(q->code ? A_P_CODE : A_P_NUMBER), WG_BAD);
+        wg_text(y + 3, x + 2, w - 4,
+                q->why ? q->why : tx(q->code ? A_P_CODE : q->check ? A_P_TEXT : A_P_NUMBER),
+                WG_BAD);
 }
 
 static const app_hint ask_hints_num[] = {
@@ -202,7 +219,7 @@ static const app_hint ask_hints_yes[] = {
 static int ask_hints(void *st, const app_hint **out)
 {
     adm_ask *q = st;
-    *out = q->number || q->code ? ask_hints_num : ask_hints_yes;
+    *out = q->number || q->code || q->check ? ask_hints_num : ask_hints_yes;
     return 2;
 }
 

@@ -176,6 +176,10 @@ int64_t ks_eta_shown(int64_t eta_s, int64_t elapsed_ms, int64_t position, int64_
  * slightly longer wait would make the countdown climb back, so only a
  * shorter one, or one a fifth longer (the line really slowed), is taken. */
 bool ks_eta_take(int64_t fresh_s, int64_t shown_s, bool same_place);
+/* The pre-queue's line, "Sales open at 20:00; your place is drawn then.",
+ * in the current language, the opening (now_wall_ms + opens_in_s) in the
+ * kiosk's local time. */
+void ks_prequeue_text(char *out, size_t n, int64_t now_wall_ms, int64_t opens_in_s);
 void *ks_dates_new(void);
 void *ks_seats_new(int64_t date_id);
 void *ks_checkout_new(void);

@@ -2,11 +2,15 @@
  * wait, progress. Follows `queue` events (my seq - admitted_seq is an upper
  * bound of the place); polls queue.status only when events stop coming.
  * The estimate counts down between changes, down to what the places still
- * ahead take, so a customer sees it move while the line stands still. */
+ * ahead take, so a customer sees it move while the line stands still.
+ * Before a pre-queue's opening there is no place yet: the screen says when
+ * sales open and that places are drawn then, counts down to it, and asks
+ * for its drawn place when the events stop carrying the pre-queue. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/json.h"
 #include "common/util.h"
@@ -24,6 +28,9 @@ typedef struct {
     int64_t eta_since_ms; /* when eta_s last changed (mono) */
     int64_t eta_position; /* the place eta_s was for */
     int64_t last_event_ms, last_ask_ms;
+    bool prequeue;        /* waiting for the draw: no place yet */
+    int64_t pre_count;    /* members in the pre-queue */
+    int64_t opens_in_s, opens_since_ms; /* the countdown (mono) */
 } queue_st;
 
 void *ks_queue_new(void) { return calloc(1, sizeof(queue_st)); }
@@ -82,6 +89,27 @@ int64_t ks_eta_shown(int64_t eta_s, int64_t elapsed_ms, int64_t position, int64_
     return left > floor ? left : floor;
 }
 
+void ks_prequeue_text(char *out, size_t n, int64_t now_wall_ms, int64_t opens_in_s)
+{
+    time_t at = (time_t)((now_wall_ms + 999) / 1000 + opens_in_s);
+    struct tm tm;
+    char hhmm[16] = "--:--";
+    if (localtime_r(&at, &tm))
+        strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
+    snprintf(out, n, tx(T_QUEUE_PRE_OPENS), hhmm);
+}
+
+/* A reply or event that says whether we are still before the draw. */
+static void note_prequeue(queue_st *q, bool pre, int64_t count, int64_t opens_in_s)
+{
+    q->prequeue = pre;
+    if (!pre)
+        return;
+    q->pre_count = count;
+    q->opens_in_s = opens_in_s;
+    q->opens_since_ms = clock_mono_ms();
+}
+
 static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
 {
     queue_st *q = st;
@@ -105,13 +133,17 @@ static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
         ks_reply_error(a, r);
         return;
     }
-    if (tag == TAG_JOIN) {
+    if (tag == TAG_JOIN)
         ks_copy_str(s->token, sizeof(s->token), r->result, "token");
-        jv_get_int(r->result, "seq", 0, JV_INT_MAX, &s->queue_seq);
-    }
-    int64_t pos = 0, eta = 0;
+    /* status too: after a draw, seq is the drawn number the events count */
+    jv_get_int(r->result, "seq", 0, JV_INT_MAX, &s->queue_seq);
+    int64_t pos = 0, eta = 0, opens = 0;
+    bool pre = false;
     jv_get_int(r->result, "position", 0, JV_INT_MAX, &pos);
     jv_get_int(r->result, "eta_s", 0, JV_INT_MAX, &eta);
+    jv_get_bool(r->result, "prequeue", &pre);
+    jv_get_int(r->result, "opens_in_s", 0, JV_INT_MAX, &opens);
+    note_prequeue(q, pre, pos, opens);
     const cJSON *state = cJSON_GetObjectItemCaseSensitive(r->result, "state");
     if (cJSON_IsString(state) && strcmp(state->valuestring, "active") == 0) {
         ks_turn_note(s, r->result, clock_mono_ms());
@@ -154,6 +186,18 @@ static void queue_event(app *a, void *st, const char *topic, const cJSON *body)
     q->paused = paused;
     jv_get_int(body, "admit_per_min", 0, JV_INT_MAX, &q->admit_per_min);
     jv_get_int(body, "ms_per_place", 0, JV_INT_MAX, &q->ms_per_place);
+    int64_t count = 0, opens = 0;
+    bool pre = jv_get_int(body, "prequeue", 0, JV_INT_MAX, &count) == JV_OK;
+    jv_get_int(body, "opens_in_s", 0, JV_INT_MAX, &opens);
+    if (q->waiting && q->prequeue && !pre) { /* drawn: learn our place */
+        q->prequeue = false;
+        ask(a, q);
+        return;
+    }
+    if (q->prequeue) { /* no place yet: admitted_seq says nothing about us */
+        note_prequeue(q, pre, count, opens);
+        return;
+    }
     if (!q->waiting || jv_get_int(body, "admitted_seq", 0, JV_INT_MAX, &adm) != JV_OK)
         return;
     int64_t est = ks(a)->queue_seq - adm;
@@ -190,6 +234,23 @@ static int queue_key(app *a, void *st, int key)
     return ks_common_key(a, key);
 }
 
+/* Before the opening: when, a countdown, how many are in the draw. */
+static void prequeue_draw(const queue_st *q, int y, int x, int iw, int lw)
+{
+    char line[256], t[32];
+    int64_t left = q->opens_in_s - (clock_mono_ms() - q->opens_since_ms) / 1000;
+    ks_prequeue_text(line, sizeof line, clock_wall_ms(), left > 0 ? left : 0);
+    wg_text(y + 3, x + 3, iw, line, WG_HEAD);
+    wg_text(y + 5, x + 3, lw, tx(T_QUEUE_PRE_IN), WG_NORMAL);
+    if (left > 0)
+        wg_mmss(t, left);
+    wg_text(y + 5, x + 3 + lw, iw - lw, left > 0 ? t : tx(T_QUEUE_PRE_DRAWING), WG_HEAD);
+    wg_text(y + 6, x + 3, lw, tx(T_QUEUE_PRE_COUNT), WG_NORMAL);
+    snprintf(line, sizeof line, "%lld", (long long)q->pre_count);
+    wg_text(y + 6, x + 3 + lw, iw - lw, line, WG_NORMAL);
+    wg_text(y + 10, x + 3, iw, tx(T_QUEUE_KEEP), WG_DIM);
+}
+
 static void queue_draw(app *a, void *st, const app_rect *r)
 {
     queue_st *q = st;
@@ -208,6 +269,10 @@ static void queue_draw(app *a, void *st, const app_rect *r)
         return;
     }
     int lw = 20;
+    if (q->prequeue) {
+        prequeue_draw(q, y, x, iw, lw);
+        return;
+    }
     wg_text(y + 3, x + 3, lw, tx(T_QUEUE_PLACE), WG_NORMAL);
     snprintf(line, sizeof(line), "%lld", (long long)q->position);
     wg_text(y + 3, x + 3 + lw, iw - lw, line, WG_HEAD);

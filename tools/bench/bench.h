@@ -172,7 +172,8 @@ typedef struct {
     /* configuration */
     int concurrency, nsock, timeout_ms;
     int64_t dur_us;
-    int users, queue_users, subscribers, changes, hot_dates;
+    int users, queue_users, subscribers, changes, hot_dates, rush_users;
+    bool rush_only; /* --rush N: only the rush phase */
     bool tcp, smoke;
     const char *rpc, *events;
     char admin_key[80];
@@ -190,6 +191,7 @@ typedef struct {
     bench_stats *rows[BENCH_ROWS], *echo_rows[BENCH_ROWS], *raw_rows[BENCH_ROWS];
     int nrows;
     int64_t rss_kb, waiting;
+    int64_t rush_n, rush_draw_ms, rush_rss_kb; /* the pre-queue rush, -1 not run */
     double fan_p50_ms, fan_p99_ms, fan_max_ms;
     int64_t fan_received, fan_expected;
     int64_t hold_won, hold_taken, race_rounds, race_bad, paid, invariant_failures;
@@ -225,6 +227,10 @@ int bflow_reads(bench_run *r);
 int bflow_holds(bench_run *r);
 int bflow_buy(bench_run *r);
 int bflow_queue(bench_run *r);
+/* Registers n users (a "user.register (n more)" row); their ids, or NULL. */
+char (*bqueue_register(bench_run *r, int64_t n))[UUID_STR_LEN];
+/* The pre-queue rush (rush.c): rush_users join just before opens_at. */
+int bflow_rush(bench_run *r);
 int bfan_run(bench_run *r);
 
 /* ---- report.c -------------------------------------------------------- */

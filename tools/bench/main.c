@@ -38,6 +38,8 @@ static void bench_usage(FILE *f)
             "  --sockets N          REQ sockets the slots spread over (default 8)\n"
             "  --users N            buyers (default 20000; smoke 300)\n"
             "  --queue-users N      users put in line (default 1000000; smoke 20000)\n"
+            "  --rush N             only the pre-queue rush of N members (the full run\n"
+            "                       has one of 20000, the smoke of 500)\n"
             "  --subscribers N      SUB sockets for fan-out (default 1000)\n"
             "  --changes N          seat changes timed in fan-out (default 200; smoke 30)\n"
             "  --tcp                tcp://127.0.0.1 instead of ipc (server and echo)\n"
@@ -57,7 +59,7 @@ static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
 {
     enum { O_SMOKE = 256, O_SOCKETS, O_USERS, O_QUSERS, O_SUBS, O_CHANGES, O_TCP, O_JSON,
            O_TICKETD, O_AUDIT, O_KEEP, O_RPC, O_EVENTS, O_KEYF, O_PID, O_CRASH, O_THREADS,
-           O_DATES, O_VERIFY };
+           O_DATES, O_VERIFY, O_RUSH };
     static const struct option lo[] = {
         {"smoke", no_argument, 0, O_SMOKE}, {"duration", required_argument, 0, 'd'},
         {"concurrency", required_argument, 0, 'c'}, {"sockets", required_argument, 0, O_SOCKETS},
@@ -69,7 +71,8 @@ static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
         {"events", required_argument, 0, O_EVENTS}, {"admin-key-file", required_argument, 0, O_KEYF},
         {"server-pid", required_argument, 0, O_PID}, {"crash-load", required_argument, 0, O_CRASH},
         {"threads", required_argument, 0, O_THREADS}, {"dates", required_argument, 0, O_DATES},
-        {"verify", required_argument, 0, O_VERIFY}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"verify", required_argument, 0, O_VERIFY}, {"rush", required_argument, 0, O_RUSH},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     double dur = -1;
     int users = -1, qusers = -1, changes = -1, c;
     while ((c = getopt_long(argc, argv, "d:c:h", lo, NULL)) != -1) {
@@ -95,6 +98,7 @@ static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
         case O_THREADS: o->threads = atoi(optarg); break;
         case O_DATES: o->crash_dates = atoi(optarg); break;
         case O_VERIFY: o->verify_log = optarg; break;
+        case O_RUSH: r->rush_users = atoi(optarg), r->rush_only = true; break;
         case 'h': bench_usage(stdout); exit(0);
         default: return -1;
         }
@@ -105,7 +109,10 @@ static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
     r->users = users > 0 ? users : r->smoke ? 300 : 20000;
     r->queue_users = qusers >= 0 ? qusers : r->smoke ? 20000 : 1000000;
     r->changes = changes > 0 ? changes : r->smoke ? 30 : 200;
-    if (r->concurrency < 2 || r->concurrency > 4096 || r->nsock < 1 || r->subscribers < 0 ||
+    if (!r->rush_only)
+        r->rush_users = r->smoke ? 500 : 20000;
+    if (r->rush_users < 0 || (r->rush_only && r->rush_users < 2) || r->concurrency < 2 ||
+        r->concurrency > 4096 || r->nsock < 1 || r->subscribers < 0 ||
         o->threads < 1 || o->crash_dates < 1)
         return -1;
     if ((r->rpc || o->crash_log || o->verify_log) && (!r->rpc || !o->key_file))
@@ -129,6 +136,10 @@ static void bench_raise_nofile(void)
 /* The phases in order; a failed setup or user phase ends the run early. */
 static void bench_phases(bench_run *r)
 {
+    if (r->rush_only) { /* --rush N: the rush alone */
+        bflow_rush(r);
+        return;
+    }
     if (bflow_setup(r) != 0 || bflow_users(r) != 0) {
         r->invariant_failures++;
         return;
@@ -138,6 +149,8 @@ static void bench_phases(bench_run *r)
     bflow_buy(r);
     if (r->subscribers > 0 && bfan_run(r) != 0)
         bflow_note(r, "fan-out did not run");
+    if (r->rush_users > 0) /* before the queue fill, which leaves a paused million */
+        bflow_rush(r);
     if (r->queue_users > 0)
         bflow_queue(r);
 }

@@ -69,6 +69,20 @@ static int64_t bqueue_waiting(bench_run *r)
     return waiting;
 }
 
+char (*bqueue_register(bench_run *r, int64_t n))[UUID_STR_LEN]
+{
+    bqueue_phase q = {.r = r, .limit = n};
+    q.ids = calloc((size_t)n, UUID_STR_LEN);
+    if (!q.ids)
+        return NULL;
+    char name[64];
+    snprintf(name, sizeof(name), "user.register (%lld more)", (long long)n);
+    q.st = bflow_row(r, name);
+    bench_phase ph = {qreg_next, qreg_done, &q, 0};
+    bflow_drive(r, &ph, 0, &q.st, 1);
+    return q.ids;
+}
+
 int bflow_queue(bench_run *r)
 {
     rpc_reply rep;
@@ -76,15 +90,10 @@ int bflow_queue(bench_run *r)
         return -1;
     rpc_reply_free(&rep);
     int64_t before = bqueue_waiting(r);
-    bqueue_phase q = {.r = r, .limit = r->queue_users};
-    q.ids = calloc((size_t)r->queue_users, UUID_STR_LEN);
-    if (!q.ids)
+    bqueue_phase q = {.r = r};
+    if (!(q.ids = bqueue_register(r, r->queue_users)))
         return -1;
     char name[64];
-    snprintf(name, sizeof(name), "user.register (%d more)", r->queue_users);
-    q.st = bflow_row(r, name);
-    bench_phase ph = {qreg_next, qreg_done, &q, 0};
-    bflow_drive(r, &ph, 0, &q.st, 1);
 
     snprintf(name, sizeof(name), "queue.join (to %d waiting)", r->queue_users);
     bqueue_phase j = {.r = r, .ids = q.ids, .limit = r->queue_users};
