@@ -18,8 +18,9 @@ tk_err tk_admin_queue_set(tk_domain *d, const bool *paused, const int64_t *max_a
         return dm_bad_param(ei, "max_active", "max_active must be 1..1000000");
     if (admit_per_min && (*admit_per_min < 1 || *admit_per_min > QUEUE_SETTING_MAX))
         return dm_bad_param(ei, "admit_per_min", "admit_per_min must be 1..1000000");
+    int64_t wall = dm_wall(d, now_ms); /* opens_at is a calendar instant */
     if (opens_at_ms && *opens_at_ms &&
-        (*opens_at_ms <= now_ms || *opens_at_ms - now_ms > TK_OPENS_MAX_AHEAD_MS))
+        (*opens_at_ms <= wall || *opens_at_ms - wall > TK_OPENS_MAX_AHEAD_MS))
         return dm_bad_param(ei, "opens_at",
                             "opens_at must be in the future, within a year (null opens now)");
     dm_begin_mutation(d, now_ms);

@@ -340,7 +340,7 @@ int64_t tk_next_deadline(const tk_domain *d, int64_t now_ms)
         next = d->holds[d->heap[0]].expires_ms;
     if ((d->nwaiting > 0 || d->qs.opens_at_ms) && d->last_queue_ev_ms + 1000 < next)
         next = d->last_queue_ev_ms + 1000;
-    if (d->qs.opens_at_ms && d->qs.opens_at_ms < next)
-        next = d->qs.opens_at_ms; /* the draw, on time */
+    if (d->qs.opens_at_ms && dm_steady(d, d->qs.opens_at_ms) < next)
+        next = dm_steady(d, d->qs.opens_at_ms); /* the draw, on time (a wall instant) */
     return next < now_ms ? now_ms : next;
 }

@@ -334,7 +334,7 @@ tk_err tk_admin_date_create(tk_domain *d, int64_t concert_id, int64_t starts_at_
 typedef struct {
     bool paused;
     int64_t max_active, admit_per_min;
-    int64_t opens_at_ms; /* the pre-queue's opening; 0 = none */
+    int64_t opens_at_ms; /* the pre-queue's opening, wall clock (a calendar instant); 0 = none */
 } tk_queue_settings;
 /* NULL members are left unchanged. Persisted: they survive a restart, and
  * once set they take precedence over tk_config's max_active/admit_per_min.

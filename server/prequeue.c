@@ -131,13 +131,13 @@ void dm_prequeue_draw(tk_domain *d, int64_t now_ms)
         d->cursor = first; /* cannot happen: the cursor stops at the first waiter */
     int64_t ms = (clock_mono_us() - t0) / 1000;
     if (n) {
-        st_draw r = {first, n, now_ms, ms, ord};
+        st_draw r = {first, n, dm_wall(d, now_ms), ms, ord}; /* a fact: wall time */
         store_draw_insert(d->st, &r);
     }
     close_prequeue(d);
     d->draw_n = n;
     d->draw_ms = ms;
-    d->draw_at_ms = now_ms;
+    d->draw_at_ms = dm_wall(d, now_ms);
     log_info("prequeue_drawn", "n=%u waiting=%lld first_seq=%u ms=%lld", n,
              (long long)waiting, first, (long long)ms);
     dm_queue_admit(d, now_ms);
@@ -146,7 +146,8 @@ void dm_prequeue_draw(tk_domain *d, int64_t now_ms)
 
 void dm_prequeue_due(tk_domain *d, int64_t now_ms)
 {
-    if (d->qs.opens_at_ms && now_ms >= d->qs.opens_at_ms)
+    /* opens_at is a calendar instant the operator gave: the wall clock's. */
+    if (d->qs.opens_at_ms && dm_wall(d, now_ms) >= d->qs.opens_at_ms)
         dm_prequeue_draw(d, now_ms);
 }
 

@@ -127,7 +127,7 @@ static void waiting_place(const tk_domain *d, uint32_t seq, int64_t now_ms, int6
 {
     if (dm_in_prequeue(d, seq)) {
         *pos = d->nprequeue;
-        *eta = secs_until(d->qs.opens_at_ms, now_ms);
+        *eta = secs_until(d->qs.opens_at_ms, dm_wall(d, now_ms));
         return;
     }
     *pos = fw_prefix(&d->waiting_fw, d->entries[seq - 1].place);
@@ -170,7 +170,7 @@ void dm_queue_event(tk_domain *d, int64_t now_ms)
                   .active = (int64_t)d->nactive, .admit_per_min = d->qs.admit_per_min,
                   .ms_per_place = dm_queue_pace_ms(d, now_ms), .paused = d->qs.paused,
                   .prequeue_open = d->qs.opens_at_ms != 0, .prequeue = d->nprequeue,
-                  .opens_in_s = secs_until(d->qs.opens_at_ms, now_ms)};
+                  .opens_in_s = secs_until(d->qs.opens_at_ms, dm_wall(d, now_ms))};
     dm_emit(d, &e);
     d->last_queue_ev_ms = now_ms;
     d->queue_ev_due = false;
@@ -356,7 +356,7 @@ void tk_queue_stats_get(tk_domain *d, int64_t now_ms, tk_queue_stats *out)
     out->last_seq = d->nentries;
     out->settings = d->qs;
     out->prequeue = d->nprequeue;
-    out->opens_in_s = secs_until(d->qs.opens_at_ms, now_ms);
+    out->opens_in_s = secs_until(d->qs.opens_at_ms, dm_wall(d, now_ms));
     out->draw_n = d->draw_n;
     out->draw_ms = d->draw_ms;
     out->draw_at_ms = d->draw_at_ms;
