@@ -4,8 +4,9 @@
 #   make check   every test; last line "N passed, N failed"
 #   make bench   load benchmark against the nng echo ceiling
 #
-# Sources are found by wildcard: a new file in common/, server/, tui/ or
-# tests/ needs no edit here.
+# Sources are found by wildcard: a new file in common/, server/ and its
+# layer folders (domain, store, api, engine, net), tui/ and its folders
+# (ui, net, kiosk, console) or tests/ needs no edit here.
 
 .DEFAULT_GOAL := all
 SHELL := /bin/sh
@@ -28,8 +29,8 @@ LIBS_SERVER := -lnng -lsqlite3 $(LIBS_BASE)
 LIBS_TUI    := -lnng -lncursesw -lqrencode $(LIBS_BASE)
 
 COMMON_SRC := $(wildcard common/*.c)
-SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
-TUI_SRC    := $(filter-out tui/main.c,$(wildcard tui/*.c))
+SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c server/*/*.c))
+TUI_SRC    := $(filter-out tui/main.c,$(wildcard tui/*.c tui/*/*.c))
 TESTLIB_SRC:= $(wildcard tests/lib/*.c)
 BENCH_SRC  := $(wildcard tools/bench/*.c)
 

@@ -14,8 +14,8 @@
 
 #include "common/rpc.h"
 #include "common/util.h"
-#include "server/api.h"
-#include "server/domain.h"
+#include "server/api/api.h"
+#include "server/domain/domain.h"
 
 static void config_usage(FILE *f)
 {

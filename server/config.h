@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "common/util.h"
-#include "server/cidr.h"
+#include "server/net/cidr.h"
 
 typedef struct {
     const char *db, *rpc, *events, *admin_key_file, *secret_file;

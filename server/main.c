@@ -15,10 +15,10 @@
 
 #include "common/token.h"
 #include "common/util.h"
-#include "server/api.h"
+#include "server/api/api.h"
 #include "server/config.h"
-#include "server/engine.h"
-#include "server/transport.h"
+#include "server/engine/engine.h"
+#include "server/net/transport.h"
 
 #define QUIESCE_MS 5000
 #define CLOSE_DEADLINE_MS 3000

@@ -4,7 +4,7 @@
  * its connection while the server's side of the 8-byte SP header exchange
  * is under way can make the listener stop handing new pipes to the socket,
  * and the poller then spins on the dead half-open connections. ticketd's
- * listener watchdog (server/lguard.c) must notice and restart the
+ * listener watchdog (server/net/lguard.c) must notice and restart the
  * listener. The attack here uses plain sockets, no nng: 50 connections
  * that send a REQ header and close at once, then 50 that send it, read the
  * server's reply header and close. Afterwards a new client must be

@@ -5,7 +5,7 @@
  * window. Flows: unit_api_flow.c. */
 #include "tests/unit_api.h"
 
-#include "server/stats.h"
+#include "server/api/stats.h"
 
 START_TEST(envelope_errors)
 {

@@ -13,9 +13,9 @@
 #include "common/json.h"
 #include "common/rpc.h"
 #include "common/util.h"
-#include "server/api.h"
-#include "server/events.h"
-#include "server/ratelimit.h"
+#include "server/api/api.h"
+#include "server/api/events.h"
+#include "server/api/ratelimit.h"
 #include "tests/unit_run.h"
 
 #define KEY "test-admin-key"

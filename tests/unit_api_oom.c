@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #include "common/util.h"
-#include "server/api.h"
+#include "server/api/api.h"
 #include "tests/unit_domain_util.h"
 
 #define OOM_KEY "oom-admin-key"

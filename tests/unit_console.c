@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "tui/admin.h"
-#include "tui/text.h"
-#include "tui/widgets.h"
+#include "tui/console/console_int.h"
+#include "tui/ui/text.h"
+#include "tui/ui/widgets.h"
 
 static app *A;
 static adm_console C;

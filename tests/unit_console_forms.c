@@ -8,8 +8,8 @@
 
 #include "common/json.h"
 #include "common/util.h"
-#include "tui/admin_forms.h"
-#include "tui/admin_model.h"
+#include "tui/console/console_forms.h"
+#include "tui/console/console_model.h"
 
 static int64_t P[ADM_SEATS];
 

@@ -1,7 +1,7 @@
 /* tests/unit_domain_history.c -- the last hour per minute that
  * admin.dashboard reports ("history"): the ring itself, then the domain's
  * sales (from bookings, across a restart) and queue length. */
-#include "server/minutes.h"
+#include "server/domain/minutes.h"
 #include "tests/unit_domain_util.h"
 
 #define MIN 60000LL

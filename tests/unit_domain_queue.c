@@ -4,7 +4,7 @@
 #include "tests/unit_domain_util.h"
 
 #include "common/errors.h"
-#include "server/fenwick.h"
+#include "server/domain/fenwick.h"
 
 /* The tree against a plain array, across several doublings. */
 START_TEST(fenwick_matches_naive)

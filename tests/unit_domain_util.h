@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "server/domain.h"
+#include "server/domain/domain.h"
 #include "tests/unit_run.h"
 
 #define T0 1900000000000LL /* a fixed "now" (2030) */

@@ -11,8 +11,8 @@
 #include <time.h>
 
 #include "common/util.h"
-#include "server/engine.h"
-#include "server/syncer.h"
+#include "server/engine/engine.h"
+#include "server/engine/syncer.h"
 #include "tests/unit_clock.h"
 #include "tests/unit_domain_util.h"
 

@@ -4,8 +4,8 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "server/cidr.h"
-#include "server/conns.h"
+#include "server/net/cidr.h"
+#include "server/net/conns.h"
 #include "tests/unit_run.h"
 
 START_TEST(cidr_parses_and_matches)

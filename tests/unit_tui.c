@@ -12,11 +12,11 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "tui/app.h"
-#include "tui/client.h"
-#include "tui/kiosk.h"
-#include "tui/text.h"
-#include "tui/widgets.h"
+#include "tui/ui/app.h"
+#include "tui/net/client.h"
+#include "tui/kiosk/kiosk.h"
+#include "tui/ui/text.h"
+#include "tui/ui/widgets.h"
 
 static void setup(void)
 {

@@ -55,7 +55,7 @@ $(FUZZ_BUILD)/obj/%.o: %.c
 $(FUZZ_BUILD)/fuzz_rpc: $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lnng -lsqlite3 -lcjson -lsodium -lm
 
-# server/store.c embeds data/schema.sql (see data/module.mk).
+# server/store/sqlite.c embeds data/schema.sql (see data/module.mk).
 $(FUZZ_BUILD)/obj/server/store.o: data/schema.sql
 
 fuzz: all $(FUZZ_BUILD)/fuzz_rpc

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
-#include "server/domain.h"
+#include "server/domain/domain.h"
 
 #define SB_DATES_MIN 8
 

@@ -1,5 +1,5 @@
 /* tui/main.c -- bin/kiosk: the customer kiosk, or with --admin the operator
- * console (tui/console.c), which gets argv as it is.
+ * console (tui/console/console.c), which gets argv as it is.
  *
  *   bin/kiosk [--rpc URL] [--events URL] [--lang ko|en] [--kiosk]
  *             [--idle-seconds N] [--timeout-ms N]
@@ -12,11 +12,11 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "tui/app.h"
-#include "tui/client.h"
-#include "tui/console.h"
-#include "tui/kiosk.h"
-#include "tui/text.h"
+#include "tui/ui/app.h"
+#include "tui/net/client.h"
+#include "tui/console/console.h"
+#include "tui/kiosk/kiosk.h"
+#include "tui/ui/text.h"
 
 #define KIOSK_VERSION "1.0"
 

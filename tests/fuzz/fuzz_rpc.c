@@ -28,8 +28,8 @@
 
 #include "common/json.h"
 #include "common/util.h"
-#include "server/api.h"
-#include "server/domain.h"
+#include "server/api/api.h"
+#include "server/domain/domain.h"
 
 #define FUZZ_MAX_MSGS 8
 #define FUZZ_MAX_INPUT (70 * 1024) /* a bit over RPC_MAX_MSG: the size check too */

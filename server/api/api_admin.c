@@ -1,0 +1,224 @@
+/* server/api/api_admin.c -- the admin methods that change the catalog, the
+ * queue, holds and bookings, plus finding a booking by code, the operator
+ * seat map and the audit log.
+ * The admin key is checked (and the call audited) in api.c before and
+ * after these run. admin.dashboard lives in api_dashboard.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "server/api/api_int.h"
+
+tk_err api_admin_concert_create(api_call *c)
+{
+    const char *title, *venue;
+    int64_t id;
+    tk_err e;
+    if ((e = ap_str(c, "title", TK_TITLE_MAX, &title)) ||
+        (e = ap_str(c, "venue", TK_TITLE_MAX, &venue)) ||
+        (e = tk_admin_concert_create(c->d, title, venue, c->now_ms, &id, &c->ei)))
+        return e;
+    ar_int(ar_new(c), "concert_id", id);
+    return TK_OK;
+}
+
+/* "7" or "1-10" -> [lo, hi] inside 1..TK_SEATS. */
+static bool price_range(const char *k, int *lo, int *hi)
+{
+    char *end;
+    long a = strtol(k, &end, 10), b = a;
+    if (end == k || k[0] == '-' || k[0] == '+' || k[0] == ' ')
+        return false;
+    if (*end == '-') {
+        const char *p = end + 1;
+        if (*p < '0' || *p > '9')
+            return false;
+        b = strtol(p, &end, 10);
+    }
+    if (*end || a < 1 || b > TK_SEATS || a > b)
+        return false;
+    *lo = (int)a;
+    *hi = (int)b;
+    return true;
+}
+
+/* prices: 50 integers (seat 1 first), or {"1-10":150000,...} whose ranges
+ * cover every seat exactly once. */
+static tk_err date_prices(api_call *c, int64_t prices[TK_SEATS])
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(c->params, "prices");
+    const char *why = "prices must be 50 integers or {\"1-10\":150000,...} covering seats "
+                      "1..50 exactly once, each price 1..10000000";
+    if (!p || cJSON_IsNull(p))
+        return ap_bad(c, "prices", "missing param 'prices'");
+    if (cJSON_IsArray(p)) {
+        if (cJSON_GetArraySize(p) != TK_SEATS)
+            return ap_bad(c, "prices", why);
+        int i = 0;
+        for (const cJSON *it = p->child; it; it = it->next, i++)
+            if (jv_int_value(it, 1, TK_PRICE_MAX, &prices[i]) != JV_OK)
+                return ap_bad(c, "prices", why);
+        return TK_OK;
+    }
+    if (!cJSON_IsObject(p))
+        return ap_bad(c, "prices", why);
+    bool seen[TK_SEATS + 1] = {false};
+    int covered = 0;
+    for (const cJSON *it = p->child; it; it = it->next) {
+        int lo, hi;
+        int64_t v;
+        if (!it->string || !price_range(it->string, &lo, &hi) ||
+            jv_int_value(it, 1, TK_PRICE_MAX, &v) != JV_OK)
+            return ap_bad(c, "prices", why);
+        for (int s = lo; s <= hi; s++) {
+            if (seen[s])
+                return ap_bad(c, "prices", why);
+            seen[s] = true;
+            prices[s - 1] = v;
+            covered++;
+        }
+    }
+    return covered == TK_SEATS ? TK_OK : ap_bad(c, "prices", why);
+}
+
+tk_err api_admin_date_create(api_call *c)
+{
+    int64_t concert_id, starts_at = 0, on_sale_at = -1, id;
+    int64_t prices[TK_SEATS];
+    tk_err e;
+    if ((e = ap_id(c, "concert_id", &concert_id)) ||
+        (e = ap_time(c, "starts_at", true, &starts_at, NULL)) || (e = date_prices(c, prices)) ||
+        (e = ap_time(c, "on_sale_at", false, &on_sale_at, NULL)) ||
+        (e = tk_admin_date_create(c->d, concert_id, starts_at, prices, on_sale_at, c->now_ms,
+                                  &id, &c->ei)))
+        return e;
+    ar_int(ar_new(c), "date_id", id);
+    return TK_OK;
+}
+
+/* opens_at: an RFC 3339 time, or null (0: clear the pre-queue). */
+static tk_err queue_opens_at(api_call *c, int64_t *ms, bool *present)
+{
+    if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(c->params, "opens_at"))) {
+        *ms = 0;
+        *present = true;
+        return TK_OK;
+    }
+    tk_err e = ap_time(c, "opens_at", false, ms, present);
+    if (!e && *present && *ms <= 0) /* 0 means "clear" in the domain */
+        return ap_bad(c, "opens_at", "opens_at must be in the future");
+    return e;
+}
+
+/* The queue settings as admin.queue.set and admin.dashboard show them. */
+void ar_queue_settings(cJSON *o, const tk_queue_settings *s)
+{
+    ar_bool(o, "paused", s->paused);
+    ar_int(o, "max_active", s->max_active);
+    ar_int(o, "admit_per_min", s->admit_per_min);
+    if (s->opens_at_ms)
+        ar_time(o, "opens_at", s->opens_at_ms);
+    else
+        cJSON_AddNullToObject(o, "opens_at");
+}
+
+tk_err api_admin_queue_set(api_call *c)
+{
+    bool paused = false, hm, ha, ho;
+    int64_t max_active = 0, apm = 0, opens = 0;
+    tk_err e;
+    jv_status ps = jv_get_bool(c->params, "paused", &paused);
+    if (ps == JV_BAD)
+        return ap_bad(c, "paused", "param 'paused' must be true or false");
+    bool hp = ps == JV_OK;
+    if ((e = ap_int_opt(c, "max_active", 0, 10000000, &max_active, &hm)) ||
+        (e = ap_int_opt(c, "admit_per_min", 0, 10000000, &apm, &ha)) ||
+        (e = queue_opens_at(c, &opens, &ho)))
+        return e;
+    tk_queue_settings s;
+    if ((e = tk_admin_queue_set(c->d, hp ? &paused : NULL, hm ? &max_active : NULL,
+                                ha ? &apm : NULL, ho ? &opens : NULL, c->now_ms, &s, &c->ei)))
+        return e;
+    ar_queue_settings(ar_new(c), &s);
+    return TK_OK;
+}
+
+tk_err api_admin_hold_release(api_call *c)
+{
+    int64_t hold_id;
+    tk_err e;
+    if ((e = ap_id(c, "hold_id", &hold_id)) ||
+        (e = tk_admin_hold_release(c->d, hold_id, c->now_ms, &c->ei)))
+        return e;
+    ar_bool(ar_new(c), "released", true);
+    return TK_OK;
+}
+
+tk_err api_admin_booking_refund(api_call *c)
+{
+    int64_t booking_id;
+    tk_refund_result r;
+    tk_err e;
+    if ((e = ap_id(c, "booking_id", &booking_id)) ||
+        (e = tk_admin_booking_refund(c->d, booking_id, c->now_ms, &r, &c->ei)))
+        return e;
+    cJSON *o = ar_new(c);
+    ar_bool(o, "refunded", true);
+    ar_int(o, "booking_id", r.booking_id);
+    ar_int(o, "amount", r.amount);
+    ar_int(o, "balance", r.balance);
+    return TK_OK;
+}
+
+/* The booking on a customer's ticket: what booking.list shows of it. */
+tk_err api_admin_booking_find(api_call *c)
+{
+    const char *code;
+    tk_booking_info b;
+    tk_err e;
+    if ((e = ap_str(c, "code", 64, &code)) || (e = tk_admin_booking_find(c->d, code, &b, &c->ei)))
+        return e;
+    ar_booking(ar_new(c), &b);
+    return TK_OK;
+}
+
+/* Operator map: hold ids, time left and booking codes; never member ids
+ * (tk_seat_info has no field for one). */
+tk_err api_admin_seats_list(api_call *c)
+{
+    int64_t date_id;
+    tk_seat_info s[TK_SEATS];
+    uint64_t seq = 0;
+    tk_err e;
+    if ((e = ap_id(c, "date_id", &date_id)) ||
+        (e = tk_admin_seats(c->d, date_id, c->now_ms, s, &seq, &c->ei)))
+        return e;
+    ar_seat_map(c, date_id, seq, s, true, 0);
+    return TK_OK;
+}
+
+static void audit_cb(void *ctx, const tk_audit_entry *a)
+{
+    cJSON *o = ar_push(ctx);
+    if (!o)
+        return;
+    ar_int(o, "audit_id", a->audit_id);
+    ar_time(o, "at", a->at_ms);
+    ar_str(o, "method", a->method);
+    ar_str(o, "peer", a->peer);
+    ar_str(o, "params", a->params);
+    ar_str(o, "result", a->result);
+}
+
+tk_err api_admin_audit_list(api_call *c)
+{
+    int64_t before = 0, limit = 100;
+    bool hb, hl;
+    tk_err e;
+    if ((e = ap_int_opt(c, "before_id", 1, JV_INT_MAX, &before, &hb)) ||
+        (e = ap_int_opt(c, "limit", 1, 500, &limit, &hl)))
+        return e;
+    cJSON *arr = ar_array(ar_new(c), "entries");
+    return tk_audit_list(c->d, before, limit, audit_cb, arr, &c->ei);
+}

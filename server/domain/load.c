@@ -1,0 +1,253 @@
+/* server/domain/load.c -- rebuilds the in-memory state from the store at open.
+ *
+ * Rows arrive parents first (users, queue, catalog, holds, payments,
+ * bookings, ledger, request ids); derived structures (seat states, the
+ * deadline heap, the waiting tree, the active set) are rebuilt here, then
+ * holds that lapsed while the server was down are released. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "server/domain/domain_int.h"
+
+static int ld_setting(void *ctx, const st_setting *r)
+{
+    tk_domain *d = ctx;
+    if (!strcmp(r->key, "paused"))
+        d->qs.paused = r->value != 0;
+    else if (!strcmp(r->key, "max_active") && r->value > 0)
+        d->qs.max_active = r->value;
+    else if (!strcmp(r->key, "admit_per_min") && r->value > 0)
+        d->qs.admit_per_min = r->value;
+    else if (!strcmp(r->key, "opens_at"))
+        d->qs.opens_at_ms = r->value; /* 0: none, or drawn (see draws) */
+    else if (!strcmp(r->key, "prequeue_from") && r->value > 0 && r->value <= UINT32_MAX)
+        d->pq_from = (uint32_t)r->value;
+    return 0;
+}
+
+static int ld_user(void *ctx, const st_user *r)
+{
+    tk_domain *d = ctx;
+    if (r->id != (int64_t)d->nusers + 1)
+        return -1;
+    return dm_user_add(d, r->uuid, r->name, r->balance);
+}
+
+static int ld_entry(void *ctx, const st_entry *r)
+{
+    tk_domain *d = ctx;
+    if (r->seq != (int64_t)d->nentries + 1 || r->user_id < 1 || r->user_id > (int64_t)d->nusers)
+        return -1;
+    /* Deadlines come back onto this run's steady line (domain.h, Time); a
+     * draw may give another place than the seq. */
+    dm_entry e = {r->issued_ms, dm_steady_opt(d, r->since_ms), dm_steady_opt(d, r->admitted_ms),
+                  (uint32_t)(r->user_id - 1), -1, (uint32_t)r->seq, (uint8_t)r->state};
+    return dm_entry_push(d, &e);
+}
+
+static int ld_concert(void *ctx, const st_concert *r)
+{
+    tk_domain *d = ctx;
+    if (r->id != (int64_t)d->nconcerts + 1 || DM_RESERVE(d->concerts, d->capconcerts,
+                                                         d->nconcerts) < 0)
+        return -1;
+    dm_concert *c = &d->concerts[d->nconcerts];
+    c->title = strdup(r->title ? r->title : "");
+    c->venue = strdup(r->venue ? r->venue : "");
+    d->nconcerts++;
+    return c->title && c->venue ? 0 : -1;
+}
+
+static int ld_date(void *ctx, const st_date *r)
+{
+    tk_domain *d = ctx;
+    if (r->id != (int64_t)d->ndates + 1 || r->concert_id < 1 ||
+        r->concert_id > (int64_t)d->nconcerts || DM_RESERVE(d->dates, d->capdates, d->ndates) < 0)
+        return -1;
+    dm_date *dt = &d->dates[d->ndates++];
+    memset(dt, 0, sizeof *dt);
+    dt->starts_ms = r->starts_ms;
+    dt->on_sale_ms = r->on_sale_ms;
+    dt->seq = (uint64_t)r->seq;
+    dt->concert = (uint32_t)(r->concert_id - 1);
+    for (int i = 0; i < TK_SEATS; i++)
+        dt->seats[i].ref = -1;
+    return 0;
+}
+
+static int ld_seat(void *ctx, const st_seat *r)
+{
+    tk_domain *d = ctx;
+    if (r->date_id < 1 || r->date_id > (int64_t)d->ndates || r->seat_no < 1 ||
+        r->seat_no > TK_SEATS)
+        return -1;
+    d->dates[r->date_id - 1].seats[r->seat_no - 1].price = r->price;
+    return 0;
+}
+
+static int ld_hold(void *ctx, const st_hold *r)
+{
+    tk_domain *d = ctx;
+    if (r->id != (int64_t)d->nholds + 1 || r->user_id < 1 || r->user_id > (int64_t)d->nusers ||
+        r->date_id < 1 || r->date_id > (int64_t)d->ndates || r->seat_no < 1 ||
+        r->seat_no > TK_SEATS || DM_RESERVE(d->holds, d->capholds, d->nholds) < 0)
+        return -1;
+    int32_t h = (int32_t)d->nholds++;
+    dm_hold *x = &d->holds[h];
+    *x = (dm_hold){dm_steady(d, r->expires_ms), r->price, (uint32_t)(r->user_id - 1),
+                   (uint32_t)(r->date_id - 1), -1, -1, (uint8_t)r->seat_no, (uint8_t)r->state};
+    if (x->state != HOLD_LIVE)
+        return 0;
+    dm_seat *s = &d->dates[x->date].seats[x->seat - 1];
+    if (s->state != TK_SEAT_FREE)
+        return -1; /* two live holds on one seat: refuse to start */
+    s->state = TK_SEAT_HELD;
+    s->ref = h;
+    d->dates[x->date].held++;
+    dm_user *u = &d->users[x->user];
+    x->next = u->first_hold;
+    u->first_hold = h;
+    dm_heap_push(d, h);
+    return 0;
+}
+
+static int ld_payment(void *ctx, const st_payment *r)
+{
+    tk_domain *d = ctx;
+    if (r->id != (int64_t)d->npayments + 1 || r->user_id < 1 ||
+        r->user_id > (int64_t)d->nusers || DM_RESERVE(d->payments, d->cappayments,
+                                                      d->npayments) < 0)
+        return -1;
+    d->payments[d->npayments++] = (dm_payment){r->amount, r->balance, r->paid_ms,
+                                               (uint32_t)(r->user_id - 1), -1, 0};
+    return 0;
+}
+
+static int ld_booking(void *ctx, const st_booking *r)
+{
+    tk_domain *d = ctx;
+    if (r->id != (int64_t)d->nbookings + 1 || r->user_id < 1 ||
+        r->user_id > (int64_t)d->nusers || r->date_id < 1 || r->date_id > (int64_t)d->ndates ||
+        r->payment_id < 1 || r->payment_id > (int64_t)d->npayments || r->seat_no < 1 ||
+        r->seat_no > TK_SEATS || !r->code || strlen(r->code) >= 16)
+        return -1;
+    dm_booking b = {.price = r->price, .paid_ms = r->paid_ms,
+                    .user = (uint32_t)(r->user_id - 1), .date = (uint32_t)(r->date_id - 1),
+                    .payment = (uint32_t)(r->payment_id - 1), .seat = (uint8_t)r->seat_no,
+                    .state = (uint8_t)r->state};
+    strcpy(b.code, r->code);
+    if (dm_booking_push(d, &b) < 0)
+        return -1;
+    int32_t bi = (int32_t)d->nbookings - 1;
+    dm_payment *p = &d->payments[b.payment];
+    if (p->n == 0)
+        p->first_booking = bi;
+    p->n++;
+    if (b.state != BOOK_PAID)
+        return 0;
+    dm_date *dt = &d->dates[b.date];
+    dm_seat *s = &dt->seats[b.seat - 1];
+    if (s->state != TK_SEAT_FREE)
+        return -1; /* sold twice, or sold and held */
+    s->state = TK_SEAT_SOLD;
+    s->ref = bi;
+    dt->sold++;
+    dt->revenue += b.price;
+    return 0;
+}
+
+static int ld_ledger(void *ctx, const st_ledger *r)
+{
+    tk_domain *d = ctx;
+    int kind = dm_ledger_kind(r->kind);
+    if (r->id != (int64_t)d->nledger + 1 || kind < 0 || r->user_id < 1 ||
+        r->user_id > (int64_t)d->nusers)
+        return -1;
+    dm_ledger e = {r->amount, r->balance, r->at_ms, r->ref, (uint32_t)(r->user_id - 1), -1,
+                   (uint8_t)kind};
+    return dm_ledger_push(d, &e);
+}
+
+static int ld_idem(void *ctx, const st_idem *r)
+{
+    tk_domain *d = ctx;
+    int method = !strcmp(r->method, "wallet.charge") ? IDEM_CHARGE : IDEM_PAY;
+    if (r->user_id < 1 || r->user_id > (int64_t)d->nusers)
+        return -1;
+    return dm_idem_add(d, (uint32_t)(r->user_id - 1), r->request_id, method, r->params, r->ref,
+                       false);
+}
+
+static int ld_draw(void *ctx, const st_draw *r)
+{
+    return dm_draw_load(ctx, r);
+}
+
+static const store_loader *loader(tk_domain *d)
+{
+    static store_loader l;
+    l = (store_loader){d,          ld_user,    ld_entry,  ld_concert, ld_date, ld_seat,
+                       ld_hold,    ld_payment, ld_booking, ld_ledger, ld_idem, ld_setting,
+                       ld_draw};
+    return &l;
+}
+
+/* Queue structures from the entries: waiting flags (by place), cursor (the
+ * lowest waiting place, pre-queue included), active set, pre-queue count. */
+static int rebuild_queue(tk_domain *d)
+{
+    if (d->qs.opens_at_ms && (d->pq_from < 1 || d->pq_from > d->nentries + 1))
+        return -1;
+    d->cursor = d->nentries + 1;
+    for (size_t i = 0; i < d->nentries; i++) {
+        dm_entry *e = &d->entries[i];
+        uint32_t seq = (uint32_t)i + 1;
+        d->users[e->user].entry = seq;
+        if (e->admitted_ms)
+            d->admitted_total++;
+        if (e->state == TK_TOKEN_WAITING) {
+            if (e->place < d->cursor)
+                d->cursor = e->place;
+            if (dm_in_prequeue(d, seq)) {
+                d->nprequeue++;
+                continue;
+            }
+            if (fw_add(&d->waiting_fw, e->place, 1) < 0)
+                return -1;
+            d->nwaiting++;
+        } else if (e->state == TK_TOKEN_ACTIVE) {
+            dm_active_add(d, seq);
+        }
+    }
+    return 0;
+}
+
+int dm_load(tk_domain *d, int64_t now_ms)
+{
+    if (store_load(d->st, loader(d)) < 0 || rebuild_queue(d) < 0)
+        return -1;
+    /* Down time counts: holds that lapsed meanwhile go (expiring their
+     * tokens per the rules); live ones keep their deadline. */
+    dm_begin_mutation(d, now_ms);
+    dm_queue_idle_sweep(d, now_ms);
+    d->budget = (double)d->qs.admit_per_min;
+    d->budget_ms = now_ms;
+    dm_prequeue_due(d, now_ms); /* down at the opening: draw now, committed with the load */
+    log_info("domain_loaded",
+             "users=%zu entries=%zu waiting=%lld prequeue=%lld dates=%zu holds=%zu", d->nusers,
+             d->nentries, (long long)d->nwaiting, (long long)d->nprequeue, d->ndates, d->nheap);
+    return 0;
+}
+
+int dm_reload_catalog(tk_domain *d)
+{
+    for (size_t i = 0; i < d->nconcerts; i++) {
+        free(d->concerts[i].title);
+        free(d->concerts[i].venue);
+    }
+    d->nconcerts = 0;
+    d->ndates = 0;
+    store_loader l = *loader(d);
+    return store_load_catalog(d->st, &l);
+}

@@ -1,0 +1,196 @@
+/* tui/console/console.c -- `kiosk --admin`: flags, the admin key, the app, and the
+ * pieces every console screen shares (results, key tables). */
+#include "tui/console/console.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/util.h"
+#include "tui/console/console_int.h"
+#include "tui/net/client.h"
+#include "tui/ui/text.h"
+
+#define CONSOLE_DEFAULT_KEY "var/admin.key"
+#define CONSOLE_POLL_MS 1500
+
+adm_console *adm_get(app *a) { return app_model(a); }
+
+/* ---- results ----------------------------------------------------------- */
+
+static void set_last(app *a, const char *text, bool bad)
+{
+    adm_console *c = adm_get(a);
+    if (c) {
+        snprintf(c->last, sizeof c->last, "%s", text);
+        c->last_bad = bad;
+    }
+    app_flash(a, text);
+}
+
+static void say(app *a, bool bad, const char *fmt, va_list ap)
+{
+    char buf[320];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    set_last(a, buf, bad);
+}
+
+void adm_ok(app *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(a, false, fmt, ap);
+    va_end(ap);
+}
+
+void adm_bad(app *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(a, true, fmt, ap);
+    va_end(ap);
+}
+
+void adm_fail_text(char *out, size_t outsz, const char *method, const cl_reply *r)
+{
+    if (r->offline) {
+        snprintf(out, outsz, tx(A_R_OFFLINE), method);
+        return;
+    }
+    char detail[200];
+    const char *field = NULL;
+    if (r->err == TK_FORBIDDEN)
+        snprintf(detail, sizeof detail, "%s", tx(A_R_FORBIDDEN));
+    else if (r->data && jv_get_str(r->data, "field", 64, &field) == JV_OK)
+        snprintf(detail, sizeof detail, "%s: %s", field, r->message ? r->message : "");
+    else
+        snprintf(detail, sizeof detail, "%s", r->message ? r->message : "");
+    snprintf(out, outsz, tx(A_R_ERROR), method, tk_err_reason(r->err), detail);
+}
+
+void adm_fail(app *a, const char *method, const cl_reply *r)
+{
+    char buf[320];
+    adm_fail_text(buf, sizeof buf, method, r);
+    set_last(a, buf, true);
+}
+
+/* ---- key tables -------------------------------------------------------- */
+
+int adm_bind_key(const adm_binding *t, int n, app *a, void *st, int key)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < ADM_KEYS && t[i].keys[k]; k++)
+            if (t[i].keys[k] == key)
+                return t[i].fn(a, st, key);
+    return adm_common_key(a, key);
+}
+
+/* Only the screen's own rows: the app adds "?" and "F10", and the bar
+ * keeps room for those first. */
+int adm_bind_hints(const adm_binding *t, int n, app_hint *buf, int max)
+{
+    int m = 0;
+    for (int i = 0; i < n && m < max; i++)
+        if (t[i].hint.key)
+            buf[m++] = t[i].hint;
+    return m;
+}
+
+int adm_common_key(app *a, int key)
+{
+    if (key == 'L') {
+        tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
+        app_set_title(a, tx(A_TITLE));
+        return APP_DONE;
+    }
+    return APP_PASS;
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+typedef struct {
+    const char *rpc, *events, *key_file;
+    tx_lang lang;
+} console_opts;
+
+/* 0 ok, 1 help, -1 usage error. --admin itself is skipped wherever it is. */
+static int console_args(int argc, char **argv, console_opts *o)
+{
+    *o = (console_opts){CL_DEFAULT_RPC, CL_DEFAULT_EVENTS, CONSOLE_DEFAULT_KEY,
+                        tx_lang_from_env()};
+    for (int i = 1; i < argc; i++) {
+        const char *f = argv[i];
+        if (!strcmp(f, "--admin"))
+            continue;
+        if (!strcmp(f, "--help") || !strcmp(f, "-h"))
+            return 1;
+        if (i + 1 >= argc)
+            return -1;
+        const char *v = argv[++i];
+        if (!strcmp(f, "--rpc"))
+            o->rpc = v;
+        else if (!strcmp(f, "--events"))
+            o->events = v;
+        else if (!strcmp(f, "--admin-key-file"))
+            o->key_file = v;
+        else if (strcmp(f, "--lang") || !tx_parse_lang(v, &o->lang))
+            return -1;
+    }
+    return 0;
+}
+
+/* The key is the file's content with trailing whitespace trimmed (the
+ * server reads it the same way). Returns 0, or -1 with a message printed. */
+static int console_key(const char *path, char key[ADMIN_KEY_MAX + 1])
+{
+    if (admin_key_read(path, key) == 0)
+        return 0;
+    if (errno == ENODATA)
+        fprintf(stderr, tx(A_KEY_EMPTY), path);
+    else if (errno == E2BIG)
+        fprintf(stderr, tx(A_KEY_TOO_LONG), path, ADMIN_KEY_MAX);
+    else
+        fprintf(stderr, tx(A_KEY_FILE_ERR), path, strerror(errno));
+    fputc('\n', stderr);
+    return -1;
+}
+
+int console_main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    console_opts o;
+    int rc = console_args(argc, argv, &o);
+    tx_set_lang(o.lang);
+    if (rc) {
+        fprintf(rc > 0 ? stdout : stderr, "%s\n", tx(A_USAGE));
+        return rc > 0 ? 0 : 2;
+    }
+    char key[ADMIN_KEY_MAX + 1];
+    if (console_key(o.key_file, key))
+        return 2;
+    tk_err err = TK_OK;
+    cl_client *cl = cl_new(o.rpc, o.events, &err);
+    if (!cl) {
+        fprintf(stderr, "kiosk --admin: %s: %s\n", o.rpc, tk_err_reason(err));
+        return 2;
+    }
+    cl_set_admin_key(cl, key);
+    app_config cfg = {.title = tx(A_TITLE), .kiosk = false};
+    app *a = app_new(cl, &cfg);
+    static adm_console con; /* lives as long as the process */
+    adm_model_init(&con.m);
+    con.poll_ms = CONSOLE_POLL_MS;
+    app_set_model(a, &con);
+    app_subscribe(a, "sales");
+    app_subscribe(a, "queue");
+    app_push(a, &adm_dash_ops, adm_dash_new());
+    rc = app_run(a);
+    app_free(a);
+    return rc; /* cl is not freed, as in tui/main.c: nng_close can wedge (nng #1543) */
+}

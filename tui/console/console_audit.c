@@ -1,0 +1,208 @@
+/* tui/console/console_audit.c -- the audit log (admin.audit.list), newest first:
+ * what was done, when, from which peer, and the result. Pages of
+ * ADM_AUDIT_PAGE entries; 'o' / PgDn fetches the next older page
+ * (before_id = the oldest id shown) and appends it. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "tui/console/console_int.h"
+#include "tui/ui/widgets.h"
+
+#define ADM_AUDIT_PAGE 100
+#define ADM_AUDIT_MAX 2000
+
+typedef struct {
+    int64_t id;
+    char at[24], method[40], peer[40], result[24];
+    char params[200];
+} audit_row;
+
+typedef struct {
+    audit_row *rows;
+    int n, sel, top;
+    bool inflight, loaded, at_end;
+} adm_audit;
+
+void *adm_audit_new(void)
+{
+    adm_audit *s = calloc(1, sizeof *s);
+    if (s && !(s->rows = calloc(ADM_AUDIT_MAX, sizeof *s->rows))) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void audit_free(void *st)
+{
+    adm_audit *s = st;
+    if (s)
+        free(s->rows);
+    free(s);
+}
+
+static void audit_fetch(app *a, adm_audit *s, bool older)
+{
+    if (s->inflight || (older && (s->at_end || s->n == ADM_AUDIT_MAX)))
+        return;
+    cJSON *p = cJSON_CreateObject();
+    jv_add_int(p, "limit", ADM_AUDIT_PAGE);
+    if (older && s->n > 0)
+        jv_add_int(p, "before_id", s->rows[s->n - 1].id);
+    if (!older)
+        s->n = s->sel = s->top = 0, s->at_end = false;
+    s->inflight = true;
+    app_call(a, s, "admin.audit.list", p, ADM_TAG_AUDIT);
+}
+
+static void copy(const cJSON *o, const char *name, char *out, size_t cap)
+{
+    const char *v;
+    /* params can be long; keep its head, the detail line shows that much */
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    v = cJSON_IsString(it) ? it->valuestring : "";
+    snprintf(out, cap, "%s", v);
+}
+
+static void audit_reply(app *a, void *st, int tag, const cl_reply *r)
+{
+    adm_audit *s = st;
+    s->inflight = false;
+    const cJSON *arr = r->result ? cJSON_GetObjectItemCaseSensitive(r->result, "entries") : NULL;
+    if (r->err || !cJSON_IsArray(arr)) {
+        adm_fail(a, "admin.audit.list", r);
+        return;
+    }
+    int got = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr) {
+        audit_row *w = &s->rows[s->n];
+        if (s->n == ADM_AUDIT_MAX || jv_get_int(it, "audit_id", 1, JV_INT_MAX, &w->id) != JV_OK)
+            continue;
+        copy(it, "at", w->at, sizeof w->at);
+        copy(it, "method", w->method, sizeof w->method);
+        copy(it, "peer", w->peer, sizeof w->peer);
+        copy(it, "result", w->result, sizeof w->result);
+        copy(it, "params", w->params, sizeof w->params);
+        s->n++;
+        got++;
+    }
+    s->loaded = true;
+    s->at_end = got < ADM_AUDIT_PAGE;
+}
+
+static void audit_enter(app *a, void *st)
+{
+    adm_audit *s = st;
+    if (!s->loaded)
+        audit_fetch(a, s, false);
+}
+
+static void audit_resync(app *a, void *st, int64_t date_id)
+{
+    if (date_id == 0)
+        audit_fetch(a, st, false);
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+static int act_move(app *a, void *st, int key)
+{
+    adm_audit *s = st;
+    int d = key == KEY_UP || key == 'k' ? -1 : key == KEY_DOWN || key == 'j' ? 1
+          : key == KEY_PPAGE ? -10 : 10;
+    s->sel += d;
+    if (s->sel >= s->n) {
+        s->sel = s->n - 1;
+        audit_fetch(a, s, true); /* scrolling past the end asks for more */
+    }
+    if (s->sel < 0)
+        s->sel = 0;
+    return APP_DONE;
+}
+
+static int act_older(app *a, void *st, int key)
+{
+    audit_fetch(a, st, true);
+    return APP_DONE;
+}
+
+static int act_newest(app *a, void *st, int key)
+{
+    audit_fetch(a, st, false);
+    return APP_DONE;
+}
+
+static int act_back(app *a, void *st, int key)
+{
+    app_pop(a);
+    return APP_DONE;
+}
+
+
+static const adm_binding audit_keys[] = {
+    {{KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE}, act_move, {"\u2191\u2193 PgUp/Dn", T_H_MOVE}},
+    {{'o'}, act_older, {"o", A_H_OLDER}},
+    {{'g', KEY_HOME}, act_newest, {"g", A_H_NEWEST}},
+    {{ADM_KEY_ESC, 'q'}, act_back, {"Esc", T_H_BACK}},
+    {{'j', 'k'}, act_move, {NULL, 0}},
+};
+#define NKEYS ((int)(sizeof audit_keys / sizeof audit_keys[0]))
+
+static int audit_key(app *a, void *st, int key)
+{
+    return adm_bind_key(audit_keys, NKEYS, a, st, key);
+}
+
+static int audit_hints(void *st, const app_hint **out)
+{
+    static app_hint h[NKEYS];
+    *out = h;
+    return adm_bind_hints(audit_keys, NKEYS, h, NKEYS);
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+static void audit_draw(app *a, void *st, const app_rect *r)
+{
+    adm_audit *s = st;
+    int x = r->x + 1, w = r->w - 2, y = r->y;
+    wg_text(y++, x, w, tx(A_A_TITLE), WG_HEAD);
+    wg_text(y++, x, w, tx(A_A_COLS), WG_HEAD);
+    if (s->loaded && s->n == 0)
+        wg_text(y, x, w, tx(A_A_EMPTY), WG_DIM);
+    int rows = r->h - 4; /* title, columns, and two detail rows */
+    if (rows < 1)
+        rows = 1;
+    if (s->sel < s->top)
+        s->top = s->sel;
+    if (s->sel >= s->top + rows)
+        s->top = s->sel - rows + 1;
+    for (int i = 0; i < rows && s->top + i < s->n; i++) {
+        const audit_row *e = &s->rows[s->top + i];
+        char line[512];
+        bool ok = !strcmp(e->result, "ok");
+        snprintf(line, sizeof line, "%-6lld %-20.20s %-22.22s %-10.10s %s", (long long)e->id,
+                 e->at, e->method, e->result, e->peer);
+        wg_text(y + i, x, w, line,
+                s->top + i == s->sel ? WG_CURSOR : ok ? WG_NORMAL : WG_WARN);
+    }
+    if (s->at_end && s->top + rows > s->n && s->n > 0 && s->n - s->top < rows)
+        wg_text(y + s->n - s->top, x, w, tx(A_A_END), WG_DIM);
+    if (s->sel < s->n) /* the selected entry's params, what the table cuts */
+        wg_text(r->y + r->h - 1, x, w, s->rows[s->sel].params, WG_DIM);
+}
+
+const app_screen_ops adm_audit_ops = {
+    .name = "admin-audit",
+    .enter = audit_enter,
+    .key = audit_key,
+    .reply = audit_reply,
+    .resync = audit_resync,
+    .draw = audit_draw,
+    .hints = audit_hints,
+    .free = audit_free,
+};

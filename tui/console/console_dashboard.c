@@ -1,0 +1,351 @@
+/* tui/console/console_dashboard.c -- the console's home screen: every date with a
+ * sold/held/free bar and revenue, totals, the queue, sparklines of the last
+ * hour, and the server's health.
+ *
+ * Freshness: `sales` and `queue` events update the model as they come, and
+ * admin.dashboard is polled every poll_ms (one call in flight at most) for
+ * what events do not carry (new dates, request counters, latency). */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "tui/console/console_int.h"
+#include "tui/ui/widgets.h"
+
+typedef struct {
+    int sel, top;       /* selected row, first row shown */
+    int64_t next_poll;  /* monotonic ms */
+    bool inflight;
+    bool failing;       /* the last poll failed: say so once, not every poll */
+    char fail[320];     /* ...and keep it where the dates would be */
+} adm_dash;
+
+void *adm_dash_new(void) { return calloc(1, sizeof(adm_dash)); }
+
+static void dash_poll(app *a, adm_dash *d, int64_t now)
+{
+    if (d->inflight)
+        return;
+    d->inflight = true;
+    d->next_poll = now + adm_get(a)->poll_ms;
+    app_call(a, d, "admin.dashboard", NULL, ADM_TAG_DASH);
+}
+
+void adm_dash_poll_now(app *a)
+{
+    adm_dash *d = app_find(a, &adm_dash_ops);
+    if (d)
+        d->next_poll = 0; /* at the next tick: keeps one call in flight */
+}
+
+int64_t adm_dash_selected(app *a)
+{
+    adm_dash *d = app_find(a, &adm_dash_ops);
+    adm_model *m = &adm_get(a)->m;
+    return d && d->sel < m->ndates ? m->dates[d->sel].date_id : 0;
+}
+
+static void dash_clamp(adm_dash *d, int n)
+{
+    if (d->sel >= n)
+        d->sel = n - 1;
+    if (d->sel < 0)
+        d->sel = 0;
+}
+
+/* ---- input ------------------------------------------------------------- */
+
+static void dash_tick(app *a, void *st, int64_t now)
+{
+    adm_dash *d = st;
+    adm_model_tick(&adm_get(a)->m, now);
+    if (now >= d->next_poll)
+        dash_poll(a, d, now);
+}
+
+static void dash_enter(app *a, void *st)
+{
+    dash_poll(a, st, clock_mono_ms());
+}
+
+static void dash_reply(app *a, void *st, int tag, const cl_reply *r)
+{
+    adm_dash *d = st;
+    if (adm_queue_reply(a, tag, r) || adm_byid_reply(a, tag, r) || tag != ADM_TAG_DASH)
+        return;
+    d->inflight = false;
+    adm_model *m = &adm_get(a)->m;
+    int64_t was = adm_dash_selected(a); /* rows are sorted by start: a new date may come first */
+    if (r->err || !r->result || !adm_model_dashboard(m, r->result, clock_mono_ms())) {
+        if (!d->failing && !r->offline) /* offline: the app's banner says it */
+            adm_fail(a, "admin.dashboard", r);
+        adm_fail_text(d->fail, sizeof d->fail, "admin.dashboard", r);
+        d->failing = true;
+        return;
+    }
+    d->failing = false;
+    for (int i = 0; i < m->ndates; i++)
+        if (m->dates[i].date_id == was)
+            d->sel = i;
+    dash_clamp(d, m->ndates);
+}
+
+static void dash_event(app *a, void *st, const char *topic, const cJSON *body)
+{
+    adm_model *m = &adm_get(a)->m;
+    if (!strcmp(topic, "sales") && !adm_model_sales(m, body, clock_mono_ms()))
+        adm_dash_poll_now(a); /* a date we do not know yet: fetch its row */
+    else if (!strcmp(topic, "queue"))
+        adm_model_queue(m, body, clock_mono_ms());
+}
+
+static void dash_resync(app *a, void *st, int64_t date_id)
+{
+    if (date_id == 0)
+        adm_dash_poll_now(a);
+}
+
+static int act_move(app *a, void *st, int key)
+{
+    adm_dash *d = st;
+    d->sel += key == KEY_UP || key == 'k' ? -1 : 1;
+    dash_clamp(d, adm_get(a)->m.ndates);
+    return APP_DONE;
+}
+
+static int act_seats(app *a, void *st, int key)
+{
+    int64_t id = adm_dash_selected(a);
+    if (!id)
+        app_flash(a, tx(A_S_NO_DATE));
+    else
+        app_push(a, &adm_seats_ops, adm_seats_new(id));
+    return APP_DONE;
+}
+
+static int act_concert(app *a, void *st, int key)
+{
+    app_push(a, &adm_form_ops, adm_form_new_concert());
+    return APP_DONE;
+}
+
+static int act_date(app *a, void *st, int key)
+{
+    adm_dash *d = st;
+    adm_model *m = &adm_get(a)->m;
+    app_push(a, &adm_form_ops, adm_form_new_date(d->sel < m->ndates ? m->dates[d->sel].concert_id : 0));
+    return APP_DONE;
+}
+
+static int act_audit(app *a, void *st, int key)
+{
+    app_push(a, &adm_audit_ops, adm_audit_new());
+    return APP_DONE;
+}
+
+static int act_refresh(app *a, void *st, int key)
+{
+    adm_dash_poll_now(a);
+    return APP_DONE;
+}
+
+static int act_quit(app *a, void *st, int key)
+{
+    app_quit(a);
+    return APP_DONE;
+}
+
+static int act_lang(app *a, void *st, int key) { return adm_common_key(a, 'L'); }
+
+/* Most used first: the hint bar shows what fits, the '?' overlay all. */
+static const adm_binding dash_keys[] = {
+    {{ADM_KEY_ENTER, '\n', KEY_ENTER, 's'}, act_seats, {"Enter", A_H_SEATS}},
+    {{'p'}, adm_queue_pause, {"p", A_H_PAUSE}},
+    {{'m'}, adm_queue_max, {"m", A_H_MAXACT}},
+    {{'a'}, adm_queue_rate, {"a", A_H_RATE}},
+    {{'o'}, adm_queue_opens, {"o", A_H_OPENS}},
+    {{'c'}, act_concert, {"c", A_H_CONCERT}},
+    {{'n'}, act_date, {"n", A_H_DATE}},
+    {{'l'}, act_audit, {"l", A_H_AUDIT}},
+    {{KEY_UP, KEY_DOWN, 'k', 'j'}, act_move, {"\u2191\u2193", T_H_MOVE}},
+    {{'d'}, adm_byid_date, {"d", A_H_BYDATE}},
+    {{'h'}, adm_byid_release, {"h", A_H_BYHOLD}},
+    {{'b'}, adm_byid_refund, {"b", A_H_BYBOOKING}},
+    {{'t'}, adm_byid_code, {"t", A_H_BYCODE}},
+    {{'g'}, act_refresh, {NULL, 0}}, /* polls run anyway; not worth a hint row */
+    {{'L'}, act_lang, {"L", A_H_LANG}},
+    {{'q'}, act_quit, {"q", T_H_QUIT}},
+};
+#define NKEYS ((int)(sizeof dash_keys / sizeof dash_keys[0]))
+
+static int dash_key(app *a, void *st, int key)
+{
+    return adm_bind_key(dash_keys, NKEYS, a, st, key);
+}
+
+static int dash_hints(void *st, const app_hint **out)
+{
+    static app_hint h[NKEYS];
+    *out = h;
+    return adm_bind_hints(dash_keys, NKEYS, h, NKEYS);
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+/* Columns of a date row at width w: the concert name takes what is left. */
+typedef struct { int date, concert, bar, counts, revenue; } dash_cols;
+
+static dash_cols dash_layout(int w)
+{
+    dash_cols c = {16, 0, 12, 8, 11};
+    int extra = w - 80 > 0 ? (w - 80) / 3 : 0;
+    c.bar += extra;
+    c.concert = w - c.date - c.bar - c.counts - c.revenue - 5;
+    if (c.concert < 8) { /* under 80 columns: the bar gives way first */
+        c.bar -= 8 - c.concert;
+        c.concert = 8;
+        if (c.bar < 3)
+            c.bar = 0;
+    }
+    return c;
+}
+
+static void draw_date(const adm_date_row *d, int y, int x, const dash_cols *c, bool sel)
+{
+    wg_style st = sel ? WG_CURSOR : WG_NORMAL;
+    char buf[448], money[32];
+    snprintf(buf, sizeof buf, "%.10s %.5s", d->starts_at, d->starts_at[0] ? d->starts_at + 11 : "");
+    wg_text(y, x, c->date, buf, st);
+    x += c->date + 1;
+    snprintf(buf, sizeof buf, "%s @ %s", d->title, d->venue);
+    wg_cell(y, x, c->concert + 1, buf, st); /* its gap included: cut with "…" */
+    x += c->concert + 1;
+    if (c->bar) {
+        adm_stack_bar(y, x, c->bar, d->sold, d->held, d->free);
+        x += c->bar + 1;
+    }
+    snprintf(buf, sizeof buf, "%d/%d/%d", d->sold, d->held, d->free);
+    wg_text(y, x, c->counts, buf, st);
+    x += c->counts + 1;
+    tx_money(money, sizeof money, d->revenue);
+    snprintf(buf, sizeof buf, "%*s", c->revenue, money);
+    wg_text(y, x, c->revenue, buf, st);
+}
+
+static void draw_dates(const adm_model *m, adm_dash *d, const app_rect *r, int rows)
+{
+    dash_cols c = dash_layout(r->w - 2);
+    int x = r->x + 1, y = r->y;
+    /* Headings are padded by columns (tx_fit), not bytes: Hangul is 3 bytes
+     * and 2 columns, so printf's %-*s would misalign them. */
+    const struct { int id, w; } heads[] = {
+        {A_D_COL_DATE, c.date},
+        {A_D_COL_CONCERT, c.concert},
+        {A_D_COL_SEATS, c.bar + c.counts + (c.bar ? 1 : 0)},
+        {A_D_COL_REVENUE, c.revenue},
+    };
+    for (int i = 0, hx = x; i < 4; hx += heads[i].w + 1, i++)
+        wg_text(y, hx, heads[i].w, tx((tx_id)heads[i].id), WG_HEAD);
+    y++;
+    if (!m->loaded || m->ndates == 0) {
+        const char *why = d->failing ? d->fail : tx(m->loaded ? A_D_NO_DATES : A_D_LOADING);
+        wg_text(y, x, r->w - 2, why, d->failing ? WG_BAD : WG_DIM);
+        return;
+    }
+    if (d->sel < d->top)
+        d->top = d->sel;
+    if (d->sel >= d->top + rows)
+        d->top = d->sel - rows + 1;
+    for (int i = 0; i < rows && d->top + i < m->ndates; i++)
+        draw_date(&m->dates[d->top + i], y + i, x, &c, d->top + i == d->sel);
+}
+
+static void draw_totals(const adm_model *m, int y, int x, int w)
+{
+    char buf[256], money[32];
+    tx_money(money, sizeof money, m->t_revenue);
+    snprintf(buf, sizeof buf, "%s: %lld/%lld/%lld  %s", tx(A_D_TOTAL), (long long)m->t_sold,
+             (long long)m->t_held, (long long)m->t_free, money);
+    wg_text(y, x, w, buf, WG_HEAD);
+}
+
+/* The last minutes of a series that fit, then their max and how long they
+ * cover: "last hour" only when all 60 minutes are drawn and known. */
+static void draw_spark(const int64_t *v, int minutes, const char *label, int y, int x, int w)
+{
+    double d[ADM_HIST];
+    for (int i = 0; i < ADM_HIST; i++)
+        d[i] = (double)v[i];
+    int lw = 11;
+    wg_text(y, x, lw, label, WG_HEAD);
+    int sw = w - lw - 22 < ADM_HIST ? w - lw - 22 : ADM_HIST;
+    if (sw < 4)
+        return;
+    wg_sparkline(y, x + lw, sw, d, ADM_HIST);
+    int64_t max;
+    int span = adm_spark_span(v, minutes, sw, &max);
+    char tail[64];
+    if (span >= ADM_HIST)
+        snprintf(tail, sizeof tail, tx(A_D_SPARK_TAIL), (long long)max);
+    else
+        snprintf(tail, sizeof tail, tx(A_D_SPARK_TAIL_MIN), (long long)max, span);
+    wg_text(y, x + lw + sw, w - lw - sw, tail, WG_DIM);
+}
+
+static void draw_health(const adm_model *m, int y, int x, int w)
+{
+    char up[16], buf[256];
+    wg_mmss(up, m->uptime_s);
+    snprintf(buf, sizeof buf, tx(A_D_H_LINE), m->rq.per_s, (long long)m->rq.errors, m->rq.p50_ms,
+             m->rq.p99_ms, up);
+    int hw = tx_width(tx(A_D_HEALTH)) + 1;
+    wg_text(y, x, hw, tx(A_D_HEALTH), WG_HEAD);
+    wg_text(y, x + hw, w - hw, buf, m->rq.errors ? WG_WARN : WG_NORMAL);
+}
+
+static void draw_below(const adm_model *m, int *y, int x, int w)
+{
+    draw_totals(m, (*y)++, x, w);
+    adm_queue_draw(m, (*y)++, x, w);
+    draw_spark(m->hist.sales, adm_hist_minutes(&m->hist, ADM_SERIES_SALES),
+               tx(A_D_SALES_SPARK), (*y)++, x, w);
+    draw_spark(m->hist.queue, adm_hist_minutes(&m->hist, ADM_SERIES_QUEUE),
+               tx(A_D_QUEUE_SPARK), (*y)++, x, w);
+    draw_health(m, (*y)++, x, w);
+}
+
+static void dash_draw(app *a, void *st, const app_rect *r)
+{
+    adm_console *c = adm_get(a);
+    const adm_model *m = &c->m;
+    int below = 6; /* totals, queue, two sparklines, health, last action */
+    int rows = r->h - 1 - below;
+    if (rows < 1)
+        rows = 1;
+    draw_dates(m, st, r, rows);
+    int x = r->x + 1, w = r->w - 2, y = r->y + 1 + rows;
+    if (!m->loaded)
+        y = r->y + r->h - 1; /* nothing to total yet: only the last action */
+    else
+        draw_below(m, &y, x, w);
+    if (c->last[0] && y < r->y + r->h) {
+        char buf[400];
+        snprintf(buf, sizeof buf, tx(A_D_LAST), c->last);
+        wg_text(y, x, w, buf, c->last_bad ? WG_BAD : WG_GOOD);
+    }
+}
+
+const app_screen_ops adm_dash_ops = {
+    .name = "admin-dashboard",
+    .enter = dash_enter,
+    .key = dash_key,
+    .event = dash_event,
+    .reply = dash_reply,
+    .tick = dash_tick,
+    .resync = dash_resync,
+    .draw = dash_draw,
+    .hints = dash_hints,
+    .free = free,
+};

@@ -1,0 +1,138 @@
+/* tui/console/console_int.h -- what the console's screens share (prefix adm_).
+ *
+ * Each console screen is an app screen (tui/ui/app.h) in a file of its own:
+ * admin_dashboard.c, admin_seats.c, admin_audit.c, admin_formview.c, and the
+ * small dialogs in admin_widgets.c. Their logic is (state, key / event /
+ * reply / tick) -> state plus app_call()s, so tests/unit_console*.c drive
+ * them on a headless app and answer the calls with app_test_reply.
+ *
+ * Keys are declared in a table per screen (htop's Action.c style): one row
+ * per action with its keys, its hint and its function; the hint bar and the
+ * '?' overlay are built from the same rows, so they cannot disagree. */
+#ifndef TK_ADMIN_H
+#define TK_ADMIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tui/console/console_model.h"
+#include "tui/ui/app.h"
+#include "tui/ui/text.h"
+
+/* The console's shared state: app_model(a). */
+typedef struct {
+    adm_model m;
+    char last[320];   /* the last action's result, kept on the dashboard */
+    bool last_bad;
+    int64_t poll_ms;  /* dashboard poll period */
+} adm_console;
+
+adm_console *adm_get(app *a);
+
+/* ---- results: every action ends in one of these, shown in the flash
+ * line and kept as "Last action" on the dashboard ---- */
+void adm_ok(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, for a plain "no" that is not a failed call (shown as one). */
+void adm_bad(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "<method> failed: REASON (detail)"; FORBIDDEN says "wrong admin key". */
+void adm_fail(app *a, const char *method, const cl_reply *r);
+/* The same text adm_fail shows, for screens that keep it on their own. */
+void adm_fail_text(char *out, size_t outsz, const char *method, const cl_reply *r);
+
+/* ---- key tables ---- */
+#define ADM_KEYS 4
+typedef int (*adm_action)(app *a, void *st, int key);
+typedef struct {
+    int keys[ADM_KEYS]; /* 0-terminated when shorter */
+    adm_action fn;
+    app_hint hint;      /* hint.key NULL: not listed */
+} adm_binding;
+
+/* Runs the first row that has key; APP_PASS when none. */
+int adm_bind_key(const adm_binding *t, int n, app *a, void *st, int key);
+/* Fills buf with the listed hints of t (buf holds max); returns the count. */
+int adm_bind_hints(const adm_binding *t, int n, app_hint *buf, int max);
+/* The keys every console screen shares: L (language). */
+int adm_common_key(app *a, int key);
+
+/* ---- dialogs (admin_widgets.c) ---- */
+/* Called with the answer when the dialog is accepted: the number typed, or
+ * 1 for a yes. owner is the screen that asked (still on the stack). */
+typedef void (*adm_answer_fn)(app *a, void *owner, int64_t ctx, int64_t answer);
+void adm_ask_number(app *a, void *owner, const app_screen_ops *owner_ops, const char *question,
+                    int64_t lo, int64_t hi, int64_t ctx, adm_answer_fn fn);
+void adm_ask_yes(app *a, void *owner, const app_screen_ops *owner_ops, const char *question,
+                 int64_t ctx, adm_answer_fn fn);
+/* A booking code (letters, digits, '-'); fn gets the text as typed. */
+typedef void (*adm_text_fn)(app *a, void *owner, const char *text);
+void adm_ask_code(app *a, void *owner, const app_screen_ops *owner_ops, const char *question,
+                  adm_text_fn fn);
+/* Free text (printable ASCII); check says why it is refused (shown in the
+ * dialog, nothing sent) or NULL to accept it and call fn. */
+typedef const char *(*adm_check_fn)(const char *text);
+void adm_ask_text(app *a, void *owner, const app_screen_ops *owner_ops, const char *question,
+                  adm_check_fn check, adm_text_fn fn);
+extern const app_screen_ops adm_ask_ops;
+
+/* "[###++.....]": sold '#', held '+', free '.' (UTF-8: █ ▒ ·) in w cells. */
+void adm_stack_text(char *out, size_t outsz, int w, int sold, int held, int free, bool utf8);
+void adm_stack_bar(int y, int x, int w, int sold, int held, int free);
+
+/* ---- screens ---- */
+extern const app_screen_ops adm_dash_ops;
+void *adm_dash_new(void);
+void adm_dash_poll_now(app *a);      /* after a change: refresh at once */
+int64_t adm_dash_selected(app *a);   /* date_id of the selected row, 0 none */
+
+/* admin_queue.c: the queue panel of the dashboard and its three actions. */
+int adm_queue_pause(app *a, void *st, int key);
+int adm_queue_max(app *a, void *st, int key);
+int adm_queue_rate(app *a, void *st, int key);
+int adm_queue_opens(app *a, void *st, int key);
+/* Handles replies with tag ADM_TAG_QUEUE; true when it was one. */
+bool adm_queue_reply(app *a, int tag, const cl_reply *r);
+void adm_queue_draw(const adm_model *m, int y, int x, int w);
+
+/* admin_byid.c: the same actions on an id typed in; and a ticket's code,
+ * which opens its date's map on its seat. */
+int adm_byid_date(app *a, void *st, int key);
+int adm_byid_release(app *a, void *st, int key);
+int adm_byid_refund(app *a, void *st, int key);
+int adm_byid_code(app *a, void *st, int key);
+bool adm_byid_reply(app *a, int tag, const cl_reply *r);
+/* Sends admin.booking.refund for booking_id on behalf of owner (an
+ * adm_answer_fn: ctx is the booking id). */
+void adm_refund_send(app *a, void *owner, int64_t booking_id, int64_t yes);
+
+extern const app_screen_ops adm_seats_ops;
+void *adm_seats_new(int64_t date_id);
+/* The same, with the cursor on `seat` (1..50). */
+void *adm_seats_new_at(int64_t date_id, int seat);
+
+extern const app_screen_ops adm_audit_ops;
+void *adm_audit_new(void);
+
+extern const app_screen_ops adm_form_ops;
+/* concert_id > 0 prefills the date form's concert field. */
+void *adm_form_new_concert(void);
+void *adm_form_new_date(int64_t concert_id);
+
+/* Reply tags, unique across the console (one screen may see several). */
+enum {
+    ADM_TAG_DASH = 1,
+    ADM_TAG_QUEUE,
+    ADM_TAG_SEATS,
+    ADM_TAG_RELEASE,
+    ADM_TAG_REFUND,
+    ADM_TAG_FIND,
+    ADM_TAG_AUDIT,
+    ADM_TAG_CREATE,
+    ADM_TAG_OPENS,
+};
+
+/* Shared key codes besides curses' KEY_*. */
+#define ADM_KEY_ESC 27
+#define ADM_KEY_ENTER '\r'
+#define ADM_KEY_TAB '\t'
+
+#endif

@@ -1,0 +1,162 @@
+/* tui/console/console_strings.h -- the operator console's strings: TX(id, English,
+ * Korean), ids prefixed A_. Kept apart from the kiosk's table so each screen
+ * family owns its text; text_strings.h includes this file at its end so the
+ * ids live in the one tx_id enum (the hint bar and '?' overlay take tx ids).
+ * No include guard on purpose. printf-style entries keep the same
+ * conversions in the same order in both languages. */
+TX(A_TITLE, "ticketd console", "티켓 운영 콘솔")
+TX(A_USAGE, "usage: kiosk --admin [--rpc URL] [--events URL] [--admin-key-file FILE] [--lang ko|en]",
+   "사용법: kiosk --admin [--rpc URL] [--events URL] [--admin-key-file 파일] [--lang ko|en]")
+TX(A_KEY_FILE_ERR, "cannot read the admin key file %s: %s", "관리자 키 파일 %s을(를) 읽을 수 없습니다: %s")
+TX(A_KEY_EMPTY, "the admin key file %s is empty", "관리자 키 파일 %s이(가) 비어 있습니다")
+TX(A_KEY_TOO_LONG, "the admin key in %s is longer than %d bytes",
+   "관리자 키 파일 %s의 키가 %d바이트보다 깁니다")
+
+/* key hints */
+TX(A_H_SEATS, "seats", "좌석")
+TX(A_H_PAUSE, "pause", "정지")
+TX(A_H_MAXACT, "max", "최대")
+TX(A_H_RATE, "rate", "속도")
+TX(A_H_OPENS, "opens at", "판매 시작")
+TX(A_H_CONCERT, "concert", "공연")
+TX(A_H_DATE, "date", "회차")
+TX(A_H_AUDIT, "audit", "로그")
+TX(A_H_LANG, "한국어/English", "한국어/English")
+TX(A_H_RELEASE, "release hold", "선점 해제")
+TX(A_H_REFUND, "refund", "환불")
+TX(A_H_OTHER_DATE, "prev/next date", "이전/다음 회차")
+TX(A_H_OLDER, "older", "이전 기록")
+TX(A_H_NEWEST, "newest", "최신")
+TX(A_H_FIELD, "next field", "다음 칸")
+TX(A_H_SUBMIT, "create", "만들기")
+TX(A_H_CANCEL, "cancel", "취소")
+TX(A_H_YES, "yes", "예")
+TX(A_H_NO, "no", "아니오")
+TX(A_H_OK, "apply", "적용")
+
+/* dashboard */
+TX(A_D_DATES, "Dates", "공연 회차")
+TX(A_D_COL_DATE, "Date (UTC)", "일시 (UTC)")
+TX(A_D_COL_CONCERT, "Concert", "공연")
+TX(A_D_COL_SEATS, "sold/held/free", "판매/선점/잔여")
+TX(A_D_COL_REVENUE, "Revenue", "매출")
+TX(A_D_TOTAL, "Total", "합계")
+TX(A_D_NO_DATES, "No dates yet: press c for a concert, n for a date.",
+   "회차가 없습니다: c 새 공연, n 새 회차.")
+TX(A_D_LOADING, "Loading the dashboard...", "대시보드를 불러오는 중...")
+TX(A_D_QUEUE, "Queue", "대기열")
+TX(A_D_Q_LINE, "waiting %lld%s  active %lld/%lld  admit %lld/min  admitted %lld",
+   "대기 %lld%s  입장 %lld/%lld  분당 %lld  누적 입장 %lld")
+TX(A_D_Q_WAIT_LT, " (<1 min)", " (1분 미만)")
+TX(A_D_Q_WAIT_MIN, " (~%lld min)", " (약 %lld분)")
+TX(A_D_Q_WAIT_H, " (~%lld h)", " (약 %lld시간)")
+TX(A_D_Q_PAUSED, "PAUSED", "정지됨")
+TX(A_D_Q_RUNNING, "running", "진행 중")
+TX(A_D_Q_PRE, "PRE-QUEUE", "추첨 대기")
+TX(A_D_Q_OPENS, "opens %s, %lld in the draw", "%s 판매 시작, 추첨 대기 %lld명")
+TX(A_D_SALES_SPARK, "sales/min", "분당 판매")
+TX(A_D_QUEUE_SPARK, "queue", "대기열")
+TX(A_D_HEALTH, "Server", "서버")
+TX(A_D_H_LINE, "%.1f req/s  errors %lld  last min p50 %.1fms p99 %.1fms  up %s",
+   "%.1f 요청/초  오류 %lld  최근 1분 p50 %.1fms p99 %.1fms  가동 %s")
+TX(A_D_LAST, "Last action: %s", "마지막 작업: %s")
+TX(A_D_SPARK_TAIL, " max %lld, last hour", " 최대 %lld, 최근 1시간")
+TX(A_D_SPARK_TAIL_MIN, " max %lld, last %d min", " 최대 %lld, 최근 %d분")
+
+/* prompts and results */
+TX(A_P_MAXACT, "Max active tokens (1-1000000):", "최대 동시 입장 수 (1-1000000):")
+TX(A_P_RATE, "Admissions per minute (1-1000000):", "분당 입장 수 (1-1000000):")
+TX(A_P_NUMBER, "Type a number in range.", "범위 안의 숫자를 입력하세요.")
+TX(A_P_CODE, "Type the code on the ticket, TK-XXXX-XXXX.", "티켓의 코드를 입력하세요 (TK-XXXX-XXXX).")
+TX(A_P_TEXT, "Type something.", "내용을 입력하세요.")
+TX(A_P_OPENS, "Sales open at (HH:MM, or 2026-12-24T19:00:00+09:00; - clears):",
+   "판매 시작 시각 (HH:MM 또는 2026-12-24T19:00:00+09:00, - 는 해제):")
+TX(A_P_OPENS_FORMAT, "Type HH:MM, an RFC 3339 time, or - to clear.",
+   "HH:MM, RFC 3339 시각, 또는 해제하려면 - 를 입력하세요.")
+TX(A_P_OPENS_PAST, "The opening must be in the future.", "판매 시작은 미래여야 합니다.")
+TX(A_P_OPENS_FAR, "The opening must be within a year.", "판매 시작은 1년 이내여야 합니다.")
+TX(A_R_OPENS, "Pre-queue: sales open at %s; places are drawn then.",
+   "사전 대기: %s에 판매 시작, 그때 순서를 추첨합니다.")
+TX(A_R_OPENS_NONE, "No pre-queue: the line is open.", "사전 대기 없음: 대기열이 열려 있습니다.")
+TX(A_R_QUEUE, "Queue: %s, max active %lld, admit %lld/min",
+   "대기열: %s, 최대 입장 %lld, 분당 %lld")
+TX(A_R_CONCERT, "Concert %lld created.", "공연 %lld 생성됨.")
+TX(A_R_DATE, "Date %lld created.", "회차 %lld 생성됨.")
+TX(A_R_RELEASED, "Hold %lld on seat %d released.", "선점 %lld (좌석 %d) 해제됨.")
+TX(A_R_REFUNDED, "Booking %s refunded: %s won back to the wallet.",
+   "예매 %s 환불됨: %s원 지갑으로 반환.")
+TX(A_R_ERROR, "%s failed: %s (%s)", "%s 실패: %s (%s)")
+TX(A_R_OFFLINE, "%s: no answer from the server", "%s: 서버 응답 없음")
+TX(A_R_FORBIDDEN, "wrong admin key", "관리자 키가 틀립니다")
+
+/* by id (dashboard) */
+TX(A_B_DATE, "Seat map of date id:", "좌석 배치를 볼 회차 번호:")
+TX(A_B_HOLD, "Release hold id:", "해제할 선점 번호:")
+TX(A_B_BOOKING, "Refund booking id:", "환불할 예매 번호:")
+TX(A_B_NO_CODE, "No ticket has that code.", "그 코드의 티켓이 없습니다.")
+TX(A_B_CONFIRM, "Refund booking %lld? y/n", "예매 %lld을(를) 환불할까요? y/n")
+TX(A_B_RELEASED, "Hold released.", "선점 해제됨.")
+TX(A_B_REFUNDED, "Booking %lld refunded: %s won back to the wallet.", "예매 %lld 환불됨: %s원 지갑으로 반환.")
+TX(A_H_BYDATE, "seats of date id", "회차 번호로 좌석")
+TX(A_H_BYHOLD, "release hold id", "선점 번호로 해제")
+TX(A_H_BYBOOKING, "refund booking id", "예매 번호로 환불")
+TX(A_B_CODE, "Ticket code (TK-XXXX-XXXX):", "티켓 코드 (TK-XXXX-XXXX):")
+TX(A_B_FOUND, "Ticket %s: booking %lld, seat %lld, %s.", "티켓 %s: 예매 %lld, 좌석 %lld, %s.")
+TX(A_B_PAID, "paid", "결제됨")
+TX(A_B_WAS_REFUNDED, "refunded", "환불됨")
+TX(A_H_BYCODE, "find ticket code", "티켓 코드로 찾기")
+
+/* seat map */
+TX(A_S_TITLE, "Seats of date %lld: %s, %s", "회차 %lld 좌석: %s, %s")
+TX(A_S_LOADING, "Loading seats...", "좌석을 불러오는 중...")
+TX(A_S_FREE, "seat %d: free, %s won", "좌석 %d: 빈 좌석, %s원")
+TX(A_S_HELD, "seat %d: held (hold %lld), %s left, %s won",
+   "좌석 %d: 선점 중 (선점 %lld), %s 남음, %s원")
+TX(A_S_SOLD, "seat %d: sold, booking %s, %s won", "좌석 %d: 판매됨, 예매 %s, %s원")
+TX(A_S_HOLDS, "Holds", "선점")
+TX(A_S_SOLDS, "Sold", "판매")
+TX(A_S_NOT_HELD, "Seat %d is not held.", "좌석 %d은(는) 선점 상태가 아닙니다.")
+TX(A_S_NOT_SOLD, "Seat %d is not sold.", "좌석 %d은(는) 판매된 좌석이 아닙니다.")
+TX(A_S_ASK_BOOKING, "Booking id of %s (receipt, ticketctl booking.list):",
+   "%s의 예매 번호 (영수증, ticketctl booking.list):")
+TX(A_S_CONFIRM_RELEASE, "Release hold %lld on seat %d? y/n", "선점 %lld (좌석 %d)을(를) 해제할까요? y/n")
+TX(A_S_CONFIRM_REFUND, "Refund booking %s (seat %d, %s won)? y/n",
+   "예매 %s (좌석 %d, %s원)을 환불할까요? y/n")
+TX(A_S_NO_DATE, "Select a date first.", "먼저 회차를 고르세요.")
+
+/* forms */
+TX(A_F_CONCERT, "New concert", "새 공연")
+TX(A_F_DATE, "New date", "새 회차")
+TX(A_F_TITLE, "Title", "공연명")
+TX(A_F_VENUE, "Venue", "장소")
+TX(A_F_CONCERT_ID, "Concert id", "공연 번호")
+TX(A_F_STARTS, "Starts at", "시작 시각")
+TX(A_F_ONSALE, "On sale at", "판매 시작")
+TX(A_F_PRICES, "Prices", "가격")
+TX(A_F_HELP_STARTS, "RFC 3339, e.g. 2030-03-01T19:00:00+09:00", "RFC 3339, 예: 2030-03-01T19:00:00+09:00")
+TX(A_F_HELP_ONSALE, "empty: on sale now", "비우면 지금부터 판매")
+TX(A_F_HELP_PRICES, "seat ranges, e.g. 1-10:150000,11-50:90000", "좌석 범위, 예: 1-10:150000,11-50:90000")
+TX(A_F_SENDING, "Sending...", "보내는 중...")
+TX(A_E_TITLE_EMPTY, "Title is empty.", "공연명이 비어 있습니다.")
+TX(A_E_VENUE_EMPTY, "Venue is empty.", "장소가 비어 있습니다.")
+TX(A_E_TEXT_LONG, "Text is over 200 bytes.", "글자가 200바이트를 넘습니다.")
+TX(A_E_TEXT_BAD, "Text has control characters.", "글자에 제어 문자가 있습니다.")
+TX(A_E_CONCERT_BAD, "Concert id must be a positive number.", "공연 번호는 양의 정수여야 합니다.")
+TX(A_E_START_FORMAT, "Start is not an RFC 3339 time.", "시작 시각이 RFC 3339 형식이 아닙니다.")
+TX(A_E_START_PAST, "Start must be in the future.", "시작 시각은 미래여야 합니다.")
+TX(A_E_ONSALE_FORMAT, "On-sale time is not an RFC 3339 time.", "판매 시작이 RFC 3339 형식이 아닙니다.")
+TX(A_E_ONSALE_LATE, "On-sale time must be before the start.", "판매 시작은 공연 시작 전이어야 합니다.")
+TX(A_E_PRICE_SYNTAX, "Price range %d: write seats:price, e.g. 1-10:150000.",
+   "가격 %d번째 범위: 좌석:가격 형식, 예: 1-10:150000.")
+TX(A_E_PRICE_SEAT, "Price range %d: seats must be within 1-50.", "가격 %d번째 범위: 좌석은 1-50 사이여야 합니다.")
+TX(A_E_PRICE_VALUE, "Price range %d: price must be 1-10,000,000 won.",
+   "가격 %d번째 범위: 가격은 1-10,000,000원이어야 합니다.")
+TX(A_E_PRICE_TWICE, "Seat %d has two prices.", "좌석 %d에 가격이 두 개입니다.")
+TX(A_E_PRICE_MISSING, "Seat %d has no price.", "좌석 %d에 가격이 없습니다.")
+
+/* audit */
+TX(A_A_TITLE, "Audit log (newest first)", "감사 로그 (최신순)")
+TX(A_A_COLS, "id     time (UTC)           method                 result     peer",
+   "번호   시각 (UTC)           작업                   결과       접속")
+TX(A_A_EMPTY, "No admin actions yet.", "관리 작업 기록이 없습니다.")
+TX(A_A_END, "-- end of the log --", "-- 기록 끝 --")

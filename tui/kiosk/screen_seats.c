@@ -1,0 +1,398 @@
+/* tui/kiosk/screen_seats.c -- the 50-seat map of one date. A snapshot from
+ * seats.list, then seat.<date_id> events on top (the client checks seq and
+ * asks for a new snapshot on a gap). Enter holds a free seat or releases
+ * one of ours; a seat someone else got first stays on the map, marked. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/util.h"
+#include "tui/kiosk/kiosk.h"
+#include "tui/ui/widgets.h"
+
+enum { TAG_LIST = 1, TAG_HOLD, TAG_RELEASE, TAG_TURN };
+
+typedef struct {
+    int64_t date_id;
+    wg_seat seat[WG_SEATS];
+    int64_t price[WG_SEATS];
+    int cursor; /* 1..50 */
+    int acting; /* seat of the hold/release in flight, 0 when none */
+    bool loaded, fetching;
+    bool pending_act; /* Enter before the first snapshot: act once it is here */
+    app_rect rect; /* last drawn, for mouse hits */
+} seats_st;
+
+void *ks_seats_new(int64_t date_id)
+{
+    seats_st *s = calloc(1, sizeof(*s));
+    if (s) {
+        s->date_id = date_id;
+        s->cursor = 1;
+        s->rect = (app_rect){2, 0, 20, 80}; /* what app_draw gives at 80x24 */
+    }
+    return s;
+}
+
+static void topic_of(const seats_st *s, char *out, size_t n) { snprintf(out, n, "seat.%lld", (long long)s->date_id); }
+
+static void grid_origin(const app_rect *r, int *gy, int *gx)
+{
+    *gy = r->y + 4;
+    *gx = r->x + (r->w > wg_grid_width() ? (r->w - wg_grid_width()) / 2 : 0);
+}
+
+static void fetch(app *a, seats_st *s)
+{
+    if (s->fetching)
+        return;
+    s->fetching = true;
+    app_seq_pending(a, s->date_id); /* buffer events until the snapshot */
+    cJSON *p = ks_token_params(a);
+    jv_add_int(p, "date_id", s->date_id);
+    app_call(a, s, "seats.list", p, TAG_LIST);
+}
+
+static void seats_enter(app *a, void *st)
+{
+    char t[32];
+    topic_of(st, t, sizeof(t));
+    app_subscribe(a, t);
+    fetch(a, st);
+}
+
+static void seats_leave(app *a, void *st)
+{
+    seats_st *s = st;
+    char t[32];
+    topic_of(s, t, sizeof(t));
+    app_unsubscribe(a, t);
+    app_seq_forget(a, s->date_id);
+    s->fetching = false; /* a reply still in flight is dropped on re-entry */
+}
+
+static void act(app *a, seats_st *s);
+
+static void apply_snapshot(app *a, seats_st *s, const cJSON *res)
+{
+    ks_session *ses = ks(a);
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(res, "seats"), *o;
+    bool mine_seen[WG_SEATS] = {0};
+    cJSON_ArrayForEach(o, arr)
+    {
+        int64_t no = 0, price = 0;
+        bool mine = false;
+        if (jv_get_int(o, "no", 1, WG_SEATS, &no) != JV_OK)
+            continue;
+        jv_get_int(o, "price", 0, JV_INT_MAX, &price);
+        jv_get_bool(o, "mine", &mine);
+        const cJSON *state = cJSON_GetObjectItemCaseSensitive(o, "state");
+        s->seat[no - 1] = wg_seat_parse(cJSON_IsString(state) ? state->valuestring : NULL, mine);
+        s->price[no - 1] = price;
+        mine_seen[no - 1] = s->seat[no - 1] == WG_S_MINE;
+        int64_t hold_id = 0, left = 0;
+        if (mine_seen[no - 1] && jv_get_int(o, "hold_id", 1, JV_INT_MAX, &hold_id) == JV_OK &&
+            jv_get_int(o, "expires_in_s", 0, JV_INT_MAX, &left) == JV_OK)
+            ks_sync_hold(ses, hold_id, s->date_id, (int)no, price, left, clock_mono_ms());
+    }
+    /* holds we remember but the server no longer has: lapsed, or staff */
+    for (int i = ses->nholds - 1; i >= 0 && i < ses->nholds; i--)
+        if (ses->holds[i].date_id == s->date_id && !mine_seen[ses->holds[i].seat_no - 1] &&
+            ks_hold_gone(a, s->date_id, ses->holds[i].seat_no, clock_mono_ms()))
+            return; /* the turn is over: the queue screen takes it from here */
+    ks_turn_end_note(ses, res, clock_mono_ms());
+    s->loaded = true;
+    int64_t seq = 0;
+    jv_get_int(res, "seq", 0, JV_INT_MAX, &seq);
+    app_seq_reset(a, s->date_id, seq); /* replays buffered later events */
+    if (s->pending_act) {
+        s->pending_act = false;
+        act(a, s);
+    }
+}
+
+static void flash_seat(app *a, tx_id fmt, int no, const char *arg)
+{
+    char m[256];
+    if (arg)
+        snprintf(m, sizeof(m), tx(fmt), no, arg);
+    else
+        snprintf(m, sizeof(m), tx(fmt), no);
+    app_flash(a, m);
+}
+
+static void hold_done(app *a, seats_st *s, int no, const cl_reply *r)
+{
+    if (r->err == TK_SEAT_TAKEN) {
+        if (s->seat[no - 1] == WG_S_FREE)
+            s->seat[no - 1] = WG_S_HELD;
+        flash_seat(a, T_SEAT_TAKEN_MSG, no, NULL);
+        return;
+    }
+    if (r->err == TK_HOLD_LIMIT || r->err == TK_NOT_ON_SALE) {
+        app_flash(a, tx(r->err == TK_HOLD_LIMIT ? T_HOLD_LIMIT : T_NOT_ON_SALE));
+        return;
+    }
+    if (r->err) {
+        ks_reply_error(a, r);
+        if (r->offline)
+            fetch(a, s); /* did it get through? the snapshot will say */
+        return;
+    }
+    int64_t hold_id = 0, price = s->price[no - 1], left = 0;
+    jv_get_int(r->result, "hold_id", 1, JV_INT_MAX, &hold_id);
+    jv_get_int(r->result, "price", 0, JV_INT_MAX, &price);
+    jv_get_int(r->result, "expires_in_s", 0, JV_INT_MAX, &left);
+    ks_add_hold(ks(a), hold_id, s->date_id, no, price, left, clock_mono_ms());
+    ks_turn_end_note(ks(a), r->result, clock_mono_ms());
+    s->seat[no - 1] = WG_S_MINE;
+    char t[16];
+    wg_mmss(t, left);
+    flash_seat(a, T_SEAT_HELD_OK, no, t);
+}
+
+static void release_done(app *a, seats_st *s, int no, const cl_reply *r)
+{
+    if (r->err && r->err != TK_HOLD_NOT_FOUND && r->err != TK_HOLD_EXPIRED) {
+        if (!ks_common_error(a, r))
+            app_flash(a, r->message);
+        return;
+    }
+    ks_drop_hold_seat(ks(a), s->date_id, no);
+    if (s->seat[no - 1] == WG_S_MINE)
+        s->seat[no - 1] = WG_S_FREE;
+    flash_seat(a, T_SEAT_RELEASED, no, NULL);
+    if (ks(a)->nholds == 0) /* the server restarts the active window: ask its end */
+        ks_turn_ask(a, s, TAG_TURN);
+    if (r->err)
+        fetch(a, s);
+}
+
+static void seats_reply(app *a, void *st, int tag, const cl_reply *r)
+{
+    seats_st *s = st;
+    int no = s->acting;
+    if (tag == TAG_TURN) {
+        ks_turn_reply(a, r);
+        return;
+    }
+    if (tag == TAG_LIST) {
+        s->fetching = false;
+        if (!r->err)
+            apply_snapshot(a, s, r->result);
+        else if (!ks_common_error(a, r))
+            app_flash(a, r->message);
+        return;
+    }
+    s->acting = 0;
+    if (no < 1 || no > WG_SEATS)
+        return;
+    if (tag == TAG_HOLD)
+        hold_done(a, s, no, r);
+    else
+        release_done(a, s, no, r);
+}
+
+static void seats_event(app *a, void *st, const char *topic, const cJSON *body)
+{
+    seats_st *s = st;
+    char t[32];
+    int64_t no = 0;
+    topic_of(s, t, sizeof(t));
+    if (strcmp(topic, t) != 0 || jv_get_int(body, "seat_no", 1, WG_SEATS, &no) != JV_OK)
+        return;
+    const cJSON *state = cJSON_GetObjectItemCaseSensitive(body, "state");
+    const char *sv = cJSON_IsString(state) ? state->valuestring : "";
+    ks_session *ses = ks(a);
+    bool ours = ks_find_hold(ses, s->date_id, (int)no) != NULL;
+    if (strcmp(sv, "held") != 0 && ours) {
+        ours = false;
+        if (ks_hold_gone(a, s->date_id, (int)no, clock_mono_ms()))
+            return;
+    }
+    s->seat[no - 1] = wg_seat_parse(sv, ours);
+}
+
+static void seats_resync(app *a, void *st, int64_t date_id)
+{
+    seats_st *s = st;
+    if (date_id == 0 || date_id == s->date_id)
+        fetch(a, s);
+}
+
+static void seats_tick(app *a, void *st, int64_t now)
+{
+    seats_st *s = st;
+    /* only while on top: under checkout, the checkout decides */
+    if (app_top_state(a) == st && !s->acting && !ks_check_lapse(a, now))
+        ks_turn_tick(a, s, TAG_TURN, now);
+}
+
+static void act(app *a, seats_st *s)
+{
+    int no = s->cursor;
+    if (!s->loaded) {
+        s->pending_act = true; /* the cursor may still move; the seat is read then */
+        app_flash(a, tx(T_LOADING));
+        return;
+    }
+    if (s->acting)
+        return;
+    ks_session *ses = ks(a);
+    const ks_hold *h = ks_find_hold(ses, s->date_id, no);
+    cJSON *p = ks_token_params(a);
+    if (h) {
+        jv_add_int(p, "hold_id", h->hold_id);
+        s->acting = no;
+        app_call(a, s, "hold.release", p, TAG_RELEASE);
+        return;
+    }
+    if (s->seat[no - 1] != WG_S_FREE) { /* the map already says so: no call */
+        cJSON_Delete(p);
+        flash_seat(a, s->seat[no - 1] == WG_S_SOLD ? T_SEAT_SOLD_MSG : T_SEAT_HELD_MSG, no, NULL);
+        return;
+    }
+    if (ses->nholds >= KS_MAX_HOLDS) {
+        cJSON_Delete(p);
+        app_flash(a, tx(T_HOLD_LIMIT));
+        return;
+    }
+    jv_add_int(p, "date_id", s->date_id);
+    jv_add_int(p, "seat_no", no);
+    s->acting = no;
+    app_call(a, s, "seat.hold", p, TAG_HOLD);
+}
+
+static void seat_move(seats_st *s, int dr, int dc)
+{
+    int r = (s->cursor - 1) / WG_SEAT_COLS + dr, c = (s->cursor - 1) % WG_SEAT_COLS + dc;
+    r = (r + WG_SEAT_ROWS) % WG_SEAT_ROWS;
+    c = (c + WG_SEAT_COLS) % WG_SEAT_COLS;
+    s->cursor = r * WG_SEAT_COLS + c + 1;
+}
+
+static int seats_key(app *a, void *st, int key)
+{
+    seats_st *s = st;
+    int my, mx, gy, gx, hit;
+    switch (key) {
+    case KEY_UP: case 'k': seat_move(s, -1, 0); return APP_DONE;
+    case KEY_DOWN: case 'j': seat_move(s, 1, 0); return APP_DONE;
+    case KEY_LEFT: case 'h': seat_move(s, 0, -1); return APP_DONE;
+    case KEY_RIGHT: case 'l': seat_move(s, 0, 1); return APP_DONE;
+    case '\n': case '\r': case ' ': case KEY_ENTER:
+        act(a, s);
+        return APP_DONE;
+    case KEY_MOUSE:
+        grid_origin(&s->rect, &gy, &gx);
+        if (app_mouse(a, &my, &mx) && (hit = wg_seat_at(gy, gx, my, mx)) > 0) {
+            s->cursor = hit;
+            act(a, s);
+        }
+        return APP_DONE;
+    case 'c': case 'p':
+        if (ks(a)->nholds == 0)
+            app_flash(a, tx(T_SEATS_NONE_HELD));
+        else
+            app_push(a, &ks_checkout_ops, ks_checkout_new());
+        return APP_DONE;
+    case 'w':
+        app_push(a, &ks_wallet_ops, ks_wallet_new(false));
+        return APP_DONE;
+    case 'r':
+        fetch(a, s);
+        return APP_DONE;
+    case 27: case 'q':
+        app_pop(a);
+        return APP_DONE;
+    }
+    return APP_PASS;
+}
+
+/* "1-10 150,000  11-30 110,000  31-50 80,000": runs of one price. */
+static void price_tiers(const seats_st *s, char *out, size_t n)
+{
+    size_t o = 0;
+    out[0] = 0;
+    for (int i = 0; i < WG_SEATS && o + 1 < n;) {
+        int j = i;
+        while (j + 1 < WG_SEATS && s->price[j + 1] == s->price[i])
+            j++;
+        char m[32];
+        tx_money(m, sizeof(m), s->price[i]);
+        int k = snprintf(out + o, n - o, "%s%d-%d %s", o ? "  " : "", i + 1, j + 1, m);
+        if (k < 0 || (size_t)k >= n - o)
+            break;
+        o += (size_t)k;
+        i = j + 1;
+    }
+}
+
+static void draw_footer(app *a, seats_st *s, int y, int x, int w)
+{
+    static const tx_id names[] = {T_SEAT_FREE, T_SEAT_HELD, T_SEAT_MINE, T_SEAT_SOLD};
+    char line[512], tiers[400], money[48];
+    wg_seat_legend(y, x, w);
+    price_tiers(s, tiers, sizeof(tiers));
+    snprintf(line, sizeof(line), "%s: %s", tx(T_SEATS_PRICES), tiers);
+    wg_text(y + 1, x, w, line, WG_NORMAL);
+    ks_won(money, sizeof(money), s->price[s->cursor - 1]);
+    char what[200];
+    snprintf(what, sizeof(what), "%s, %s", money, tx(names[s->seat[s->cursor - 1] & 3]));
+    snprintf(line, sizeof(line), tx(T_SEAT_CURSOR), s->cursor, what);
+    wg_text(y + 2, x, w, line, WG_HEAD);
+    ks_session *ses = ks(a);
+    int o = snprintf(line, sizeof(line), "%s:", tx(T_SEATS_YOURS));
+    for (int i = 0; i < ses->nholds && o < (int)sizeof(line) - 8; i++)
+        o += snprintf(line + o, sizeof(line) - (size_t)o, " %d", ses->holds[i].seat_no);
+    if (ses->nholds > 0) /* their time is the one countdown, at the top */
+        snprintf(line + o, sizeof(line) - (size_t)o, "  c: %s", tx(T_H_CHECKOUT));
+    wg_text(y + 3, x, w, line, ses->nholds ? WG_SEAT_MINE : WG_DIM);
+}
+
+static void seats_draw(app *a, void *st, const app_rect *r)
+{
+    seats_st *s = st;
+    ks_session *ses = ks(a);
+    char line[512];
+    int gy, gx;
+    s->rect = *r;
+    wg_seat_compact(r->w < WG_GRID_W + 2);
+    grid_origin(r, &gy, &gx);
+    ks_date_line(line, sizeof line, ses, r->w - 4);
+    wg_text(r->y, r->x + 2, r->w - 4, line, WG_HEAD);
+    ks_turn_draw(a, r->y + 1, r->x + 2, r->w - 4);
+    if (!s->loaded) {
+        wg_text(r->y + 2, r->x + 2, r->w - 4, tx(T_WORKING), WG_DIM);
+        return;
+    }
+    snprintf(line, sizeof(line), "==========  %s  ==========", tx(T_SEATS_STAGE));
+    wg_center(r->y + 2, gx, wg_grid_width(), line, WG_DIM);
+    wg_seat_grid(gy, gx, s->seat, s->cursor);
+    if (r->h >= WG_GRID_H + 9)
+        draw_footer(a, s, gy + WG_GRID_H + 1, gx, r->x + r->w - gx - 1);
+}
+
+static int seats_hints(void *st, const app_hint **out)
+{
+    static const app_hint h[] = {{"←↑↓→", T_H_MOVE}, {"Enter", T_H_HOLD}, {"c", T_H_CHECKOUT},
+                                 {"w", T_H_WALLET}, {"Esc", T_H_BACK}};
+    *out = h;
+    return 5;
+}
+
+const app_screen_ops ks_seats_ops = {
+    .name = "seats",
+    .enter = seats_enter,
+    .leave = seats_leave,
+    .key = seats_key,
+    .event = seats_event,
+    .reply = seats_reply,
+    .resync = seats_resync,
+    .tick = seats_tick,
+    .draw = seats_draw,
+    .hints = seats_hints,
+    .free = free,
+};

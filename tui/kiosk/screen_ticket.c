@@ -1,0 +1,113 @@
+/* tui/kiosk/screen_ticket.c -- the ticket: booking code, concert, date, seat,
+ * price and a QR code of the booking code. Several tickets page with
+ * arrows. Shown after a payment (alone on the stack: Enter ends the
+ * session) or from the history (Enter goes back). */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/kiosk/kiosk.h"
+#include "tui/ui/widgets.h"
+
+typedef struct {
+    ks_ticket t[KS_MAX_TICKETS];
+    int n, idx;
+} ticket_st;
+
+void *ks_ticket_new(const ks_ticket *tickets, int n)
+{
+    ticket_st *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->n = n < 0 ? 0 : n > KS_MAX_TICKETS ? KS_MAX_TICKETS : n;
+    if (s->n)
+        memcpy(s->t, tickets, (size_t)s->n * sizeof(*tickets));
+    return s;
+}
+
+static int ticket_key(app *a, void *st, int key)
+{
+    ticket_st *s = st;
+    switch (key) {
+    case KEY_RIGHT: case 'l': case 'n': case '\t':
+        if (s->n)
+            s->idx = (s->idx + 1) % s->n;
+        return APP_DONE;
+    case KEY_LEFT: case 'h':
+        if (s->n)
+            s->idx = (s->idx + s->n - 1) % s->n;
+        return APP_DONE;
+    case 'b':
+        app_push(a, &ks_history_ops, ks_history_new());
+        return APP_DONE;
+    case '\n': case '\r': case KEY_ENTER: case 27: case 'q':
+        if (app_depth(a) > 1)
+            app_pop(a);
+        else
+            ks_logout(a, T_COUNT); /* the purchase is done: next customer */
+        return APP_DONE;
+    }
+    return APP_PASS;
+}
+
+static void field(int y, int x, int w, tx_id label, const char *value, wg_style st)
+{
+    wg_text(y, x, 16, tx(label), WG_DIM);
+    wg_text(y, x + 16, w - 16, value, st);
+}
+
+static void ticket_draw(app *a, void *st, const app_rect *r)
+{
+    ticket_st *s = st;
+    char line[256];
+    int x = r->x + 2, y = r->y;
+    snprintf(line, sizeof(line), tx(T_TK_COUNT), s->n ? s->idx + 1 : 0, s->n);
+    wg_text(y, x, r->w - 4, tx(T_TICKET_TITLE), WG_HEAD);
+    if (s->n > 1)
+        wg_text(y, r->x + r->w - 2 - tx_width(line), tx_width(line), line, WG_DIM);
+    if (!s->n)
+        return;
+    const ks_ticket *t = &s->t[s->idx];
+    bool void_ = strcmp(t->state, "refunded") == 0; /* no code to scan at the door */
+    int rows = 0, cols = 0;
+    char **qr = void_ ? NULL : wg_qr_lines(t->code, tx_utf8(), &rows, &cols);
+    int qx = r->x + r->w - cols - 2, dw = (qr ? qx : r->x + r->w) - x - 2;
+    if (qr && rows <= r->h - 1 && qx > x + 30)
+        for (int i = 0; i < rows; i++)
+            mvaddstr(r->y + 1 + i, qx, qr[i]);
+    else
+        dw = r->w - 4;
+    wg_qr_free(qr);
+    char when[40], money[48], seat[16];
+    ks_when(when, sizeof(when), t->starts_at);
+    ks_won(money, sizeof(money), t->price);
+    snprintf(seat, sizeof(seat), "%d", t->seat_no);
+    y += 2;
+    field(y, x, dw, T_TK_CODE, t->code, void_ ? WG_DIM : WG_GOOD);
+    field(y += 2, x, dw, T_TK_CONCERT, t->title, WG_HEAD);
+    field(++y, x, dw, T_TK_DATE, when, WG_NORMAL);
+    if (t->venue[0]) /* where to go; "" only from a server before venue */
+        field(++y, x, dw, T_TK_VENUE, t->venue, WG_NORMAL);
+    field(++y, x, dw, T_TK_SEAT, seat, WG_HEAD);
+    field(++y, x, dw, T_TK_PRICE, money, WG_NORMAL);
+    if (t->state[0])
+        wg_text(y + 1, x + 16, dw - 16, ks_booking_state(t->state), void_ ? WG_BAD : WG_DIM);
+    wg_text(y + 3, x, dw, tx(void_ ? T_TK_VOID : T_TK_THANKS), void_ ? WG_BAD : WG_NORMAL);
+}
+
+static int ticket_hints(void *st, const app_hint **out)
+{
+    static const app_hint h[] = {{"←→", T_H_NEXT}, {"b", T_H_HISTORY}, {"Enter", T_H_DONE}};
+    ticket_st *s = st;
+    *out = s->n > 1 ? h : h + 1;
+    return s->n > 1 ? 3 : 2;
+}
+
+const app_screen_ops ks_ticket_ops = {
+    .name = "ticket",
+    .key = ticket_key,
+    .draw = ticket_draw,
+    .hints = ticket_hints,
+    .free = free,
+};

@@ -1,0 +1,185 @@
+/* tui/kiosk/screen_welcome.c -- member id entry (typed, or scanned: a scanner
+ * types it and presses Enter), or register by name and show the new member
+ * id to keep, with a QR code of it when the terminal has room. */
+#include <ctype.h>
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/util.h"
+#include "tui/kiosk/kiosk.h"
+#include "tui/ui/widgets.h"
+
+enum { W_LOGIN, W_REGISTER, W_SHOW_ID };
+enum { TAG_LOGIN = 1, TAG_REGISTER };
+
+typedef struct {
+    int mode;
+    wg_input in;
+    bool busy;
+} welcome_st;
+
+void *ks_welcome_new(void) { return calloc(1, sizeof(welcome_st)); }
+
+static void go_queue(app *a) { app_reset(a, &ks_queue_ops, ks_queue_new()); }
+
+static void submit(app *a, welcome_st *w)
+{
+    ks_session *s = ks(a);
+    if (w->busy)
+        return;
+    if (w->mode == W_SHOW_ID) {
+        go_queue(a);
+        return;
+    }
+    if (w->mode == W_LOGIN) {
+        uint8_t u[16];
+        if (!uuid_parse_loose(w->in.buf, u)) {
+            app_flash(a, tx(T_BAD_MEMBER_ID));
+            return;
+        }
+        uuid_format(u, s->user_id); /* the wire's form, whatever was typed */
+        w->busy = true;
+        app_call(a, w, "wallet.balance", ks_user_params(a), TAG_LOGIN);
+        return;
+    }
+    /* names are trimmed; an all-blank name is no name */
+    char *t = w->in.buf;
+    while (*t == ' ')
+        t++;
+    if (!*t) {
+        app_flash(a, tx(T_NAME_EMPTY));
+        return;
+    }
+    snprintf(s->name, sizeof(s->name), "%s", t);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", s->name);
+    w->busy = true;
+    app_call(a, w, "user.register", p, TAG_REGISTER);
+}
+
+static int welcome_key(app *a, void *st, int key)
+{
+    welcome_st *w = st;
+    if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+        submit(a, w);
+        return APP_DONE;
+    }
+    if (w->mode == W_SHOW_ID)
+        return APP_PASS;
+    if (key == '\t') {
+        w->mode = w->mode == W_LOGIN ? W_REGISTER : W_LOGIN;
+        wg_input_clear(&w->in);
+        return APP_DONE;
+    }
+    if (key == 27) {
+        wg_input_clear(&w->in);
+        return APP_DONE;
+    }
+    if (w->mode == W_LOGIN)
+        return wg_input_key(&w->in, key, 36, "0123456789abcdefABCDEF-") && key != '?' ? APP_DONE : APP_PASS;
+    /* '?' is a fine character in a name, but then help needs F1 */
+    return wg_input_key(&w->in, key, KS_NAME_MAX, NULL) ? APP_DONE : APP_PASS;
+}
+
+static void welcome_reply(app *a, void *st, int tag, const cl_reply *r)
+{
+    welcome_st *w = st;
+    ks_session *s = ks(a);
+    w->busy = false;
+    if (r->offline) {
+        app_flash(a, tx(T_ERR_OFFLINE));
+        return;
+    }
+    if (r->err == TK_USER_NOT_FOUND || (tag == TAG_LOGIN && r->err == TK_INVALID_PARAMS)) {
+        s->user_id[0] = 0;
+        app_flash(a, tx(T_USER_NOT_FOUND));
+        return;
+    }
+    if (r->err) {
+        char m[256];
+        snprintf(m, sizeof(m), tx(T_ERR_OTHER), tk_err_reason(r->err));
+        app_flash(a, m);
+        return;
+    }
+    if (tag == TAG_LOGIN) {
+        int64_t bal = 0;
+        s->balance_known = jv_get_int(r->result, "balance", 0, JV_INT_MAX, &bal) == JV_OK;
+        s->balance = bal;
+        go_queue(a);
+    } else {
+        ks_copy_str(s->user_id, sizeof(s->user_id), r->result, "user_id");
+        w->mode = W_SHOW_ID;
+    }
+}
+
+/* The new member id, and beside it a QR code of it when it fits (upper
+ * case: a smaller code, and a UUID reads the same in either case). */
+static void draw_new_id(app *a, const app_rect *r)
+{
+    const char *id = ks(a)->user_id;
+    char up[UUID_STR_LEN];
+    size_t n = 0;
+    for (; id[n] && n < sizeof up - 1; n++)
+        up[n] = (char)toupper((unsigned char)id[n]);
+    up[n] = '\0';
+    int rows = 0, cols = 0;
+    char **qr = wg_qr_lines(up, tx_utf8(), &rows, &cols);
+    int bw = r->w - 4 < 78 ? r->w - 4 : 78;
+    bool side = qr && rows + 2 <= r->h && bw >= cols + (int)strlen(id) + 8;
+    int bh = side ? rows + 2 : 12, tw = side ? bw - cols - 6 : bw - 6;
+    int y = r->y + (r->h - bh) / 2, x = r->x + (r->w - bw) / 2;
+    wg_box(y, x, bh, bw, tx(T_WELCOME_TITLE));
+    int ty = y + (bh - 10) / 2;
+    char hello[160];
+    snprintf(hello, sizeof(hello), tx(T_HELLO), ks(a)->name);
+    wg_text(ty + 1, x + 3, tw, hello, WG_HEAD);
+    wg_text(ty + 3, x + 3, tw, tx(T_WELCOME_NEW_ID), WG_NORMAL);
+    wg_text(ty + 4, x + 3, tw, id, WG_GOOD);
+    wg_text(ty + 5, x + 3, tw, tx(T_WELCOME_KEEP), WG_NORMAL);
+    if (side)
+        wg_text(ty + 6, x + 3, tw, tx(T_WELCOME_SCAN), WG_DIM);
+    wg_text(ty + 8, x + 3, tw, tx(T_WELCOME_CONTINUE), WG_DIM);
+    for (int i = 0; side && i < rows; i++)
+        mvaddstr(y + 1 + i, x + bw - cols - 2, qr[i]);
+    wg_qr_free(qr);
+}
+
+static void welcome_draw(app *a, void *st, const app_rect *r)
+{
+    welcome_st *w = st;
+    if (w->mode == W_SHOW_ID) {
+        draw_new_id(a, r);
+        return;
+    }
+    int bw = r->w - 4 < 70 ? r->w - 4 : 70, bh = 11;
+    int y = r->y + (r->h - bh) / 2, x = r->x + (r->w - bw) / 2;
+    wg_box(y, x, bh, bw, tx(T_WELCOME_TITLE));
+    bool login = w->mode == W_LOGIN;
+    wg_text(y + 2, x + 3, bw - 6, tx(login ? T_WELCOME_LOGIN : T_WELCOME_REG), WG_NORMAL);
+    wg_input_draw(y + 4, x + 3, bw - 6, tx(login ? T_WELCOME_MEMBER : T_WELCOME_NAME), &w->in, true);
+    if (w->busy)
+        wg_text(y + 6, x + 3, bw - 6, tx(T_WORKING), WG_DIM);
+    wg_text(y + 8, x + 3, bw - 6, tx(T_WELCOME_SWITCH), WG_DIM);
+}
+
+static int welcome_hints(void *st, const app_hint **out)
+{
+    static const app_hint login[] = {{"Enter", T_H_SELECT}, {"Tab", T_H_REGISTER}};
+    static const app_hint reg[] = {{"Enter", T_H_SELECT}, {"Tab", T_H_LOGIN}};
+    static const app_hint show[] = {{"Enter", T_H_SELECT}};
+    welcome_st *w = st;
+    *out = w->mode == W_LOGIN ? login : w->mode == W_REGISTER ? reg : show;
+    return w->mode == W_SHOW_ID ? 1 : 2;
+}
+
+const app_screen_ops ks_welcome_ops = {
+    .name = "welcome",
+    .key = welcome_key,
+    .reply = welcome_reply,
+    .draw = welcome_draw,
+    .hints = welcome_hints,
+    .free = free,
+};

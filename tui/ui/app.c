@@ -1,0 +1,596 @@
+/* tui/ui/app.c -- the loop, the screen stack, calls routed back to screens. */
+#include "tui/ui/app.h"
+
+#include <curses.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/util.h"
+#include "tui/ui/text.h"
+#include "tui/ui/widgets.h"
+
+#define APP_MAX_DEPTH 16
+#define APP_MAX_OPS 8
+#define APP_TICK_MS 250
+#define APP_FLASH_MS 15000
+
+typedef struct {
+    const app_screen_ops *ops;
+    void *st;
+    uint64_t uid;
+} app_entry;
+
+typedef struct {
+    int64_t call_id;
+    uint64_t uid;
+    int tag;
+} app_pend;
+
+enum { OP_PUSH, OP_POP, OP_REPLACE, OP_RESET };
+
+struct app {
+    cl_client *cl;
+    app_config cfg;
+    void *model;
+    void (*on_idle)(app *a);
+    void (*on_lang)(app *a); /* set: F2 switches the language */
+    app_entry stack[APP_MAX_DEPTH];
+    int depth;
+    struct {
+        int kind;
+        const app_screen_ops *ops;
+        void *st;
+    } ops[APP_MAX_OPS];
+    int nops;
+    uint64_t next_uid;
+    app_pend *pend;
+    int npend, cappend;
+    app_sent *outbox; /* headless only */
+    int nout, capout;
+    int64_t fake_id;
+    char flash[512];
+    int64_t flash_until;
+    bool help, quit, online, curses, ever_online;
+    int64_t last_key_ms, last_tick_ms;
+    int my, mx;
+    bool mvalid;
+    int nest; /* handler depth: stack changes wait for the outermost */
+};
+
+static int64_t app_now(void) { return clock_mono_ms(); }
+
+static void app_status_cb(void *ctx, bool online);
+static void app_event_cb(void *ctx, const char *topic, const cJSON *body);
+static void app_resync_cb(void *ctx, int64_t date_id);
+
+app *app_new(cl_client *client, const app_config *cfg)
+{
+    app *a = calloc(1, sizeof(*a));
+    if (!a)
+        return NULL;
+    a->cl = client;
+    if (cfg)
+        a->cfg = *cfg;
+    if (!a->cfg.title)
+        a->cfg.title = "ticketd";
+    if (a->cfg.idle_s <= 0)
+        a->cfg.idle_s = 90;
+    a->online = a->ever_online = client == NULL; /* headless starts online */
+    a->last_key_ms = a->last_tick_ms = app_now();
+    if (client) {
+        cl_on_status(client, app_status_cb, a);
+        cl_on_event(client, app_event_cb, a);
+        cl_on_resync(client, app_resync_cb, a);
+    }
+    return a;
+}
+
+static void entry_free(app_entry *e)
+{
+    if (e->ops && e->ops->free)
+        e->ops->free(e->st);
+    e->ops = NULL;
+    e->st = NULL;
+}
+
+void app_free(app *a)
+{
+    if (!a)
+        return;
+    for (int i = 0; i < a->nops; i++)
+        if (a->ops[i].ops && a->ops[i].ops->free)
+            a->ops[i].ops->free(a->ops[i].st);
+    while (a->depth > 0)
+        entry_free(&a->stack[--a->depth]);
+    for (int i = 0; i < a->nout; i++)
+        free(a->outbox[i].params);
+    free(a->outbox);
+    free(a->pend);
+    free(a);
+}
+
+cl_client *app_client(app *a) { return a->cl; }
+const app_config *app_cfg(app *a) { return &a->cfg; }
+void app_set_title(app *a, const char *title) { a->cfg.title = title ? title : "ticketd"; }
+
+void app_set_model(app *a, void *model) { a->model = model; }
+void *app_model(app *a) { return a->model; }
+void app_on_idle(app *a, void (*fn)(app *a)) { a->on_idle = fn; }
+void app_on_lang(app *a, void (*fn)(app *a)) { a->on_lang = fn; }
+int app_depth(app *a) { return a->depth; }
+const app_screen_ops *app_top_ops(app *a) { return a->depth ? a->stack[a->depth - 1].ops : NULL; }
+void *app_top_state(app *a) { return a->depth ? a->stack[a->depth - 1].st : NULL; }
+bool app_online(app *a) { return a->online; }
+void app_quit(app *a) { a->quit = a->quit || !a->cfg.kiosk; }
+bool app_quitting(app *a) { return a->quit; }
+
+void *app_find(app *a, const app_screen_ops *ops)
+{
+    for (int i = a->depth - 1; i >= 0; i--)
+        if (a->stack[i].ops == ops)
+            return a->stack[i].st;
+    return NULL;
+}
+
+bool app_mouse(app *a, int *y, int *x)
+{
+    *y = a->my;
+    *x = a->mx;
+    return a->mvalid;
+}
+
+void app_flash(app *a, const char *text)
+{
+    snprintf(a->flash, sizeof(a->flash), "%s", text ? text : "");
+    a->flash_until = app_now() + APP_FLASH_MS;
+}
+
+const char *app_flash_text(app *a) { return a->flash; }
+
+/* ---- stack ---- */
+
+static void app_op(app *a, int kind, const app_screen_ops *ops, void *st)
+{
+    if (a->nops == APP_MAX_OPS) {
+        if (ops && ops->free)
+            ops->free(st);
+        return;
+    }
+    a->ops[a->nops].kind = kind;
+    a->ops[a->nops].ops = ops;
+    a->ops[a->nops].st = st;
+    a->nops++;
+}
+
+void app_push(app *a, const app_screen_ops *ops, void *st) { app_op(a, OP_PUSH, ops, st); }
+void app_pop(app *a) { app_op(a, OP_POP, NULL, NULL); }
+void app_replace(app *a, const app_screen_ops *ops, void *st) { app_op(a, OP_REPLACE, ops, st); }
+void app_reset(app *a, const app_screen_ops *ops, void *st) { app_op(a, OP_RESET, ops, st); }
+
+static void top_call(app *a, bool enter)
+{
+    if (a->depth == 0)
+        return;
+    app_entry *e = &a->stack[a->depth - 1];
+    void (*fn)(app *, void *) = enter ? e->ops->enter : e->ops->leave;
+    if (fn)
+        fn(a, e->st);
+}
+
+static void apply_op(app *a, int kind, const app_screen_ops *ops, void *st)
+{
+    if (kind == OP_PUSH && a->depth == APP_MAX_DEPTH) {
+        if (ops->free)
+            ops->free(st);
+        return;
+    }
+    top_call(a, false);
+    if (kind == OP_POP || kind == OP_REPLACE) {
+        if (a->depth > 0)
+            entry_free(&a->stack[--a->depth]);
+    } else if (kind == OP_RESET) {
+        while (a->depth > 0)
+            entry_free(&a->stack[--a->depth]);
+    }
+    if (kind != OP_POP)
+        a->stack[a->depth++] = (app_entry){ops, st, ++a->next_uid};
+    a->help = false;
+    top_call(a, true);
+}
+
+void app_settle(app *a)
+{
+    if (a->nest > 0)
+        return;
+    /* enter() may ask for more changes; a bound keeps a bad screen from
+     * spinning the loop forever. */
+    for (int round = 0; a->nops > 0 && round < 32; round++) {
+        int kind = a->ops[0].kind;
+        const app_screen_ops *ops = a->ops[0].ops;
+        void *st = a->ops[0].st;
+        memmove(&a->ops[0], &a->ops[1], (size_t)(a->nops - 1) * sizeof(a->ops[0]));
+        a->nops--;
+        apply_op(a, kind, ops, st);
+    }
+}
+
+static app_entry *entry_of_state(app *a, void *st)
+{
+    for (int i = a->depth - 1; i >= 0; i--)
+        if (a->stack[i].st == st)
+            return &a->stack[i];
+    return NULL;
+}
+
+static app_entry *entry_of_uid(app *a, uint64_t uid)
+{
+    for (int i = 0; i < a->depth; i++)
+        if (a->stack[i].uid == uid)
+            return &a->stack[i];
+    return NULL;
+}
+
+/* ---- calls ---- */
+
+static void pend_add(app *a, int64_t id, uint64_t uid, int tag)
+{
+    if (a->npend == a->cappend) {
+        int cap = a->cappend ? a->cappend * 2 : 16;
+        app_pend *p = realloc(a->pend, (size_t)cap * sizeof(*p));
+        if (!p)
+            return;
+        a->pend = p;
+        a->cappend = cap;
+    }
+    a->pend[a->npend++] = (app_pend){id, uid, tag};
+}
+
+static void app_dispatch_reply(app *a, const cl_reply *r)
+{
+    for (int i = 0; i < a->npend; i++) {
+        if (a->pend[i].call_id != r->call_id)
+            continue;
+        app_pend p = a->pend[i];
+        a->pend[i] = a->pend[--a->npend];
+        app_entry *e = entry_of_uid(a, p.uid);
+        a->nest++;
+        if (e && e->ops->reply)
+            e->ops->reply(a, e->st, p.tag, r);
+        a->nest--;
+        break;
+    }
+    app_settle(a);
+}
+
+static void app_reply_cb(void *ctx, const cl_reply *r) { app_dispatch_reply(ctx, r); }
+
+static int64_t app_send(app *a, const char *method, cJSON *params)
+{
+    if (a->cl)
+        return cl_call(a->cl, method, params, app_reply_cb, a);
+    if (a->nout == a->capout) {
+        int cap = a->capout ? a->capout * 2 : 16;
+        app_sent *o = realloc(a->outbox, (size_t)cap * sizeof(*o));
+        if (!o) {
+            cJSON_Delete(params);
+            return -1;
+        }
+        a->outbox = o;
+        a->capout = cap;
+    }
+    app_sent *s = &a->outbox[a->nout++];
+    s->id = ++a->fake_id;
+    snprintf(s->method, sizeof(s->method), "%s", method);
+    s->params = params ? cJSON_PrintUnformatted(params) : strdup("{}");
+    cJSON_Delete(params);
+    return s->id;
+}
+
+int64_t app_call(app *a, void *st, const char *method, cJSON *params, int tag)
+{
+    app_entry *e = entry_of_state(a, st);
+    int64_t id = app_send(a, method, params);
+    if (id > 0 && e)
+        pend_add(a, id, e->uid, tag);
+    return id;
+}
+
+void app_call_quiet(app *a, const char *method, cJSON *params) { app_send(a, method, params); }
+
+void app_subscribe(app *a, const char *topic)
+{
+    if (a->cl)
+        cl_subscribe(a->cl, topic);
+}
+
+void app_unsubscribe(app *a, const char *topic)
+{
+    if (a->cl)
+        cl_unsubscribe(a->cl, topic);
+}
+
+void app_seq_pending(app *a, int64_t date_id)
+{
+    if (a->cl)
+        cl_seq_pending(a->cl, date_id);
+}
+
+void app_seq_reset(app *a, int64_t date_id, int64_t seq)
+{
+    if (a->cl)
+        cl_seq_reset(a->cl, date_id, seq);
+}
+
+void app_seq_forget(app *a, int64_t date_id)
+{
+    if (a->cl)
+        cl_seq_forget(a->cl, date_id);
+}
+
+/* ---- events from the client ---- */
+
+static void app_event_cb(void *ctx, const char *topic, const cJSON *body)
+{
+    app *a = ctx;
+    a->nest++;
+    for (int i = 0; i < a->depth; i++)
+        if (a->stack[i].ops->event)
+            a->stack[i].ops->event(a, a->stack[i].st, topic, body);
+    a->nest--;
+    app_settle(a);
+}
+
+static void app_resync_cb(void *ctx, int64_t date_id)
+{
+    app *a = ctx;
+    a->nest++;
+    for (int i = 0; i < a->depth; i++)
+        if (a->stack[i].ops->resync)
+            a->stack[i].ops->resync(a, a->stack[i].st, date_id);
+    a->nest--;
+    app_settle(a);
+}
+
+static void app_status_cb(void *ctx, bool online)
+{
+    app *a = ctx;
+    bool was = a->online;
+    a->online = online;
+    if (online && !was && a->ever_online) {
+        app_flash(a, tx(T_BACK_ONLINE));
+        app_resync_cb(a, 0); /* whatever we show may have moved meanwhile */
+    }
+    a->ever_online = a->ever_online || online;
+}
+
+static void app_tick(app *a, int64_t now)
+{
+    a->last_tick_ms = now;
+    if (a->cfg.kiosk && a->on_idle && now - a->last_key_ms >= (int64_t)a->cfg.idle_s * 1000) {
+        a->last_key_ms = now;
+        a->on_idle(a);
+        app_settle(a);
+    }
+    a->nest++;
+    for (int i = 0; i < a->depth; i++)
+        if (a->stack[i].ops->tick)
+            a->stack[i].ops->tick(a, a->stack[i].st, now);
+    a->nest--;
+    app_settle(a);
+}
+
+/* ---- keys ---- */
+
+void app_key(app *a, int key)
+{
+    a->last_key_ms = app_now();
+    if (key == KEY_RESIZE || key == 12 /* ^L */) {
+        if (a->curses)
+            clearok(curscr, TRUE);
+        return;
+    }
+    if (a->curses && (LINES < WG_MIN_H || COLS < WG_MIN_W)) {
+        /* nothing to see: act on no key but quitting (outside kiosk mode) */
+        if (key == KEY_F(10) || key == 3)
+            app_quit(a);
+        return;
+    }
+    a->flash[0] = 0; /* a key acknowledges the last message */
+    if (a->help) { /* any key closes the overlay */
+        a->help = false;
+        return;
+    }
+    app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
+    a->nest++;
+    int done = e && e->ops->key ? e->ops->key(a, e->st, key) : APP_PASS;
+    a->nest--;
+    if (done == APP_PASS) {
+        if (key == '?' || key == KEY_F(1))
+            a->help = true;
+        else if (key == KEY_F(2) && a->on_lang) {
+            tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
+            a->on_lang(a);
+        } else if (key == KEY_F(10) || key == 3 /* ^C in raw mode */)
+            app_quit(a);
+    }
+    a->mvalid = false;
+    app_settle(a);
+}
+
+/* ---- drawing ---- */
+
+/* The screen's hints, then the app's own (*keep of them, always shown). */
+static int app_hints(app *a, app_hint *out, int max, int *keep)
+{
+    int n = 0;
+    app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
+    if (e && e->ops->hints) {
+        const app_hint *h = NULL;
+        int k = e->ops->hints(e->st, &h);
+        for (int i = 0; i < k && n < max - 3; i++)
+            out[n++] = h[i];
+    }
+    /* Named in the language it switches to; shown when the screen's own
+     * hints leave room (always in the help overlay). */
+    if (a->on_lang)
+        out[n++] = (app_hint){"F2", T_H_LANG};
+    int first = n;
+    out[n++] = (app_hint){"?", T_H_HELP};
+    if (!a->cfg.kiosk)
+        out[n++] = (app_hint){"F10", T_H_QUIT};
+    *keep = n - first;
+    return n;
+}
+
+static void app_draw(app *a)
+{
+    int h = LINES, w = COLS;
+    if (wg_too_small(h, w)) {
+        refresh();
+        return;
+    }
+    erase();
+    attron(wg_attr(WG_TITLE));
+    mvhline(0, 0, ' ', w);
+    attroff(wg_attr(WG_TITLE));
+    wg_text(0, 1, w - 2, a->cfg.title, WG_TITLE);
+    if (!a->online)
+        wg_center(1, 0, w, tx(T_OFFLINE), WG_BANNER);
+    app_rect r = {2, 0, h - 4, w};
+    app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
+    if (e && e->ops->draw && r.h > 0)
+        e->ops->draw(a, e->st, &r);
+    if (a->flash[0] && app_now() < a->flash_until)
+        wg_text2(h - 2, 1, w - 2, a->flash, WG_WARN);
+    app_hint hints[24];
+    int keep, n = app_hints(a, hints, 24, &keep);
+    wg_hintbar(h - 1, w, hints, n, keep);
+    if (a->help)
+        wg_help(&r, hints, n);
+    refresh();
+}
+
+static void app_curses_on(app *a)
+{
+    initscr();
+    raw(); /* no key (^C, ^Z, ^\) may drop a kiosk to a shell */
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    timeout(0);
+    set_escdelay(25);
+    curs_set(0);
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+    mouseinterval(0);
+    wg_colors_init();
+    a->curses = true;
+}
+
+static void app_read_keys(app *a)
+{
+    int k;
+    while ((k = getch()) != ERR) {
+        if (k == KEY_MOUSE) {
+            MEVENT ev;
+            if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+                continue;
+            a->my = ev.y;
+            a->mx = ev.x;
+            a->mvalid = true;
+        }
+        app_key(a, k);
+    }
+}
+
+int app_run(app *a)
+{
+    app_curses_on(a);
+    app_settle(a);
+    while (!a->quit) {
+        app_draw(a);
+        struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = a->cl ? cl_fd(a->cl) : -1, .events = POLLIN}};
+        int64_t now = app_now();
+        int wait = (int)(a->last_tick_ms + APP_TICK_MS - now);
+        poll(p, 2, wait < 0 ? 0 : wait);
+        if (p[0].revents & (POLLHUP | POLLERR))
+            break; /* terminal gone (ssh dropped): nothing to draw on */
+        if (p[0].revents & POLLIN)
+            app_read_keys(a);
+        if (a->cl)
+            cl_poll(a->cl);
+        now = app_now();
+        if (now - a->last_tick_ms >= APP_TICK_MS)
+            app_tick(a, now);
+    }
+    endwin();
+    a->curses = false;
+    return 0;
+}
+
+/* ---- test hooks ---- */
+
+int app_test_outbox(app *a, const app_sent **out)
+{
+    *out = a->outbox;
+    return a->nout;
+}
+
+const app_sent *app_test_find(app *a, const char *method)
+{
+    for (int i = a->nout - 1; i >= 0; i--)
+        if (strcmp(a->outbox[i].method, method) == 0)
+            return &a->outbox[i];
+    return NULL;
+}
+
+static void outbox_drop(app *a, int64_t id)
+{
+    for (int i = 0; i < a->nout; i++)
+        if (a->outbox[i].id == id) {
+            free(a->outbox[i].params);
+            memmove(&a->outbox[i], &a->outbox[i + 1], (size_t)(a->nout - i - 1) * sizeof(a->outbox[0]));
+            a->nout--;
+            return;
+        }
+}
+
+void app_test_reply(app *a, int64_t id, const char *result_json, tk_err err, const char *data_json)
+{
+    cJSON *res = result_json ? jv_parse(result_json, strlen(result_json)) : NULL;
+    cJSON *data = data_json ? jv_parse(data_json, strlen(data_json)) : NULL;
+    cl_reply r = {.call_id = id, .err = err, .code = tk_err_code(err), .message = tk_err_reason(err),
+                  .result = err ? NULL : res, .data = data};
+    outbox_drop(a, id);
+    app_dispatch_reply(a, &r);
+    cJSON_Delete(res);
+    cJSON_Delete(data);
+}
+
+void app_test_offline(app *a, int64_t id)
+{
+    cl_reply r = {.call_id = id, .offline = true, .err = TK_INTERNAL, .message = "timed out"};
+    outbox_drop(a, id);
+    app_dispatch_reply(a, &r);
+}
+
+void app_test_event(app *a, const char *topic, const char *body_json)
+{
+    cJSON *b = jv_parse(body_json, strlen(body_json));
+    if (b)
+        app_event_cb(a, topic, b);
+    cJSON_Delete(b);
+}
+
+void app_test_tick(app *a, int64_t now_ms) { app_tick(a, now_ms); }
+void app_test_set_online(app *a, bool online) { app_status_cb(a, online); }
+
+void app_test_mouse(app *a, int y, int x)
+{
+    a->my = y;
+    a->mx = x;
+    a->mvalid = true;
+    app_key(a, KEY_MOUSE);
+}
