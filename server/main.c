@@ -188,9 +188,9 @@ int main(int argc, char **argv)
     sodium_memzero(admin_key, sizeof admin_key);
     transport *t = NULL;
     int rc = a ? main_serve(&sc, d, a, &sigs, &t) : 1;
-    api_free(a);
     tk_close(d);
     main_close_transport(t);
+    api_free(a); /* after the sockets: their pipe callbacks count into its stats */
     log_info("stopped", "rc=%d", rc);
     return rc;
 }
