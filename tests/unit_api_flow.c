@@ -311,7 +311,7 @@ END_TEST
 START_TEST(rate_limits)
 {
     teardown();
-    api_limits lim = {1, 2, 5, 5};
+    api_limits lim = {1, 2, 5, 5, NULL};
     open_all(0, &lim);
     char u[UUID_STR_LEN], v[UUID_STR_LEN];
     PEER = "tcp:10.0.0.1:1000";

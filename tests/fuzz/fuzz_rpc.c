@@ -83,7 +83,7 @@ static void fuzz_open(fuzz_world *w)
     w->d = tk_open(&cfg, w->now);
     FUZZ_CHECK(w->d != NULL, "tk_open(:memory:) failed");
     /* Rate limits on, but roomy: the limiter's code runs, rarely refuses. */
-    api_limits lim = {1000, 2000, 100000, 200000};
+    api_limits lim = {1000, 2000, 100000, 200000, NULL};
     w->a = api_new(w->d, FUZZ_KEY, &lim);
     FUZZ_CHECK(w->a != NULL, "api_new failed");
 
