@@ -270,8 +270,10 @@ void dm_seat_seqs_store(tk_domain *d);
 
 /* ---- holds.c ------------------------------------------------------------- */
 bool dm_hold_live(const tk_domain *d, int32_t h, int64_t now_ms);
+/* The load's hold row: a live one takes its seat (dm_seat_restore), joins
+ * its user's chain and the deadline heap. -1 for a bad row. */
+int dm_hold_load(tk_domain *d, const st_hold *r);
 int dm_user_live_holds(const tk_domain *d, uint32_t user, int64_t now_ms);
-void dm_heap_push(tk_domain *d, int32_t h);
 /* Ends a live hold (RELEASED, LAPSED or PAID): unlinks it, frees the
  * seat (not for PAID: the caller sells it), tells the queue. */
 void dm_hold_end(tk_domain *d, int32_t h, int state, int64_t now_ms);

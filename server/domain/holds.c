@@ -65,7 +65,7 @@ static void heap_down(tk_domain *d, size_t i)
     }
 }
 
-void dm_heap_push(tk_domain *d, int32_t h)
+static void heap_push(tk_domain *d, int32_t h)
 {
     if (DM_RESERVE(d->heap, d->capheap, d->nheap) < 0)
         return; /* the deadline is still checked on every touch */
@@ -136,6 +136,29 @@ void dm_user_release_all(tk_domain *d, uint32_t user, int64_t now_ms)
         dm_hold_end(d, d->users[user].first_hold, HOLD_RELEASED, now_ms);
 }
 
+/* ---- load ------------------------------------------------------------------- */
+
+int dm_hold_load(tk_domain *d, const st_hold *r)
+{
+    if (r->id != (int64_t)d->nholds + 1 || r->user_id < 1 || r->user_id > (int64_t)d->nusers ||
+        r->date_id < 1 || r->date_id > (int64_t)d->ndates || r->seat_no < 1 ||
+        r->seat_no > TK_SEATS || DM_RESERVE(d->holds, d->capholds, d->nholds) < 0)
+        return -1;
+    int32_t h = (int32_t)d->nholds++;
+    dm_hold *x = &d->holds[h];
+    *x = (dm_hold){dm_steady(d, r->expires_ms), r->price, (uint32_t)(r->user_id - 1),
+                   (uint32_t)(r->date_id - 1), -1, -1, (uint8_t)r->seat_no, (uint8_t)r->state};
+    if (x->state != HOLD_LIVE)
+        return 0;
+    if (dm_seat_restore(d, x->date, x->seat, TK_SEAT_HELD, h) < 0)
+        return -1; /* two live holds on one seat: refuse to start */
+    dm_user *u = &d->users[x->user];
+    x->next = u->first_hold;
+    u->first_hold = h;
+    heap_push(d, h);
+    return 0;
+}
+
 /* ---- the methods --------------------------------------------------------------- */
 
 /* No hold outlives its holder's turn: at the turn's end the last hold
@@ -157,7 +180,7 @@ static tk_err hold_new(tk_domain *d, uint32_t u, uint32_t seq, uint32_t date, in
     d->holds[h] = (dm_hold){hold_deadline(d, seq, now_ms), price, u, date,
                             d->users[u].first_hold, -1, (uint8_t)seat_no, HOLD_LIVE};
     d->users[u].first_hold = h;
-    dm_heap_push(d, h);
+    heap_push(d, h);
     dm_seat_set(d, date, seat_no, TK_SEAT_HELD, h, now_ms); /* and the hold's row */
     *out = h;
     return TK_OK;

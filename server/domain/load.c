@@ -2,8 +2,8 @@
  *
  * Rows arrive parents first (users, queue, catalog, holds, payments,
  * bookings, ledger, request ids); derived structures are rebuilt by their
- * owners (seat states and counters: seats.c; the waiting tree and the
- * active set: queue.c) and here (the deadline heap, users' hold chains),
+ * owners (seat states and counters: seats.c; live holds' chains and
+ * deadline heap: holds.c; the waiting tree and the active set: queue.c),
  * then holds that lapsed while the server was down are released. */
 #include <stdlib.h>
 #include <string.h>
@@ -82,24 +82,7 @@ static int ld_seat(void *ctx, const st_seat *r)
 
 static int ld_hold(void *ctx, const st_hold *r)
 {
-    tk_domain *d = ctx;
-    if (r->id != (int64_t)d->nholds + 1 || r->user_id < 1 || r->user_id > (int64_t)d->nusers ||
-        r->date_id < 1 || r->date_id > (int64_t)d->ndates || r->seat_no < 1 ||
-        r->seat_no > TK_SEATS || DM_RESERVE(d->holds, d->capholds, d->nholds) < 0)
-        return -1;
-    int32_t h = (int32_t)d->nholds++;
-    dm_hold *x = &d->holds[h];
-    *x = (dm_hold){dm_steady(d, r->expires_ms), r->price, (uint32_t)(r->user_id - 1),
-                   (uint32_t)(r->date_id - 1), -1, -1, (uint8_t)r->seat_no, (uint8_t)r->state};
-    if (x->state != HOLD_LIVE)
-        return 0;
-    if (dm_seat_restore(d, x->date, x->seat, TK_SEAT_HELD, h) < 0)
-        return -1; /* two live holds on one seat: refuse to start */
-    dm_user *u = &d->users[x->user];
-    x->next = u->first_hold;
-    u->first_hold = h;
-    dm_heap_push(d, h);
-    return 0;
+    return dm_hold_load(ctx, r);
 }
 
 static int ld_payment(void *ctx, const st_payment *r)
