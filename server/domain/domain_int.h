@@ -227,8 +227,6 @@ void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms);
 /* holds.c tells: a hold of user's ended (why: HOLD_RELEASED, LAPSED or
  * PAID). The turn rule decides what the user's last hold ending means. */
 void dm_queue_hold_ended(tk_domain *d, uint32_t user, int why, int64_t now_ms);
-/* Stages the entry's state, since and admitted (as wall time). */
-void dm_entry_store(tk_domain *d, uint32_t seq);
 /* Applies a lapsed or idle expiry of this user's token now. */
 void dm_user_settle(tk_domain *d, uint32_t user, int64_t now_ms);
 void dm_queue_admit(tk_domain *d, int64_t now_ms);
