@@ -211,12 +211,7 @@ size_t tk_events_take(tk_domain *d, tk_event *out, size_t max)
 /* Writes the seq of every date changed in the open batch, then commits. */
 int dm_commit(tk_domain *d)
 {
-    for (size_t i = 0; i < d->ndirty; i++) {
-        dm_date *dt = &d->dates[d->dirty[i]];
-        store_date_seq(d->st, d->dirty[i] + 1, (int64_t)dt->seq);
-        dt->seq_dirty = false;
-    }
-    d->ndirty = 0;
+    dm_seat_seqs_store(d);
     return store_commit(d->st);
 }
 

@@ -1,5 +1,5 @@
 /* server/domain/domain_int.h -- private to the domain modules (core, queue,
- * catalog, holds, wallet, payment, admin, invariants): the in-memory state.
+ * catalog, seats, holds, wallet, payment, ops, invariants): the in-memory state.
  *
  * Everything is in dense arrays indexed by id - 1 (ids are handed out by
  * the domain, from 1), so a lookup is an index and the per-object cost is
@@ -211,7 +211,10 @@ int dm_idem_add(tk_domain *d, uint32_t user, const char *rid, int method, const 
 tk_err dm_check_request_id(const char *rid, tk_errinfo *ei);
 
 /* ---- queue.c ------------------------------------------------------------ */
-int dm_entry_push(tk_domain *d, const dm_entry *e);
+/* The load hands queue.c its rows: one entry, then (all loaded) the
+ * waiting tree, cursor, active set and pre-queue count built from them. */
+int dm_queue_load_entry(tk_domain *d, const st_entry *r);
+int dm_queue_rebuild(tk_domain *d);
 tk_token_state dm_entry_state(const tk_domain *d, uint32_t seq, int64_t now_ms);
 /* When entry seq's turn ends (it must have been admitted). */
 int64_t dm_turn_end_ms(const tk_domain *d, uint32_t seq);
@@ -221,8 +224,9 @@ tk_err dm_token_active(tk_domain *d, const char *token, int64_t now_ms, uint32_t
 /* Verifies the signature and the entry only (any state). */
 tk_err dm_token_parse(const tk_domain *d, const char *token, uint32_t *user, uint32_t *seq);
 void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms);
-/* Stages the entry's state, since and admitted (as wall time). */
-void dm_entry_store(tk_domain *d, uint32_t seq);
+/* holds.c tells: a hold of user's ended (why: HOLD_RELEASED, LAPSED or
+ * PAID). The turn rule decides what the user's last hold ending means. */
+void dm_queue_hold_ended(tk_domain *d, uint32_t user, int why, int64_t now_ms);
 /* Applies a lapsed or idle expiry of this user's token now. */
 void dm_user_settle(tk_domain *d, uint32_t user, int64_t now_ms);
 void dm_queue_admit(tk_domain *d, int64_t now_ms);
@@ -230,8 +234,6 @@ void dm_queue_admit(tk_domain *d, int64_t now_ms);
 int64_t dm_queue_pace_ms(const tk_domain *d, int64_t now_ms);
 void dm_queue_idle_sweep(tk_domain *d, int64_t now_ms);
 void dm_queue_event(tk_domain *d, int64_t now_ms);
-void dm_active_add(tk_domain *d, uint32_t seq);
-void dm_active_remove(tk_domain *d, uint32_t seq);
 
 /* ---- prequeue.c --------------------------------------------------------- */
 /* Entry seq waits in the open pre-queue (no place yet). */
@@ -249,20 +251,35 @@ void dm_prequeue_set(tk_domain *d, int64_t opens_at_ms, int64_t now_ms);
 int dm_draw_load(tk_domain *d, const st_draw *r);
 void dm_draws_free(tk_domain *d);
 
+/* ---- seats.c ------------------------------------------------------------- */
+/* The one place a seat changes state (FREE -> HELD -> FREE or SOLD, SOLD ->
+ * FREE): the date's counters, the stored row of the change (the hold's
+ * insert or end, the booking's insert or refund; a hold's new state and a
+ * booking's are set by the caller first), the date's seq, the seat and
+ * sales events. ref: the hold (HELD) or booking (SOLD) index. -1 for a
+ * move that does not exist (nothing changes). */
+int dm_seat_set(tk_domain *d, uint32_t date, int seat_no, tk_seat_state to, int32_t ref,
+                int64_t now_ms);
+/* The load's replay of a stored live hold or paid booking onto a free
+ * seat: the counters only. -1 when the seat is not free. */
+int dm_seat_restore(tk_domain *d, uint32_t date, int seat_no, tk_seat_state to, int32_t ref);
+/* Stages the seq of every date changed in the open batch (at its commit). */
+void dm_seat_seqs_store(tk_domain *d);
+
 /* ---- holds.c ------------------------------------------------------------- */
 bool dm_hold_live(const tk_domain *d, int32_t h, int64_t now_ms);
+/* The load's hold row: a live one takes its seat (dm_seat_restore), joins
+ * its user's chain and the deadline heap. -1 for a bad row. */
+int dm_hold_load(tk_domain *d, const st_hold *r);
 int dm_user_live_holds(const tk_domain *d, uint32_t user, int64_t now_ms);
-void dm_heap_push(tk_domain *d, int32_t h);
-/* Ends a live hold (RELEASED, LAPSED or PAID): unlinks it, updates the
- * seat (not for PAID: the caller sells it), stages the row. */
+/* Ends a live hold (RELEASED, LAPSED or PAID): unlinks it, frees the
+ * seat (not for PAID: the caller sells it), tells the queue. */
 void dm_hold_end(tk_domain *d, int32_t h, int state, int64_t now_ms);
-/* Releases every lapsed hold (and expires tokens whose last hold lapsed). */
+/* Releases every lapsed hold (the queue expires tokens whose last hold lapsed). */
 void dm_sweep_lapsed(tk_domain *d, int64_t now_ms);
 /* Ends all live holds of a user (token expired) as RELEASED. */
 void dm_user_release_all(tk_domain *d, uint32_t user, int64_t now_ms);
 tk_err dm_hold_release_ix(tk_domain *d, int32_t h, int64_t now_ms, tk_errinfo *ei);
-/* A seat changed: bump the date's seq, stage it, emit SEAT and SALES. */
-void dm_seat_changed(tk_domain *d, uint32_t date, int seat_no);
 dm_date *dm_date_get(tk_domain *d, int64_t date_id, tk_errinfo *ei);
 int dm_commit(tk_domain *d); /* store_commit, after the batch's date seqs */
 

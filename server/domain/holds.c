@@ -4,7 +4,8 @@
  * now, and every mutating call first sweeps what lapsed (dm_sweep_lapsed
  * pops a min-heap by deadline), so a lapsed hold never blocks a seat even
  * if the periodic tick is late. A live hold exists only under an active
- * token; a lapse that leaves the user with no live hold expires the token. */
+ * token. The seat itself changes through seats.c (dm_seat_set); what a
+ * hold's end means for the token is queue.c's rule (dm_queue_hold_ended). */
 #include <string.h>
 
 #include "common/util.h"
@@ -64,7 +65,7 @@ static void heap_down(tk_domain *d, size_t i)
     }
 }
 
-void dm_heap_push(tk_domain *d, int32_t h)
+static void heap_push(tk_domain *d, int32_t h)
 {
     if (DM_RESERVE(d->heap, d->capheap, d->nheap) < 0)
         return; /* the deadline is still checked on every touch */
@@ -87,7 +88,7 @@ static void heap_remove(tk_domain *d, int32_t h)
     d->holds[h].heap = -1;
 }
 
-/* ---- seats and events ------------------------------------------------------- */
+/* ---- dates ------------------------------------------------------------------ */
 
 dm_date *dm_date_get(tk_domain *d, int64_t date_id, tk_errinfo *ei)
 {
@@ -96,28 +97,6 @@ dm_date *dm_date_get(tk_domain *d, int64_t date_id, tk_errinfo *ei)
         return NULL;
     }
     return &d->dates[date_id - 1];
-}
-
-void dm_seat_changed(tk_domain *d, uint32_t date, int seat_no)
-{
-    dm_date *dt = &d->dates[date];
-    dt->seq++;
-    /* A hot date changes many times per batch: its seq row is written
-     * once, at the commit (dm_commit), not once per change. */
-    if (!dt->seq_dirty) {
-        if (DM_RESERVE(d->dirty, d->capdirty, d->ndirty) == 0) {
-            d->dirty[d->ndirty++] = date;
-            dt->seq_dirty = true;
-        } else {
-            store_date_seq(d->st, date + 1, (int64_t)dt->seq);
-        }
-    }
-    tk_event e = {.kind = TK_EV_SEAT, .date_id = date + 1, .seq = dt->seq, .seat_no = seat_no,
-                  .state = (tk_seat_state)dt->seats[seat_no - 1].state};
-    dm_emit(d, &e);
-    tk_event s = {.kind = TK_EV_SALES, .date_id = date + 1, .free = TK_SEATS - dt->held - dt->sold,
-                  .held = dt->held, .sold = dt->sold, .revenue = dt->revenue};
-    dm_emit(d, &s);
 }
 
 /* ---- ending holds ------------------------------------------------------------ */
@@ -139,36 +118,16 @@ void dm_hold_end(tk_domain *d, int32_t h, int state, int64_t now_ms)
         return;
     heap_remove(d, h);
     unlink_from_user(d, h);
-    x->state = (uint8_t)state;
-    store_hold_end(d->st, h + 1, state, dm_wall(d, now_ms));
-    dm_date *dt = &d->dates[x->date];
-    dm_seat *s = &dt->seats[x->seat - 1];
-    dt->held--;
-    s->state = TK_SEAT_FREE;
-    s->ref = -1;
-    if (state != HOLD_PAID) /* a sale reports the seat as sold instead */
-        dm_seat_changed(d, x->date, x->seat);
-    dm_user *u = &d->users[x->user];
-    if (state == HOLD_RELEASED && u->first_hold < 0 && u->entry) {
-        /* The active window counts again from the end of the last hold. */
-        dm_entry *e = &d->entries[u->entry - 1];
-        if (e->state == TK_TOKEN_ACTIVE) {
-            e->since_ms = now_ms;
-            dm_entry_store(d, u->entry);
-        }
-    }
+    x->state = (uint8_t)state; /* before the seat: its row records it */
+    if (state != HOLD_PAID) /* a sale moves the seat to SOLD instead (payment.c) */
+        dm_seat_set(d, x->date, x->seat, TK_SEAT_FREE, -1, now_ms);
+    dm_queue_hold_ended(d, x->user, state, now_ms);
 }
 
 void dm_sweep_lapsed(tk_domain *d, int64_t now_ms)
 {
-    while (d->nheap > 0 && d->holds[d->heap[0]].expires_ms <= now_ms) {
-        int32_t h = d->heap[0];
-        uint32_t user = d->holds[h].user;
-        dm_hold_end(d, h, HOLD_LAPSED, now_ms);
-        /* Per the seed: the last hold lapsing unpaid ends the token. */
-        if (d->users[user].first_hold < 0 && d->users[user].entry)
-            dm_entry_expire(d, d->users[user].entry, now_ms);
-    }
+    while (d->nheap > 0 && d->holds[d->heap[0]].expires_ms <= now_ms)
+        dm_hold_end(d, d->heap[0], HOLD_LAPSED, now_ms);
 }
 
 void dm_user_release_all(tk_domain *d, uint32_t user, int64_t now_ms)
@@ -177,11 +136,34 @@ void dm_user_release_all(tk_domain *d, uint32_t user, int64_t now_ms)
         dm_hold_end(d, d->users[user].first_hold, HOLD_RELEASED, now_ms);
 }
 
+/* ---- load ------------------------------------------------------------------- */
+
+int dm_hold_load(tk_domain *d, const st_hold *r)
+{
+    if (r->id != (int64_t)d->nholds + 1 || r->user_id < 1 || r->user_id > (int64_t)d->nusers ||
+        r->date_id < 1 || r->date_id > (int64_t)d->ndates || r->seat_no < 1 ||
+        r->seat_no > TK_SEATS || DM_RESERVE(d->holds, d->capholds, d->nholds) < 0)
+        return -1;
+    int32_t h = (int32_t)d->nholds++;
+    dm_hold *x = &d->holds[h];
+    *x = (dm_hold){dm_steady(d, r->expires_ms), r->price, (uint32_t)(r->user_id - 1),
+                   (uint32_t)(r->date_id - 1), -1, -1, (uint8_t)r->seat_no, (uint8_t)r->state};
+    if (x->state != HOLD_LIVE)
+        return 0;
+    if (dm_seat_restore(d, x->date, x->seat, TK_SEAT_HELD, h) < 0)
+        return -1; /* two live holds on one seat: refuse to start */
+    dm_user *u = &d->users[x->user];
+    x->next = u->first_hold;
+    u->first_hold = h;
+    heap_push(d, h);
+    return 0;
+}
+
 /* ---- the methods --------------------------------------------------------------- */
 
 /* No hold outlives its holder's turn: at the turn's end the last hold
- * lapses, and that lapse (dm_sweep_lapsed) ends the token, releases the
- * seats and publishes them, as any lapse does. */
+ * lapses, and that lapse (dm_sweep_lapsed, then dm_queue_hold_ended) ends
+ * the token, releases the seats and publishes them, as any lapse does. */
 static int64_t hold_deadline(const tk_domain *d, uint32_t seq, int64_t now_ms)
 {
     int64_t until = now_ms + d->cfg.hold_ms, end = dm_turn_end_ms(d, seq);
@@ -193,20 +175,13 @@ static tk_err hold_new(tk_domain *d, uint32_t u, uint32_t seq, uint32_t date, in
 {
     if (d->nholds >= INT32_MAX - 1 || DM_RESERVE(d->holds, d->capholds, d->nholds) < 0)
         return TK_INTERNAL;
-    dm_date *dt = &d->dates[date];
-    dm_seat *s = &dt->seats[seat_no - 1];
+    int64_t price = d->dates[date].seats[seat_no - 1].price;
     int32_t h = (int32_t)d->nholds++;
-    d->holds[h] = (dm_hold){hold_deadline(d, seq, now_ms), s->price, u, date,
+    d->holds[h] = (dm_hold){hold_deadline(d, seq, now_ms), price, u, date,
                             d->users[u].first_hold, -1, (uint8_t)seat_no, HOLD_LIVE};
     d->users[u].first_hold = h;
-    dm_heap_push(d, h);
-    s->state = TK_SEAT_HELD;
-    s->ref = h;
-    dt->held++;
-    st_hold row = {h + 1,    u + 1, date + 1, seat_no, s->price, dm_wall(d, d->holds[h].expires_ms),
-                   HOLD_LIVE}; /* deadlines are wall time on disk (domain.h, Time) */
-    store_hold_insert(d->st, &row, dm_wall(d, now_ms));
-    dm_seat_changed(d, date, seat_no);
+    heap_push(d, h);
+    dm_seat_set(d, date, seat_no, TK_SEAT_HELD, h, now_ms); /* and the hold's row */
     *out = h;
     return TK_OK;
 }

@@ -1,9 +1,10 @@
 /* server/domain/load.c -- rebuilds the in-memory state from the store at open.
  *
  * Rows arrive parents first (users, queue, catalog, holds, payments,
- * bookings, ledger, request ids); derived structures (seat states, the
- * deadline heap, the waiting tree, the active set) are rebuilt here, then
- * holds that lapsed while the server was down are released. */
+ * bookings, ledger, request ids); derived structures are rebuilt by their
+ * owners (seat states and counters: seats.c; live holds' chains and
+ * deadline heap: holds.c; the waiting tree and the active set: queue.c),
+ * then holds that lapsed while the server was down are released. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,14 +37,7 @@ static int ld_user(void *ctx, const st_user *r)
 
 static int ld_entry(void *ctx, const st_entry *r)
 {
-    tk_domain *d = ctx;
-    if (r->seq != (int64_t)d->nentries + 1 || r->user_id < 1 || r->user_id > (int64_t)d->nusers)
-        return -1;
-    /* Deadlines come back onto this run's steady line (domain.h, Time); a
-     * draw may give another place than the seq. */
-    dm_entry e = {r->issued_ms, dm_steady_opt(d, r->since_ms), dm_steady_opt(d, r->admitted_ms),
-                  (uint32_t)(r->user_id - 1), -1, (uint32_t)r->seq, (uint8_t)r->state};
-    return dm_entry_push(d, &e);
+    return dm_queue_load_entry(ctx, r);
 }
 
 static int ld_concert(void *ctx, const st_concert *r)
@@ -88,28 +82,7 @@ static int ld_seat(void *ctx, const st_seat *r)
 
 static int ld_hold(void *ctx, const st_hold *r)
 {
-    tk_domain *d = ctx;
-    if (r->id != (int64_t)d->nholds + 1 || r->user_id < 1 || r->user_id > (int64_t)d->nusers ||
-        r->date_id < 1 || r->date_id > (int64_t)d->ndates || r->seat_no < 1 ||
-        r->seat_no > TK_SEATS || DM_RESERVE(d->holds, d->capholds, d->nholds) < 0)
-        return -1;
-    int32_t h = (int32_t)d->nholds++;
-    dm_hold *x = &d->holds[h];
-    *x = (dm_hold){dm_steady(d, r->expires_ms), r->price, (uint32_t)(r->user_id - 1),
-                   (uint32_t)(r->date_id - 1), -1, -1, (uint8_t)r->seat_no, (uint8_t)r->state};
-    if (x->state != HOLD_LIVE)
-        return 0;
-    dm_seat *s = &d->dates[x->date].seats[x->seat - 1];
-    if (s->state != TK_SEAT_FREE)
-        return -1; /* two live holds on one seat: refuse to start */
-    s->state = TK_SEAT_HELD;
-    s->ref = h;
-    d->dates[x->date].held++;
-    dm_user *u = &d->users[x->user];
-    x->next = u->first_hold;
-    u->first_hold = h;
-    dm_heap_push(d, h);
-    return 0;
+    return dm_hold_load(ctx, r);
 }
 
 static int ld_payment(void *ctx, const st_payment *r)
@@ -146,15 +119,8 @@ static int ld_booking(void *ctx, const st_booking *r)
     p->n++;
     if (b.state != BOOK_PAID)
         return 0;
-    dm_date *dt = &d->dates[b.date];
-    dm_seat *s = &dt->seats[b.seat - 1];
-    if (s->state != TK_SEAT_FREE)
-        return -1; /* sold twice, or sold and held */
-    s->state = TK_SEAT_SOLD;
-    s->ref = bi;
-    dt->sold++;
-    dt->revenue += b.price;
-    return 0;
+    /* -1: sold twice, or sold and held */
+    return dm_seat_restore(d, b.date, b.seat, TK_SEAT_SOLD, bi);
 }
 
 static int ld_ledger(void *ctx, const st_ledger *r)
@@ -184,48 +150,18 @@ static int ld_draw(void *ctx, const st_draw *r)
     return dm_draw_load(ctx, r);
 }
 
-static const store_loader *loader(tk_domain *d)
+/* By value: each load builds its own on the stack (no shared static). */
+static store_loader loader(tk_domain *d)
 {
-    static store_loader l;
-    l = (store_loader){d,          ld_user,    ld_entry,  ld_concert, ld_date, ld_seat,
-                       ld_hold,    ld_payment, ld_booking, ld_ledger, ld_idem, ld_setting,
-                       ld_draw};
-    return &l;
-}
-
-/* Queue structures from the entries: waiting flags (by place), cursor (the
- * lowest waiting place, pre-queue included), active set, pre-queue count. */
-static int rebuild_queue(tk_domain *d)
-{
-    if (d->qs.opens_at_ms && (d->pq_from < 1 || d->pq_from > d->nentries + 1))
-        return -1;
-    d->cursor = d->nentries + 1;
-    for (size_t i = 0; i < d->nentries; i++) {
-        dm_entry *e = &d->entries[i];
-        uint32_t seq = (uint32_t)i + 1;
-        d->users[e->user].entry = seq;
-        if (e->admitted_ms)
-            d->admitted_total++;
-        if (e->state == TK_TOKEN_WAITING) {
-            if (e->place < d->cursor)
-                d->cursor = e->place;
-            if (dm_in_prequeue(d, seq)) {
-                d->nprequeue++;
-                continue;
-            }
-            if (fw_add(&d->waiting_fw, e->place, 1) < 0)
-                return -1;
-            d->nwaiting++;
-        } else if (e->state == TK_TOKEN_ACTIVE) {
-            dm_active_add(d, seq);
-        }
-    }
-    return 0;
+    return (store_loader){d,          ld_user,    ld_entry,  ld_concert, ld_date, ld_seat,
+                          ld_hold,    ld_payment, ld_booking, ld_ledger, ld_idem, ld_setting,
+                          ld_draw};
 }
 
 int dm_load(tk_domain *d, int64_t now_ms)
 {
-    if (store_load(d->st, loader(d)) < 0 || rebuild_queue(d) < 0)
+    store_loader l = loader(d);
+    if (store_load(d->st, &l) < 0 || dm_queue_rebuild(d) < 0)
         return -1;
     /* Down time counts: holds that lapsed meanwhile go (expiring their
      * tokens per the rules); live ones keep their deadline. */
@@ -248,6 +184,6 @@ int dm_reload_catalog(tk_domain *d)
     }
     d->nconcerts = 0;
     d->ndates = 0;
-    store_loader l = *loader(d);
+    store_loader l = loader(d);
     return store_load_catalog(d->st, &l);
 }

@@ -68,14 +68,8 @@ tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
         return dm_fail(ei, TK_INTERNAL, "out of memory");
     dm_begin_mutation(d, now_ms);
     b->state = BOOK_REFUNDED;
-    store_booking_refund(d->st, booking_id, dm_wall(d, now_ms));
-    dm_date *dt = &d->dates[b->date];
-    dm_seat *s = &dt->seats[b->seat - 1];
-    s->state = TK_SEAT_FREE;
-    s->ref = -1;
-    dt->sold--;
-    dt->revenue -= b->price;
-    dm_seat_changed(d, b->date, b->seat);
+    /* SOLD -> FREE: the counters, the booking's refund row, seq, events */
+    dm_seat_set(d, b->date, b->seat, TK_SEAT_FREE, -1, now_ms);
     /* Money back even past max_balance: the ceiling limits charges only. */
     dm_ledger_add(d, b->user, LEDGER_REFUND, b->price, dm_wall(d, now_ms), booking_id);
     out->booking_id = booking_id;

@@ -162,16 +162,8 @@ static int sell(tk_domain *d, int32_t h, uint32_t payment, int64_t now_ms, int64
     new_code(d, b.code);
     if (dm_booking_push(d, &b) < 0)
         return -1;
-    int32_t bi = (int32_t)d->nbookings - 1;
-    dm_date *dt = &d->dates[x.date];
-    dt->seats[x.seat - 1] = (dm_seat){TK_SEAT_SOLD, bi, dt->seats[x.seat - 1].price};
-    dt->sold++;
-    dt->revenue += x.price;
-    st_booking row = {bi + 1, b.code, x.user + 1, payment + 1, h + 1, x.date + 1,
-                      x.seat, x.price, paid_ms, BOOK_PAID};
-    store_booking_insert(d->st, &row);
-    dm_seat_changed(d, x.date, x.seat);
-    return 0;
+    /* HELD -> SOLD: the hold's end and the booking's row, seq, events */
+    return dm_seat_set(d, x.date, x.seat, TK_SEAT_SOLD, (int32_t)d->nbookings - 1, now_ms);
 }
 
 tk_err tk_payment_pay(tk_domain *d, const char *token, const int64_t *hold_ids, int n,

@@ -12,7 +12,7 @@
 #include "common/util.h"
 #include "server/domain/domain_int.h"
 
-int dm_entry_push(tk_domain *d, const dm_entry *e)
+static int entry_push(tk_domain *d, const dm_entry *e)
 {
     if (DM_RESERVE(d->entries, d->capentries, d->nentries) < 0)
         return -1;
@@ -20,7 +20,7 @@ int dm_entry_push(tk_domain *d, const dm_entry *e)
     return 0;
 }
 
-void dm_active_add(tk_domain *d, uint32_t seq)
+static void active_add(tk_domain *d, uint32_t seq)
 {
     if (DM_RESERVE(d->active, d->capactive, d->nactive) < 0)
         return; /* cannot happen for sane max_active; the entry stays unlisted */
@@ -28,7 +28,7 @@ void dm_active_add(tk_domain *d, uint32_t seq)
     d->active[d->nactive++] = seq;
 }
 
-void dm_active_remove(tk_domain *d, uint32_t seq)
+static void active_remove(tk_domain *d, uint32_t seq)
 {
     int32_t slot = d->entries[seq - 1].slot;
     if (slot < 0)
@@ -176,7 +176,8 @@ void dm_queue_event(tk_domain *d, int64_t now_ms)
     d->queue_ev_due = false;
 }
 
-void dm_entry_store(tk_domain *d, uint32_t seq)
+/* Stages the entry's state, since and admitted (as wall time). */
+static void entry_store(tk_domain *d, uint32_t seq)
 {
     const dm_entry *e = &d->entries[seq - 1];
     store_entry_update(d->st, seq, e->state, dm_wall_opt(d, e->since_ms),
@@ -194,14 +195,32 @@ void dm_entry_expire(tk_domain *d, uint32_t seq, int64_t now_ms)
         fw_add(&d->waiting_fw, e->place, -1);
         d->nwaiting--;
     } else {
-        dm_active_remove(d, seq);
+        active_remove(d, seq);
         min_add(&d->ended_min, now_ms, 1); /* a slot turned over: see dm_queue_pace_ms */
         d->queue_ev_due = true; /* `active` changed: the next tick says so */
     }
     e->state = TK_TOKEN_STATE_EXPIRED;
-    dm_entry_store(d, seq);
+    entry_store(d, seq);
     /* Holds exist only under an active token: the seats go back now. */
     dm_user_release_all(d, e->user, now_ms);
+}
+
+/* Only the last hold's end says something about the turn: released, the
+ * active window counts again from now (holding nothing, the token idles
+ * out after the window); lapsed unpaid, the token is over (per the seed).
+ * A payment ends the token itself once every hold it pays is sold. */
+void dm_queue_hold_ended(tk_domain *d, uint32_t user, int why, int64_t now_ms)
+{
+    const dm_user *u = &d->users[user];
+    if (u->first_hold >= 0 || !u->entry)
+        return;
+    dm_entry *e = &d->entries[u->entry - 1];
+    if (why == HOLD_RELEASED && e->state == TK_TOKEN_ACTIVE) {
+        e->since_ms = now_ms;
+        entry_store(d, u->entry);
+    } else if (why == HOLD_LAPSED) {
+        dm_entry_expire(d, u->entry, now_ms);
+    }
 }
 
 void dm_user_settle(tk_domain *d, uint32_t user, int64_t now_ms)
@@ -252,8 +271,8 @@ void dm_queue_admit(tk_domain *d, int64_t now_ms)
         d->nwaiting--;
         e->state = TK_TOKEN_ACTIVE;
         e->since_ms = e->admitted_ms = now_ms;
-        dm_active_add(d, seq);
-        dm_entry_store(d, seq);
+        active_add(d, seq);
+        entry_store(d, seq);
         d->budget -= 1.0;
         d->admitted_total++;
         n++;
@@ -261,6 +280,51 @@ void dm_queue_admit(tk_domain *d, int64_t now_ms)
     if (n > 0)
         dm_queue_event(d, now_ms);
 }
+
+/* ---- load ------------------------------------------------------------------- */
+
+int dm_queue_load_entry(tk_domain *d, const st_entry *r)
+{
+    if (r->seq != (int64_t)d->nentries + 1 || r->user_id < 1 || r->user_id > (int64_t)d->nusers)
+        return -1;
+    /* Deadlines come back onto this run's steady line (domain.h, Time); a
+     * draw may give another place than the seq. */
+    dm_entry e = {r->issued_ms, dm_steady_opt(d, r->since_ms), dm_steady_opt(d, r->admitted_ms),
+                  (uint32_t)(r->user_id - 1), -1, (uint32_t)r->seq, (uint8_t)r->state};
+    return entry_push(d, &e);
+}
+
+/* Queue structures from the entries: waiting flags (by place), cursor (the
+ * lowest waiting place, pre-queue included), active set, pre-queue count. */
+int dm_queue_rebuild(tk_domain *d)
+{
+    if (d->qs.opens_at_ms && (d->pq_from < 1 || d->pq_from > d->nentries + 1))
+        return -1;
+    d->cursor = d->nentries + 1;
+    for (size_t i = 0; i < d->nentries; i++) {
+        dm_entry *e = &d->entries[i];
+        uint32_t seq = (uint32_t)i + 1;
+        d->users[e->user].entry = seq;
+        if (e->admitted_ms)
+            d->admitted_total++;
+        if (e->state == TK_TOKEN_WAITING) {
+            if (e->place < d->cursor)
+                d->cursor = e->place;
+            if (dm_in_prequeue(d, seq)) {
+                d->nprequeue++;
+                continue;
+            }
+            if (fw_add(&d->waiting_fw, e->place, 1) < 0)
+                return -1;
+            d->nwaiting++;
+        } else if (e->state == TK_TOKEN_ACTIVE) {
+            active_add(d, seq);
+        }
+    }
+    return 0;
+}
+
+/* ---- the methods ----------------------------------------------------------- */
 
 static void fill_info(const tk_domain *d, uint32_t seq, int64_t now_ms, tk_queue_info *out)
 {
@@ -305,7 +369,7 @@ tk_err tk_queue_join(tk_domain *d, const tk_uuid *user, int64_t now_ms, tk_queue
         uint32_t place = (uint32_t)d->nentries + 1;
         bool pre = d->qs.opens_at_ms != 0; /* unplaced until the draw */
         dm_entry e = {now_ms, 0, 0, (uint32_t)u, -1, place, TK_TOKEN_WAITING};
-        if (dm_entry_push(d, &e) < 0 || (!pre && fw_add(&d->waiting_fw, place, 1) < 0))
+        if (entry_push(d, &e) < 0 || (!pre && fw_add(&d->waiting_fw, place, 1) < 0))
             return dm_fail(ei, TK_INTERNAL, "out of memory");
         seq = place;
         if (pre)
