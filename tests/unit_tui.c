@@ -171,7 +171,7 @@ END_TEST
 START_TEST(widget_hints)
 {
     /* widths: "a wallet" 8, "bb my tickets" 13, "c back" 6, "? help" 6 */
-    const app_hint h[] = {{"a", T_H_WALLET}, {"bb", T_H_HISTORY}, {"c", T_H_BACK}, {"?", T_H_HELP}};
+    const wg_hint h[] = {{"a", T_H_WALLET}, {"bb", T_H_HISTORY}, {"c", T_H_BACK}, {"?", T_H_HELP}};
     bool shown[4];
     tx_set_lang(TX_EN);
     ck_assert_int_eq(wg_hint_fit(80, h, 4, 1, shown), 4);

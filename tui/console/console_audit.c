@@ -67,7 +67,7 @@ static void copy(const cJSON *o, const char *name, char *out, size_t cap)
     snprintf(out, cap, "%s", v);
 }
 
-static void audit_reply(app *a, void *st, int tag, const cl_reply *r)
+static void audit_reply(app *a, void *st, int tag, const app_reply *r)
 {
     adm_audit *s = st;
     s->inflight = false;
@@ -157,16 +157,16 @@ static int audit_key(app *a, void *st, int key)
     return adm_bind_key(audit_keys, NKEYS, a, st, key);
 }
 
-static int audit_hints(void *st, const app_hint **out)
+static int audit_hints(void *st, const wg_hint **out)
 {
-    static app_hint h[NKEYS];
+    static wg_hint h[NKEYS];
     *out = h;
     return adm_bind_hints(audit_keys, NKEYS, h, NKEYS);
 }
 
 /* ---- drawing ----------------------------------------------------------- */
 
-static void audit_draw(app *a, void *st, const app_rect *r)
+static void audit_draw(app *a, void *st, const wg_rect *r)
 {
     adm_audit *s = st;
     int x = r->x + 1, w = r->w - 2, y = r->y;

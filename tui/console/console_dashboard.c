@@ -70,7 +70,7 @@ static void dash_enter(app *a, void *st)
     dash_poll(a, st, clock_mono_ms());
 }
 
-static void dash_reply(app *a, void *st, int tag, const cl_reply *r)
+static void dash_reply(app *a, void *st, int tag, const app_reply *r)
 {
     adm_dash *d = st;
     if (adm_queue_reply(a, tag, r) || adm_byid_reply(a, tag, r) || tag != ADM_TAG_DASH)
@@ -185,9 +185,9 @@ static int dash_key(app *a, void *st, int key)
     return adm_bind_key(dash_keys, NKEYS, a, st, key);
 }
 
-static int dash_hints(void *st, const app_hint **out)
+static int dash_hints(void *st, const wg_hint **out)
 {
-    static app_hint h[NKEYS];
+    static wg_hint h[NKEYS];
     *out = h;
     return adm_bind_hints(dash_keys, NKEYS, h, NKEYS);
 }
@@ -234,7 +234,7 @@ static void draw_date(const adm_date_row *d, int y, int x, const dash_cols *c, b
     wg_text(y, x, c->revenue, buf, st);
 }
 
-static void draw_dates(const adm_model *m, adm_dash *d, const app_rect *r, int rows)
+static void draw_dates(const adm_model *m, adm_dash *d, const wg_rect *r, int rows)
 {
     dash_cols c = dash_layout(r->w - 2);
     int x = r->x + 1, y = r->y;
@@ -316,7 +316,7 @@ static void draw_below(const adm_model *m, int *y, int x, int w)
     draw_health(m, (*y)++, x, w);
 }
 
-static void dash_draw(app *a, void *st, const app_rect *r)
+static void dash_draw(app *a, void *st, const wg_rect *r)
 {
     adm_console *c = adm_get(a);
     const adm_model *m = &c->m;

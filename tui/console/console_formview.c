@@ -76,7 +76,7 @@ static void form_submit(app *a, adm_formview *v)
     app_call(a, v, adm_form_method(&v->f), p, ADM_TAG_CREATE);
 }
 
-static void form_reply(app *a, void *st, int tag, const cl_reply *r)
+static void form_reply(app *a, void *st, int tag, const app_reply *r)
 {
     adm_formview *v = st;
     v->sending = false;
@@ -128,13 +128,13 @@ static int form_key(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static const app_hint form_hints[] = {
+static const wg_hint form_hints[] = {
     {"Tab", A_H_FIELD},
     {"Enter", A_H_SUBMIT},
     {"Esc", A_H_CANCEL},
 };
 
-static int form_hints_fn(void *st, const app_hint **out)
+static int form_hints_fn(void *st, const wg_hint **out)
 {
     *out = form_hints;
     return (int)(sizeof form_hints / sizeof form_hints[0]);
@@ -186,7 +186,7 @@ static const char *concert_name(app *a, const adm_formview *v, char *out, size_t
     return NULL;
 }
 
-static void form_draw(app *a, void *st, const app_rect *r)
+static void form_draw(app *a, void *st, const wg_rect *r)
 {
     adm_formview *v = st;
     const adm_form *f = &v->f;

@@ -184,7 +184,7 @@ static int ask_key(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static void ask_draw(app *a, void *st, const app_rect *r)
+static void ask_draw(app *a, void *st, const wg_rect *r)
 {
     adm_ask *q = st;
     if (q->owner_ops && q->owner_ops->draw)
@@ -207,16 +207,16 @@ static void ask_draw(app *a, void *st, const app_rect *r)
                 WG_BAD);
 }
 
-static const app_hint ask_hints_num[] = {
+static const wg_hint ask_hints_num[] = {
     {"Enter", A_H_OK},
     {"Esc", A_H_CANCEL},
 };
-static const app_hint ask_hints_yes[] = {
+static const wg_hint ask_hints_yes[] = {
     {"y", A_H_YES},
     {"n", A_H_NO},
 };
 
-static int ask_hints(void *st, const app_hint **out)
+static int ask_hints(void *st, const wg_hint **out)
 {
     adm_ask *q = st;
     *out = q->number || q->code || q->check ? ask_hints_num : ask_hints_yes;

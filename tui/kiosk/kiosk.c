@@ -158,7 +158,7 @@ void ks_turn_ask(app *a, void *st, int tag)
     app_call(a, st, "queue.status", ks_token_params(a), tag);
 }
 
-void ks_turn_reply(app *a, const cl_reply *r)
+void ks_turn_reply(app *a, const app_reply *r)
 {
     if (!r->err)
         ks_turn_note(ks(a), r->result, clock_mono_ms());
@@ -269,7 +269,7 @@ void ks_idle(app *a)
     ks_logout(a, fresh ? T_COUNT : T_IDLE_RESET);
 }
 
-bool ks_common_error(app *a, const cl_reply *r)
+bool ks_common_error(app *a, const app_reply *r)
 {
     switch (r->offline ? TK_ERR_COUNT : r->err) {
     case TK_ERR_COUNT:
@@ -298,7 +298,7 @@ bool ks_common_error(app *a, const cl_reply *r)
     }
 }
 
-void ks_reply_error(app *a, const cl_reply *r)
+void ks_reply_error(app *a, const app_reply *r)
 {
     if (ks_common_error(a, r))
         return;

@@ -109,7 +109,7 @@ bool ks_turn_over(const ks_session *s, int64_t now_ms);
 /* queue.status on behalf of screen st (reply tag `tag`), and its reply:
  * notes the new deadline, or requeues when the turn is over. */
 void ks_turn_ask(app *a, void *st, int tag);
-void ks_turn_reply(app *a, const cl_reply *r);
+void ks_turn_reply(app *a, const app_reply *r);
 /* Tick: past the deadline with no hold keeping the turn, ask the server
  * (at most every few seconds) rather than guess. */
 void ks_turn_tick(app *a, void *st, int tag, int64_t now_ms);
@@ -138,9 +138,9 @@ void ks_set_home_lang(tx_lang l);
 
 /* Replies: handles what every screen handles the same way (offline, turn
  * over, rate limit) and returns true; false leaves the rest to the screen. */
-bool ks_common_error(app *a, const cl_reply *r);
+bool ks_common_error(app *a, const app_reply *r);
 /* ks_common_error, else "Error: REASON" on the message line. */
-void ks_reply_error(app *a, const cl_reply *r);
+void ks_reply_error(app *a, const app_reply *r);
 /* Keys that mean the same on the queue and dates screens: w wallet,
  * b history, Esc/q leave. APP_PASS for any other key. */
 int ks_common_key(app *a, int key);

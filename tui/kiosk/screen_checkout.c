@@ -109,7 +109,7 @@ static void paid(app *a, const cJSON *res)
     app_reset(a, &ks_ticket_ops, ks_ticket_new(t, n));
 }
 
-static void pay_failed(app *a, checkout_st *c, const cl_reply *r)
+static void pay_failed(app *a, checkout_st *c, const app_reply *r)
 {
     char m[256], have[48], need[48];
     ks_session *s = ks(a);
@@ -152,7 +152,7 @@ static void pay_failed(app *a, checkout_st *c, const cl_reply *r)
     }
 }
 
-static void checkout_reply(app *a, void *st, int tag, const cl_reply *r)
+static void checkout_reply(app *a, void *st, int tag, const app_reply *r)
 {
     checkout_st *c = st;
     ks_session *s = ks(a);
@@ -221,7 +221,7 @@ static int checkout_key(app *a, void *st, int key)
     return APP_PASS;
 }
 
-static void checkout_draw(app *a, void *st, const app_rect *r)
+static void checkout_draw(app *a, void *st, const wg_rect *r)
 {
     checkout_st *c = st;
     ks_session *s = ks(a);
@@ -262,9 +262,9 @@ static void checkout_draw(app *a, void *st, const app_rect *r)
             c->paying ? WG_DIM : short_ ? WG_WARN : WG_HEAD);
 }
 
-static int checkout_hints(void *st, const app_hint **out)
+static int checkout_hints(void *st, const wg_hint **out)
 {
-    static const app_hint h[] = {{"Enter", T_H_PAY}, {"w", T_H_CHARGE}, {"Esc", T_H_BACK}};
+    static const wg_hint h[] = {{"Enter", T_H_PAY}, {"w", T_H_CHARGE}, {"Esc", T_H_BACK}};
     *out = h;
     return 3;
 }

@@ -59,7 +59,7 @@ static void read_counts(date_row *row, const cJSON *o)
     jv_get_int(o, "sold", 0, JV_INT_MAX, &row->sold);
 }
 
-static void dates_reply(app *a, void *st, int tag, const cl_reply *r)
+static void dates_reply(app *a, void *st, int tag, const app_reply *r)
 {
     dates_st *d = st;
     if (tag == TAG_TURN) {
@@ -166,7 +166,7 @@ static int dates_key(app *a, void *st, int key)
     return ks_common_key(a, key);
 }
 
-static void dates_draw(app *a, void *st, const app_rect *r)
+static void dates_draw(app *a, void *st, const wg_rect *r)
 {
     dates_st *d = st;
     int x = r->x + 2, w = r->w - 4;
@@ -219,9 +219,9 @@ static void dates_draw(app *a, void *st, const app_rect *r)
     }
 }
 
-static int dates_hints(void *st, const app_hint **out)
+static int dates_hints(void *st, const wg_hint **out)
 {
-    static const app_hint h[] = {{"↑↓", T_H_MOVE}, {"Enter", T_H_SELECT}, {"w", T_H_WALLET},
+    static const wg_hint h[] = {{"↑↓", T_H_MOVE}, {"Enter", T_H_SELECT}, {"w", T_H_WALLET},
                                  {"b", T_H_HISTORY}, {"Esc", T_H_LEAVE}};
     *out = h;
     return 5;

@@ -25,7 +25,7 @@ static void history_enter(app *a, void *st)
         app_call(a, st, "booking.list", ks_user_params(a), 1);
 }
 
-static void history_reply(app *a, void *st, int tag, const cl_reply *r)
+static void history_reply(app *a, void *st, int tag, const app_reply *r)
 {
     history_st *h = st;
     const cJSON *o;
@@ -85,7 +85,7 @@ static int history_key(app *a, void *st, int key)
     return APP_PASS;
 }
 
-static void history_draw(app *a, void *st, const app_rect *r)
+static void history_draw(app *a, void *st, const wg_rect *r)
 {
     history_st *h = st;
     int x = r->x + 2, w = r->w - 4;
@@ -125,9 +125,9 @@ static void history_draw(app *a, void *st, const app_rect *r)
     }
 }
 
-static int history_hints(void *st, const app_hint **out)
+static int history_hints(void *st, const wg_hint **out)
 {
-    static const app_hint h[] = {{"↑↓", T_H_MOVE}, {"Enter", T_H_SELECT}, {"Esc", T_H_BACK}};
+    static const wg_hint h[] = {{"↑↓", T_H_MOVE}, {"Enter", T_H_SELECT}, {"Esc", T_H_BACK}};
     *out = h;
     return 3;
 }

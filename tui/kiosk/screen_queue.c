@@ -110,7 +110,7 @@ static void note_prequeue(queue_st *q, bool pre, int64_t count, int64_t opens_in
     q->opens_since_ms = clock_mono_ms();
 }
 
-static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
+static void queue_reply(app *a, void *st, int tag, const app_reply *r)
 {
     queue_st *q = st;
     ks_session *s = ks(a);
@@ -251,7 +251,7 @@ static void prequeue_draw(const queue_st *q, int y, int x, int iw, int lw)
     wg_text(y + 10, x + 3, iw, tx(T_QUEUE_KEEP), WG_DIM);
 }
 
-static void queue_draw(app *a, void *st, const app_rect *r)
+static void queue_draw(app *a, void *st, const wg_rect *r)
 {
     queue_st *q = st;
     char line[256], t[32];
@@ -296,9 +296,9 @@ static void queue_draw(app *a, void *st, const app_rect *r)
     wg_text(y + 10, x + 3, iw, tx(T_QUEUE_KEEP), WG_DIM);
 }
 
-static int queue_hints(void *st, const app_hint **out)
+static int queue_hints(void *st, const wg_hint **out)
 {
-    static const app_hint h[] = {{"w", T_H_WALLET}, {"b", T_H_HISTORY}, {"r", T_H_REFRESH}, {"Esc", T_H_LEAVE}};
+    static const wg_hint h[] = {{"w", T_H_WALLET}, {"b", T_H_HISTORY}, {"r", T_H_REFRESH}, {"Esc", T_H_LEAVE}};
     *out = h;
     return 4;
 }

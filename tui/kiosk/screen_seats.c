@@ -22,7 +22,7 @@ typedef struct {
     int acting; /* seat of the hold/release in flight, 0 when none */
     bool loaded, fetching;
     bool pending_act; /* Enter before the first snapshot: act once it is here */
-    app_rect rect; /* last drawn, for mouse hits */
+    wg_rect rect; /* last drawn, for mouse hits */
 } seats_st;
 
 void *ks_seats_new(int64_t date_id)
@@ -31,14 +31,14 @@ void *ks_seats_new(int64_t date_id)
     if (s) {
         s->date_id = date_id;
         s->cursor = 1;
-        s->rect = (app_rect){2, 0, 20, 80}; /* what app_draw gives at 80x24 */
+        s->rect = (wg_rect){2, 0, 20, 80}; /* what app_draw gives at 80x24 */
     }
     return s;
 }
 
 static void topic_of(const seats_st *s, char *out, size_t n) { snprintf(out, n, "seat.%lld", (long long)s->date_id); }
 
-static void grid_origin(const app_rect *r, int *gy, int *gx)
+static void grid_origin(const wg_rect *r, int *gy, int *gx)
 {
     *gy = r->y + 4;
     *gx = r->x + (r->w > wg_grid_width() ? (r->w - wg_grid_width()) / 2 : 0);
@@ -123,7 +123,7 @@ static void flash_seat(app *a, tx_id fmt, int no, const char *arg)
     app_flash(a, m);
 }
 
-static void hold_done(app *a, seats_st *s, int no, const cl_reply *r)
+static void hold_done(app *a, seats_st *s, int no, const app_reply *r)
 {
     if (r->err == TK_SEAT_TAKEN) {
         if (s->seat[no - 1] == WG_S_FREE)
@@ -153,7 +153,7 @@ static void hold_done(app *a, seats_st *s, int no, const cl_reply *r)
     flash_seat(a, T_SEAT_HELD_OK, no, t);
 }
 
-static void release_done(app *a, seats_st *s, int no, const cl_reply *r)
+static void release_done(app *a, seats_st *s, int no, const app_reply *r)
 {
     if (r->err && r->err != TK_HOLD_NOT_FOUND && r->err != TK_HOLD_EXPIRED) {
         if (!ks_common_error(a, r))
@@ -170,7 +170,7 @@ static void release_done(app *a, seats_st *s, int no, const cl_reply *r)
         fetch(a, s);
 }
 
-static void seats_reply(app *a, void *st, int tag, const cl_reply *r)
+static void seats_reply(app *a, void *st, int tag, const app_reply *r)
 {
     seats_st *s = st;
     int no = s->acting;
@@ -352,7 +352,7 @@ static void draw_footer(app *a, seats_st *s, int y, int x, int w)
     wg_text(y + 3, x, w, line, ses->nholds ? WG_SEAT_MINE : WG_DIM);
 }
 
-static void seats_draw(app *a, void *st, const app_rect *r)
+static void seats_draw(app *a, void *st, const wg_rect *r)
 {
     seats_st *s = st;
     ks_session *ses = ks(a);
@@ -375,9 +375,9 @@ static void seats_draw(app *a, void *st, const app_rect *r)
         draw_footer(a, s, gy + WG_GRID_H + 1, gx, r->x + r->w - gx - 1);
 }
 
-static int seats_hints(void *st, const app_hint **out)
+static int seats_hints(void *st, const wg_hint **out)
 {
-    static const app_hint h[] = {{"←↑↓→", T_H_MOVE}, {"Enter", T_H_HOLD}, {"c", T_H_CHECKOUT},
+    static const wg_hint h[] = {{"←↑↓→", T_H_MOVE}, {"Enter", T_H_HOLD}, {"c", T_H_CHECKOUT},
                                  {"w", T_H_WALLET}, {"Esc", T_H_BACK}};
     *out = h;
     return 5;

@@ -57,7 +57,7 @@ static void field(int y, int x, int w, tx_id label, const char *value, wg_style 
     wg_text(y, x + 16, w - 16, value, st);
 }
 
-static void ticket_draw(app *a, void *st, const app_rect *r)
+static void ticket_draw(app *a, void *st, const wg_rect *r)
 {
     ticket_st *s = st;
     char line[256];
@@ -96,9 +96,9 @@ static void ticket_draw(app *a, void *st, const app_rect *r)
     wg_text(y + 3, x, dw, tx(void_ ? T_TK_VOID : T_TK_THANKS), void_ ? WG_BAD : WG_NORMAL);
 }
 
-static int ticket_hints(void *st, const app_hint **out)
+static int ticket_hints(void *st, const wg_hint **out)
 {
-    static const app_hint h[] = {{"←→", T_H_NEXT}, {"b", T_H_HISTORY}, {"Enter", T_H_DONE}};
+    static const wg_hint h[] = {{"←→", T_H_NEXT}, {"b", T_H_HISTORY}, {"Enter", T_H_DONE}};
     ticket_st *s = st;
     *out = s->n > 1 ? h : h + 1;
     return s->n > 1 ? 3 : 2;

@@ -84,7 +84,7 @@ static void read_history(wallet_st *w, const cJSON *res)
 /* A charge the server refused for its amount: say what is allowed (the
  * limits come in the error's data; an older server sends none), and empty
  * the field so the next amount is typed afresh, not onto this one. */
-static void refused(app *a, wallet_st *w, const cl_reply *r)
+static void refused(app *a, wallet_st *w, const app_reply *r)
 {
     char m[256], max[48], room[48];
     int64_t lim = 0, bal = 0;
@@ -104,7 +104,7 @@ static void refused(app *a, wallet_st *w, const cl_reply *r)
     wg_input_clear(&w->in);
 }
 
-static void charge_done(app *a, wallet_st *w, const cl_reply *r)
+static void charge_done(app *a, wallet_st *w, const app_reply *r)
 {
     char m[256], money[48];
     w->charging = false;
@@ -137,7 +137,7 @@ static void charge_done(app *a, wallet_st *w, const cl_reply *r)
         refresh_all(a, w);
 }
 
-static void wallet_reply(app *a, void *st, int tag, const cl_reply *r)
+static void wallet_reply(app *a, void *st, int tag, const app_reply *r)
 {
     wallet_st *w = st;
     ks_session *s = ks(a);
@@ -229,7 +229,7 @@ static void draw_history(const wallet_st *w, int y, int x, int wd, int rows)
     }
 }
 
-static void wallet_draw(app *a, void *st, const app_rect *r)
+static void wallet_draw(app *a, void *st, const wg_rect *r)
 {
     wallet_st *w = st;
     ks_session *s = ks(a);
@@ -261,9 +261,9 @@ static void wallet_draw(app *a, void *st, const app_rect *r)
     draw_history(w, y + 9, x, wd, r->h - 10);
 }
 
-static int wallet_hints(void *st, const app_hint **out)
+static int wallet_hints(void *st, const wg_hint **out)
 {
-    static const app_hint h[] = {{"1-4", T_H_CHARGE}, {"c", T_H_CUSTOM}, {"Esc", T_H_BACK}};
+    static const wg_hint h[] = {{"1-4", T_H_CHARGE}, {"c", T_H_CUSTOM}, {"Esc", T_H_BACK}};
     *out = h;
     return 3;
 }

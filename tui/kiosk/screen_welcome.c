@@ -84,7 +84,7 @@ static int welcome_key(app *a, void *st, int key)
     return wg_input_key(&w->in, key, KS_NAME_MAX, NULL) ? APP_DONE : APP_PASS;
 }
 
-static void welcome_reply(app *a, void *st, int tag, const cl_reply *r)
+static void welcome_reply(app *a, void *st, int tag, const app_reply *r)
 {
     welcome_st *w = st;
     ks_session *s = ks(a);
@@ -117,7 +117,7 @@ static void welcome_reply(app *a, void *st, int tag, const cl_reply *r)
 
 /* The new member id, and beside it a QR code of it when it fits (upper
  * case: a smaller code, and a UUID reads the same in either case). */
-static void draw_new_id(app *a, const app_rect *r)
+static void draw_new_id(app *a, const wg_rect *r)
 {
     const char *id = ks(a)->user_id;
     char up[UUID_STR_LEN];
@@ -147,7 +147,7 @@ static void draw_new_id(app *a, const app_rect *r)
     wg_qr_free(qr);
 }
 
-static void welcome_draw(app *a, void *st, const app_rect *r)
+static void welcome_draw(app *a, void *st, const wg_rect *r)
 {
     welcome_st *w = st;
     if (w->mode == W_SHOW_ID) {
@@ -165,11 +165,11 @@ static void welcome_draw(app *a, void *st, const app_rect *r)
     wg_text(y + 8, x + 3, bw - 6, tx(T_WELCOME_SWITCH), WG_DIM);
 }
 
-static int welcome_hints(void *st, const app_hint **out)
+static int welcome_hints(void *st, const wg_hint **out)
 {
-    static const app_hint login[] = {{"Enter", T_H_SELECT}, {"Tab", T_H_REGISTER}};
-    static const app_hint reg[] = {{"Enter", T_H_SELECT}, {"Tab", T_H_LOGIN}};
-    static const app_hint show[] = {{"Enter", T_H_SELECT}};
+    static const wg_hint login[] = {{"Enter", T_H_SELECT}, {"Tab", T_H_REGISTER}};
+    static const wg_hint reg[] = {{"Enter", T_H_SELECT}, {"Tab", T_H_LOGIN}};
+    static const wg_hint show[] = {{"Enter", T_H_SELECT}};
     welcome_st *w = st;
     *out = w->mode == W_LOGIN ? login : w->mode == W_REGISTER ? reg : show;
     return w->mode == W_SHOW_ID ? 1 : 2;

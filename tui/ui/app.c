@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
 #include "common/util.h"
 #include "tui/ui/text.h"
 #include "tui/ui/widgets.h"
@@ -32,7 +31,8 @@ typedef struct {
 enum { OP_PUSH, OP_POP, OP_REPLACE, OP_RESET };
 
 struct app {
-    cl_client *cl;
+    const app_link *link;
+    void *link_ctx;
     app_config cfg;
     void *model;
     void (*on_idle)(app *a);
@@ -48,9 +48,6 @@ struct app {
     uint64_t next_uid;
     app_pend *pend;
     int npend, cappend;
-    app_sent *outbox; /* headless only */
-    int nout, capout;
-    int64_t fake_id;
     char flash[512];
     int64_t flash_until;
     bool help, quit, online, curses, ever_online;
@@ -62,29 +59,18 @@ struct app {
 
 static int64_t app_now(void) { return clock_mono_ms(); }
 
-static void app_status_cb(void *ctx, bool online);
-static void app_event_cb(void *ctx, const char *topic, const cJSON *body);
-static void app_resync_cb(void *ctx, int64_t date_id);
-
-app *app_new(cl_client *client, const app_config *cfg)
+app *app_new(const app_config *cfg)
 {
     app *a = calloc(1, sizeof(*a));
     if (!a)
         return NULL;
-    a->cl = client;
     if (cfg)
         a->cfg = *cfg;
     if (!a->cfg.title)
         a->cfg.title = "ticketd";
     if (a->cfg.idle_s <= 0)
         a->cfg.idle_s = 90;
-    a->online = a->ever_online = client == NULL; /* headless starts online */
     a->last_key_ms = a->last_tick_ms = app_now();
-    if (client) {
-        cl_on_status(client, app_status_cb, a);
-        cl_on_event(client, app_event_cb, a);
-        cl_on_resync(client, app_resync_cb, a);
-    }
     return a;
 }
 
@@ -105,14 +91,17 @@ void app_free(app *a)
             a->ops[i].ops->free(a->ops[i].st);
     while (a->depth > 0)
         entry_free(&a->stack[--a->depth]);
-    for (int i = 0; i < a->nout; i++)
-        free(a->outbox[i].params);
-    free(a->outbox);
     free(a->pend);
     free(a);
 }
 
-cl_client *app_client(app *a) { return a->cl; }
+void app_set_link(app *a, const app_link *ops, void *ctx)
+{
+    a->link = ops;
+    a->link_ctx = ctx;
+}
+
+void *app_link_ctx(app *a) { return a->link_ctx; }
 const app_config *app_cfg(app *a) { return &a->cfg; }
 void app_set_title(app *a, const char *title) { a->cfg.title = title ? title : "ticketd"; }
 
@@ -248,7 +237,7 @@ static void pend_add(app *a, int64_t id, uint64_t uid, int tag)
     a->pend[a->npend++] = (app_pend){id, uid, tag};
 }
 
-static void app_dispatch_reply(app *a, const cl_reply *r)
+void app_deliver_reply(app *a, const app_reply *r)
 {
     for (int i = 0; i < a->npend; i++) {
         if (a->pend[i].call_id != r->call_id)
@@ -265,28 +254,12 @@ static void app_dispatch_reply(app *a, const cl_reply *r)
     app_settle(a);
 }
 
-static void app_reply_cb(void *ctx, const cl_reply *r) { app_dispatch_reply(ctx, r); }
-
 static int64_t app_send(app *a, const char *method, cJSON *params)
 {
-    if (a->cl)
-        return cl_call(a->cl, method, params, app_reply_cb, a);
-    if (a->nout == a->capout) {
-        int cap = a->capout ? a->capout * 2 : 16;
-        app_sent *o = realloc(a->outbox, (size_t)cap * sizeof(*o));
-        if (!o) {
-            cJSON_Delete(params);
-            return -1;
-        }
-        a->outbox = o;
-        a->capout = cap;
-    }
-    app_sent *s = &a->outbox[a->nout++];
-    s->id = ++a->fake_id;
-    snprintf(s->method, sizeof(s->method), "%s", method);
-    s->params = params ? cJSON_PrintUnformatted(params) : strdup("{}");
+    if (a->link && a->link->call)
+        return a->link->call(a->link_ctx, method, params);
     cJSON_Delete(params);
-    return s->id;
+    return -1;
 }
 
 int64_t app_call(app *a, void *st, const char *method, cJSON *params, int tag)
@@ -302,39 +275,38 @@ void app_call_quiet(app *a, const char *method, cJSON *params) { app_send(a, met
 
 void app_subscribe(app *a, const char *topic)
 {
-    if (a->cl)
-        cl_subscribe(a->cl, topic);
+    if (a->link && a->link->subscribe)
+        a->link->subscribe(a->link_ctx, topic, true);
 }
 
 void app_unsubscribe(app *a, const char *topic)
 {
-    if (a->cl)
-        cl_unsubscribe(a->cl, topic);
+    if (a->link && a->link->subscribe)
+        a->link->subscribe(a->link_ctx, topic, false);
 }
 
 void app_seq_pending(app *a, int64_t date_id)
 {
-    if (a->cl)
-        cl_seq_pending(a->cl, date_id);
+    if (a->link && a->link->seq_pending)
+        a->link->seq_pending(a->link_ctx, date_id);
 }
 
 void app_seq_reset(app *a, int64_t date_id, int64_t seq)
 {
-    if (a->cl)
-        cl_seq_reset(a->cl, date_id, seq);
+    if (a->link && a->link->seq_reset)
+        a->link->seq_reset(a->link_ctx, date_id, seq);
 }
 
 void app_seq_forget(app *a, int64_t date_id)
 {
-    if (a->cl)
-        cl_seq_forget(a->cl, date_id);
+    if (a->link && a->link->seq_forget)
+        a->link->seq_forget(a->link_ctx, date_id);
 }
 
-/* ---- events from the client ---- */
+/* ---- deliveries from the link ---- */
 
-static void app_event_cb(void *ctx, const char *topic, const cJSON *body)
+void app_deliver_event(app *a, const char *topic, const cJSON *body)
 {
-    app *a = ctx;
     a->nest++;
     for (int i = 0; i < a->depth; i++)
         if (a->stack[i].ops->event)
@@ -343,9 +315,8 @@ static void app_event_cb(void *ctx, const char *topic, const cJSON *body)
     app_settle(a);
 }
 
-static void app_resync_cb(void *ctx, int64_t date_id)
+void app_deliver_resync(app *a, int64_t date_id)
 {
-    app *a = ctx;
     a->nest++;
     for (int i = 0; i < a->depth; i++)
         if (a->stack[i].ops->resync)
@@ -354,19 +325,18 @@ static void app_resync_cb(void *ctx, int64_t date_id)
     app_settle(a);
 }
 
-static void app_status_cb(void *ctx, bool online)
+void app_set_online(app *a, bool online)
 {
-    app *a = ctx;
     bool was = a->online;
     a->online = online;
     if (online && !was && a->ever_online) {
         app_flash(a, tx(T_BACK_ONLINE));
-        app_resync_cb(a, 0); /* whatever we show may have moved meanwhile */
+        app_deliver_resync(a, 0); /* whatever we show may have moved meanwhile */
     }
     a->ever_online = a->ever_online || online;
 }
 
-static void app_tick(app *a, int64_t now)
+void app_tick(app *a, int64_t now)
 {
     a->last_tick_ms = now;
     if (a->cfg.kiosk && a->on_idle && now - a->last_key_ms >= (int64_t)a->cfg.idle_s * 1000) {
@@ -423,12 +393,12 @@ void app_key(app *a, int key)
 /* ---- drawing ---- */
 
 /* The screen's hints, then the app's own (*keep of them, always shown). */
-static int app_hints(app *a, app_hint *out, int max, int *keep)
+static int app_hints(app *a, wg_hint *out, int max, int *keep)
 {
     int n = 0;
     app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
     if (e && e->ops->hints) {
-        const app_hint *h = NULL;
+        const wg_hint *h = NULL;
         int k = e->ops->hints(e->st, &h);
         for (int i = 0; i < k && n < max - 3; i++)
             out[n++] = h[i];
@@ -436,11 +406,11 @@ static int app_hints(app *a, app_hint *out, int max, int *keep)
     /* Named in the language it switches to; shown when the screen's own
      * hints leave room (always in the help overlay). */
     if (a->on_lang)
-        out[n++] = (app_hint){"F2", T_H_LANG};
+        out[n++] = (wg_hint){"F2", T_H_LANG};
     int first = n;
-    out[n++] = (app_hint){"?", T_H_HELP};
+    out[n++] = (wg_hint){"?", T_H_HELP};
     if (!a->cfg.kiosk)
-        out[n++] = (app_hint){"F10", T_H_QUIT};
+        out[n++] = (wg_hint){"F10", T_H_QUIT};
     *keep = n - first;
     return n;
 }
@@ -459,13 +429,13 @@ static void app_draw(app *a)
     wg_text(0, 1, w - 2, a->cfg.title, WG_TITLE);
     if (!a->online)
         wg_center(1, 0, w, tx(T_OFFLINE), WG_BANNER);
-    app_rect r = {2, 0, h - 4, w};
+    wg_rect r = {2, 0, h - 4, w};
     app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
     if (e && e->ops->draw && r.h > 0)
         e->ops->draw(a, e->st, &r);
     if (a->flash[0] && app_now() < a->flash_until)
         wg_text2(h - 2, 1, w - 2, a->flash, WG_WARN);
-    app_hint hints[24];
+    wg_hint hints[24];
     int keep, n = app_hints(a, hints, 24, &keep);
     wg_hintbar(h - 1, w, hints, n, keep);
     if (a->help)
@@ -497,9 +467,8 @@ static void app_read_keys(app *a)
             MEVENT ev;
             if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
                 continue;
-            a->my = ev.y;
-            a->mx = ev.x;
-            a->mvalid = true;
+            app_mouse_key(a, ev.y, ev.x);
+            continue;
         }
         app_key(a, k);
     }
@@ -511,7 +480,8 @@ int app_run(app *a)
     app_settle(a);
     while (!a->quit) {
         app_draw(a);
-        struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = a->cl ? cl_fd(a->cl) : -1, .events = POLLIN}};
+        int lfd = a->link && a->link->fd ? a->link->fd(a->link_ctx) : -1;
+        struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = lfd, .events = POLLIN}};
         int64_t now = app_now();
         int wait = (int)(a->last_tick_ms + APP_TICK_MS - now);
         poll(p, 2, wait < 0 ? 0 : wait);
@@ -519,8 +489,8 @@ int app_run(app *a)
             break; /* terminal gone (ssh dropped): nothing to draw on */
         if (p[0].revents & POLLIN)
             app_read_keys(a);
-        if (a->cl)
-            cl_poll(a->cl);
+        if (a->link && a->link->poll)
+            a->link->poll(a->link_ctx);
         now = app_now();
         if (now - a->last_tick_ms >= APP_TICK_MS)
             app_tick(a, now);
@@ -530,64 +500,7 @@ int app_run(app *a)
     return 0;
 }
 
-/* ---- test hooks ---- */
-
-int app_test_outbox(app *a, const app_sent **out)
-{
-    *out = a->outbox;
-    return a->nout;
-}
-
-const app_sent *app_test_find(app *a, const char *method)
-{
-    for (int i = a->nout - 1; i >= 0; i--)
-        if (strcmp(a->outbox[i].method, method) == 0)
-            return &a->outbox[i];
-    return NULL;
-}
-
-static void outbox_drop(app *a, int64_t id)
-{
-    for (int i = 0; i < a->nout; i++)
-        if (a->outbox[i].id == id) {
-            free(a->outbox[i].params);
-            memmove(&a->outbox[i], &a->outbox[i + 1], (size_t)(a->nout - i - 1) * sizeof(a->outbox[0]));
-            a->nout--;
-            return;
-        }
-}
-
-void app_test_reply(app *a, int64_t id, const char *result_json, tk_err err, const char *data_json)
-{
-    cJSON *res = result_json ? jv_parse(result_json, strlen(result_json)) : NULL;
-    cJSON *data = data_json ? jv_parse(data_json, strlen(data_json)) : NULL;
-    cl_reply r = {.call_id = id, .err = err, .code = tk_err_code(err), .message = tk_err_reason(err),
-                  .result = err ? NULL : res, .data = data};
-    outbox_drop(a, id);
-    app_dispatch_reply(a, &r);
-    cJSON_Delete(res);
-    cJSON_Delete(data);
-}
-
-void app_test_offline(app *a, int64_t id)
-{
-    cl_reply r = {.call_id = id, .offline = true, .err = TK_INTERNAL, .message = "timed out"};
-    outbox_drop(a, id);
-    app_dispatch_reply(a, &r);
-}
-
-void app_test_event(app *a, const char *topic, const char *body_json)
-{
-    cJSON *b = jv_parse(body_json, strlen(body_json));
-    if (b)
-        app_event_cb(a, topic, b);
-    cJSON_Delete(b);
-}
-
-void app_test_tick(app *a, int64_t now_ms) { app_tick(a, now_ms); }
-void app_test_set_online(app *a, bool online) { app_status_cb(a, online); }
-
-void app_test_mouse(app *a, int y, int x)
+void app_mouse_key(app *a, int y, int x)
 {
     a->my = y;
     a->mx = x;

@@ -342,9 +342,9 @@ void wg_sparkline(int y, int x, int w, const double *v, int n)
 
 /* ---- key hints ---- */
 
-static int hint_width(const app_hint *h) { return tx_width(h->key) + 1 + tx_width(tx(h->text)); }
+static int hint_width(const wg_hint *h) { return tx_width(h->key) + 1 + tx_width(tx(h->text)); }
 
-int wg_hint_fit(int w, const app_hint *h, int n, int keep, bool shown[])
+int wg_hint_fit(int w, const wg_hint *h, int n, int keep, bool shown[])
 {
     /* The last `keep` hints (help, quit) get their room first; the rest
      * fill what is left in order, and one that does not fit is skipped
@@ -367,7 +367,7 @@ int wg_hint_fit(int w, const app_hint *h, int n, int keep, bool shown[])
     return count;
 }
 
-void wg_hintbar(int y, int w, const app_hint *h, int n, int keep)
+void wg_hintbar(int y, int w, const wg_hint *h, int n, int keep)
 {
     bool shown[64];
     if (n > 64)
@@ -397,7 +397,7 @@ bool wg_too_small(int h, int w)
     return true;
 }
 
-void wg_help(const app_rect *r, const app_hint *h, int n)
+void wg_help(const wg_rect *r, const wg_hint *h, int n)
 {
     int kw = 0, tw = tx_width(tx(T_HELP_CLOSE));
     for (int i = 0; i < n; i++) {
