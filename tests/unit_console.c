@@ -467,23 +467,27 @@ END_TEST
 
 START_TEST(hints_and_language)
 {
-    const wg_hint *h;
-    int n = adm_dash_ops.hints(app_top_state(A), &h);
-    bool help = false, quit = false;
-    for (int i = 0; i < n; i++) {
-        help = help || !strcmp(h[i].key, "?");
-        quit = quit || !strcmp(h[i].key, "q");
-    }
-    ck_assert(!help); /* the app adds '?' itself: listed once in the overlay */
-    ck_assert(quit);
+    wg_hint h[40];
+    bool shown[40];
+    int keep, n = app_hints(A, false, h, 40, &keep), qs = 0, helps = 0;
+    for (int i = 0; i < n; i++)
+        qs += !strcmp(h[i].key, "q");
+    ck_assert_int_eq(qs, 1);
+    ck_assert_int_eq(keep, 2); /* the app's own "? help" and "F10 quit" */
+    ck_assert_str_eq(h[n - 2].key, "?");
+    ck_assert_str_eq(h[n - 1].key, "F10");
     /* on the 80-column bar, the app's "? help" and "F10 quit" keep their room */
-    wg_hint all[24];
-    bool shown[24];
-    memcpy(all, h, (size_t)n * sizeof *h);
-    all[n] = (wg_hint){"?", T_H_HELP};
-    all[n + 1] = (wg_hint){"F10", T_H_QUIT};
-    wg_hint_fit(80, all, n + 2, 2, shown);
-    ck_assert(shown[n] && shown[n + 1]);
+    wg_hint_fit(80, h, n, keep, shown);
+    ck_assert(shown[n - 2] && shown[n - 1]);
+    /* the help lists '?' once, and the keys the bar leaves out */
+    n = app_hints(A, true, h, 40, NULL);
+    bool refresh = false;
+    for (int i = 0; i < n; i++) {
+        helps += !strcmp(h[i].key, "?");
+        refresh = refresh || !strcmp(h[i].key, "g");
+    }
+    ck_assert_int_eq(helps, 1);
+    ck_assert(refresh);
     keys("L");
     ck_assert_int_eq(tx_get_lang(), TX_KO);
     ck_assert_str_eq(app_cfg(A)->title, tx(A_TITLE)); /* the title bar follows */

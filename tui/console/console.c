@@ -1,5 +1,5 @@
 /* tui/console/console.c -- `kiosk --admin`: flags, the admin key, the app, and the
- * pieces every console screen shares (results, key tables). */
+ * pieces every console screen shares (results, the language key). */
 #include "tui/console/console.h"
 
 #include <curses.h>
@@ -83,34 +83,11 @@ void adm_fail(app *a, const char *method, const app_reply *r)
 
 /* ---- key tables -------------------------------------------------------- */
 
-int adm_bind_key(const adm_binding *t, int n, app *a, void *st, int key)
+int adm_act_lang(app *a, void *st, int key)
 {
-    for (int i = 0; i < n; i++)
-        for (int k = 0; k < ADM_KEYS && t[i].keys[k]; k++)
-            if (t[i].keys[k] == key)
-                return t[i].fn(a, st, key);
-    return adm_common_key(a, key);
-}
-
-/* Only the screen's own rows: the app adds "?" and "F10", and the bar
- * keeps room for those first. */
-int adm_bind_hints(const adm_binding *t, int n, wg_hint *buf, int max)
-{
-    int m = 0;
-    for (int i = 0; i < n && m < max; i++)
-        if (t[i].hint.key)
-            buf[m++] = t[i].hint;
-    return m;
-}
-
-int adm_common_key(app *a, int key)
-{
-    if (key == 'L') {
-        tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
-        app_set_title(a, tx(A_TITLE));
-        return APP_DONE;
-    }
-    return APP_PASS;
+    tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
+    app_set_title(a, tx(A_TITLE));
+    return APP_DONE;
 }
 
 /* ---- main -------------------------------------------------------------- */

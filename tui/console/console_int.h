@@ -1,14 +1,15 @@
 /* tui/console/console_int.h -- what the console's screens share (prefix adm_).
  *
  * Each console screen is an app screen (tui/ui/app.h) in a file of its own:
- * admin_dashboard.c, admin_seats.c, admin_audit.c, admin_formview.c, and the
- * small dialogs in admin_widgets.c. Their logic is (state, key / event /
+ * console_dashboard.c, console_seats.c, console_audit.c, console_formview.c,
+ * and the small dialogs in console_widgets.c. Their logic is (state, key / event /
  * reply / tick) -> state plus app_call()s, so tests/unit_console*.c drive
  * them on a headless app and answer the calls with tf_reply (tests/lib/tui_fake.h).
  *
- * Keys are declared in a table per screen (htop's Action.c style): one row
- * per action with its keys, its hint and its function; the hint bar and the
- * '?' overlay are built from the same rows, so they cannot disagree. */
+ * Keys are declared in a table per screen (tui/ui/keymap.h, as the kiosk's):
+ * one row per action with its keys, its hint and its function; the hint
+ * bar and the '?' overlay are built from the same rows, so they cannot
+ * disagree. */
 #ifndef TK_ADMIN_H
 #define TK_ADMIN_H
 
@@ -39,21 +40,11 @@ void adm_fail(app *a, const char *method, const app_reply *r);
 /* The same text adm_fail shows, for screens that keep it on their own. */
 void adm_fail_text(char *out, size_t outsz, const char *method, const app_reply *r);
 
-/* ---- key tables ---- */
-#define ADM_KEYS 4
-typedef int (*adm_action)(app *a, void *st, int key);
-typedef struct {
-    int keys[ADM_KEYS]; /* 0-terminated when shorter */
-    adm_action fn;
-    wg_hint hint;      /* hint.key NULL: not listed */
-} adm_binding;
-
-/* Runs the first row that has key; APP_PASS when none. */
-int adm_bind_key(const adm_binding *t, int n, app *a, void *st, int key);
-/* Fills buf with the listed hints of t (buf holds max); returns the count. */
-int adm_bind_hints(const adm_binding *t, int n, wg_hint *buf, int max);
-/* The keys every console screen shares: L (language). */
-int adm_common_key(app *a, int key);
+/* ---- key tables (tui/ui/keymap.h) ---- */
+/* 'L' switches the language; every console screen has ADM_KEY_LANG_ROW
+ * (shown where the screen says). */
+int adm_act_lang(app *a, void *st, int key);
+#define ADM_KEY_LANG_ROW(show) {{'L'}, adm_act_lang, "L", A_H_LANG, show, 0}
 
 /* ---- dialogs (admin_widgets.c) ---- */
 /* Called with the answer when the dialog is accepted: the number typed, or

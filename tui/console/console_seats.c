@@ -265,26 +265,21 @@ static int act_refresh(app *a, void *st, int key)
 }
 
 
-static const adm_binding seat_keys[] = {
-    {{KEY_LEFT, KEY_RIGHT, KEY_UP, KEY_DOWN}, act_move, {"\u2190\u2191\u2192\u2193", T_H_MOVE}},
-    {{'r'}, act_release, {"r", A_H_RELEASE}},
-    {{'f'}, act_refund, {"f", A_H_REFUND}},
-    {{ADM_KEY_ESC, 'q'}, act_back, {"Esc", T_H_BACK}},
-    {{'h', 'j', 'k', 'l'}, act_move, {NULL, 0}},
-    {{'g'}, act_refresh, {"g", T_H_REFRESH}},
+static const km_binding seat_keys[] = {
+    {{KEY_LEFT, KEY_RIGHT, KEY_UP, KEY_DOWN}, act_move, "\u2190\u2191\u2192\u2193", T_H_MOVE, KM_BAR, 0},
+    {{'r'}, act_release, "r", A_H_RELEASE, KM_BAR, 0},
+    {{'f'}, act_refund, "f", A_H_REFUND, KM_BAR, 0},
+    {{ADM_KEY_ESC}, act_back, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'g'}, act_refresh, "g", T_H_REFRESH, KM_BAR, 0},
+    {{'h', 'j', 'k', 'l'}, act_move, "h j k l", T_H_MOVE, KM_HELP, 0},
+    {{'q'}, act_back, "q", T_H_BACK, KM_HELP, 0},
+    ADM_KEY_LANG_ROW(KM_HELP),
 };
-#define NKEYS ((int)(sizeof seat_keys / sizeof seat_keys[0]))
 
-static int seats_key(app *a, void *st, int key)
+static int seat_keys_fn(void *st, const km_binding **out)
 {
-    return adm_bind_key(seat_keys, NKEYS, a, st, key);
-}
-
-static int seats_hints(void *st, const wg_hint **out)
-{
-    static wg_hint h[NKEYS];
-    *out = h;
-    return adm_bind_hints(seat_keys, NKEYS, h, NKEYS);
+    *out = seat_keys;
+    return (int)(sizeof seat_keys / sizeof *seat_keys);
 }
 
 /* ---- drawing ----------------------------------------------------------- */
@@ -366,12 +361,11 @@ static void seats_draw(app *a, void *st, const wg_rect *r)
 const app_screen_ops adm_seats_ops = {
     .name = "admin-seats",
     .enter = seats_enter,
-    .key = seats_key,
+    .keys = seat_keys_fn,
     .event = seats_event,
     .reply = seats_reply,
     .tick = seats_tick,
     .resync = seats_resync,
     .draw = seats_draw,
-    .hints = seats_hints,
     .free = seats_free,
 };

@@ -307,21 +307,22 @@ void ks_reply_error(app *a, const app_reply *r)
     app_flash(a, m);
 }
 
-int ks_common_key(app *a, int key)
+int ks_act_wallet(app *a, void *st, int key)
 {
-    switch (key) {
-    case 'w':
-        app_push(a, &ks_wallet_ops, ks_wallet_new(false));
-        return APP_DONE;
-    case 'b':
-        app_push(a, &ks_history_ops, ks_history_new());
-        return APP_DONE;
-    case 27:
-    case 'q':
-        ks_logout(a, T_COUNT);
-        return APP_DONE;
-    }
-    return APP_PASS;
+    app_push(a, &ks_wallet_ops, ks_wallet_new(false));
+    return APP_DONE;
+}
+
+int ks_act_history(app *a, void *st, int key)
+{
+    app_push(a, &ks_history_ops, ks_history_new());
+    return APP_DONE;
+}
+
+int ks_act_leave(app *a, void *st, int key)
+{
+    ks_logout(a, T_COUNT);
+    return APP_DONE;
 }
 
 cJSON *ks_token_params(app *a)

@@ -142,8 +142,16 @@ bool ks_common_error(app *a, const app_reply *r);
 /* ks_common_error, else "Error: REASON" on the message line. */
 void ks_reply_error(app *a, const app_reply *r);
 /* Keys that mean the same on the queue and dates screens: w wallet,
- * b history, Esc/q leave. APP_PASS for any other key. */
-int ks_common_key(app *a, int key);
+ * b history (KS_KEYS_GO), Esc/q leave (KS_KEYS_LEAVE): rows of a key table. */
+int ks_act_wallet(app *a, void *st, int key);
+int ks_act_history(app *a, void *st, int key);
+int ks_act_leave(app *a, void *st, int key);
+#define KS_KEYS_GO                                                     \
+    {{'w'}, ks_act_wallet, "w", T_H_WALLET, KM_BAR, 0},                 \
+    {{'b'}, ks_act_history, "b", T_H_HISTORY, KM_BAR, 0}
+#define KS_KEYS_LEAVE                                                  \
+    {{27}, ks_act_leave, "Esc", T_H_LEAVE, KM_BAR, 0},                  \
+    {{'q'}, ks_act_leave, "q", T_H_LEAVE, KM_HELP, 0}
 /* A params object holding the token / the user id. */
 cJSON *ks_token_params(app *a);
 cJSON *ks_user_params(app *a);

@@ -196,29 +196,40 @@ static void checkout_resync(app *a, void *st, int64_t date_id)
         pay(a, c); /* same request_id: at most one payment */
 }
 
-static int checkout_key(app *a, void *st, int key)
+static int act_pay(app *a, void *st, int key)
 {
-    switch (key) {
-    case '\n':
-    case '\r':
-    case KEY_ENTER:
-    case 'p':
-        pay(a, st);
-        return APP_DONE;
-    case 'w':
-        app_push(a, &ks_wallet_ops, ks_wallet_new(true));
-        return APP_DONE;
-    case 27:
-    case 'q': {
-        checkout_st *c = st;
-        if (c->unsure) /* leaving now could hide a payment that went through */
-            app_flash(a, tx(T_CO_RETRYING));
-        else if (!c->paying)
-            app_pop(a);
-        return APP_DONE;
-    }
-    }
-    return APP_PASS;
+    pay(a, st);
+    return APP_DONE;
+}
+
+static int act_charge(app *a, void *st, int key)
+{
+    app_push(a, &ks_wallet_ops, ks_wallet_new(true));
+    return APP_DONE;
+}
+
+static int act_back(app *a, void *st, int key)
+{
+    checkout_st *c = st;
+    if (c->unsure) /* leaving now could hide a payment that went through */
+        app_flash(a, tx(T_CO_RETRYING));
+    else if (!c->paying)
+        app_pop(a);
+    return APP_DONE;
+}
+
+static const km_binding checkout_keys[] = {
+    {{'\n', '\r', KEY_ENTER}, act_pay, "Enter", T_H_PAY, KM_BAR, 0},
+    {{'w'}, act_charge, "w", T_H_CHARGE, KM_BAR, 0},
+    {{27}, act_back, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'p'}, act_pay, "p", T_H_PAY, KM_HELP, 0},
+    {{'q'}, act_back, "q", T_H_BACK, KM_HELP, 0},
+};
+
+static int checkout_keys_fn(void *st, const km_binding **out)
+{
+    *out = checkout_keys;
+    return (int)(sizeof checkout_keys / sizeof *checkout_keys);
 }
 
 static void checkout_draw(app *a, void *st, const wg_rect *r)
@@ -262,23 +273,15 @@ static void checkout_draw(app *a, void *st, const wg_rect *r)
             c->paying ? WG_DIM : short_ ? WG_WARN : WG_HEAD);
 }
 
-static int checkout_hints(void *st, const wg_hint **out)
-{
-    static const wg_hint h[] = {{"Enter", T_H_PAY}, {"w", T_H_CHARGE}, {"Esc", T_H_BACK}};
-    *out = h;
-    return 3;
-}
-
 const app_screen_ops ks_checkout_ops = {
     .name = "checkout",
     .enter = checkout_enter,
     .leave = checkout_leave,
-    .key = checkout_key,
+    .keys = checkout_keys_fn,
     .event = checkout_event,
     .reply = checkout_reply,
     .tick = checkout_tick,
     .resync = checkout_resync,
     .draw = checkout_draw,
-    .hints = checkout_hints,
     .free = free,
 };

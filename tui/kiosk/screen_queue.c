@@ -225,13 +225,22 @@ static void queue_resync(app *a, void *st, int64_t date_id)
         ask(a, st);
 }
 
-static int queue_key(app *a, void *st, int key)
+static int act_refresh(app *a, void *st, int key)
 {
-    if (key == 'r') {
-        ask(a, st);
-        return APP_DONE;
-    }
-    return ks_common_key(a, key);
+    ask(a, st);
+    return APP_DONE;
+}
+
+static const km_binding queue_keys[] = {
+    KS_KEYS_GO,
+    {{'r'}, act_refresh, "r", T_H_REFRESH, KM_BAR, 0},
+    KS_KEYS_LEAVE,
+};
+
+static int queue_keys_fn(void *st, const km_binding **out)
+{
+    *out = queue_keys;
+    return (int)(sizeof queue_keys / sizeof *queue_keys);
 }
 
 /* Before the opening: when, a countdown, how many are in the draw. */
@@ -296,22 +305,14 @@ static void queue_draw(app *a, void *st, const wg_rect *r)
     wg_text(y + 10, x + 3, iw, tx(T_QUEUE_KEEP), WG_DIM);
 }
 
-static int queue_hints(void *st, const wg_hint **out)
-{
-    static const wg_hint h[] = {{"w", T_H_WALLET}, {"b", T_H_HISTORY}, {"r", T_H_REFRESH}, {"Esc", T_H_LEAVE}};
-    *out = h;
-    return 4;
-}
-
 const app_screen_ops ks_queue_ops = {
     .name = "queue",
     .enter = queue_enter,
-    .key = queue_key,
+    .keys = queue_keys_fn,
     .event = queue_event,
     .reply = queue_reply,
     .tick = queue_tick,
     .resync = queue_resync,
     .draw = queue_draw,
-    .hints = queue_hints,
     .free = free,
 };

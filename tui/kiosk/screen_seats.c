@@ -273,42 +273,76 @@ static void seat_move(seats_st *s, int dr, int dc)
     s->cursor = r * WG_SEAT_COLS + c + 1;
 }
 
-static int seats_key(app *a, void *st, int key)
+static int act_move(app *a, void *st, int key)
+{
+    int dr = key == KEY_UP || key == 'k' ? -1 : key == KEY_DOWN || key == 'j' ? 1 : 0;
+    seat_move(st, dr, dr ? 0 : key == KEY_LEFT || key == 'h' ? -1 : 1);
+    return APP_DONE;
+}
+
+static int act_hold(app *a, void *st, int key)
+{
+    act(a, st);
+    return APP_DONE;
+}
+
+static int act_mouse(app *a, void *st, int key)
 {
     seats_st *s = st;
     int my, mx, gy, gx, hit;
-    switch (key) {
-    case KEY_UP: case 'k': seat_move(s, -1, 0); return APP_DONE;
-    case KEY_DOWN: case 'j': seat_move(s, 1, 0); return APP_DONE;
-    case KEY_LEFT: case 'h': seat_move(s, 0, -1); return APP_DONE;
-    case KEY_RIGHT: case 'l': seat_move(s, 0, 1); return APP_DONE;
-    case '\n': case '\r': case ' ': case KEY_ENTER:
+    grid_origin(&s->rect, &gy, &gx);
+    if (app_mouse(a, &my, &mx) && (hit = wg_seat_at(gy, gx, my, mx)) > 0) {
+        s->cursor = hit;
         act(a, s);
-        return APP_DONE;
-    case KEY_MOUSE:
-        grid_origin(&s->rect, &gy, &gx);
-        if (app_mouse(a, &my, &mx) && (hit = wg_seat_at(gy, gx, my, mx)) > 0) {
-            s->cursor = hit;
-            act(a, s);
-        }
-        return APP_DONE;
-    case 'c': case 'p':
-        if (ks(a)->nholds == 0)
-            app_flash(a, tx(T_SEATS_NONE_HELD));
-        else
-            app_push(a, &ks_checkout_ops, ks_checkout_new());
-        return APP_DONE;
-    case 'w':
-        app_push(a, &ks_wallet_ops, ks_wallet_new(false));
-        return APP_DONE;
-    case 'r':
-        fetch(a, s);
-        return APP_DONE;
-    case 27: case 'q':
-        app_pop(a);
-        return APP_DONE;
     }
-    return APP_PASS;
+    return APP_DONE;
+}
+
+static int act_checkout(app *a, void *st, int key)
+{
+    if (ks(a)->nholds == 0)
+        app_flash(a, tx(T_SEATS_NONE_HELD));
+    else
+        app_push(a, &ks_checkout_ops, ks_checkout_new());
+    return APP_DONE;
+}
+
+static int act_wallet(app *a, void *st, int key)
+{
+    app_push(a, &ks_wallet_ops, ks_wallet_new(false));
+    return APP_DONE;
+}
+
+static int act_refresh(app *a, void *st, int key)
+{
+    fetch(a, st);
+    return APP_DONE;
+}
+
+static int act_back(app *a, void *st, int key)
+{
+    app_pop(a);
+    return APP_DONE;
+}
+
+static const km_binding seats_keys[] = {
+    {{KEY_LEFT, KEY_UP, KEY_DOWN, KEY_RIGHT}, act_move, "←↑↓→", T_H_MOVE, KM_BAR, 0},
+    {{'\n', '\r', KEY_ENTER}, act_hold, "Enter", T_H_HOLD, KM_BAR, 0},
+    {{'c'}, act_checkout, "c", T_H_CHECKOUT, KM_BAR, T_HK_CHECKOUT},
+    {{'w'}, act_wallet, "w", T_H_WALLET, KM_BAR, 0},
+    {{27}, act_back, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'h', 'j', 'k', 'l'}, act_move, "h j k l", T_H_MOVE, KM_HELP, 0},
+    {{' '}, act_hold, "Space", T_H_HOLD, KM_HELP, 0},
+    {{KEY_MOUSE}, act_mouse, "mouse", T_H_MOUSE, KM_HELP, 0},
+    {{'p'}, act_checkout, "p", T_H_CHECKOUT, KM_HELP, T_HK_CHECKOUT},
+    {{'r'}, act_refresh, "r", T_H_REFRESH, KM_HELP, 0},
+    {{'q'}, act_back, "q", T_H_BACK, KM_HELP, 0},
+};
+
+static int seats_keys_fn(void *st, const km_binding **out)
+{
+    *out = seats_keys;
+    return (int)(sizeof seats_keys / sizeof *seats_keys);
 }
 
 /* "1-10 150,000  11-30 110,000  31-50 80,000": runs of one price. */
@@ -375,24 +409,15 @@ static void seats_draw(app *a, void *st, const wg_rect *r)
         draw_footer(a, s, gy + WG_GRID_H + 1, gx, r->x + r->w - gx - 1);
 }
 
-static int seats_hints(void *st, const wg_hint **out)
-{
-    static const wg_hint h[] = {{"←↑↓→", T_H_MOVE}, {"Enter", T_H_HOLD}, {"c", T_H_CHECKOUT},
-                                 {"w", T_H_WALLET}, {"Esc", T_H_BACK}};
-    *out = h;
-    return 5;
-}
-
 const app_screen_ops ks_seats_ops = {
     .name = "seats",
     .enter = seats_enter,
     .leave = seats_leave,
-    .key = seats_key,
+    .keys = seats_keys_fn,
     .event = seats_event,
     .reply = seats_reply,
     .resync = seats_resync,
     .tick = seats_tick,
     .draw = seats_draw,
-    .hints = seats_hints,
     .free = free,
 };

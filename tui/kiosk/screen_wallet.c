@@ -168,39 +168,72 @@ static void wallet_resync(app *a, void *st, int64_t date_id)
         charge(a, w, w->amount);
 }
 
+static int act_preset(app *a, void *st, int key)
+{
+    charge(a, st, presets[key - '1']);
+    return APP_DONE;
+}
+
+static int act_custom(app *a, void *st, int key)
+{
+    ((wallet_st *)st)->custom = true;
+    return APP_DONE;
+}
+
+static int act_back(app *a, void *st, int key)
+{
+    app_pop(a);
+    return APP_DONE;
+}
+
+static int act_custom_ok(app *a, void *st, int key)
+{
+    wallet_st *w = st;
+    char *end = NULL;
+    long long v = strtoll(w->in.buf, &end, 10);
+    if (!w->in.len || *end || v <= 0)
+        app_flash(a, tx(T_WALLET_AMOUNT_BAD));
+    else
+        charge(a, w, v);
+    return APP_DONE;
+}
+
+static int act_custom_cancel(app *a, void *st, int key)
+{
+    wallet_st *w = st;
+    w->custom = false;
+    wg_input_clear(&w->in);
+    return APP_DONE;
+}
+
+/* The four presets are keys '1'..'4'. */
+_Static_assert(sizeof presets / sizeof *presets == 4, "wallet_keys lists keys 1-4");
+static const km_binding wallet_keys[] = {
+    {{'1', '2', '3', '4'}, act_preset, "1-4", T_H_CHARGE, KM_BAR, T_HK_PRESET},
+    {{'c'}, act_custom, "c", T_H_CUSTOM, KM_BAR, 0},
+    {{27}, act_back, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'q'}, act_back, "q", T_H_BACK, KM_HELP, 0},
+};
+/* Typing an amount: digits go to the field (wallet_key). */
+static const km_binding custom_keys[] = {
+    {{'\n', '\r', KEY_ENTER}, act_custom_ok, "Enter", T_H_CHARGE, KM_BAR, 0},
+    {{27}, act_custom_cancel, "Esc", T_H_BACK, KM_BAR, 0},
+};
+
+static int wallet_keys_fn(void *st, const km_binding **out)
+{
+    bool custom = ((wallet_st *)st)->custom;
+    *out = custom ? custom_keys : wallet_keys;
+    return custom ? (int)(sizeof custom_keys / sizeof *custom_keys)
+                  : (int)(sizeof wallet_keys / sizeof *wallet_keys);
+}
+
 static int wallet_key(app *a, void *st, int key)
 {
     wallet_st *w = st;
-    bool enter = key == '\n' || key == '\r' || key == KEY_ENTER;
-    if (w->custom) {
-        if (key == 27) {
-            w->custom = false;
-            wg_input_clear(&w->in);
-        } else if (enter) {
-            char *end = NULL;
-            long long v = strtoll(w->in.buf, &end, 10);
-            if (!w->in.len || *end || v <= 0)
-                app_flash(a, tx(T_WALLET_AMOUNT_BAD));
-            else
-                charge(a, w, v);
-        } else {
-            return wg_input_key(&w->in, key, 12, "0123456789") ? APP_DONE : APP_PASS;
-        }
-        return APP_DONE;
-    }
-    if (key >= '1' && key < '1' + (int)(sizeof(presets) / sizeof(*presets))) {
-        charge(a, w, presets[key - '1']);
-        return APP_DONE;
-    }
-    if (key == 'c') {
-        w->custom = true;
-        return APP_DONE;
-    }
-    if (key == 27 || key == 'q') {
-        app_pop(a);
-        return APP_DONE;
-    }
-    return APP_PASS;
+    if (!w->custom)
+        return APP_PASS;
+    return wg_input_key(&w->in, key, 12, "0123456789") ? APP_DONE : APP_PASS;
 }
 
 static tx_id kind_name(const char *k)
@@ -261,20 +294,13 @@ static void wallet_draw(app *a, void *st, const wg_rect *r)
     draw_history(w, y + 9, x, wd, r->h - 10);
 }
 
-static int wallet_hints(void *st, const wg_hint **out)
-{
-    static const wg_hint h[] = {{"1-4", T_H_CHARGE}, {"c", T_H_CUSTOM}, {"Esc", T_H_BACK}};
-    *out = h;
-    return 3;
-}
-
 const app_screen_ops ks_wallet_ops = {
     .name = "wallet",
     .enter = wallet_enter,
+    .keys = wallet_keys_fn,
     .key = wallet_key,
     .reply = wallet_reply,
     .resync = wallet_resync,
     .draw = wallet_draw,
-    .hints = wallet_hints,
     .free = free,
 };

@@ -60,24 +60,55 @@ static void submit(app *a, welcome_st *w)
     app_call(a, w, "user.register", p, TAG_REGISTER);
 }
 
+static int act_submit(app *a, void *st, int key)
+{
+    submit(a, st);
+    return APP_DONE;
+}
+
+static int act_switch(app *a, void *st, int key)
+{
+    welcome_st *w = st;
+    w->mode = w->mode == W_LOGIN ? W_REGISTER : W_LOGIN;
+    wg_input_clear(&w->in);
+    return APP_DONE;
+}
+
+static int act_clear(app *a, void *st, int key)
+{
+    wg_input_clear(&((welcome_st *)st)->in);
+    return APP_DONE;
+}
+
+#define WELCOME_ENTER {{'\n', '\r', KEY_ENTER}, act_submit, "Enter", T_H_SELECT, KM_BAR, 0}
+#define WELCOME_CLEAR {{27}, act_clear, "Esc", T_H_CLEAR, KM_HELP, 0}
+static const km_binding login_keys[] = {
+    WELCOME_ENTER, {{'\t'}, act_switch, "Tab", T_H_REGISTER, KM_BAR, 0}, WELCOME_CLEAR};
+static const km_binding register_keys[] = {
+    WELCOME_ENTER, {{'\t'}, act_switch, "Tab", T_H_LOGIN, KM_BAR, 0}, WELCOME_CLEAR};
+static const km_binding show_keys[] = {WELCOME_ENTER};
+
+static int welcome_keys_fn(void *st, const km_binding **out)
+{
+    switch (((welcome_st *)st)->mode) {
+    case W_LOGIN:
+        *out = login_keys;
+        return (int)(sizeof login_keys / sizeof *login_keys);
+    case W_REGISTER:
+        *out = register_keys;
+        return (int)(sizeof register_keys / sizeof *register_keys);
+    default:
+        *out = show_keys;
+        return 1;
+    }
+}
+
+/* What no row has goes to the field: a member id's characters, or a name's. */
 static int welcome_key(app *a, void *st, int key)
 {
     welcome_st *w = st;
-    if (key == '\n' || key == '\r' || key == KEY_ENTER) {
-        submit(a, w);
-        return APP_DONE;
-    }
     if (w->mode == W_SHOW_ID)
         return APP_PASS;
-    if (key == '\t') {
-        w->mode = w->mode == W_LOGIN ? W_REGISTER : W_LOGIN;
-        wg_input_clear(&w->in);
-        return APP_DONE;
-    }
-    if (key == 27) {
-        wg_input_clear(&w->in);
-        return APP_DONE;
-    }
     if (w->mode == W_LOGIN)
         return wg_input_key(&w->in, key, 36, "0123456789abcdefABCDEF-") && key != '?' ? APP_DONE : APP_PASS;
     /* '?' is a fine character in a name, but then help needs F1 */
@@ -165,21 +196,11 @@ static void welcome_draw(app *a, void *st, const wg_rect *r)
     wg_text(y + 8, x + 3, bw - 6, tx(T_WELCOME_SWITCH), WG_DIM);
 }
 
-static int welcome_hints(void *st, const wg_hint **out)
-{
-    static const wg_hint login[] = {{"Enter", T_H_SELECT}, {"Tab", T_H_REGISTER}};
-    static const wg_hint reg[] = {{"Enter", T_H_SELECT}, {"Tab", T_H_LOGIN}};
-    static const wg_hint show[] = {{"Enter", T_H_SELECT}};
-    welcome_st *w = st;
-    *out = w->mode == W_LOGIN ? login : w->mode == W_REGISTER ? reg : show;
-    return w->mode == W_SHOW_ID ? 1 : 2;
-}
-
 const app_screen_ops ks_welcome_ops = {
     .name = "welcome",
+    .keys = welcome_keys_fn,
     .key = welcome_key,
     .reply = welcome_reply,
     .draw = welcome_draw,
-    .hints = welcome_hints,
     .free = free,
 };

@@ -354,6 +354,49 @@ void app_tick(app *a, int64_t now)
 
 /* ---- keys ---- */
 
+static int act_help(app *a, void *st, int key)
+{
+    a->help = true;
+    return APP_DONE;
+}
+
+static int act_lang(app *a, void *st, int key)
+{
+    if (!a->on_lang)
+        return APP_PASS;
+    tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
+    a->on_lang(a);
+    return APP_DONE;
+}
+
+static int act_quit(app *a, void *st, int key)
+{
+    app_quit(a);
+    return APP_DONE;
+}
+
+/* The app's own keys, after the screen's. F2 is named in the language it
+ * switches to; the bar shows it when the screen's hints leave room. */
+enum { APP_KEY_LANG, APP_KEY_HELP, APP_KEY_QUIT, APP_NKEYS };
+static const km_binding app_keys[APP_NKEYS] = {
+    [APP_KEY_LANG] = {{KEY_F(2)}, act_lang, "F2", T_H_LANG, KM_BAR, 0},
+    [APP_KEY_HELP] = {{'?', KEY_F(1)}, act_help, "?", T_H_HELP, KM_BAR, 0},
+    [APP_KEY_QUIT] = {{KEY_F(10), 3 /* ^C in raw mode */}, act_quit, "F10", T_H_QUIT, KM_BAR, 0},
+};
+
+/* F2 only with a language hook; F10 not in kiosk mode (it would do
+ * nothing there). F1 and ^C are shown as "?" and "F10". */
+static bool app_key_on(app *a, int i)
+{
+    return (i != APP_KEY_LANG || a->on_lang) && (i != APP_KEY_QUIT || !a->cfg.kiosk);
+}
+
+static int app_screen_keys(app_entry *e, const km_binding **t)
+{
+    *t = NULL;
+    return e && e->ops->keys ? e->ops->keys(e->st, t) : 0;
+}
+
 void app_key(app *a, int key)
 {
     a->last_key_ms = app_now();
@@ -374,44 +417,36 @@ void app_key(app *a, int key)
         return;
     }
     app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
+    const km_binding *t;
+    int n = app_screen_keys(e, &t);
     a->nest++;
-    int done = e && e->ops->key ? e->ops->key(a, e->st, key) : APP_PASS;
+    int done = e ? km_dispatch(t, n, a, e->st, key) : APP_PASS;
+    if (done == APP_PASS && e && e->ops->key)
+        done = e->ops->key(a, e->st, key);
     a->nest--;
-    if (done == APP_PASS) {
-        if (key == '?' || key == KEY_F(1))
-            a->help = true;
-        else if (key == KEY_F(2) && a->on_lang) {
-            tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
-            a->on_lang(a);
-        } else if (key == KEY_F(10) || key == 3 /* ^C in raw mode */)
-            app_quit(a);
-    }
+    for (int i = 0; done == APP_PASS && i < APP_NKEYS; i++)
+        if (app_key_on(a, i) && km_find(&app_keys[i], 1, key))
+            done = app_keys[i].fn(a, NULL, key);
     a->mvalid = false;
     app_settle(a);
 }
 
 /* ---- drawing ---- */
 
-/* The screen's hints, then the app's own (*keep of them, always shown). */
-static int app_hints(app *a, wg_hint *out, int max, int *keep)
+int app_hints(app *a, bool help, wg_hint *out, int max, int *keep)
 {
-    int n = 0;
-    app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
-    if (e && e->ops->hints) {
-        const wg_hint *h = NULL;
-        int k = e->ops->hints(e->st, &h);
-        for (int i = 0; i < k && n < max - 3; i++)
-            out[n++] = h[i];
-    }
-    /* Named in the language it switches to; shown when the screen's own
-     * hints leave room (always in the help overlay). */
-    if (a->on_lang)
-        out[n++] = (wg_hint){"F2", T_H_LANG};
-    int first = n;
-    out[n++] = (wg_hint){"?", T_H_HELP};
-    if (!a->cfg.kiosk)
-        out[n++] = (wg_hint){"F10", T_H_QUIT};
-    *keep = n - first;
+    int n = 0, first;
+    const km_binding *t;
+    int nt = app_screen_keys(a->depth ? &a->stack[a->depth - 1] : NULL, &t);
+    km_hints(t, nt, help, out, &n, max - APP_NKEYS);
+    if (app_key_on(a, APP_KEY_LANG))
+        km_hints(&app_keys[APP_KEY_LANG], 1, help, out, &n, max);
+    first = n;
+    for (int i = APP_KEY_HELP; i < APP_NKEYS; i++)
+        if (app_key_on(a, i))
+            km_hints(&app_keys[i], 1, help, out, &n, max);
+    if (keep)
+        *keep = n - first;
     return n;
 }
 
@@ -435,11 +470,13 @@ static void app_draw(app *a)
         e->ops->draw(a, e->st, &r);
     if (a->flash[0] && app_now() < a->flash_until)
         wg_text2(h - 2, 1, w - 2, a->flash, WG_WARN);
-    wg_hint hints[24];
-    int keep, n = app_hints(a, hints, 24, &keep);
+    wg_hint hints[32];
+    int keep, n = app_hints(a, false, hints, 32, &keep);
     wg_hintbar(h - 1, w, hints, n, keep);
-    if (a->help)
+    if (a->help) {
+        n = app_hints(a, true, hints, 32, NULL);
         wg_help(&r, hints, n);
+    }
     refresh();
 }
 

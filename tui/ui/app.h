@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "common/errors.h"
+#include "tui/ui/keymap.h"
 #include "tui/ui/widgets.h"
 
 typedef struct app app;
@@ -50,6 +51,10 @@ typedef struct app_screen_ops {
     void (*enter)(app *a, void *st);
     /* Stopped being the top screen (covered or about to be popped). */
     void (*leave)(app *a, void *st);
+    /* The screen's key table (tui/ui/keymap.h), which may depend on its
+     * state; returns the count. Keys are looked up there first. */
+    int (*keys)(void *st, const km_binding **out);
+    /* Keys no row has: text fields and the like (may be NULL). */
     int (*key)(app *a, void *st, int key);
     void (*event)(app *a, void *st, const char *topic, const cJSON *body);
     /* The reply to a call this screen made with app_call(.., tag). */
@@ -60,8 +65,6 @@ typedef struct app_screen_ops {
      * outage -- refetch whatever the screen shows. */
     void (*resync)(app *a, void *st, int64_t date_id);
     void (*draw)(app *a, void *st, const wg_rect *r);
-    /* Key hints for the bar and the help overlay; returns the count. */
-    int (*hints)(void *st, const wg_hint **out);
     void (*free)(void *st);
 } app_screen_ops;
 
@@ -154,8 +157,13 @@ bool app_quitting(app *a);
 /* Last mouse press, valid while a KEY_MOUSE is handled. */
 bool app_mouse(app *a, int *y, int *x);
 
-/* Feed one key as the loop would (global keys first: ?, F10, resize). */
+/* Feed one key as the loop would: the top screen's table, then its key
+ * handler, then the app's own keys (?/F1 help, F2 language, F10 quit). */
 void app_key(app *a, int key);
+/* What the hint bar (help false) or the '?' overlay (help true) lists now:
+ * the top screen's rows, then the app's own; *keep (may be NULL) is how
+ * many at the end the bar always shows. Returns the count. */
+int app_hints(app *a, bool help, wg_hint *out, int max, int *keep);
 /* Run the loop on the terminal until app_quit; curses is set up here. */
 int app_run(app *a);
 
