@@ -136,29 +136,19 @@ static int act_newest(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static int act_back(app *a, void *st, int key)
-{
-    app_pop(a);
-    return APP_DONE;
-}
-
 
 static const km_binding audit_keys[] = {
     {{KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE}, act_move, "\u2191\u2193 PgUp/Dn", T_H_MOVE, KM_BAR, 0},
     {{'o'}, act_older, "o", A_H_OLDER, KM_BAR, 0},
     {{'g'}, act_newest, "g", A_H_NEWEST, KM_BAR, 0},
-    {{ADM_KEY_ESC}, act_back, "Esc", T_H_BACK, KM_BAR, 0},
+    {{ADM_KEY_ESC}, app_act_pop, "Esc", T_H_BACK, KM_BAR, 0},
     {{'j', 'k'}, act_move, "j k", T_H_MOVE, KM_HELP, 0},
     {{KEY_HOME}, act_newest, "Home", A_H_NEWEST, KM_HELP, 0},
-    {{'q'}, act_back, "q", T_H_BACK, KM_HELP, 0},
+    {{'q'}, app_act_pop, "q", T_H_BACK, KM_HELP, 0},
     ADM_KEY_LANG_ROW(KM_HELP),
 };
 
-static int audit_keys_fn(void *st, const km_binding **out)
-{
-    *out = audit_keys;
-    return (int)(sizeof audit_keys / sizeof *audit_keys);
-}
+KM_TABLE_FN(audit_keys_fn, audit_keys)
 
 /* ---- drawing ----------------------------------------------------------- */
 

@@ -174,11 +174,7 @@ static const km_binding dash_keys[] = {
     {{'g'}, act_refresh, "g", T_H_REFRESH, KM_HELP, 0},
 };
 
-static int dash_keys_fn(void *st, const km_binding **out)
-{
-    *out = dash_keys;
-    return (int)(sizeof dash_keys / sizeof *dash_keys);
-}
+KM_TABLE_FN(dash_keys_fn, dash_keys)
 
 /* ---- drawing ----------------------------------------------------------- */
 

@@ -103,12 +103,6 @@ static void form_reply(app *a, void *st, int tag, const app_reply *r)
     }
 }
 
-static int act_cancel(app *a, void *st, int key)
-{
-    app_pop(a);
-    return APP_DONE;
-}
-
 /* One request at a time: while one is out, keys but Esc wait for it. */
 static int act_submit(app *a, void *st, int key)
 {
@@ -129,16 +123,12 @@ static int act_field(app *a, void *st, int key)
 static const km_binding form_keys[] = {
     {{ADM_KEY_TAB}, act_field, "Tab", A_H_FIELD, KM_BAR, 0},
     {{ADM_KEY_ENTER, '\n', KEY_ENTER}, act_submit, "Enter", A_H_SUBMIT, KM_BAR, 0},
-    {{ADM_KEY_ESC}, act_cancel, "Esc", A_H_CANCEL, KM_BAR, 0},
+    {{ADM_KEY_ESC}, app_act_pop, "Esc", A_H_CANCEL, KM_BAR, 0},
     {{KEY_DOWN}, act_field, "\u2193", A_H_FIELD, KM_HELP, 0},
     {{KEY_BTAB, KEY_UP}, act_field, "S-Tab \u2191", A_H_PREV_FIELD, KM_HELP, 0},
 };
 
-static int form_keys_fn(void *st, const km_binding **out)
-{
-    *out = form_keys;
-    return (int)(sizeof form_keys / sizeof *form_keys);
-}
+KM_TABLE_FN(form_keys_fn, form_keys)
 
 /* The field's editing keys; every character is text here ('?' and 'L'
  * too: F1 still opens the help). */

@@ -276,11 +276,7 @@ static const km_binding seat_keys[] = {
     ADM_KEY_LANG_ROW(KM_HELP),
 };
 
-static int seat_keys_fn(void *st, const km_binding **out)
-{
-    *out = seat_keys;
-    return (int)(sizeof seat_keys / sizeof *seat_keys);
-}
+KM_TABLE_FN(seat_keys_fn, seat_keys)
 
 /* ---- drawing ----------------------------------------------------------- */
 

@@ -152,12 +152,6 @@ static void ask_accept(app *a, adm_ask *q)
 
 static bool ask_typed(const adm_ask *q) { return q->number || q->code || q->check; }
 
-static int act_cancel(app *a, void *st, int key)
-{
-    app_pop(a);
-    return APP_DONE;
-}
-
 static int act_yes(app *a, void *st, int key)
 {
     adm_ask *q = st;
@@ -176,15 +170,15 @@ static int act_accept(app *a, void *st, int key)
 
 static const km_binding ask_keys_typed[] = {
     {{ADM_KEY_ENTER, '\n', KEY_ENTER}, act_accept, "Enter", A_H_OK, KM_BAR, 0},
-    {{ADM_KEY_ESC}, act_cancel, "Esc", A_H_CANCEL, KM_BAR, 0},
+    {{ADM_KEY_ESC}, app_act_pop, "Esc", A_H_CANCEL, KM_BAR, 0},
 };
 /* The capitals are the same answers, for caps lock: not worth a line. */
 static const km_binding ask_keys_yes[] = {
     {{'y'}, act_yes, "y", A_H_YES, KM_BAR, 0},
-    {{'n'}, act_cancel, "n", A_H_NO, KM_BAR, 0},
-    {{ADM_KEY_ESC}, act_cancel, "Esc", A_H_CANCEL, KM_HELP, 0},
+    {{'n'}, app_act_pop, "n", A_H_NO, KM_BAR, 0},
+    {{ADM_KEY_ESC}, app_act_pop, "Esc", A_H_CANCEL, KM_HELP, 0},
     {{'Y'}, act_yes, "Y", A_H_YES, KM_HIDDEN, 0},
-    {{'N'}, act_cancel, "N", A_H_NO, KM_HIDDEN, 0},
+    {{'N'}, app_act_pop, "N", A_H_NO, KM_HIDDEN, 0},
 };
 
 static int ask_keys_fn(void *st, const km_binding **out)

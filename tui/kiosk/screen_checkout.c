@@ -226,11 +226,7 @@ static const km_binding checkout_keys[] = {
     {{'q'}, act_back, "q", T_H_BACK, KM_HELP, 0},
 };
 
-static int checkout_keys_fn(void *st, const km_binding **out)
-{
-    *out = checkout_keys;
-    return (int)(sizeof checkout_keys / sizeof *checkout_keys);
-}
+KM_TABLE_FN(checkout_keys_fn, checkout_keys)
 
 static void checkout_draw(app *a, void *st, const wg_rect *r)
 {

@@ -160,11 +160,7 @@ static const km_binding dates_keys[] = {
     {{'r'}, act_refresh, "r", T_H_REFRESH, KM_HELP, 0},
 };
 
-static int dates_keys_fn(void *st, const km_binding **out)
-{
-    *out = dates_keys;
-    return (int)(sizeof dates_keys / sizeof *dates_keys);
-}
+KM_TABLE_FN(dates_keys_fn, dates_keys)
 
 typedef struct {
     const dates_st *d;

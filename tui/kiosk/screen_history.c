@@ -78,25 +78,15 @@ static int act_open(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static int act_back(app *a, void *st, int key)
-{
-    app_pop(a);
-    return APP_DONE;
-}
-
 static const km_binding history_keys[] = {
     {{KEY_UP, KEY_DOWN}, act_move, "↑↓", T_H_MOVE, KM_BAR, 0},
     {{'\n', '\r', KEY_ENTER}, act_open, "Enter", T_H_SELECT, KM_BAR, 0},
-    {{27}, act_back, "Esc", T_H_BACK, KM_BAR, 0},
+    {{27}, app_act_pop, "Esc", T_H_BACK, KM_BAR, 0},
     {{'j', 'k'}, act_move, "j k", T_H_MOVE, KM_HELP, 0},
-    {{'q'}, act_back, "q", T_H_BACK, KM_HELP, 0},
+    {{'q'}, app_act_pop, "q", T_H_BACK, KM_HELP, 0},
 };
 
-static int history_keys_fn(void *st, const km_binding **out)
-{
-    *out = history_keys;
-    return (int)(sizeof history_keys / sizeof *history_keys);
-}
+KM_TABLE_FN(history_keys_fn, history_keys)
 
 typedef struct {
     const history_st *h;

@@ -237,11 +237,7 @@ static const km_binding queue_keys[] = {
     KS_KEYS_LEAVE,
 };
 
-static int queue_keys_fn(void *st, const km_binding **out)
-{
-    *out = queue_keys;
-    return (int)(sizeof queue_keys / sizeof *queue_keys);
-}
+KM_TABLE_FN(queue_keys_fn, queue_keys)
 
 /* Before the opening: when, a countdown, how many are in the draw. */
 static void prequeue_draw(const queue_st *q, int y, int x, int iw, int lw)

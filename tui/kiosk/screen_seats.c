@@ -307,21 +307,9 @@ static int act_checkout(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static int act_wallet(app *a, void *st, int key)
-{
-    app_push(a, &ks_wallet_ops, ks_wallet_new(false));
-    return APP_DONE;
-}
-
 static int act_refresh(app *a, void *st, int key)
 {
     fetch(a, st);
-    return APP_DONE;
-}
-
-static int act_back(app *a, void *st, int key)
-{
-    app_pop(a);
     return APP_DONE;
 }
 
@@ -329,21 +317,17 @@ static const km_binding seats_keys[] = {
     {{KEY_LEFT, KEY_UP, KEY_DOWN, KEY_RIGHT}, act_move, "←↑↓→", T_H_MOVE, KM_BAR, 0},
     {{'\n', '\r', KEY_ENTER}, act_hold, "Enter", T_H_HOLD, KM_BAR, 0},
     {{'c'}, act_checkout, "c", T_H_CHECKOUT, KM_BAR, T_HK_CHECKOUT},
-    {{'w'}, act_wallet, "w", T_H_WALLET, KM_BAR, 0},
-    {{27}, act_back, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'w'}, ks_act_wallet, "w", T_H_WALLET, KM_BAR, 0},
+    {{27}, app_act_pop, "Esc", T_H_BACK, KM_BAR, 0},
     {{'h', 'j', 'k', 'l'}, act_move, "h j k l", T_H_MOVE, KM_HELP, 0},
     {{' '}, act_hold, "Space", T_H_HOLD, KM_HELP, 0},
     {{KEY_MOUSE}, act_mouse, "mouse", T_H_MOUSE, KM_HELP, 0},
     {{'p'}, act_checkout, "p", T_H_CHECKOUT, KM_HELP, T_HK_CHECKOUT},
     {{'r'}, act_refresh, "r", T_H_REFRESH, KM_HELP, 0},
-    {{'q'}, act_back, "q", T_H_BACK, KM_HELP, 0},
+    {{'q'}, app_act_pop, "q", T_H_BACK, KM_HELP, 0},
 };
 
-static int seats_keys_fn(void *st, const km_binding **out)
-{
-    *out = seats_keys;
-    return (int)(sizeof seats_keys / sizeof *seats_keys);
-}
+KM_TABLE_FN(seats_keys_fn, seats_keys)
 
 /* "1-10 150,000  11-30 110,000  31-50 80,000": runs of one price. */
 static void price_tiers(const seats_st *s, char *out, size_t n)

@@ -180,12 +180,6 @@ static int act_custom(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static int act_back(app *a, void *st, int key)
-{
-    app_pop(a);
-    return APP_DONE;
-}
-
 static int act_custom_ok(app *a, void *st, int key)
 {
     wallet_st *w = st;
@@ -211,8 +205,8 @@ _Static_assert(sizeof presets / sizeof *presets == 4, "wallet_keys lists keys 1-
 static const km_binding wallet_keys[] = {
     {{'1', '2', '3', '4'}, act_preset, "1-4", T_H_CHARGE, KM_BAR, T_HK_PRESET},
     {{'c'}, act_custom, "c", T_H_CUSTOM, KM_BAR, 0},
-    {{27}, act_back, "Esc", T_H_BACK, KM_BAR, 0},
-    {{'q'}, act_back, "q", T_H_BACK, KM_HELP, 0},
+    {{27}, app_act_pop, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'q'}, app_act_pop, "q", T_H_BACK, KM_HELP, 0},
 };
 /* Typing an amount: digits go to the field (wallet_key). */
 static const km_binding custom_keys[] = {

@@ -3,12 +3,8 @@
 
 #include <stdlib.h>
 
-static void link_reply_cb(void *ctx, const cl_reply *r)
-{
-    app_reply ar = {.call_id = r->call_id, .offline = r->offline, .err = r->err, .code = r->code,
-                    .message = r->message, .result = r->result, .data = r->data};
-    app_deliver_reply(ctx, &ar);
-}
+/* cl_reply and app_reply are the one rpc_answer: handed on as it is. */
+static void link_reply_cb(void *ctx, const cl_reply *r) { app_deliver_reply(ctx, r); }
 
 static void link_event_cb(void *ctx, const char *topic, const cJSON *body)
 {

@@ -156,6 +156,12 @@ static void app_op(app *a, int kind, const app_screen_ops *ops, void *st)
 
 void app_push(app *a, const app_screen_ops *ops, void *st) { app_op(a, OP_PUSH, ops, st); }
 void app_pop(app *a) { app_op(a, OP_POP, NULL, NULL); }
+
+int app_act_pop(app *a, void *st, int key)
+{
+    app_pop(a);
+    return APP_DONE;
+}
 void app_replace(app *a, const app_screen_ops *ops, void *st) { app_op(a, OP_REPLACE, ops, st); }
 void app_reset(app *a, const app_screen_ops *ops, void *st) { app_op(a, OP_RESET, ops, st); }
 

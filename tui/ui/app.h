@@ -27,21 +27,14 @@
 #include <stdint.h>
 
 #include "common/errors.h"
+#include "common/rpc.h"
 #include "tui/ui/keymap.h"
 #include "tui/ui/widgets.h"
 
 typedef struct app app;
 
-/* A finished call, valid only during the callback. */
-typedef struct {
-    int64_t call_id;      /* as app_call returned it */
-    bool offline;         /* no reply before the deadline (or never sent) */
-    tk_err err;           /* TK_OK on success; TK_INTERNAL when offline */
-    int code;             /* wire error code */
-    const char *message;  /* error.message ("" when none) */
-    const cJSON *result;  /* success result, else NULL */
-    const cJSON *data;    /* error.data, may be NULL */
-} app_reply;
+/* A finished call (common/rpc.h), valid only during the callback. */
+typedef rpc_answer app_reply;
 
 enum { APP_PASS = 0, APP_DONE = 1 }; /* key handler: consumed or not */
 
@@ -125,6 +118,8 @@ void app_on_lang(app *a, void (*fn)(app *a));
  * ownership of st and frees it with ops->free when it leaves the stack. */
 void app_push(app *a, const app_screen_ops *ops, void *st);
 void app_pop(app *a);
+/* A key action (tui/ui/keymap.h): app_pop, for "back" and "cancel" rows. */
+int app_act_pop(app *a, void *st, int key);
 void app_replace(app *a, const app_screen_ops *ops, void *st);
 /* Clear the whole stack, then push. */
 void app_reset(app *a, const app_screen_ops *ops, void *st);

@@ -35,6 +35,15 @@ typedef struct {
     int help;            /* tx id for the help overlay; 0: the hint's */
 } km_binding;
 
+#define KM_COUNT(t) ((int)(sizeof(t) / sizeof *(t)))
+/* A screen's keys() for a table that does not depend on its state. */
+#define KM_TABLE_FN(fn, t)                                  \
+    static int fn(void *st, const km_binding **out)         \
+    {                                                       \
+        *out = (t);                                         \
+        return KM_COUNT(t);                                 \
+    }
+
 /* The row that has key, or NULL. */
 const km_binding *km_find(const km_binding *t, int n, int key);
 /* Runs the action of the row that has key; APP_PASS (0) when none. */
