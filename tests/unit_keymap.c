@@ -13,6 +13,7 @@
 #include "tests/lib/tui_fake.h"
 #include "tui/console/console_int.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/keymap.h"
 #include "tui/ui/list.h"
 #include "tui/ui/text.h"

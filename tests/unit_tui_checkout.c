@@ -158,7 +158,7 @@ START_TEST(checkout_unsure_payment_outlives_spent_token)
     cJSON_Delete(p);
     answer_paid_seat1(a);
     ck_assert_ptr_eq(app_top_ops(a), &ks_ticket_ops);
-    ck_assert(!ks_pay_open(a));
+    ck_assert(!ks_pay_open(&S));
     app_free(a);
 }
 END_TEST

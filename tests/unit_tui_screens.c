@@ -286,7 +286,7 @@ START_TEST(seats_mouse_and_lapse_event)
      * is not a lapse, so a turn that ends later ends as a turn */
     tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":2,\"seat_no\":23,\"state\":\"free\"}");
     ck_assert_int_eq(S.nholds, 0);
-    ck_assert(!S.hold_lapsed);
+    ck_assert(!ks_hold_lapsed(&S));
     app_free(a);
 }
 END_TEST

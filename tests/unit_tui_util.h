@@ -15,6 +15,7 @@
 #include "tui/ui/app.h"
 #include "tests/lib/tui_fake.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/text.h"
 #include "tui/ui/widgets.h"
 

@@ -143,7 +143,7 @@ int main(int argc, char **argv)
         app_on_idle(a, ks_idle);
     ks_set_home_lang(o.lang);
     app_on_lang(a, ks_lang_changed);
-    app_push(a, &ks_welcome_ops, ks_welcome_new());
+    ks_start(a);
     app_run(a);
     if (session.token[0]) {
         ks_logout(a, T_COUNT);

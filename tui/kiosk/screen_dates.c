@@ -8,6 +8,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/list.h"
 #include "tui/ui/widgets.h"
 
@@ -16,12 +17,7 @@
 enum { TAG_LIST = 1, TAG_TURN };
 
 typedef struct {
-    int64_t date_id, free, held, sold;
-    char title[128], venue[128], starts_at[40];
-} date_row;
-
-typedef struct {
-    date_row rows[DATES_MAX];
+    ks_date_row rows[DATES_MAX];
     ls_list list;
     bool loaded, busy;
     int pending; /* Enter pressed before the first list, or 0 */
@@ -53,13 +49,6 @@ static void dates_tick(app *a, void *st, int64_t now)
 
 static int act_open(app *a, void *st, int key);
 
-static void read_counts(date_row *row, const cJSON *o)
-{
-    jv_get_int(o, "free", 0, JV_INT_MAX, &row->free);
-    jv_get_int(o, "held", 0, JV_INT_MAX, &row->held);
-    jv_get_int(o, "sold", 0, JV_INT_MAX, &row->sold);
-}
-
 static void dates_reply(app *a, void *st, int tag, const app_reply *r)
 {
     dates_st *d = st;
@@ -72,21 +61,7 @@ static void dates_reply(app *a, void *st, int tag, const app_reply *r)
         ks_reply_error(a, r);
         return;
     }
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(r->result, "dates"), *o;
-    int n = 0;
-    cJSON_ArrayForEach(o, arr)
-    {
-        if (n == DATES_MAX)
-            break;
-        date_row *row = &d->rows[n];
-        if (jv_get_int(o, "date_id", 1, JV_INT_MAX, &row->date_id) != JV_OK)
-            continue;
-        ks_copy_str(row->title, sizeof(row->title), o, "title");
-        ks_copy_str(row->venue, sizeof(row->venue), o, "venue");
-        ks_copy_str(row->starts_at, sizeof(row->starts_at), o, "starts_at");
-        read_counts(row, o);
-        n++;
-    }
+    int n = ks_parse_dates(r->result, d->rows, DATES_MAX);
     ls_set_count(&d->list, n); /* a cursor moved ahead of the list is clamped now */
     d->loaded = true;
     int k = d->pending;
@@ -99,11 +74,12 @@ static void dates_event(app *a, void *st, const char *topic, const cJSON *body)
 {
     dates_st *d = st;
     int64_t id = 0;
-    if (strcmp(topic, "sales") != 0 || jv_get_int(body, "date_id", 1, JV_INT_MAX, &id) != JV_OK)
+    ks_date_row counts = {0};
+    if (strcmp(topic, "sales") != 0 || !ks_parse_sales(body, &id, &counts))
         return;
     for (int i = 0; i < d->list.n; i++)
         if (d->rows[i].date_id == id)
-            read_counts(&d->rows[i], body);
+            ks_parse_sales(body, &id, &d->rows[i]);
 }
 
 static void dates_resync(app *a, void *st, int64_t date_id)
@@ -124,13 +100,9 @@ static int act_open(app *a, void *st, int key)
     }
     if (d->list.n == 0)
         return APP_DONE;
-    ks_session *s = ks(a);
-    const date_row *row = &d->rows[d->list.sel];
-    s->date_id = row->date_id;
-    snprintf(s->title, sizeof(s->title), "%s", row->title);
-    snprintf(s->venue, sizeof(s->venue), "%s", row->venue);
-    snprintf(s->starts_at, sizeof(s->starts_at), "%s", row->starts_at);
-    app_push(a, &ks_seats_ops, ks_seats_new(row->date_id));
+    const ks_date_row *row = &d->rows[d->list.sel];
+    ks_choose_date(ks(a), row->date_id, row->title, row->venue, row->starts_at);
+    ks_go_seats(a, row->date_id);
     return APP_DONE;
 }
 
@@ -170,7 +142,7 @@ typedef struct {
 static void draw_row(void *ctx, int i, int ry, bool sel)
 {
     const dates_cols *c = ctx;
-    const date_row *row = &c->d->rows[i];
+    const ks_date_row *row = &c->d->rows[i];
     char when[40], num[3][24];
     int x = c->x;
     ks_when(when, sizeof(when), row->starts_at);
@@ -200,7 +172,7 @@ static void dates_draw(app *a, void *st, const wg_rect *r)
     /* Title and venue share what the date and the counts leave. */
     wg_split2(w - whenw - 3 * cw - 1, needt, needv, 12, &titw, &venw);
     wg_text(r->y, x, w, tx(T_DATES_TITLE), WG_HEAD);
-    ks_turn_draw(a, r->y, x + w / 2, w - w / 2);
+    ks_turn_draw(ks(a), clock_mono_ms(), r->y, x + w / 2, w - w / 2);
     if (!d->loaded) {
         wg_text(r->y + 2, x, w, tx(T_WORKING), WG_DIM);
         return;

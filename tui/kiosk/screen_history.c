@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/list.h"
 #include "tui/ui/widgets.h"
 
@@ -29,29 +30,12 @@ static void history_enter(app *a, void *st)
 static void history_reply(app *a, void *st, int tag, const app_reply *r)
 {
     history_st *h = st;
-    const cJSON *o;
     if (r->err) {
         if (!ks_common_error(a, r))
             app_flash(a, r->message);
         return;
     }
-    int n = 0;
-    cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(r->result, "bookings"))
-    {
-        if (n == HISTORY_MAX)
-            break;
-        ks_ticket *t = &h->rows[n++];
-        int64_t seat = 0;
-        jv_get_int(o, "booking_id", 0, JV_INT_MAX, &t->booking_id);
-        jv_get_int(o, "seat_no", 0, 50, &seat);
-        jv_get_int(o, "price", 0, JV_INT_MAX, &t->price);
-        t->seat_no = (int)seat;
-        ks_copy_str(t->code, sizeof(t->code), o, "code");
-        ks_copy_str(t->title, sizeof(t->title), o, "title");
-        ks_copy_str(t->venue, sizeof(t->venue), o, "venue"); /* "" from an older server */
-        ks_copy_str(t->starts_at, sizeof(t->starts_at), o, "starts_at");
-        ks_copy_str(t->state, sizeof(t->state), o, "state");
-    }
+    int n = ks_parse_bookings(r->result, h->rows, HISTORY_MAX);
     ls_set_count(&h->list, n);
     h->loaded = true;
 }
@@ -74,7 +58,7 @@ static int act_open(app *a, void *st, int key)
 {
     history_st *h = st;
     if (h->list.n)
-        app_push(a, &ks_ticket_ops, ks_ticket_new(&h->rows[h->list.sel], 1));
+        ks_go_tickets(a, &h->rows[h->list.sel], 1, false);
     return APP_DONE;
 }
 

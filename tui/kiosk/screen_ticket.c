@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/widgets.h"
 
 typedef struct {
@@ -37,7 +38,7 @@ static int act_page(app *a, void *st, int key)
 
 static int act_history(app *a, void *st, int key)
 {
-    app_push(a, &ks_history_ops, ks_history_new());
+    ks_go_history(a);
     return APP_DONE;
 }
 

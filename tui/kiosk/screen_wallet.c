@@ -8,6 +8,7 @@
 
 #include "common/json.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/widgets.h"
 
 #define WALLET_ROWS 8
@@ -17,16 +18,11 @@ enum { TAG_BALANCE = 1, TAG_HISTORY, TAG_CHARGE };
 static const int64_t presets[] = {10000, 50000, 100000, 300000};
 
 typedef struct {
-    int64_t entry_id, amount, balance;
-    char kind[16], at[40];
-} wallet_row;
-
-typedef struct {
     bool back_after_charge, custom, charging, unsure;
     wg_input in;
     int64_t amount;
     char request_id[40];
-    wallet_row rows[WALLET_ROWS];
+    ks_wallet_row rows[WALLET_ROWS];
     int nrows;
     bool history_loaded;
 } wallet_st;
@@ -65,19 +61,7 @@ static void charge(app *a, wallet_st *w, int64_t amount)
 
 static void read_history(wallet_st *w, const cJSON *res)
 {
-    const cJSON *o;
-    w->nrows = 0;
-    cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(res, "entries"))
-    {
-        if (w->nrows == WALLET_ROWS)
-            break;
-        wallet_row *r = &w->rows[w->nrows++];
-        jv_get_int(o, "entry_id", 0, JV_INT_MAX, &r->entry_id);
-        jv_get_int(o, "amount", -JV_INT_MAX, JV_INT_MAX, &r->amount);
-        jv_get_int(o, "balance", 0, JV_INT_MAX, &r->balance);
-        ks_copy_str(r->kind, sizeof(r->kind), o, "kind");
-        ks_copy_str(r->at, sizeof(r->at), o, "at");
-    }
+    w->nrows = ks_parse_wallet(res, w->rows, WALLET_ROWS);
     w->history_loaded = true;
 }
 
@@ -123,9 +107,9 @@ static void charge_done(app *a, wallet_st *w, const app_reply *r)
         ks_reply_error(a, r);
         return;
     }
-    ks_session *s = ks(a);
-    jv_get_int(r->result, "balance", 0, JV_INT_MAX, &s->balance);
-    s->balance_known = true;
+    int64_t bal = ks(a)->balance; /* the last known, if the answer lacks it */
+    ks_parse_balance(r->result, &bal);
+    ks_balance_note(ks(a), bal);
     ks_won(money, sizeof(money), w->amount);
     snprintf(m, sizeof(m), tx(T_WALLET_CHARGED), money);
     app_flash(a, m);
@@ -150,9 +134,10 @@ static void wallet_reply(app *a, void *st, int tag, const app_reply *r)
             ks_logout(a, T_USER_NOT_FOUND);
         return;
     }
+    int64_t bal;
     if (tag == TAG_BALANCE) {
-        if (jv_get_int(r->result, "balance", 0, JV_INT_MAX, &s->balance) == JV_OK)
-            s->balance_known = true;
+        if (ks_parse_balance(r->result, &bal))
+            ks_balance_note(s, bal);
     } else {
         read_history(w, r->result);
     }
@@ -242,7 +227,7 @@ static void draw_history(const wallet_st *w, int y, int x, int wd, int rows)
     if (w->history_loaded && w->nrows == 0)
         wg_text(y, x, wd, tx(T_WALLET_EMPTY), WG_DIM);
     for (int i = 0; i < w->nrows && i < rows; i++, y++) {
-        const wallet_row *r = &w->rows[i];
+        const ks_wallet_row *r = &w->rows[i];
         ks_when(when, sizeof(when), r->at);
         tx_money(amt, sizeof(amt), r->amount);
         tx_money(bal, sizeof(bal), r->balance);

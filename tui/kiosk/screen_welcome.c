@@ -10,6 +10,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/widgets.h"
 
 enum { W_LOGIN, W_REGISTER, W_SHOW_ID };
@@ -19,19 +20,17 @@ typedef struct {
     int mode;
     wg_input in;
     bool busy;
+    char user_id[40], name[96]; /* asked about; the session's once answered */
 } welcome_st;
 
 void *ks_welcome_new(void) { return calloc(1, sizeof(welcome_st)); }
 
-static void go_queue(app *a) { app_reset(a, &ks_queue_ops, ks_queue_new()); }
-
 static void submit(app *a, welcome_st *w)
 {
-    ks_session *s = ks(a);
     if (w->busy)
         return;
     if (w->mode == W_SHOW_ID) {
-        go_queue(a);
+        ks_go_queue(a);
         return;
     }
     if (w->mode == W_LOGIN) {
@@ -40,9 +39,11 @@ static void submit(app *a, welcome_st *w)
             app_flash(a, tx(T_BAD_MEMBER_ID));
             return;
         }
-        uuid_format(u, s->user_id); /* the wire's form, whatever was typed */
+        uuid_format(u, w->user_id); /* the wire's form, whatever was typed */
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "user_id", w->user_id);
         w->busy = true;
-        app_call(a, w, "wallet.balance", ks_user_params(a), TAG_LOGIN);
+        app_call(a, w, "wallet.balance", p, TAG_LOGIN);
         return;
     }
     /* names are trimmed; an all-blank name is no name */
@@ -53,9 +54,9 @@ static void submit(app *a, welcome_st *w)
         app_flash(a, tx(T_NAME_EMPTY));
         return;
     }
-    snprintf(s->name, sizeof(s->name), "%s", t);
+    snprintf(w->name, sizeof(w->name), "%s", t);
     cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", s->name);
+    cJSON_AddStringToObject(p, "name", w->name);
     w->busy = true;
     app_call(a, w, "user.register", p, TAG_REGISTER);
 }
@@ -125,7 +126,6 @@ static void welcome_reply(app *a, void *st, int tag, const app_reply *r)
         return;
     }
     if (r->err == TK_USER_NOT_FOUND || (tag == TAG_LOGIN && r->err == TK_INVALID_PARAMS)) {
-        s->user_id[0] = 0;
         app_flash(a, tx(T_USER_NOT_FOUND));
         return;
     }
@@ -137,11 +137,13 @@ static void welcome_reply(app *a, void *st, int tag, const app_reply *r)
     }
     if (tag == TAG_LOGIN) {
         int64_t bal = 0;
-        s->balance_known = jv_get_int(r->result, "balance", 0, JV_INT_MAX, &bal) == JV_OK;
-        s->balance = bal;
-        go_queue(a);
+        ks_login(s, w->user_id, "");
+        if (ks_parse_balance(r->result, &bal))
+            ks_balance_note(s, bal);
+        ks_go_queue(a);
     } else {
-        ks_copy_str(s->user_id, sizeof(s->user_id), r->result, "user_id");
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(r->result, "user_id");
+        ks_login(s, cJSON_IsString(id) ? id->valuestring : "", w->name);
         w->mode = W_SHOW_ID;
     }
 }
