@@ -7,6 +7,7 @@
 #define TK_RPC_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,5 +67,18 @@ typedef struct {
  * TK_PARSE_ERROR / TK_INVALID_REQUEST otherwise. Always rpc_reply_free. */
 tk_err rpc_reply_decode(const char *buf, size_t len, rpc_reply *rep);
 void rpc_reply_free(rpc_reply *rep);
+
+/* A finished call as a client sees it (the kiosk's and console's network
+ * client hands it to the screens: cl_reply, app_reply). Valid only during
+ * the callback that gets it. */
+typedef struct {
+    int64_t call_id;      /* as the client returned it when calling */
+    bool offline;         /* no reply before the deadline (or never sent) */
+    tk_err err;           /* TK_OK on success; TK_INTERNAL when offline */
+    int code;             /* wire error code */
+    const char *message;  /* error.message ("" when none) */
+    const cJSON *result;  /* success result, else NULL */
+    const cJSON *data;    /* error.data, may be NULL */
+} rpc_answer;
 
 #endif

@@ -1,5 +1,5 @@
 /* tests/unit_console.c -- the console's screens on a headless app: keys in,
- * calls out (app_test_outbox), replies and events back in, state checked.
+ * calls out (tf_outbox), replies and events back in, state checked.
  * No terminal and no server: the wire side is tests/e2e/console_*.sh. */
 #include <check.h>
 #include <curses.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "tests/lib/tui_fake.h"
 #include "tui/console/console_int.h"
 #include "tui/ui/text.h"
 #include "tui/ui/widgets.h"
@@ -36,7 +37,7 @@ static const char *SEATS =
 static void setup(void)
 {
     tx_set_lang(TX_EN);
-    A = app_new(NULL, &(app_config){.title = "console"});
+    A = tf_app_new(&(app_config){.title = "console"});
     memset(&C, 0, sizeof C);
     adm_model_init(&C.m);
     C.poll_ms = 1500;
@@ -54,17 +55,17 @@ static void keys(const char *s)
 }
 
 /* The newest unanswered call to method; fails the test when there is none. */
-static const app_sent *sent(const char *method)
+static const tf_sent *sent(const char *method)
 {
-    const app_sent *s = app_test_find(A, method);
+    const tf_sent *s = tf_find(A, method);
     ck_assert_msg(s != NULL, "no %s call", method);
     return s;
 }
 
 static int pending(const char *method)
 {
-    const app_sent *o;
-    int n = app_test_outbox(A, &o), k = 0;
+    const tf_sent *o;
+    int n = tf_outbox(A, &o), k = 0;
     for (int i = 0; i < n; i++)
         k += !strcmp(o[i].method, method);
     return k;
@@ -72,21 +73,21 @@ static int pending(const char *method)
 
 static void load_dashboard(void)
 {
-    app_test_reply(A, sent("admin.dashboard")->id, DASH, TK_OK, NULL);
+    tf_reply(A, sent("admin.dashboard")->id, DASH, TK_OK, NULL);
     ck_assert(C.m.loaded);
 }
 
 START_TEST(dashboard_polls_one_at_a_time)
 {
     ck_assert_int_eq(pending("admin.dashboard"), 1); /* on entering */
-    app_test_tick(A, 1LL << 40);
+    app_tick(A, 1LL << 40);
     ck_assert_int_eq(pending("admin.dashboard"), 1); /* still in flight: no second */
     load_dashboard();
     ck_assert_int_eq(C.m.ndates, 2);
-    app_test_tick(A, (1LL << 40) + 10);
+    app_tick(A, (1LL << 40) + 10);
     ck_assert_int_eq(pending("admin.dashboard"), 1); /* due again */
     /* a failing poll says so once and keeps polling */
-    app_test_reply(A, sent("admin.dashboard")->id, NULL, TK_FORBIDDEN, NULL);
+    tf_reply(A, sent("admin.dashboard")->id, NULL, TK_FORBIDDEN, NULL);
     ck_assert_ptr_nonnull(strstr(C.last, "admin.dashboard failed: FORBIDDEN (wrong admin key)"));
     ck_assert(C.last_bad);
     ck_assert(C.m.loaded); /* what we had stays on screen */
@@ -98,7 +99,7 @@ START_TEST(dashboard_sorted_by_start)
     load_dashboard();
     keys("j"); /* date 5 */
     ck_assert_int_eq(adm_dash_selected(A), 5);
-    app_test_tick(A, 1LL << 40);
+    app_tick(A, 1LL << 40);
     /* the server lists by id; a new date 6 starts first */
     static const char *row = "{\"date_id\":%d,\"concert_id\":2,\"title\":\"X\",\"venue\":\"V\","
                              "\"starts_at\":\"%s\",\"on_sale_at\":\"2029-01-01T00:00:00Z\","
@@ -108,7 +109,7 @@ START_TEST(dashboard_sorted_by_start)
     snprintf(b, sizeof b, row, 5, "2030-04-01T20:00:00+09:00");
     snprintf(c, sizeof c, row, 6, "2030-02-01T11:00:00Z");
     snprintf(all, sizeof all, "{\"dates\":[%s,%s,%s],%s", b, a, c, strstr(DASH, "\"totals\""));
-    app_test_reply(A, sent("admin.dashboard")->id, all, TK_OK, NULL);
+    tf_reply(A, sent("admin.dashboard")->id, all, TK_OK, NULL);
     ck_assert_int_eq(C.m.ndates, 3);
     ck_assert_int_eq(C.m.dates[0].date_id, 6);
     ck_assert_int_eq(C.m.dates[1].date_id, 4);
@@ -120,15 +121,15 @@ END_TEST
 START_TEST(dashboard_events)
 {
     load_dashboard();
-    app_test_event(A, "sales", "{\"date_id\":5,\"free\":48,\"held\":1,\"sold\":1,\"revenue\":9}");
+    tf_event(A, "sales", "{\"date_id\":5,\"free\":48,\"held\":1,\"sold\":1,\"revenue\":9}");
     ck_assert_int_eq(C.m.t_sold, 3);
-    app_test_event(A, "queue", "{\"admitted_seq\":12,\"waiting\":40,\"active\":3,"
+    tf_event(A, "queue", "{\"admitted_seq\":12,\"waiting\":40,\"active\":3,"
                                "\"admit_per_min\":600,\"paused\":true}");
     ck_assert(C.m.q.paused);
     ck_assert_int_eq(C.m.q.waiting, 40);
     /* a sale on a date the console has not seen asks for a poll at once */
-    app_test_event(A, "sales", "{\"date_id\":9,\"free\":50,\"held\":0,\"sold\":0,\"revenue\":0}");
-    app_test_tick(A, 1);
+    tf_event(A, "sales", "{\"date_id\":9,\"free\":50,\"held\":0,\"sold\":0,\"revenue\":0}");
+    app_tick(A, 1);
     ck_assert_int_eq(pending("admin.dashboard"), 1);
 }
 END_TEST
@@ -137,15 +138,15 @@ START_TEST(queue_controls)
 {
     load_dashboard();
     keys("p");
-    const app_sent *s = sent("admin.queue.set");
+    const tf_sent *s = sent("admin.queue.set");
     ck_assert_str_eq(s->params, "{\"paused\":true}");
-    app_test_reply(A, s->id, "{\"paused\":true,\"max_active\":100,\"admit_per_min\":600}", TK_OK,
+    tf_reply(A, s->id, "{\"paused\":true,\"max_active\":100,\"admit_per_min\":600}", TK_OK,
                    NULL);
     ck_assert(C.m.q.paused);
     ck_assert_str_eq(C.last, "Queue: PAUSED, max active 100, admit 600/min");
     keys("p");
     ck_assert_str_eq(sent("admin.queue.set")->params, "{\"paused\":false}");
-    app_test_reply(A, sent("admin.queue.set")->id, NULL, TK_FORBIDDEN, NULL);
+    tf_reply(A, sent("admin.queue.set")->id, NULL, TK_FORBIDDEN, NULL);
     ck_assert_str_eq(C.last, "admin.queue.set failed: FORBIDDEN (wrong admin key)");
     /* max_active: out of range is refused in the dialog, nothing sent */
     keys("m");
@@ -157,7 +158,7 @@ START_TEST(queue_controls)
     keys("x25\r"); /* letters are ignored */
     ck_assert_ptr_eq(app_top_ops(A), &adm_dash_ops);
     ck_assert_str_eq(sent("admin.queue.set")->params, "{\"max_active\":25}");
-    app_test_reply(A, sent("admin.queue.set")->id,
+    tf_reply(A, sent("admin.queue.set")->id,
                    "{\"paused\":true,\"max_active\":25,\"admit_per_min\":600}", TK_OK, NULL);
     ck_assert_int_eq(C.m.q.max_active, 25);
     /* admit_per_min, and Esc cancels without a call */
@@ -198,11 +199,11 @@ START_TEST(queue_opens_at)
     snprintf(reply, sizeof reply,
              "{\"paused\":false,\"max_active\":100,\"admit_per_min\":600,\"opens_at\":\"%s\"}",
              at);
-    app_test_reply(A, sent("admin.queue.set")->id, reply, TK_OK, NULL);
+    tf_reply(A, sent("admin.queue.set")->id, reply, TK_OK, NULL);
     ck_assert_ptr_nonnull(strstr(C.last, "places are drawn then"));
     keys("o-\r");
     ck_assert_str_eq(sent("admin.queue.set")->params, "{\"opens_at\":null}");
-    app_test_reply(A, sent("admin.queue.set")->id,
+    tf_reply(A, sent("admin.queue.set")->id,
                    "{\"paused\":false,\"max_active\":100,\"admit_per_min\":600,\"opens_at\":null}",
                    TK_OK, NULL);
     ck_assert_str_eq(C.last, "No pre-queue: the line is open.");
@@ -214,9 +215,9 @@ static void open_seats(void)
     load_dashboard();
     keys("\r");
     ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
-    const app_sent *s = sent("admin.seats.list");
+    const tf_sent *s = sent("admin.seats.list");
     ck_assert_str_eq(s->params, "{\"date_id\":4}");
-    app_test_reply(A, s->id, SEATS, TK_OK, NULL);
+    tf_reply(A, s->id, SEATS, TK_OK, NULL);
 }
 
 static void cursor_to(int from, int to)
@@ -239,13 +240,13 @@ START_TEST(seats_release)
     ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
     ck_assert_int_eq(pending("admin.hold.release"), 0); /* not before the y */
     keys("ry");
-    const app_sent *s = sent("admin.hold.release");
+    const tf_sent *s = sent("admin.hold.release");
     ck_assert_str_eq(s->params, "{\"hold_id\":77}");
-    app_test_reply(A, s->id, "{\"released\":true}", TK_OK, NULL);
+    tf_reply(A, s->id, "{\"released\":true}", TK_OK, NULL);
     ck_assert_str_eq(C.last, "Hold 77 on seat 12 released.");
     ck_assert_int_eq(pending("admin.seats.list"), 1); /* the map is fetched again */
     keys("ry");
-    app_test_reply(A, sent("admin.hold.release")->id, NULL, TK_HOLD_NOT_FOUND, NULL);
+    tf_reply(A, sent("admin.hold.release")->id, NULL, TK_HOLD_NOT_FOUND, NULL);
     ck_assert_ptr_nonnull(strstr(C.last, "admin.hold.release failed: HOLD_NOT_FOUND"));
 }
 END_TEST
@@ -257,7 +258,7 @@ START_TEST(seats_of_no_date_go_back)
     load_dashboard();
     keys("d999\r");
     ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
-    app_test_reply(A, sent("admin.seats.list")->id, NULL, TK_DATE_NOT_FOUND, NULL);
+    tf_reply(A, sent("admin.seats.list")->id, NULL, TK_DATE_NOT_FOUND, NULL);
     ck_assert_ptr_eq(app_top_ops(A), &adm_dash_ops);
     ck_assert_ptr_nonnull(strstr(C.last, "DATE_NOT_FOUND"));
 }
@@ -275,11 +276,11 @@ START_TEST(seats_refund_asks_first)
     ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
     ck_assert_int_eq(pending("admin.booking.refund"), 0);
     keys("f42\rxy"); /* x does nothing; y confirms */
-    const app_sent *s = sent("admin.booking.refund");
+    const tf_sent *s = sent("admin.booking.refund");
     ck_assert_str_eq(s->params, "{\"booking_id\":42}");
     /* the seat event may come before the reply: the result keeps the code */
-    app_test_event(A, "seat.4", "{\"date_id\":4,\"seq\":8,\"seat_no\":3,\"state\":\"free\"}");
-    app_test_reply(A, s->id, "{\"refunded\":true,\"booking_id\":42,\"amount\":150000,"
+    tf_event(A, "seat.4", "{\"date_id\":4,\"seq\":8,\"seat_no\":3,\"state\":\"free\"}");
+    tf_reply(A, s->id, "{\"refunded\":true,\"booking_id\":42,\"amount\":150000,"
                              "\"balance\":150000}", TK_OK, NULL);
     ck_assert_str_eq(C.last, "Booking TK-AAAA-BBBB refunded: 150,000 won back to the wallet.");
     /* a free seat cannot be refunded */
@@ -294,13 +295,13 @@ START_TEST(seats_refund_with_booking_id)
 {
     load_dashboard();
     keys("\r");
-    app_test_reply(A, sent("admin.seats.list")->id,
+    tf_reply(A, sent("admin.seats.list")->id,
                    "{\"date_id\":4,\"seq\":1,\"seats\":[{\"no\":1,\"state\":\"sold\",\"price\":5,"
                    "\"code\":\"TK-1\",\"booking_id\":9}]}", TK_OK, NULL);
     keys("f"); /* straight to the confirmation */
     keys("y");
     ck_assert_str_eq(sent("admin.booking.refund")->params, "{\"booking_id\":9}");
-    app_test_reply(A, sent("admin.booking.refund")->id, NULL, TK_FORBIDDEN, NULL);
+    tf_reply(A, sent("admin.booking.refund")->id, NULL, TK_FORBIDDEN, NULL);
     ck_assert_str_eq(C.last, "admin.booking.refund failed: FORBIDDEN (wrong admin key)");
 }
 END_TEST
@@ -314,7 +315,7 @@ START_TEST(find_by_ticket_code)
     ck_assert_int_eq(pending("admin.booking.find"), 0);
     keys("tk-aaaa-bbbb\r");
     ck_assert_str_eq(sent("admin.booking.find")->params, "{\"code\":\"tk-aaaa-bbbb\"}");
-    app_test_reply(A, sent("admin.booking.find")->id,
+    tf_reply(A, sent("admin.booking.find")->id,
                    "{\"booking_id\":9,\"code\":\"TK-AAAA-BBBB\",\"title\":\"IU\",\"venue\":\"Hall\","
                    "\"date_id\":4,\"starts_at\":\"2030-03-01T11:00:00Z\",\"seat_no\":3,"
                    "\"price\":150000,\"paid_at\":\"2030-01-01T00:00:00Z\",\"state\":\"paid\"}",
@@ -322,7 +323,7 @@ START_TEST(find_by_ticket_code)
     ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
     ck_assert_str_eq(C.last, "Ticket TK-AAAA-BBBB: booking 9, seat 3, paid.");
     ck_assert_str_eq(sent("admin.seats.list")->params, "{\"date_id\":4}");
-    app_test_reply(A, sent("admin.seats.list")->id,
+    tf_reply(A, sent("admin.seats.list")->id,
                    "{\"date_id\":4,\"seq\":1,\"seats\":[{\"no\":3,\"state\":\"sold\",\"price\":5,"
                    "\"code\":\"TK-AAAA-BBBB\",\"booking_id\":9}]}", TK_OK, NULL);
     keys("fy"); /* the cursor is on seat 3 */
@@ -330,7 +331,7 @@ START_TEST(find_by_ticket_code)
     /* an unknown code says so, and stays on the screen it was asked from */
     app_key(A, 27);
     keys("tTK-0000-0000\r");
-    app_test_reply(A, sent("admin.booking.find")->id, NULL, TK_INVALID_PARAMS,
+    tf_reply(A, sent("admin.booking.find")->id, NULL, TK_INVALID_PARAMS,
                    "{\"field\":\"code\"}");
     ck_assert_ptr_eq(app_top_ops(A), &adm_dash_ops);
     ck_assert_str_eq(C.last, "No ticket has that code.");
@@ -341,13 +342,13 @@ START_TEST(seats_live)
 {
     open_seats();
     /* two events while one fetch flies: one more fetch after it, not two */
-    app_test_event(A, "seat.4", "{\"date_id\":4,\"seq\":8,\"seat_no\":1,\"state\":\"held\"}");
-    app_test_event(A, "seat.4", "{\"date_id\":4,\"seq\":9,\"seat_no\":2,\"state\":\"held\"}");
-    app_test_event(A, "seat.44", "{\"date_id\":44,\"seq\":9,\"seat_no\":2,\"state\":\"held\"}");
+    tf_event(A, "seat.4", "{\"date_id\":4,\"seq\":8,\"seat_no\":1,\"state\":\"held\"}");
+    tf_event(A, "seat.4", "{\"date_id\":4,\"seq\":9,\"seat_no\":2,\"state\":\"held\"}");
+    tf_event(A, "seat.44", "{\"date_id\":44,\"seq\":9,\"seat_no\":2,\"state\":\"held\"}");
     ck_assert_int_eq(pending("admin.seats.list"), 1);
-    app_test_reply(A, sent("admin.seats.list")->id, SEATS, TK_OK, NULL);
+    tf_reply(A, sent("admin.seats.list")->id, SEATS, TK_OK, NULL);
     ck_assert_int_eq(pending("admin.seats.list"), 1);
-    app_test_reply(A, sent("admin.seats.list")->id, SEATS, TK_OK, NULL);
+    tf_reply(A, sent("admin.seats.list")->id, SEATS, TK_OK, NULL);
     ck_assert_int_eq(pending("admin.seats.list"), 0);
     app_key(A, ADM_KEY_ESC);
     ck_assert_ptr_eq(app_top_ops(A), &adm_dash_ops);
@@ -372,9 +373,9 @@ START_TEST(forms_concert_then_date)
     app_key(A, '\t');
     type("Dome?");
     keys("\r");
-    const app_sent *s = sent("admin.concert.create");
+    const tf_sent *s = sent("admin.concert.create");
     ck_assert_str_eq(s->params, "{\"title\":\"BTS \xec\x9b\x94\xeb\x93\x9c\",\"venue\":\"Dome?\"}");
-    app_test_reply(A, s->id, "{\"concert_id\":12}", TK_OK, NULL);
+    tf_reply(A, s->id, "{\"concert_id\":12}", TK_OK, NULL);
     ck_assert_str_eq(C.last, "Concert 12 created.");
     ck_assert_ptr_eq(app_top_ops(A), &adm_form_ops); /* now the date form */
     type("2020-01-01T00:00:00Z\r");                 /* in the past */
@@ -387,11 +388,11 @@ START_TEST(forms_concert_then_date)
     ck_assert_ptr_nonnull(strstr(s->params, "\"prices\":[100,"));
     ck_assert_ptr_nonnull(strstr(s->params, ",50]"));
     /* the server's refusal stays on the form */
-    app_test_reply(A, s->id, NULL, TK_INVALID_PARAMS, "{\"field\":\"starts_at\"}");
+    tf_reply(A, s->id, NULL, TK_INVALID_PARAMS, "{\"field\":\"starts_at\"}");
     ck_assert_ptr_eq(app_top_ops(A), &adm_form_ops);
     ck_assert_ptr_nonnull(strstr(C.last, "admin.date.create failed: INVALID_PARAMS (starts_at"));
     keys("\r");
-    app_test_reply(A, sent("admin.date.create")->id, "{\"date_id\":31}", TK_OK, NULL);
+    tf_reply(A, sent("admin.date.create")->id, "{\"date_id\":31}", TK_OK, NULL);
     ck_assert_str_eq(C.last, "Date 31 created.");
     ck_assert_ptr_eq(app_top_ops(A), &adm_dash_ops);
 }
@@ -403,14 +404,14 @@ START_TEST(forms_date_prefilled_and_forbidden)
     app_key(A, KEY_DOWN); /* BTS, concert 3 */
     keys("n");
     type("2099-01-01T19:00:00Z\t\t1-50:1000\r");
-    const app_sent *s = sent("admin.date.create");
+    const tf_sent *s = sent("admin.date.create");
     ck_assert_ptr_nonnull(strstr(s->params, "\"concert_id\":3,"));
-    app_test_reply(A, s->id, NULL, TK_FORBIDDEN, NULL);
+    tf_reply(A, s->id, NULL, TK_FORBIDDEN, NULL);
     ck_assert_str_eq(C.last, "admin.date.create failed: FORBIDDEN (wrong admin key)");
     app_key(A, ADM_KEY_ESC);
     keys("c");
     type("t\tv\r");
-    app_test_reply(A, sent("admin.concert.create")->id, NULL, TK_FORBIDDEN, NULL);
+    tf_reply(A, sent("admin.concert.create")->id, NULL, TK_FORBIDDEN, NULL);
     ck_assert_str_eq(C.last, "admin.concert.create failed: FORBIDDEN (wrong admin key)");
 }
 END_TEST
@@ -418,23 +419,23 @@ END_TEST
 START_TEST(by_id_actions)
 {
     /* they work even when the dashboard cannot load */
-    app_test_reply(A, sent("admin.dashboard")->id, NULL, TK_FORBIDDEN, NULL);
+    tf_reply(A, sent("admin.dashboard")->id, NULL, TK_FORBIDDEN, NULL);
     keys("h55");
     app_key(A, 21); /* ^U: the number starts again */
     keys("7\r");
     ck_assert_str_eq(sent("admin.hold.release")->params, "{\"hold_id\":7}");
-    app_test_reply(A, sent("admin.hold.release")->id, "{\"released\":true}", TK_OK, NULL);
+    tf_reply(A, sent("admin.hold.release")->id, "{\"released\":true}", TK_OK, NULL);
     ck_assert_str_eq(C.last, "Hold released.");
     keys("b9\r");
     ck_assert_int_eq(pending("admin.booking.refund"), 0); /* not before the y */
     keys("y");
     ck_assert_str_eq(sent("admin.booking.refund")->params, "{\"booking_id\":9}");
-    app_test_reply(A, sent("admin.booking.refund")->id, "{\"refunded\":true,\"booking_id\":9,"
+    tf_reply(A, sent("admin.booking.refund")->id, "{\"refunded\":true,\"booking_id\":9,"
                    "\"amount\":70000,\"balance\":1}", TK_OK, NULL);
     ck_assert_str_eq(C.last, "Booking 9 refunded: 70,000 won back to the wallet.");
     keys("d5\r");
     ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
-    app_test_reply(A, sent("admin.seats.list")->id, NULL, TK_FORBIDDEN, NULL);
+    tf_reply(A, sent("admin.seats.list")->id, NULL, TK_FORBIDDEN, NULL);
     ck_assert_str_eq(C.last, "admin.seats.list failed: FORBIDDEN (wrong admin key)");
 }
 END_TEST
@@ -444,7 +445,7 @@ START_TEST(audit_pages)
     load_dashboard();
     keys("l");
     ck_assert_ptr_eq(app_top_ops(A), &adm_audit_ops);
-    const app_sent *s = sent("admin.audit.list");
+    const tf_sent *s = sent("admin.audit.list");
     ck_assert_str_eq(s->params, "{\"limit\":100}");
     char *page = malloc(100 * 160 + 32);
     strcpy(page, "{\"entries\":[");
@@ -453,11 +454,11 @@ START_TEST(audit_pages)
                                      "\"method\":\"admin.queue.set\",\"peer\":\"ipc\","
                                      "\"params\":\"{}\",\"result\":\"ok\"}", i ? "," : "", 500 - i);
     strcat(page, "]}");
-    app_test_reply(A, s->id, page, TK_OK, NULL);
+    tf_reply(A, s->id, page, TK_OK, NULL);
     free(page);
     keys("o");
     ck_assert_str_eq(sent("admin.audit.list")->params, "{\"limit\":100,\"before_id\":401}");
-    app_test_reply(A, sent("admin.audit.list")->id, NULL, TK_FORBIDDEN, NULL);
+    tf_reply(A, sent("admin.audit.list")->id, NULL, TK_FORBIDDEN, NULL);
     ck_assert_str_eq(C.last, "admin.audit.list failed: FORBIDDEN (wrong admin key)");
     keys("q");
     ck_assert_ptr_eq(app_top_ops(A), &adm_dash_ops);
@@ -466,23 +467,27 @@ END_TEST
 
 START_TEST(hints_and_language)
 {
-    const app_hint *h;
-    int n = adm_dash_ops.hints(app_top_state(A), &h);
-    bool help = false, quit = false;
-    for (int i = 0; i < n; i++) {
-        help = help || !strcmp(h[i].key, "?");
-        quit = quit || !strcmp(h[i].key, "q");
-    }
-    ck_assert(!help); /* the app adds '?' itself: listed once in the overlay */
-    ck_assert(quit);
+    wg_hint h[40];
+    bool shown[40];
+    int keep, n = app_hints(A, false, h, 40, &keep), qs = 0, helps = 0;
+    for (int i = 0; i < n; i++)
+        qs += !strcmp(h[i].key, "q");
+    ck_assert_int_eq(qs, 1);
+    ck_assert_int_eq(keep, 2); /* the app's own "? help" and "F10 quit" */
+    ck_assert_str_eq(h[n - 2].key, "?");
+    ck_assert_str_eq(h[n - 1].key, "F10");
     /* on the 80-column bar, the app's "? help" and "F10 quit" keep their room */
-    app_hint all[24];
-    bool shown[24];
-    memcpy(all, h, (size_t)n * sizeof *h);
-    all[n] = (app_hint){"?", T_H_HELP};
-    all[n + 1] = (app_hint){"F10", T_H_QUIT};
-    wg_hint_fit(80, all, n + 2, 2, shown);
-    ck_assert(shown[n] && shown[n + 1]);
+    wg_hint_fit(80, h, n, keep, shown);
+    ck_assert(shown[n - 2] && shown[n - 1]);
+    /* the help lists '?' once, and the keys the bar leaves out */
+    n = app_hints(A, true, h, 40, NULL);
+    bool refresh = false;
+    for (int i = 0; i < n; i++) {
+        helps += !strcmp(h[i].key, "?");
+        refresh = refresh || !strcmp(h[i].key, "g");
+    }
+    ck_assert_int_eq(helps, 1);
+    ck_assert(refresh);
     keys("L");
     ck_assert_int_eq(tx_get_lang(), TX_KO);
     ck_assert_str_eq(app_cfg(A)->title, tx(A_TITLE)); /* the title bar follows */

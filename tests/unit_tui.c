@@ -15,6 +15,7 @@
 #include "tui/ui/app.h"
 #include "tui/net/client.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/text.h"
 #include "tui/ui/widgets.h"
 
@@ -171,7 +172,7 @@ END_TEST
 START_TEST(widget_hints)
 {
     /* widths: "a wallet" 8, "bb my tickets" 13, "c back" 6, "? help" 6 */
-    const app_hint h[] = {{"a", T_H_WALLET}, {"bb", T_H_HISTORY}, {"c", T_H_BACK}, {"?", T_H_HELP}};
+    const wg_hint h[] = {{"a", T_H_WALLET}, {"bb", T_H_HISTORY}, {"c", T_H_BACK}, {"?", T_H_HELP}};
     bool shown[4];
     tx_set_lang(TX_EN);
     ck_assert_int_eq(wg_hint_fit(80, h, 4, 1, shown), 4);
@@ -303,11 +304,16 @@ START_TEST(session_turn)
     bool hold = true;
     ck_assert_int_eq(ks_countdown_s(&s, 1000, NULL), -1); /* unknown: nothing shown */
     cJSON *waiting = cJSON_Parse("{\"state\":\"waiting\",\"position\":3,\"eta_s\":40}");
-    ks_turn_note(&s, waiting, 1000);
+    ks_queue_reply q;
+    ks_parse_queue(waiting, &q);
+    ks_queue_answer(&s, &q, 1000);
+    ck_assert_int_eq(s.state, KS_WAITING);
     ck_assert_int_eq(ks_countdown_s(&s, 1000, NULL), -1);
     cJSON *active = cJSON_Parse("{\"state\":\"active\",\"expires_in_s\":600,"
                                 "\"turn_expires_in_s\":900}");
-    ks_turn_note(&s, active, 1000);
+    ks_parse_queue(active, &q);
+    ks_queue_answer(&s, &q, 1000);
+    ck_assert_int_eq(s.state, KS_TURN);
     ck_assert_int_eq(ks_countdown_s(&s, 1000, &hold), 600);
     ck_assert(!hold);
     ck_assert_int_eq(ks_countdown_s(&s, 1000 + 541000, NULL), 59); /* the last minute */
@@ -325,7 +331,9 @@ START_TEST(session_turn)
     ck_assert(ks_turn_over(&s, 901000));
     /* a seats.list or seat.hold reply moves the turn's end too */
     cJSON *map = cJSON_Parse("{\"date_id\":1,\"seq\":4,\"turn_expires_in_s\":30}");
-    ks_turn_end_note(&s, map, 800000);
+    ks_seat_map m;
+    ks_parse_seats(map, &m);
+    ks_turn_note(&s, -1, m.turn_expires_in_s, 800000);
     ck_assert_int_eq(ks_countdown_s(&s, 800000, NULL), 30);
     cJSON_Delete(map);
     cJSON_Delete(waiting);

@@ -12,10 +12,10 @@ START_TEST(checkout_retry_same_attempt)
     answer(a, "wallet.balance", "{\"balance\":500000}");
     app_key(a, '\n');
     request_id_of(a, r1);
-    app_test_offline(a, sent(a, "payment.pay")->id); /* no answer: outcome unknown */
-    ck_assert_ptr_null(app_test_find(a, "payment.pay"));
-    app_test_set_online(a, false);
-    app_test_set_online(a, true); /* back: the same attempt again */
+    tf_offline(a, sent(a, "payment.pay")->id); /* no answer: outcome unknown */
+    ck_assert_ptr_null(tf_find(a, "payment.pay"));
+    app_set_online(a, false);
+    app_set_online(a, true); /* back: the same attempt again */
     request_id_of(a, r2);
     ck_assert_str_eq(r1, r2);
     fail_with(a, "payment.pay", TK_INSUFFICIENT_FUNDS, "{\"balance\":1000,\"amount\":180000}");
@@ -46,20 +46,20 @@ END_TEST
 START_TEST(checkout_lapse_requeues)
 {
     app *a = at_checkout(2);
-    app_test_tick(a, clock_mono_ms() + 1000);
+    app_tick(a, clock_mono_ms() + 1000);
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
-    app_test_tick(a, clock_mono_ms() + 2500);
+    app_tick(a, clock_mono_ms() + 2500);
     ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
     ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
     ck_assert_int_eq(S.nholds, 0);
     /* the lapsed turn's token is left first: with two holds the server may
      * keep it a moment longer, and a join would get it back */
     ck_assert_str_eq(sent(a, "queue.leave")->params, "{\"token\":\"tok\"}");
-    ck_assert_ptr_null(app_test_find(a, "queue.join"));
+    ck_assert_ptr_null(tf_find(a, "queue.join"));
     fail_with(a, "queue.leave", TK_TOKEN_EXPIRED, NULL); /* gone already: fine */
     ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
     ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
-    ck_assert_ptr_nonnull(app_test_find(a, "queue.join"));
+    ck_assert_ptr_nonnull(tf_find(a, "queue.join"));
     ck_assert_str_eq(S.stale_token, "");
     app_free(a);
 }
@@ -74,7 +74,7 @@ START_TEST(checkout_lapse_seen_as_events)
 {
     app *a = checkout_from_map("jll", 9, 13, 1); /* seat 13, one second left */
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
-    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":13,\"state\":\"free\"}");
+    tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":13,\"state\":\"free\"}");
     ck_assert_int_eq(S.nholds, 0);
     ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
     ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
@@ -125,8 +125,8 @@ START_TEST(checkout_hold_expired_reply)
     ck_assert_str_eq(app_flash_text(a), tx(T_LAPSED));
     /* the lapsed token's leave gets no answer: join anyway (the server
      * ends that turn by itself) */
-    app_test_offline(a, sent(a, "queue.leave")->id);
-    ck_assert_ptr_nonnull(app_test_find(a, "queue.join"));
+    tf_offline(a, sent(a, "queue.leave")->id);
+    ck_assert_ptr_nonnull(tf_find(a, "queue.join"));
     ck_assert_str_eq(S.stale_token, "");
     app_free(a);
 }
@@ -140,15 +140,15 @@ END_TEST
 START_TEST(checkout_unsure_payment_outlives_spent_token)
 {
     app *a = paying_from_map();
-    app_test_offline(a, sent(a, "payment.pay")->id);
+    tf_offline(a, sent(a, "payment.pay")->id);
     app_key(a, 27);
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
     /* the seat goes "sold" (our own payment, most likely) before we know */
-    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":1,\"state\":\"sold\"}");
-    app_test_tick(a, clock_mono_ms() + 100);
+    tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":1,\"state\":\"sold\"}");
+    app_tick(a, clock_mono_ms() + 100);
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
-    app_test_set_online(a, false);
-    app_test_set_online(a, true); /* back: every screen resyncs */
+    app_set_online(a, false);
+    app_set_online(a, true); /* back: every screen resyncs */
     fail_with(a, "seats.list", TK_TOKEN_EXPIRED, NULL);
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
     ck_assert_str_eq(S.token, "tok");
@@ -158,7 +158,7 @@ START_TEST(checkout_unsure_payment_outlives_spent_token)
     cJSON_Delete(p);
     answer_paid_seat1(a);
     ck_assert_ptr_eq(app_top_ops(a), &ks_ticket_ops);
-    ck_assert(!ks_pay_open(a));
+    ck_assert(!ks_pay_open(&S));
     app_free(a);
 }
 END_TEST
@@ -170,15 +170,15 @@ END_TEST
 START_TEST(checkout_hears_staff_release)
 {
     app *a = checkout_from_map("", 5, 1, 300);
-    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":1,\"state\":\"free\"}");
+    tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":1,\"state\":\"free\"}");
     ck_assert_int_eq(S.nholds, 0);
     char m[256];
     snprintf(m, sizeof m, tx(T_SEAT_TAKEN_BACK), 1);
     ck_assert_str_eq(app_flash_text(a), m);
     ck_assert_int_eq(ks_countdown_s(&S, clock_mono_ms(), NULL), -1); /* unknown, not stale */
-    app_test_tick(a, clock_mono_ms() + 100);
+    app_tick(a, clock_mono_ms() + 100);
     ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops);
-    app_test_tick(a, clock_mono_ms() + 6000);
+    app_tick(a, clock_mono_ms() + 6000);
     answer(a, "queue.status", "{\"state\":\"active\",\"position\":0,\"expires_in_s\":600}");
     ck_assert_int_ge(ks_countdown_s(&S, clock_mono_ms(), NULL), 590);
     ck_assert_str_eq(S.token, "tok");
@@ -194,7 +194,7 @@ START_TEST(checkout_first_of_two_lapses)
     ks_add_hold(&S, 44, 1, 13, 90000, 1, clock_mono_ms());
     ks_add_hold(&S, 45, 1, 14, 90000, 300, clock_mono_ms());
     app *a = mk(false, &ks_checkout_ops, ks_checkout_new());
-    app_test_tick(a, clock_mono_ms() + 2000);
+    app_tick(a, clock_mono_ms() + 2000);
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
     ck_assert_int_eq(S.nholds, 1);
     ck_assert_int_eq(S.holds[0].seat_no, 14);
@@ -218,11 +218,11 @@ END_TEST
 START_TEST(checkout_sold_event_before_the_answer)
 {
     app *a = paying_from_map();
-    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":1,\"state\":\"sold\"}");
+    tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":1,\"state\":\"sold\"}");
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
     ck_assert_ptr_null(strstr(app_flash_text(a), "no longer held"));
-    app_test_tick(a, clock_mono_ms() + 6000);
-    ck_assert_ptr_null(app_test_find(a, "queue.status"));
+    app_tick(a, clock_mono_ms() + 6000);
+    ck_assert_ptr_null(tf_find(a, "queue.status"));
     answer_paid_seat1(a);
     ck_assert_ptr_eq(app_top_ops(a), &ks_ticket_ops);
     app_free(a);
@@ -243,7 +243,7 @@ START_TEST(checkout_turn_ends)
     ck_assert_int_le(ks_countdown_s(&S, clock_mono_ms(), NULL), 1);
     app_key(a, 'c');
     ck_assert_ptr_eq(app_top_ops(a), &ks_checkout_ops);
-    app_test_tick(a, clock_mono_ms() + 2000);
+    app_tick(a, clock_mono_ms() + 2000);
     ck_assert_ptr_eq(app_top_ops(a), &ks_queue_ops);
     ck_assert_str_eq(app_flash_text(a), tx(T_TURN_ENDED));
     app_free(a);

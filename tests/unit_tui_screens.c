@@ -13,7 +13,7 @@ typedef struct {
 static int probe_freed;
 static void p_enter(app *a, void *st) { ((probe_st *)st)->entered++; }
 static void p_leave(app *a, void *st) { ((probe_st *)st)->left++; }
-static void p_reply(app *a, void *st, int tag, const cl_reply *r) { ((probe_st *)st)->replies++; }
+static void p_reply(app *a, void *st, int tag, const app_reply *r) { ((probe_st *)st)->replies++; }
 static void p_free(void *st)
 {
     probe_freed++;
@@ -44,13 +44,13 @@ START_TEST(stack_rules)
     app_settle(a);
     ck_assert_int_eq(app_depth(a), 2);
     ck_assert_int_eq(one->left, 1);
-    app_test_reply(a, id, "{}", TK_OK, NULL); /* covered screens get their replies */
+    tf_reply(a, id, "{}", TK_OK, NULL); /* covered screens get their replies */
     ck_assert_int_eq(one->replies, 1);
     int64_t id2 = app_call(a, two, "x.z", NULL, 1);
     app_key(a, 'r');
     ck_assert_int_eq(app_depth(a), 2);
     ck_assert_int_eq(probe_freed, 1);
-    app_test_reply(a, id2, "{}", TK_OK, NULL); /* its screen is gone: dropped */
+    tf_reply(a, id2, "{}", TK_OK, NULL); /* its screen is gone: dropped */
     app_pop(a);
     app_settle(a);
     ck_assert_ptr_eq(app_top_state(a), one);
@@ -114,7 +114,7 @@ START_TEST(welcome_register)
     app_key(a, '\t');
     type(a, "Kim Minji?");
     app_key(a, '\n');
-    const app_sent *c = sent(a, "user.register");
+    const tf_sent *c = sent(a, "user.register");
     ck_assert_str_eq(c->params, "{\"name\":\"Kim Minji?\"}");
     answer(a, "user.register", "{\"user_id\":\"" UID "\"}");
     ck_assert_str_eq(S.user_id, UID);
@@ -131,7 +131,7 @@ START_TEST(welcome_login)
     app *a = mk(false, &ks_welcome_ops, ks_welcome_new());
     type(a, "1234");
     app_key(a, '\n');
-    ck_assert_ptr_null(app_test_find(a, "wallet.balance"));
+    ck_assert_ptr_null(tf_find(a, "wallet.balance"));
     ck_assert_str_eq(app_flash_text(a), tx(T_BAD_MEMBER_ID));
     for (int i = 0; i < 4; i++)
         app_key(a, KEY_BACKSPACE);
@@ -162,10 +162,10 @@ START_TEST(queue_prequeue_waits_for_the_draw)
     app *a = in_queue();
     answer(a, "queue.join", "{\"token\":\"tok\",\"state\":\"waiting\",\"position\":3,\"eta_s\":90,"
                             "\"seq\":10,\"prequeue\":true,\"opens_in_s\":90}");
-    app_test_event(a, "queue", "{\"admitted_seq\":10,\"waiting\":0,\"active\":0,\"admit_per_min\":60,"
+    tf_event(a, "queue", "{\"admitted_seq\":10,\"waiting\":0,\"active\":0,\"admit_per_min\":60,"
                                "\"paused\":false,\"prequeue\":4,\"opens_in_s\":89}");
-    ck_assert_ptr_null(app_test_find(a, "queue.status")); /* not "the line reached us" */
-    app_test_event(a, "queue", "{\"admitted_seq\":9,\"waiting\":4,\"active\":0,\"admit_per_min\":60,"
+    ck_assert_ptr_null(tf_find(a, "queue.status")); /* not "the line reached us" */
+    tf_event(a, "queue", "{\"admitted_seq\":9,\"waiting\":4,\"active\":0,\"admit_per_min\":60,"
                                "\"paused\":false}");
     ck_assert_str_eq(sent(a, "queue.status")->params, "{\"token\":\"tok\"}");
     answer(a, "queue.status", "{\"state\":\"waiting\",\"position\":2,\"eta_s\":20,\"seq\":12}");
@@ -199,13 +199,13 @@ START_TEST(queue_follows_events)
     answer(a, "queue.join", "{\"token\":\"tok\",\"state\":\"waiting\",\"position\":5,\"eta_s\":30,\"seq\":10}");
     ck_assert_str_eq(S.token, "tok");
     ck_assert_int_eq(S.queue_seq, 10);
-    app_test_event(a, "queue", "{\"admitted_seq\":7,\"waiting\":3,\"active\":100,\"admit_per_min\":60,\"paused\":false}");
-    ck_assert_ptr_null(app_test_find(a, "queue.status"));
-    app_test_event(a, "queue", "{\"admitted_seq\":10,\"waiting\":0,\"active\":100,\"admit_per_min\":60,\"paused\":false}");
+    tf_event(a, "queue", "{\"admitted_seq\":7,\"waiting\":3,\"active\":100,\"admit_per_min\":60,\"paused\":false}");
+    ck_assert_ptr_null(tf_find(a, "queue.status"));
+    tf_event(a, "queue", "{\"admitted_seq\":10,\"waiting\":0,\"active\":100,\"admit_per_min\":60,\"paused\":false}");
     ck_assert_str_eq(sent(a, "queue.status")->params, "{\"token\":\"tok\"}");
     answer(a, "queue.status", "{\"state\":\"active\",\"position\":0,\"eta_s\":0,\"expires_in_s\":600}");
     ck_assert_ptr_eq(app_top_ops(a), &ks_dates_ops);
-    ck_assert_ptr_nonnull(app_test_find(a, "dates.list"));
+    ck_assert_ptr_nonnull(tf_find(a, "dates.list"));
     app_free(a);
 }
 END_TEST
@@ -215,14 +215,14 @@ START_TEST(queue_polls_when_events_stop)
     app *a = in_queue();
     answer(a, "queue.join", "{\"token\":\"tok\",\"state\":\"waiting\",\"position\":5,\"eta_s\":30,\"seq\":10}");
     int64_t now = clock_mono_ms();
-    app_test_event(a, "queue", "{\"admitted_seq\":6,\"waiting\":5,\"active\":1,\"admit_per_min\":60,\"paused\":false}");
-    app_test_tick(a, now + 1000);
-    ck_assert_ptr_null(app_test_find(a, "queue.status")); /* events flow: no poll */
-    app_test_tick(a, now + 6000);
-    ck_assert_ptr_nonnull(app_test_find(a, "queue.status"));
+    tf_event(a, "queue", "{\"admitted_seq\":6,\"waiting\":5,\"active\":1,\"admit_per_min\":60,\"paused\":false}");
+    app_tick(a, now + 1000);
+    ck_assert_ptr_null(tf_find(a, "queue.status")); /* events flow: no poll */
+    app_tick(a, now + 6000);
+    ck_assert_ptr_nonnull(tf_find(a, "queue.status"));
     /* an expired token while waiting: join again */
     fail_with(a, "queue.status", TK_TOKEN_EXPIRED, NULL);
-    ck_assert_ptr_nonnull(app_test_find(a, "queue.join"));
+    ck_assert_ptr_nonnull(tf_find(a, "queue.join"));
     ck_assert_str_eq(S.token, "");
     app_free(a);
 }
@@ -236,14 +236,14 @@ START_TEST(seats_hold_and_taken)
     ck_assert_str_eq(sent(a, "seats.list")->params, "{\"token\":\"tok\",\"date_id\":1}");
     answer(a, "seats.list", snapshot(buf, sizeof(buf), 5, 0, 0));
     /* another kiosk's hold arrives as an event */
-    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":6,\"seat_no\":2,\"state\":\"held\"}");
+    tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":6,\"seat_no\":2,\"state\":\"held\"}");
     app_key(a, KEY_RIGHT); /* seat 2 */
     app_key(a, '\n');
-    ck_assert_ptr_null(app_test_find(a, "seat.hold")); /* known taken: no call */
+    ck_assert_ptr_null(tf_find(a, "seat.hold")); /* known taken: no call */
     ck_assert_str_eq(app_flash_text(a), "Seat 2 is held by someone else. Pick another seat.");
-    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":7,\"seat_no\":2,\"state\":\"sold\"}");
+    tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":7,\"seat_no\":2,\"state\":\"sold\"}");
     app_key(a, '\n');
-    ck_assert_ptr_null(app_test_find(a, "seat.hold"));
+    ck_assert_ptr_null(tf_find(a, "seat.hold"));
     ck_assert_str_eq(app_flash_text(a), "Seat 2 is sold. Pick another seat.");
     app_key(a, 'l'); /* seat 3 */
     app_key(a, '\n');
@@ -259,7 +259,7 @@ START_TEST(seats_hold_and_taken)
     ck_assert_int_eq(S.holds[0].hold_id, 44);
     ck_assert_str_eq(app_flash_text(a), "Seat 13 is yours for 05:00.");
     /* our own seat event must not turn it into "held by other" */
-    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":7,\"seat_no\":13,\"state\":\"held\"}");
+    tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":7,\"seat_no\":13,\"state\":\"held\"}");
     app_key(a, '\n'); /* Enter on our own seat releases it */
     ck_assert_str_eq(sent(a, "hold.release")->params, "{\"token\":\"tok\",\"hold_id\":44}");
     answer(a, "hold.release", "{\"released\":true}");
@@ -278,15 +278,15 @@ START_TEST(seats_mouse_and_lapse_event)
     /* the grid at 80x24 starts at row 6; find seat 23's cell */
     int y, x;
     wg_seat_pos(23, 6, (80 - WG_GRID_W) / 2, &y, &x);
-    app_test_mouse(a, y, x + 2);
+    app_mouse_key(a, y, x + 2);
     ck_assert_str_eq(sent(a, "seat.hold")->params, "{\"token\":\"tok\",\"date_id\":1,\"seat_no\":23}");
     answer(a, "seat.hold", "{\"hold_id\":9,\"date_id\":1,\"seat_no\":23,\"price\":90000,\"expires_in_s\":300}");
     ck_assert_int_eq(S.nholds, 1);
     /* staff released it: the event frees it, our hold goes; 300 s early
      * is not a lapse, so a turn that ends later ends as a turn */
-    app_test_event(a, "seat.1", "{\"date_id\":1,\"seq\":2,\"seat_no\":23,\"state\":\"free\"}");
+    tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":2,\"seat_no\":23,\"state\":\"free\"}");
     ck_assert_int_eq(S.nholds, 0);
-    ck_assert(!S.hold_lapsed);
+    ck_assert(!ks_hold_lapsed(&S));
     app_free(a);
 }
 END_TEST
@@ -298,7 +298,7 @@ START_TEST(seats_lost_hold_reply_resync)
     answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
     app_key(a, 'l'); /* seat 2 */
     app_key(a, '\n');
-    app_test_offline(a, sent(a, "seat.hold")->id); /* the server got it; we never heard */
+    tf_offline(a, sent(a, "seat.hold")->id); /* the server got it; we never heard */
     ck_assert_int_eq(S.nholds, 0);
     /* the snapshot fetched to find out carries our hold's id and time left */
     answer(a, "seats.list", snapshot(buf, sizeof(buf), 2, 0, 2));
@@ -327,7 +327,7 @@ START_TEST(keys_while_loading_are_kept)
     ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops); /* Enter went through on the list */
     ck_assert_int_eq(S.date_id, 2); /* the move typed ahead counted too */
     app_key(a, '\n'); /* on the map before its snapshot */
-    ck_assert_ptr_null(app_test_find(a, "seat.hold"));
+    ck_assert_ptr_null(tf_find(a, "seat.hold"));
     app_key(a, 'l'); /* the cursor still moves: seat 2 is the one held */
     answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
     ck_assert_str_eq(sent(a, "seat.hold")->params, "{\"token\":\"tok\",\"date_id\":2,\"seat_no\":2}");
@@ -363,9 +363,9 @@ START_TEST(kiosk_idle_releases)
     member_with_token();
     ks_add_hold(&S, 44, 1, 13, 90000, 300, clock_mono_ms());
     app *a = mk(true, &ks_seats_ops, ks_seats_new(1));
-    app_test_tick(a, clock_mono_ms() + 30000);
+    app_tick(a, clock_mono_ms() + 30000);
     ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops);
-    app_test_tick(a, clock_mono_ms() + 91000);
+    app_tick(a, clock_mono_ms() + 91000);
     ck_assert_ptr_eq(app_top_ops(a), &ks_welcome_ops);
     ck_assert_int_eq(app_depth(a), 1);
     ck_assert_str_eq(sent(a, "hold.release")->params, "{\"token\":\"tok\",\"hold_id\":44}");

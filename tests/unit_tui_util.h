@@ -13,8 +13,9 @@
 
 #include "common/util.h"
 #include "tui/ui/app.h"
-#include "tui/net/client.h"
+#include "tests/lib/tui_fake.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/text.h"
 #include "tui/ui/widgets.h"
 
@@ -23,7 +24,7 @@ static ks_session S;
 static __attribute__((unused)) app *mk(bool kiosk_mode, const app_screen_ops *ops, void *st)
 {
     app_config cfg = {.title = "t", .kiosk = kiosk_mode, .idle_s = 90};
-    app *a = app_new(NULL, &cfg);
+    app *a = tf_app_new(&cfg);
     app_set_model(a, &S);
     if (kiosk_mode)
         app_on_idle(a, ks_idle);
@@ -39,21 +40,21 @@ static __attribute__((unused)) void type(app *a, const char *s)
 }
 
 /* The newest unanswered call to method; fails the test when absent. */
-static __attribute__((unused)) const app_sent *sent(app *a, const char *method)
+static __attribute__((unused)) const tf_sent *sent(app *a, const char *method)
 {
-    const app_sent *c = app_test_find(a, method);
+    const tf_sent *c = tf_find(a, method);
     ck_assert_msg(c != NULL, "no %s call", method);
     return c;
 }
 
 static __attribute__((unused)) void answer(app *a, const char *method, const char *result)
 {
-    app_test_reply(a, sent(a, method)->id, result, TK_OK, NULL);
+    tf_reply(a, sent(a, method)->id, result, TK_OK, NULL);
 }
 
 static __attribute__((unused)) void fail_with(app *a, const char *method, tk_err e, const char *data)
 {
-    app_test_reply(a, sent(a, method)->id, NULL, e, data);
+    tf_reply(a, sent(a, method)->id, NULL, e, data);
 }
 
 static __attribute__((unused)) void setup(void)

@@ -14,6 +14,7 @@
 #include "common/util.h"
 #include "tui/ui/app.h"
 #include "tui/net/client.h"
+#include "tui/net/link.h"
 #include "tui/console/console.h"
 #include "tui/kiosk/kiosk.h"
 #include "tui/ui/text.h"
@@ -133,14 +134,16 @@ int main(int argc, char **argv)
     if (o.timeout_ms > 0)
         cl_set_timeout(cl, o.timeout_ms);
     app_config cfg = {.title = tx(T_APP_TITLE), .kiosk = o.kiosk, .idle_s = o.idle_s};
-    app *a = app_new(cl, &cfg);
+    app *a = app_new(&cfg);
+    if (!a || !link_attach(a, cl))
+        return 1;
     static ks_session session;
     app_set_model(a, &session);
     if (o.kiosk)
         app_on_idle(a, ks_idle);
     ks_set_home_lang(o.lang);
     app_on_lang(a, ks_lang_changed);
-    app_push(a, &ks_welcome_ops, ks_welcome_new());
+    ks_start(a);
     app_run(a);
     if (session.token[0]) {
         ks_logout(a, T_COUNT);

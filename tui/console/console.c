@@ -1,5 +1,5 @@
 /* tui/console/console.c -- `kiosk --admin`: flags, the admin key, the app, and the
- * pieces every console screen shares (results, key tables). */
+ * pieces every console screen shares (results, the language key). */
 #include "tui/console/console.h"
 
 #include <curses.h>
@@ -14,6 +14,7 @@
 #include "common/util.h"
 #include "tui/console/console_int.h"
 #include "tui/net/client.h"
+#include "tui/net/link.h"
 #include "tui/ui/text.h"
 
 #define CONSOLE_DEFAULT_KEY "var/admin.key"
@@ -56,7 +57,7 @@ void adm_bad(app *a, const char *fmt, ...)
     va_end(ap);
 }
 
-void adm_fail_text(char *out, size_t outsz, const char *method, const cl_reply *r)
+void adm_fail_text(char *out, size_t outsz, const char *method, const app_reply *r)
 {
     if (r->offline) {
         snprintf(out, outsz, tx(A_R_OFFLINE), method);
@@ -73,7 +74,7 @@ void adm_fail_text(char *out, size_t outsz, const char *method, const cl_reply *
     snprintf(out, outsz, tx(A_R_ERROR), method, tk_err_reason(r->err), detail);
 }
 
-void adm_fail(app *a, const char *method, const cl_reply *r)
+void adm_fail(app *a, const char *method, const app_reply *r)
 {
     char buf[320];
     adm_fail_text(buf, sizeof buf, method, r);
@@ -82,34 +83,11 @@ void adm_fail(app *a, const char *method, const cl_reply *r)
 
 /* ---- key tables -------------------------------------------------------- */
 
-int adm_bind_key(const adm_binding *t, int n, app *a, void *st, int key)
+int adm_act_lang(app *a, void *st, int key)
 {
-    for (int i = 0; i < n; i++)
-        for (int k = 0; k < ADM_KEYS && t[i].keys[k]; k++)
-            if (t[i].keys[k] == key)
-                return t[i].fn(a, st, key);
-    return adm_common_key(a, key);
-}
-
-/* Only the screen's own rows: the app adds "?" and "F10", and the bar
- * keeps room for those first. */
-int adm_bind_hints(const adm_binding *t, int n, app_hint *buf, int max)
-{
-    int m = 0;
-    for (int i = 0; i < n && m < max; i++)
-        if (t[i].hint.key)
-            buf[m++] = t[i].hint;
-    return m;
-}
-
-int adm_common_key(app *a, int key)
-{
-    if (key == 'L') {
-        tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
-        app_set_title(a, tx(A_TITLE));
-        return APP_DONE;
-    }
-    return APP_PASS;
+    tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
+    app_set_title(a, tx(A_TITLE));
+    return APP_DONE;
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -182,7 +160,9 @@ int console_main(int argc, char **argv)
     }
     cl_set_admin_key(cl, key);
     app_config cfg = {.title = tx(A_TITLE), .kiosk = false};
-    app *a = app_new(cl, &cfg);
+    app *a = app_new(&cfg);
+    if (!a || !link_attach(a, cl))
+        return 1;
     static adm_console con; /* lives as long as the process */
     adm_model_init(&con.m);
     con.poll_ms = CONSOLE_POLL_MS;

@@ -9,6 +9,7 @@
 
 #include "common/json.h"
 #include "tui/console/console_int.h"
+#include "tui/ui/list.h"
 #include "tui/ui/widgets.h"
 
 #define ADM_AUDIT_PAGE 100
@@ -22,7 +23,7 @@ typedef struct {
 
 typedef struct {
     audit_row *rows;
-    int n, sel, top;
+    ls_list list; /* list.n rows held */
     bool inflight, loaded, at_end;
 } adm_audit;
 
@@ -46,14 +47,15 @@ static void audit_free(void *st)
 
 static void audit_fetch(app *a, adm_audit *s, bool older)
 {
-    if (s->inflight || (older && (s->at_end || s->n == ADM_AUDIT_MAX)))
+    int n = s->list.n;
+    if (s->inflight || (older && (s->at_end || n == ADM_AUDIT_MAX)))
         return;
     cJSON *p = cJSON_CreateObject();
     jv_add_int(p, "limit", ADM_AUDIT_PAGE);
-    if (older && s->n > 0)
-        jv_add_int(p, "before_id", s->rows[s->n - 1].id);
+    if (older && n > 0)
+        jv_add_int(p, "before_id", s->rows[n - 1].id);
     if (!older)
-        s->n = s->sel = s->top = 0, s->at_end = false;
+        s->list = (ls_list){0}, s->at_end = false;
     s->inflight = true;
     app_call(a, s, "admin.audit.list", p, ADM_TAG_AUDIT);
 }
@@ -67,7 +69,7 @@ static void copy(const cJSON *o, const char *name, char *out, size_t cap)
     snprintf(out, cap, "%s", v);
 }
 
-static void audit_reply(app *a, void *st, int tag, const cl_reply *r)
+static void audit_reply(app *a, void *st, int tag, const app_reply *r)
 {
     adm_audit *s = st;
     s->inflight = false;
@@ -76,20 +78,21 @@ static void audit_reply(app *a, void *st, int tag, const cl_reply *r)
         adm_fail(a, "admin.audit.list", r);
         return;
     }
-    int got = 0;
+    int got = 0, n = s->list.n;
     const cJSON *it;
     cJSON_ArrayForEach(it, arr) {
-        audit_row *w = &s->rows[s->n];
-        if (s->n == ADM_AUDIT_MAX || jv_get_int(it, "audit_id", 1, JV_INT_MAX, &w->id) != JV_OK)
+        audit_row *w = &s->rows[n];
+        if (n == ADM_AUDIT_MAX || jv_get_int(it, "audit_id", 1, JV_INT_MAX, &w->id) != JV_OK)
             continue;
         copy(it, "at", w->at, sizeof w->at);
         copy(it, "method", w->method, sizeof w->method);
         copy(it, "peer", w->peer, sizeof w->peer);
         copy(it, "result", w->result, sizeof w->result);
         copy(it, "params", w->params, sizeof w->params);
-        s->n++;
+        n++;
         got++;
     }
+    ls_set_count(&s->list, n);
     s->loaded = true;
     s->at_end = got < ADM_AUDIT_PAGE;
 }
@@ -114,13 +117,10 @@ static int act_move(app *a, void *st, int key)
     adm_audit *s = st;
     int d = key == KEY_UP || key == 'k' ? -1 : key == KEY_DOWN || key == 'j' ? 1
           : key == KEY_PPAGE ? -10 : 10;
-    s->sel += d;
-    if (s->sel >= s->n) {
-        s->sel = s->n - 1;
+    bool past = s->list.sel + d >= s->list.n;
+    ls_move(&s->list, d);
+    if (past)
         audit_fetch(a, s, true); /* scrolling past the end asks for more */
-    }
-    if (s->sel < 0)
-        s->sel = 0;
     return APP_DONE;
 }
 
@@ -136,73 +136,64 @@ static int act_newest(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static int act_back(app *a, void *st, int key)
-{
-    app_pop(a);
-    return APP_DONE;
-}
 
-
-static const adm_binding audit_keys[] = {
-    {{KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE}, act_move, {"\u2191\u2193 PgUp/Dn", T_H_MOVE}},
-    {{'o'}, act_older, {"o", A_H_OLDER}},
-    {{'g', KEY_HOME}, act_newest, {"g", A_H_NEWEST}},
-    {{ADM_KEY_ESC, 'q'}, act_back, {"Esc", T_H_BACK}},
-    {{'j', 'k'}, act_move, {NULL, 0}},
+static const km_binding audit_keys[] = {
+    {{KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE}, act_move, "\u2191\u2193 PgUp/Dn", T_H_MOVE, KM_BAR, 0},
+    {{'o'}, act_older, "o", A_H_OLDER, KM_BAR, 0},
+    {{'g'}, act_newest, "g", A_H_NEWEST, KM_BAR, 0},
+    {{ADM_KEY_ESC}, app_act_pop, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'j', 'k'}, act_move, "j k", T_H_MOVE, KM_HELP, 0},
+    {{KEY_HOME}, act_newest, "Home", A_H_NEWEST, KM_HELP, 0},
+    {{'q'}, app_act_pop, "q", T_H_BACK, KM_HELP, 0},
+    ADM_KEY_LANG_ROW(KM_HELP),
 };
-#define NKEYS ((int)(sizeof audit_keys / sizeof audit_keys[0]))
 
-static int audit_key(app *a, void *st, int key)
-{
-    return adm_bind_key(audit_keys, NKEYS, a, st, key);
-}
-
-static int audit_hints(void *st, const app_hint **out)
-{
-    static app_hint h[NKEYS];
-    *out = h;
-    return adm_bind_hints(audit_keys, NKEYS, h, NKEYS);
-}
+KM_TABLE_FN(audit_keys_fn, audit_keys)
 
 /* ---- drawing ----------------------------------------------------------- */
 
-static void audit_draw(app *a, void *st, const app_rect *r)
+typedef struct {
+    const adm_audit *s;
+    int x, w;
+} audit_rows;
+
+static void draw_row(void *ctx, int i, int y, bool sel)
+{
+    const audit_rows *ar = ctx;
+    const audit_row *e = &ar->s->rows[i];
+    char line[512];
+    bool ok = !strcmp(e->result, "ok");
+    snprintf(line, sizeof line, "%-6lld %-20.20s %-22.22s %-10.10s %s", (long long)e->id, e->at,
+             e->method, e->result, e->peer);
+    wg_text(y, ar->x, ar->w, line, sel ? WG_CURSOR : ok ? WG_NORMAL : WG_WARN);
+}
+
+static void audit_draw(app *a, void *st, const wg_rect *r)
 {
     adm_audit *s = st;
     int x = r->x + 1, w = r->w - 2, y = r->y;
     wg_text(y++, x, w, tx(A_A_TITLE), WG_HEAD);
     wg_text(y++, x, w, tx(A_A_COLS), WG_HEAD);
-    if (s->loaded && s->n == 0)
+    if (s->loaded && s->list.n == 0)
         wg_text(y, x, w, tx(A_A_EMPTY), WG_DIM);
     int rows = r->h - 4; /* title, columns, and two detail rows */
     if (rows < 1)
         rows = 1;
-    if (s->sel < s->top)
-        s->top = s->sel;
-    if (s->sel >= s->top + rows)
-        s->top = s->sel - rows + 1;
-    for (int i = 0; i < rows && s->top + i < s->n; i++) {
-        const audit_row *e = &s->rows[s->top + i];
-        char line[512];
-        bool ok = !strcmp(e->result, "ok");
-        snprintf(line, sizeof line, "%-6lld %-20.20s %-22.22s %-10.10s %s", (long long)e->id,
-                 e->at, e->method, e->result, e->peer);
-        wg_text(y + i, x, w, line,
-                s->top + i == s->sel ? WG_CURSOR : ok ? WG_NORMAL : WG_WARN);
-    }
-    if (s->at_end && s->top + rows > s->n && s->n > 0 && s->n - s->top < rows)
-        wg_text(y + s->n - s->top, x, w, tx(A_A_END), WG_DIM);
-    if (s->sel < s->n) /* the selected entry's params, what the table cuts */
-        wg_text(r->y + r->h - 1, x, w, s->rows[s->sel].params, WG_DIM);
+    audit_rows ar = {s, x, w};
+    ls_draw(&s->list, y, rows, draw_row, &ar);
+    int n = s->list.n, top = s->list.top;
+    if (s->at_end && n > 0 && n - top < rows)
+        wg_text(y + n - top, x, w, tx(A_A_END), WG_DIM);
+    if (s->list.sel < n) /* the selected entry's params, what the table cuts */
+        wg_text(r->y + r->h - 1, x, w, s->rows[s->list.sel].params, WG_DIM);
 }
 
 const app_screen_ops adm_audit_ops = {
     .name = "admin-audit",
     .enter = audit_enter,
-    .key = audit_key,
+    .keys = audit_keys_fn,
     .reply = audit_reply,
     .resync = audit_resync,
     .draw = audit_draw,
-    .hints = audit_hints,
     .free = audit_free,
 };

@@ -83,7 +83,7 @@ int adm_byid_refund(app *a, void *st, int key)
     return APP_DONE;
 }
 
-bool adm_byid_reply(app *a, int tag, const cl_reply *r)
+bool adm_byid_reply(app *a, int tag, const app_reply *r)
 {
     if (tag == ADM_TAG_FIND) {
         if (!r->offline && r->err == TK_INVALID_PARAMS) /* the server's "none has it" */

@@ -12,10 +12,11 @@
 
 #include "common/util.h"
 #include "tui/console/console_int.h"
+#include "tui/ui/list.h"
 #include "tui/ui/widgets.h"
 
 typedef struct {
-    int sel, top;       /* selected row, first row shown */
+    ls_list list;       /* the dates: which is selected, which shown */
     int64_t next_poll;  /* monotonic ms */
     bool inflight;
     bool failing;       /* the last poll failed: say so once, not every poll */
@@ -44,15 +45,7 @@ int64_t adm_dash_selected(app *a)
 {
     adm_dash *d = app_find(a, &adm_dash_ops);
     adm_model *m = &adm_get(a)->m;
-    return d && d->sel < m->ndates ? m->dates[d->sel].date_id : 0;
-}
-
-static void dash_clamp(adm_dash *d, int n)
-{
-    if (d->sel >= n)
-        d->sel = n - 1;
-    if (d->sel < 0)
-        d->sel = 0;
+    return d && d->list.sel < m->ndates ? m->dates[d->list.sel].date_id : 0;
 }
 
 /* ---- input ------------------------------------------------------------- */
@@ -70,7 +63,7 @@ static void dash_enter(app *a, void *st)
     dash_poll(a, st, clock_mono_ms());
 }
 
-static void dash_reply(app *a, void *st, int tag, const cl_reply *r)
+static void dash_reply(app *a, void *st, int tag, const app_reply *r)
 {
     adm_dash *d = st;
     if (adm_queue_reply(a, tag, r) || adm_byid_reply(a, tag, r) || tag != ADM_TAG_DASH)
@@ -86,10 +79,10 @@ static void dash_reply(app *a, void *st, int tag, const cl_reply *r)
         return;
     }
     d->failing = false;
+    ls_set_count(&d->list, m->ndates);
     for (int i = 0; i < m->ndates; i++)
         if (m->dates[i].date_id == was)
-            d->sel = i;
-    dash_clamp(d, m->ndates);
+            ls_select(&d->list, i);
 }
 
 static void dash_event(app *a, void *st, const char *topic, const cJSON *body)
@@ -110,8 +103,8 @@ static void dash_resync(app *a, void *st, int64_t date_id)
 static int act_move(app *a, void *st, int key)
 {
     adm_dash *d = st;
-    d->sel += key == KEY_UP || key == 'k' ? -1 : 1;
-    dash_clamp(d, adm_get(a)->m.ndates);
+    ls_set_count(&d->list, adm_get(a)->m.ndates);
+    ls_move(&d->list, key == KEY_UP || key == 'k' ? -1 : 1);
     return APP_DONE;
 }
 
@@ -135,7 +128,8 @@ static int act_date(app *a, void *st, int key)
 {
     adm_dash *d = st;
     adm_model *m = &adm_get(a)->m;
-    app_push(a, &adm_form_ops, adm_form_new_date(d->sel < m->ndates ? m->dates[d->sel].concert_id : 0));
+    int sel = d->list.sel;
+    app_push(a, &adm_form_ops, adm_form_new_date(sel < m->ndates ? m->dates[sel].concert_id : 0));
     return APP_DONE;
 }
 
@@ -157,40 +151,30 @@ static int act_quit(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static int act_lang(app *a, void *st, int key) { return adm_common_key(a, 'L'); }
-
 /* Most used first: the hint bar shows what fits, the '?' overlay all. */
-static const adm_binding dash_keys[] = {
-    {{ADM_KEY_ENTER, '\n', KEY_ENTER, 's'}, act_seats, {"Enter", A_H_SEATS}},
-    {{'p'}, adm_queue_pause, {"p", A_H_PAUSE}},
-    {{'m'}, adm_queue_max, {"m", A_H_MAXACT}},
-    {{'a'}, adm_queue_rate, {"a", A_H_RATE}},
-    {{'o'}, adm_queue_opens, {"o", A_H_OPENS}},
-    {{'c'}, act_concert, {"c", A_H_CONCERT}},
-    {{'n'}, act_date, {"n", A_H_DATE}},
-    {{'l'}, act_audit, {"l", A_H_AUDIT}},
-    {{KEY_UP, KEY_DOWN, 'k', 'j'}, act_move, {"\u2191\u2193", T_H_MOVE}},
-    {{'d'}, adm_byid_date, {"d", A_H_BYDATE}},
-    {{'h'}, adm_byid_release, {"h", A_H_BYHOLD}},
-    {{'b'}, adm_byid_refund, {"b", A_H_BYBOOKING}},
-    {{'t'}, adm_byid_code, {"t", A_H_BYCODE}},
-    {{'g'}, act_refresh, {NULL, 0}}, /* polls run anyway; not worth a hint row */
-    {{'L'}, act_lang, {"L", A_H_LANG}},
-    {{'q'}, act_quit, {"q", T_H_QUIT}},
+static const km_binding dash_keys[] = {
+    {{ADM_KEY_ENTER, '\n', KEY_ENTER}, act_seats, "Enter", A_H_SEATS, KM_BAR, 0},
+    {{'p'}, adm_queue_pause, "p", A_H_PAUSE, KM_BAR, 0},
+    {{'m'}, adm_queue_max, "m", A_H_MAXACT, KM_BAR, 0},
+    {{'a'}, adm_queue_rate, "a", A_H_RATE, KM_BAR, 0},
+    {{'o'}, adm_queue_opens, "o", A_H_OPENS, KM_BAR, 0},
+    {{'c'}, act_concert, "c", A_H_CONCERT, KM_BAR, 0},
+    {{'n'}, act_date, "n", A_H_DATE, KM_BAR, 0},
+    {{'l'}, act_audit, "l", A_H_AUDIT, KM_BAR, 0},
+    {{KEY_UP, KEY_DOWN}, act_move, "\u2191\u2193", T_H_MOVE, KM_BAR, 0},
+    {{'d'}, adm_byid_date, "d", A_H_BYDATE, KM_BAR, 0},
+    {{'h'}, adm_byid_release, "h", A_H_BYHOLD, KM_BAR, 0},
+    {{'b'}, adm_byid_refund, "b", A_H_BYBOOKING, KM_BAR, 0},
+    {{'t'}, adm_byid_code, "t", A_H_BYCODE, KM_BAR, 0},
+    ADM_KEY_LANG_ROW(KM_BAR),
+    {{'q'}, act_quit, "q", T_H_QUIT, KM_BAR, 0},
+    /* the rest only in the help: aliases, and polls run anyway */
+    {{'s'}, act_seats, "s", A_H_SEATS, KM_HELP, 0},
+    {{'j', 'k'}, act_move, "j k", T_H_MOVE, KM_HELP, 0},
+    {{'g'}, act_refresh, "g", T_H_REFRESH, KM_HELP, 0},
 };
-#define NKEYS ((int)(sizeof dash_keys / sizeof dash_keys[0]))
 
-static int dash_key(app *a, void *st, int key)
-{
-    return adm_bind_key(dash_keys, NKEYS, a, st, key);
-}
-
-static int dash_hints(void *st, const app_hint **out)
-{
-    static app_hint h[NKEYS];
-    *out = h;
-    return adm_bind_hints(dash_keys, NKEYS, h, NKEYS);
-}
+KM_TABLE_FN(dash_keys_fn, dash_keys)
 
 /* ---- drawing ----------------------------------------------------------- */
 
@@ -234,7 +218,19 @@ static void draw_date(const adm_date_row *d, int y, int x, const dash_cols *c, b
     wg_text(y, x, c->revenue, buf, st);
 }
 
-static void draw_dates(const adm_model *m, adm_dash *d, const app_rect *r, int rows)
+typedef struct {
+    const adm_model *m;
+    int x;
+    const dash_cols *c;
+} dash_rows;
+
+static void draw_row(void *ctx, int i, int y, bool sel)
+{
+    const dash_rows *r = ctx;
+    draw_date(&r->m->dates[i], y, r->x, r->c, sel);
+}
+
+static void draw_dates(const adm_model *m, adm_dash *d, const wg_rect *r, int rows)
 {
     dash_cols c = dash_layout(r->w - 2);
     int x = r->x + 1, y = r->y;
@@ -254,12 +250,9 @@ static void draw_dates(const adm_model *m, adm_dash *d, const app_rect *r, int r
         wg_text(y, x, r->w - 2, why, d->failing ? WG_BAD : WG_DIM);
         return;
     }
-    if (d->sel < d->top)
-        d->top = d->sel;
-    if (d->sel >= d->top + rows)
-        d->top = d->sel - rows + 1;
-    for (int i = 0; i < rows && d->top + i < m->ndates; i++)
-        draw_date(&m->dates[d->top + i], y + i, x, &c, d->top + i == d->sel);
+    dash_rows dr = {m, x, &c};
+    ls_set_count(&d->list, m->ndates);
+    ls_draw(&d->list, y, rows, draw_row, &dr);
 }
 
 static void draw_totals(const adm_model *m, int y, int x, int w)
@@ -316,7 +309,7 @@ static void draw_below(const adm_model *m, int *y, int x, int w)
     draw_health(m, (*y)++, x, w);
 }
 
-static void dash_draw(app *a, void *st, const app_rect *r)
+static void dash_draw(app *a, void *st, const wg_rect *r)
 {
     adm_console *c = adm_get(a);
     const adm_model *m = &c->m;
@@ -340,12 +333,11 @@ static void dash_draw(app *a, void *st, const app_rect *r)
 const app_screen_ops adm_dash_ops = {
     .name = "admin-dashboard",
     .enter = dash_enter,
-    .key = dash_key,
+    .keys = dash_keys_fn,
     .event = dash_event,
     .reply = dash_reply,
     .tick = dash_tick,
     .resync = dash_resync,
     .draw = dash_draw,
-    .hints = dash_hints,
     .free = free,
 };

@@ -76,7 +76,7 @@ static void form_submit(app *a, adm_formview *v)
     app_call(a, v, adm_form_method(&v->f), p, ADM_TAG_CREATE);
 }
 
-static void form_reply(app *a, void *st, int tag, const cl_reply *r)
+static void form_reply(app *a, void *st, int tag, const app_reply *r)
 {
     adm_formview *v = st;
     v->sending = false;
@@ -103,42 +103,52 @@ static void form_reply(app *a, void *st, int tag, const cl_reply *r)
     }
 }
 
+/* One request at a time: while one is out, keys but Esc wait for it. */
+static int act_submit(app *a, void *st, int key)
+{
+    adm_formview *v = st;
+    if (!v->sending)
+        form_submit(a, v);
+    return APP_DONE;
+}
+
+static int act_field(app *a, void *st, int key)
+{
+    adm_formview *v = st;
+    if (!v->sending)
+        adm_form_focus(&v->f, key == KEY_BTAB || key == KEY_UP ? -1 : 1);
+    return APP_DONE;
+}
+
+static const km_binding form_keys[] = {
+    {{ADM_KEY_TAB}, act_field, "Tab", A_H_FIELD, KM_BAR, 0},
+    {{ADM_KEY_ENTER, '\n', KEY_ENTER}, act_submit, "Enter", A_H_SUBMIT, KM_BAR, 0},
+    {{ADM_KEY_ESC}, app_act_pop, "Esc", A_H_CANCEL, KM_BAR, 0},
+    {{KEY_DOWN}, act_field, "\u2193", A_H_FIELD, KM_HELP, 0},
+    {{KEY_BTAB, KEY_UP}, act_field, "S-Tab \u2191", A_H_PREV_FIELD, KM_HELP, 0},
+};
+
+KM_TABLE_FN(form_keys_fn, form_keys)
+
+/* The field's editing keys; every character is text here ('?' and 'L'
+ * too: F1 still opens the help). */
 static int form_key(app *a, void *st, int key)
 {
     adm_formview *v = st;
-    if (key == ADM_KEY_ESC) {
-        app_pop(a);
-    } else if (v->sending) {
-        /* one request at a time: keys wait for the answer */
-    } else if (key == ADM_KEY_ENTER || key == '\n' || key == KEY_ENTER) {
-        form_submit(a, v);
-    } else if (key == ADM_KEY_TAB || key == KEY_DOWN) {
-        adm_form_focus(&v->f, 1);
-    } else if (key == KEY_BTAB || key == KEY_UP) {
-        adm_form_focus(&v->f, -1);
+    if (v->sending) {
+        /* keys wait for the answer */
     } else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
         adm_form_backspace(&v->f);
     } else if (key == 21) { /* ^U clears the field, as in the kiosk */
         v->f.val[v->f.focus][0] = '\0';
     } else if (key >= 0x20 && key <= 0xFF && key != 0x7F) {
-        form_byte(v, key); /* '?' too: it is text here, F1-style help is not needed */
+        form_byte(v, key);
     } else {
-        return adm_common_key(a, key);
+        return APP_PASS;
     }
     return APP_DONE;
 }
 
-static const app_hint form_hints[] = {
-    {"Tab", A_H_FIELD},
-    {"Enter", A_H_SUBMIT},
-    {"Esc", A_H_CANCEL},
-};
-
-static int form_hints_fn(void *st, const app_hint **out)
-{
-    *out = form_hints;
-    return (int)(sizeof form_hints / sizeof form_hints[0]);
-}
 
 /* ---- drawing ----------------------------------------------------------- */
 
@@ -186,7 +196,7 @@ static const char *concert_name(app *a, const adm_formview *v, char *out, size_t
     return NULL;
 }
 
-static void form_draw(app *a, void *st, const app_rect *r)
+static void form_draw(app *a, void *st, const wg_rect *r)
 {
     adm_formview *v = st;
     const adm_form *f = &v->f;
@@ -230,9 +240,9 @@ static void form_draw(app *a, void *st, const app_rect *r)
 
 const app_screen_ops adm_form_ops = {
     .name = "admin-form",
+    .keys = form_keys_fn,
     .key = form_key,
     .reply = form_reply,
     .draw = form_draw,
-    .hints = form_hints_fn,
     .free = free,
 };

@@ -1,14 +1,15 @@
 /* tui/console/console_int.h -- what the console's screens share (prefix adm_).
  *
  * Each console screen is an app screen (tui/ui/app.h) in a file of its own:
- * admin_dashboard.c, admin_seats.c, admin_audit.c, admin_formview.c, and the
- * small dialogs in admin_widgets.c. Their logic is (state, key / event /
+ * console_dashboard.c, console_seats.c, console_audit.c, console_formview.c,
+ * and the small dialogs in console_widgets.c. Their logic is (state, key / event /
  * reply / tick) -> state plus app_call()s, so tests/unit_console*.c drive
- * them on a headless app and answer the calls with app_test_reply.
+ * them on a headless app and answer the calls with tf_reply (tests/lib/tui_fake.h).
  *
- * Keys are declared in a table per screen (htop's Action.c style): one row
- * per action with its keys, its hint and its function; the hint bar and the
- * '?' overlay are built from the same rows, so they cannot disagree. */
+ * Keys are declared in a table per screen (tui/ui/keymap.h, as the kiosk's):
+ * one row per action with its keys, its hint and its function; the hint
+ * bar and the '?' overlay are built from the same rows, so they cannot
+ * disagree. */
 #ifndef TK_ADMIN_H
 #define TK_ADMIN_H
 
@@ -35,25 +36,15 @@ void adm_ok(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The same, for a plain "no" that is not a failed call (shown as one). */
 void adm_bad(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "<method> failed: REASON (detail)"; FORBIDDEN says "wrong admin key". */
-void adm_fail(app *a, const char *method, const cl_reply *r);
+void adm_fail(app *a, const char *method, const app_reply *r);
 /* The same text adm_fail shows, for screens that keep it on their own. */
-void adm_fail_text(char *out, size_t outsz, const char *method, const cl_reply *r);
+void adm_fail_text(char *out, size_t outsz, const char *method, const app_reply *r);
 
-/* ---- key tables ---- */
-#define ADM_KEYS 4
-typedef int (*adm_action)(app *a, void *st, int key);
-typedef struct {
-    int keys[ADM_KEYS]; /* 0-terminated when shorter */
-    adm_action fn;
-    app_hint hint;      /* hint.key NULL: not listed */
-} adm_binding;
-
-/* Runs the first row that has key; APP_PASS when none. */
-int adm_bind_key(const adm_binding *t, int n, app *a, void *st, int key);
-/* Fills buf with the listed hints of t (buf holds max); returns the count. */
-int adm_bind_hints(const adm_binding *t, int n, app_hint *buf, int max);
-/* The keys every console screen shares: L (language). */
-int adm_common_key(app *a, int key);
+/* ---- key tables (tui/ui/keymap.h) ---- */
+/* 'L' switches the language; every console screen has ADM_KEY_LANG_ROW
+ * (shown where the screen says). */
+int adm_act_lang(app *a, void *st, int key);
+#define ADM_KEY_LANG_ROW(show) {{'L'}, adm_act_lang, "L", A_H_LANG, show, 0}
 
 /* ---- dialogs (admin_widgets.c) ---- */
 /* Called with the answer when the dialog is accepted: the number typed, or
@@ -90,7 +81,7 @@ int adm_queue_max(app *a, void *st, int key);
 int adm_queue_rate(app *a, void *st, int key);
 int adm_queue_opens(app *a, void *st, int key);
 /* Handles replies with tag ADM_TAG_QUEUE; true when it was one. */
-bool adm_queue_reply(app *a, int tag, const cl_reply *r);
+bool adm_queue_reply(app *a, int tag, const app_reply *r);
 void adm_queue_draw(const adm_model *m, int y, int x, int w);
 
 /* admin_byid.c: the same actions on an id typed in; and a ticket's code,
@@ -99,7 +90,7 @@ int adm_byid_date(app *a, void *st, int key);
 int adm_byid_release(app *a, void *st, int key);
 int adm_byid_refund(app *a, void *st, int key);
 int adm_byid_code(app *a, void *st, int key);
-bool adm_byid_reply(app *a, int tag, const cl_reply *r);
+bool adm_byid_reply(app *a, int tag, const app_reply *r);
 /* Sends admin.booking.refund for booking_id on behalf of owner (an
  * adm_answer_fn: ctx is the booking id). */
 void adm_refund_send(app *a, void *owner, int64_t booking_id, int64_t yes);

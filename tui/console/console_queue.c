@@ -94,7 +94,7 @@ int adm_queue_opens(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static void opens_reply(app *a, const cl_reply *r)
+static void opens_reply(app *a, const app_reply *r)
 {
     const cJSON *at = cJSON_GetObjectItemCaseSensitive(r->result, "opens_at");
     char shown[40];
@@ -106,7 +106,7 @@ static void opens_reply(app *a, const cl_reply *r)
     }
 }
 
-bool adm_queue_reply(app *a, int tag, const cl_reply *r)
+bool adm_queue_reply(app *a, int tag, const app_reply *r)
 {
     if (tag != ADM_TAG_QUEUE && tag != ADM_TAG_OPENS)
         return false;

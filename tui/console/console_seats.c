@@ -88,7 +88,7 @@ static bool parse_seat(const cJSON *o, seat_row *r, int *no)
     return true;
 }
 
-static void got_map(app *a, adm_seats *s, const cl_reply *r)
+static void got_map(app *a, adm_seats *s, const app_reply *r)
 {
     s->inflight = false;
     const cJSON *arr = r->result ? cJSON_GetObjectItemCaseSensitive(r->result, "seats") : NULL;
@@ -111,13 +111,13 @@ static void got_map(app *a, adm_seats *s, const cl_reply *r)
     s->loaded = true;
     s->fetched_ms = clock_mono_ms();
     int64_t seq;
-    if (app_client(a) && jv_get_int(r->result, "seq", 0, JV_INT_MAX, &seq) == JV_OK)
-        cl_seq_reset(app_client(a), s->date_id, seq);
+    if (jv_get_int(r->result, "seq", 0, JV_INT_MAX, &seq) == JV_OK)
+        app_seq_reset(a, s->date_id, seq);
     if (s->stale)
         seats_fetch(a, s);
 }
 
-static void seats_reply(app *a, void *st, int tag, const cl_reply *r)
+static void seats_reply(app *a, void *st, int tag, const app_reply *r)
 {
     adm_seats *s = st;
     if (tag == ADM_TAG_SEATS) {
@@ -149,8 +149,7 @@ static void seats_enter(app *a, void *st)
     if (!s->subscribed) {
         s->subscribed = true;
         app_subscribe(a, s->topic);
-        if (app_client(a))
-            cl_seq_pending(app_client(a), s->date_id);
+        app_seq_pending(a, s->date_id);
     }
     seats_fetch(a, s);
 }
@@ -254,8 +253,7 @@ static int act_back(app *a, void *st, int key)
 {
     adm_seats *s = st;
     app_unsubscribe(a, s->topic);
-    if (app_client(a))
-        cl_seq_forget(app_client(a), s->date_id);
+    app_seq_forget(a, s->date_id);
     app_pop(a);
     return APP_DONE;
 }
@@ -267,27 +265,18 @@ static int act_refresh(app *a, void *st, int key)
 }
 
 
-static const adm_binding seat_keys[] = {
-    {{KEY_LEFT, KEY_RIGHT, KEY_UP, KEY_DOWN}, act_move, {"\u2190\u2191\u2192\u2193", T_H_MOVE}},
-    {{'r'}, act_release, {"r", A_H_RELEASE}},
-    {{'f'}, act_refund, {"f", A_H_REFUND}},
-    {{ADM_KEY_ESC, 'q'}, act_back, {"Esc", T_H_BACK}},
-    {{'h', 'j', 'k', 'l'}, act_move, {NULL, 0}},
-    {{'g'}, act_refresh, {"g", T_H_REFRESH}},
+static const km_binding seat_keys[] = {
+    {{KEY_LEFT, KEY_RIGHT, KEY_UP, KEY_DOWN}, act_move, "\u2190\u2191\u2192\u2193", T_H_MOVE, KM_BAR, 0},
+    {{'r'}, act_release, "r", A_H_RELEASE, KM_BAR, 0},
+    {{'f'}, act_refund, "f", A_H_REFUND, KM_BAR, 0},
+    {{ADM_KEY_ESC}, act_back, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'g'}, act_refresh, "g", T_H_REFRESH, KM_BAR, 0},
+    {{'h', 'j', 'k', 'l'}, act_move, "h j k l", T_H_MOVE, KM_HELP, 0},
+    {{'q'}, act_back, "q", T_H_BACK, KM_HELP, 0},
+    ADM_KEY_LANG_ROW(KM_HELP),
 };
-#define NKEYS ((int)(sizeof seat_keys / sizeof seat_keys[0]))
 
-static int seats_key(app *a, void *st, int key)
-{
-    return adm_bind_key(seat_keys, NKEYS, a, st, key);
-}
-
-static int seats_hints(void *st, const app_hint **out)
-{
-    static app_hint h[NKEYS];
-    *out = h;
-    return adm_bind_hints(seat_keys, NKEYS, h, NKEYS);
-}
+KM_TABLE_FN(seat_keys_fn, seat_keys)
 
 /* ---- drawing ----------------------------------------------------------- */
 
@@ -337,7 +326,7 @@ static int draw_list(const adm_seats *s, int state, int y, int x, int w, int row
     return used;
 }
 
-static void seats_draw(app *a, void *st, const app_rect *r)
+static void seats_draw(app *a, void *st, const wg_rect *r)
 {
     adm_seats *s = st;
     const adm_date_row *d = adm_model_date(&adm_get(a)->m, s->date_id);
@@ -368,12 +357,11 @@ static void seats_draw(app *a, void *st, const app_rect *r)
 const app_screen_ops adm_seats_ops = {
     .name = "admin-seats",
     .enter = seats_enter,
-    .key = seats_key,
+    .keys = seat_keys_fn,
     .event = seats_event,
     .reply = seats_reply,
     .tick = seats_tick,
     .resync = seats_resync,
     .draw = seats_draw,
-    .hints = seats_hints,
     .free = seats_free,
 };

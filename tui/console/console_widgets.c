@@ -150,26 +150,56 @@ static void ask_accept(app *a, adm_ask *q)
     q->fn(a, q->owner, q->ctx, v);
 }
 
+static bool ask_typed(const adm_ask *q) { return q->number || q->code || q->check; }
+
+static int act_yes(app *a, void *st, int key)
+{
+    adm_ask *q = st;
+    app_pop(a);
+    q->fn(a, q->owner, q->ctx, 1);
+    return APP_DONE;
+}
+
+static int act_accept(app *a, void *st, int key)
+{
+    adm_ask *q = st;
+    q->bad = false;
+    ask_accept(a, q);
+    return APP_DONE;
+}
+
+static const km_binding ask_keys_typed[] = {
+    {{ADM_KEY_ENTER, '\n', KEY_ENTER}, act_accept, "Enter", A_H_OK, KM_BAR, 0},
+    {{ADM_KEY_ESC}, app_act_pop, "Esc", A_H_CANCEL, KM_BAR, 0},
+};
+/* The capitals are the same answers, for caps lock: not worth a line. */
+static const km_binding ask_keys_yes[] = {
+    {{'y'}, act_yes, "y", A_H_YES, KM_BAR, 0},
+    {{'n'}, app_act_pop, "n", A_H_NO, KM_BAR, 0},
+    {{ADM_KEY_ESC}, app_act_pop, "Esc", A_H_CANCEL, KM_HELP, 0},
+    {{'Y'}, act_yes, "Y", A_H_YES, KM_HIDDEN, 0},
+    {{'N'}, app_act_pop, "N", A_H_NO, KM_HIDDEN, 0},
+};
+
+static int ask_keys_fn(void *st, const km_binding **out)
+{
+    if (ask_typed(st)) {
+        *out = ask_keys_typed;
+        return (int)(sizeof ask_keys_typed / sizeof *ask_keys_typed);
+    }
+    *out = ask_keys_yes;
+    return (int)(sizeof ask_keys_yes / sizeof *ask_keys_yes);
+}
+
+/* The field's keys; a confirmation swallows every key no row has. */
 static int ask_key(app *a, void *st, int key)
 {
     adm_ask *q = st;
-    bool typed = q->number || q->code || q->check;
-    if (key == ADM_KEY_ESC || (!typed && (key == 'n' || key == 'N'))) {
-        app_pop(a);
+    if (!ask_typed(q))
         return APP_DONE;
-    }
-    if (!typed) {
-        if (key == 'y' || key == 'Y') {
-            app_pop(a);
-            q->fn(a, q->owner, q->ctx, 1);
-        }
-        return APP_DONE; /* a confirmation swallows every other key */
-    }
     size_t len = strlen(q->buf);
     q->bad = false;
-    if (key == ADM_KEY_ENTER || key == '\n' || key == KEY_ENTER)
-        ask_accept(a, q);
-    else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
+    if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
         q->buf[len - 1] = '\0';
     else if (key == 21) /* ^U clears, as in the kiosk */
         q->buf[0] = '\0';
@@ -184,13 +214,13 @@ static int ask_key(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static void ask_draw(app *a, void *st, const app_rect *r)
+static void ask_draw(app *a, void *st, const wg_rect *r)
 {
     adm_ask *q = st;
     if (q->owner_ops && q->owner_ops->draw)
         q->owner_ops->draw(a, q->owner, r); /* the dialog floats over its screen */
     int w = r->w - 8 < 70 ? r->w - 8 : 70;
-    bool typed = q->number || q->code || q->check;
+    bool typed = ask_typed(q);
     int h = typed ? 6 : 4;
     int y = r->y + (r->h - h) / 2, x = r->x + (r->w - w) / 2;
     wg_clear(y, x, h, w);
@@ -207,26 +237,10 @@ static void ask_draw(app *a, void *st, const app_rect *r)
                 WG_BAD);
 }
 
-static const app_hint ask_hints_num[] = {
-    {"Enter", A_H_OK},
-    {"Esc", A_H_CANCEL},
-};
-static const app_hint ask_hints_yes[] = {
-    {"y", A_H_YES},
-    {"n", A_H_NO},
-};
-
-static int ask_hints(void *st, const app_hint **out)
-{
-    adm_ask *q = st;
-    *out = q->number || q->code || q->check ? ask_hints_num : ask_hints_yes;
-    return 2;
-}
-
 const app_screen_ops adm_ask_ops = {
     .name = "admin-ask",
+    .keys = ask_keys_fn,
     .key = ask_key,
     .draw = ask_draw,
-    .hints = ask_hints,
     .free = free,
 };

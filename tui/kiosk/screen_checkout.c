@@ -10,12 +10,16 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/widgets.h"
 
 enum { TAG_BALANCE = 1, TAG_PAY };
 
+/* The session's state says whether a payment is open (KS_PAYING, from the
+ * first send until an answer); the screen knows whether one is in flight.
+ * Open and not in flight: sent, no answer; retry with the same id. */
 typedef struct {
-    bool paying, unsure; /* unsure: sent, no answer; retry with same id */
+    bool paying; /* in flight */
     char request_id[40];
     /* The attempt's holds: a retry sends exactly these (other params under
      * the same request_id are a CONFLICT), even once the seats' events have
@@ -27,11 +31,7 @@ typedef struct {
 
 void *ks_checkout_new(void) { return calloc(1, sizeof(checkout_st)); }
 
-bool ks_pay_open(app *a)
-{
-    const checkout_st *c = app_find(a, &ks_checkout_ops);
-    return c && (c->paying || c->unsure);
-}
+static bool unsure(app *a, const checkout_st *c) { return ks_pay_open(ks(a)) && !c->paying; }
 
 /* The seats' events: the map below is left while checkout covers it, so
  * checkout listens itself for a hold that lapses or staff release. */
@@ -53,13 +53,11 @@ static void checkout_leave(app *a, void *st)
 static void checkout_event(app *a, void *st, const char *topic, const cJSON *body)
 {
     checkout_st *c = st;
-    int64_t date = 0, no = 0;
-    const cJSON *state = cJSON_GetObjectItemCaseSensitive(body, "state");
-    if (strcmp(topic, c->topic) != 0 || jv_get_int(body, "date_id", 1, JV_INT_MAX, &date) != JV_OK ||
-        jv_get_int(body, "seat_no", 1, WG_SEATS, &no) != JV_OK || !cJSON_IsString(state) ||
-        strcmp(state->valuestring, "held") == 0)
+    ks_seat_event ev;
+    if (strcmp(topic, c->topic) != 0 || !ks_parse_seat_event(body, &ev) || ev.date_id < 1 ||
+        !ev.state[0] || strcmp(ev.state, "held") == 0)
         return;
-    ks_hold_gone(a, date, (int)no, clock_mono_ms()); /* nothing if not ours */
+    ks_hold_gone(a, ev.date_id, ev.seat_no, clock_mono_ms()); /* nothing if not ours */
 }
 
 static void pay(app *a, checkout_st *c)
@@ -77,6 +75,7 @@ static void pay(app *a, checkout_st *c)
         cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)c->hold_ids[i]));
     cJSON_AddStringToObject(p, "request_id", c->request_id);
     c->paying = true;
+    ks_pay_begin(s);
     app_call(a, c, "payment.pay", p, TAG_PAY);
 }
 
@@ -84,52 +83,40 @@ static void paid(app *a, const cJSON *res)
 {
     ks_session *s = ks(a);
     ks_ticket t[KS_MAX_TICKETS];
-    int n = 0;
-    const cJSON *o;
-    jv_get_int(res, "balance", 0, JV_INT_MAX, &s->balance);
-    cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(res, "bookings"))
-    {
-        if (n == KS_MAX_TICKETS)
-            break;
-        ks_ticket *k = &t[n++];
-        memset(k, 0, sizeof(*k));
-        int64_t seat = 0;
-        jv_get_int(o, "booking_id", 0, JV_INT_MAX, &k->booking_id);
-        jv_get_int(o, "date_id", 0, JV_INT_MAX, &k->date_id);
-        jv_get_int(o, "seat_no", 0, WG_SEATS, &seat);
-        jv_get_int(o, "price", 0, JV_INT_MAX, &k->price);
-        k->seat_no = (int)seat;
-        ks_copy_str(k->code, sizeof(k->code), o, "code");
-        snprintf(k->title, sizeof(k->title), "%s", s->title);
-        snprintf(k->venue, sizeof(k->venue), "%s", s->venue);
-        snprintf(k->starts_at, sizeof(k->starts_at), "%s", s->starts_at);
+    int64_t bal;
+    if (ks_parse_balance(res, &bal))
+        s->balance = bal;
+    int n = ks_parse_bookings(res, t, KS_MAX_TICKETS);
+    for (int i = 0; i < n; i++) { /* the reply names the seats; the date is ours */
+        snprintf(t[i].title, sizeof t[i].title, "%s", s->title);
+        snprintf(t[i].venue, sizeof t[i].venue, "%s", s->venue);
+        snprintf(t[i].starts_at, sizeof t[i].starts_at, "%s", s->starts_at);
+        t[i].state[0] = 0;
     }
-    s->nholds = 0;
-    s->token[0] = 0; /* a paid token is spent */
-    app_reset(a, &ks_ticket_ops, ks_ticket_new(t, n));
+    ks_paid(s);
+    ks_go_tickets(a, t, n, true);
 }
 
-static void pay_failed(app *a, checkout_st *c, const cl_reply *r)
+static void pay_failed(app *a, checkout_st *c, const app_reply *r)
 {
     char m[256], have[48], need[48];
     ks_session *s = ks(a);
-    if (r->offline) {
-        c->unsure = true; /* keep request_id: same attempt */
+    if (r->offline) { /* still open: keep request_id, same attempt */
         app_flash(a, tx(T_CO_RETRYING));
         return;
     }
+    ks_pay_failed(s);
     c->request_id[0] = 0;
     switch (r->err) {
     case TK_INSUFFICIENT_FUNDS: {
         int64_t bal = 0, amt = ks_holds_total(s);
-        jv_get_int(r->data, "balance", 0, JV_INT_MAX, &bal);
+        ks_parse_balance(r->data, &bal);
         jv_get_int(r->data, "amount", 0, JV_INT_MAX, &amt);
-        s->balance = bal;
-        s->balance_known = true;
+        ks_balance_note(s, bal);
         ks_won(have, sizeof(have), bal);
         ks_won(need, sizeof(need), amt);
         snprintf(m, sizeof(m), tx(T_CO_NO_FUNDS), have, need);
-        app_push(a, &ks_wallet_ops, ks_wallet_new(true));
+        ks_go_wallet(a, true);
         app_flash(a, m);
         return;
     }
@@ -140,7 +127,7 @@ static void pay_failed(app *a, checkout_st *c, const cl_reply *r)
         /* Not a lapse (that is HOLD_EXPIRED): staff released it, or this
          * member paid for it at another kiosk. The turn goes on; the map
          * shows what is ours now. */
-        s->nholds = 0;
+        ks_holds_gone(s, clock_mono_ms());
         app_pop(a);
         app_flash(a, tx(T_HOLD_GONE));
         return;
@@ -152,18 +139,17 @@ static void pay_failed(app *a, checkout_st *c, const cl_reply *r)
     }
 }
 
-static void checkout_reply(app *a, void *st, int tag, const cl_reply *r)
+static void checkout_reply(app *a, void *st, int tag, const app_reply *r)
 {
     checkout_st *c = st;
     ks_session *s = ks(a);
+    int64_t bal;
     if (tag == TAG_BALANCE) {
-        if (!r->err && jv_get_int(r->result, "balance", 0, JV_INT_MAX, &s->balance) == JV_OK)
-            s->balance_known = true;
+        if (!r->err && ks_parse_balance(r->result, &bal))
+            ks_balance_note(s, bal);
         return;
     }
     c->paying = false;
-    if (!r->offline) /* an answer: whatever it says, the outcome is known */
-        c->unsure = false;
     if (r->err) {
         pay_failed(a, c, r);
         return;
@@ -173,16 +159,15 @@ static void checkout_reply(app *a, void *st, int tag, const cl_reply *r)
 
 static void checkout_tick(app *a, void *st, int64_t now)
 {
-    checkout_st *c = st;
     ks_session *s = ks(a);
-    if (s->nholds == 0 && !c->paying && !c->unsure) {
+    if (s->nholds == 0 && !ks_pay_open(s)) {
         if (app_top_state(a) == st)
             app_pop(a);
         return;
     }
     /* The server may be a moment behind our count; an answer in flight
      * decides, otherwise the lapse is ours to explain. */
-    if (!c->paying && !c->unsure)
+    if (!ks_pay_open(s))
         ks_check_lapse(a, now);
 }
 
@@ -192,36 +177,43 @@ static void checkout_resync(app *a, void *st, int64_t date_id)
     if (date_id != 0)
         return;
     checkout_enter(a, st);
-    if (c->unsure)
+    if (unsure(a, c))
         pay(a, c); /* same request_id: at most one payment */
 }
 
-static int checkout_key(app *a, void *st, int key)
+static int act_pay(app *a, void *st, int key)
 {
-    switch (key) {
-    case '\n':
-    case '\r':
-    case KEY_ENTER:
-    case 'p':
-        pay(a, st);
-        return APP_DONE;
-    case 'w':
-        app_push(a, &ks_wallet_ops, ks_wallet_new(true));
-        return APP_DONE;
-    case 27:
-    case 'q': {
-        checkout_st *c = st;
-        if (c->unsure) /* leaving now could hide a payment that went through */
-            app_flash(a, tx(T_CO_RETRYING));
-        else if (!c->paying)
-            app_pop(a);
-        return APP_DONE;
-    }
-    }
-    return APP_PASS;
+    pay(a, st);
+    return APP_DONE;
 }
 
-static void checkout_draw(app *a, void *st, const app_rect *r)
+static int act_charge(app *a, void *st, int key)
+{
+    ks_go_wallet(a, true);
+    return APP_DONE;
+}
+
+static int act_back(app *a, void *st, int key)
+{
+    checkout_st *c = st;
+    if (unsure(a, c)) /* leaving now could hide a payment that went through */
+        app_flash(a, tx(T_CO_RETRYING));
+    else if (!c->paying)
+        app_pop(a);
+    return APP_DONE;
+}
+
+static const km_binding checkout_keys[] = {
+    {{'\n', '\r', KEY_ENTER}, act_pay, "Enter", T_H_PAY, KM_BAR, 0},
+    {{'w'}, act_charge, "w", T_H_CHARGE, KM_BAR, 0},
+    {{27}, act_back, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'p'}, act_pay, "p", T_H_PAY, KM_HELP, 0},
+    {{'q'}, act_back, "q", T_H_BACK, KM_HELP, 0},
+};
+
+KM_TABLE_FN(checkout_keys_fn, checkout_keys)
+
+static void checkout_draw(app *a, void *st, const wg_rect *r)
 {
     checkout_st *c = st;
     ks_session *s = ks(a);
@@ -250,10 +242,9 @@ static void checkout_draw(app *a, void *st, const app_rect *r)
     y++;
     /* The one countdown: the first hold's, or the turn's when that ends
      * sooner; the bar is full at the hold's length either way. */
-    int64_t total = 0, left = ks_countdown_s(s, clock_mono_ms(), NULL);
-    for (int i = 0; i < s->nholds; i++)
-        if (s->holds[i].deadline_ms == ks_holds_deadline(s))
-            total = s->holds[i].total_s;
+    const ks_hold *first;
+    int64_t left = ks_countdown_s(s, clock_mono_ms(), NULL);
+    int64_t total = ks_holds_deadline(s, &first) ? first->total_s : 0;
     wg_text(y, x, lw, tx(T_CO_TIME_LEFT), WG_NORMAL);
     wg_countdown(y, x + lw, w - lw < 40 ? w - lw : 40, left < 0 ? 0 : left, total > left ? total : left);
     y += 2;
@@ -262,23 +253,15 @@ static void checkout_draw(app *a, void *st, const app_rect *r)
             c->paying ? WG_DIM : short_ ? WG_WARN : WG_HEAD);
 }
 
-static int checkout_hints(void *st, const app_hint **out)
-{
-    static const app_hint h[] = {{"Enter", T_H_PAY}, {"w", T_H_CHARGE}, {"Esc", T_H_BACK}};
-    *out = h;
-    return 3;
-}
-
 const app_screen_ops ks_checkout_ops = {
     .name = "checkout",
     .enter = checkout_enter,
     .leave = checkout_leave,
-    .key = checkout_key,
+    .keys = checkout_keys_fn,
     .event = checkout_event,
     .reply = checkout_reply,
     .tick = checkout_tick,
     .resync = checkout_resync,
     .draw = checkout_draw,
-    .hints = checkout_hints,
     .free = free,
 };

@@ -8,6 +8,8 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
+#include "tui/ui/list.h"
 #include "tui/ui/widgets.h"
 
 #define DATES_MAX 64
@@ -15,13 +17,8 @@
 enum { TAG_LIST = 1, TAG_TURN };
 
 typedef struct {
-    int64_t date_id, free, held, sold;
-    char title[128], venue[128], starts_at[40];
-} date_row;
-
-typedef struct {
-    date_row rows[DATES_MAX];
-    int n, cursor, top;
+    ks_date_row rows[DATES_MAX];
+    ls_list list;
     bool loaded, busy;
     int pending; /* Enter pressed before the first list, or 0 */
 } dates_st;
@@ -50,16 +47,9 @@ static void dates_tick(app *a, void *st, int64_t now)
         ks_turn_tick(a, st, TAG_TURN, now);
 }
 
-static int dates_key(app *a, void *st, int key);
+static int act_open(app *a, void *st, int key);
 
-static void read_counts(date_row *row, const cJSON *o)
-{
-    jv_get_int(o, "free", 0, JV_INT_MAX, &row->free);
-    jv_get_int(o, "held", 0, JV_INT_MAX, &row->held);
-    jv_get_int(o, "sold", 0, JV_INT_MAX, &row->sold);
-}
-
-static void dates_reply(app *a, void *st, int tag, const cl_reply *r)
+static void dates_reply(app *a, void *st, int tag, const app_reply *r)
 {
     dates_st *d = st;
     if (tag == TAG_TURN) {
@@ -71,39 +61,25 @@ static void dates_reply(app *a, void *st, int tag, const cl_reply *r)
         ks_reply_error(a, r);
         return;
     }
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(r->result, "dates"), *o;
-    d->n = 0;
-    cJSON_ArrayForEach(o, arr)
-    {
-        if (d->n == DATES_MAX)
-            break;
-        date_row *row = &d->rows[d->n];
-        if (jv_get_int(o, "date_id", 1, JV_INT_MAX, &row->date_id) != JV_OK)
-            continue;
-        ks_copy_str(row->title, sizeof(row->title), o, "title");
-        ks_copy_str(row->venue, sizeof(row->venue), o, "venue");
-        ks_copy_str(row->starts_at, sizeof(row->starts_at), o, "starts_at");
-        read_counts(row, o);
-        d->n++;
-    }
-    if (d->cursor >= d->n)
-        d->cursor = d->n > 0 ? d->n - 1 : 0;
+    int n = ks_parse_dates(r->result, d->rows, DATES_MAX);
+    ls_set_count(&d->list, n); /* a cursor moved ahead of the list is clamped now */
     d->loaded = true;
     int k = d->pending;
     d->pending = 0;
     if (k)
-        dates_key(a, d, k); /* pressed while loading: now there is a list to act on */
+        act_open(a, d, k); /* pressed while loading: now there is a list to act on */
 }
 
 static void dates_event(app *a, void *st, const char *topic, const cJSON *body)
 {
     dates_st *d = st;
     int64_t id = 0;
-    if (strcmp(topic, "sales") != 0 || jv_get_int(body, "date_id", 1, JV_INT_MAX, &id) != JV_OK)
+    ks_date_row counts = {0};
+    if (strcmp(topic, "sales") != 0 || !ks_parse_sales(body, &id, &counts))
         return;
-    for (int i = 0; i < d->n; i++)
+    for (int i = 0; i < d->list.n; i++)
         if (d->rows[i].date_id == id)
-            read_counts(&d->rows[i], body);
+            ks_parse_sales(body, &id, &d->rows[i]);
 }
 
 static void dates_resync(app *a, void *st, int64_t date_id)
@@ -114,65 +90,81 @@ static void dates_resync(app *a, void *st, int64_t date_id)
     }
 }
 
-static void open_date(app *a, dates_st *d)
-{
-    if (d->n == 0)
-        return;
-    ks_session *s = ks(a);
-    const date_row *row = &d->rows[d->cursor];
-    s->date_id = row->date_id;
-    snprintf(s->title, sizeof(s->title), "%s", row->title);
-    snprintf(s->venue, sizeof(s->venue), "%s", row->venue);
-    snprintf(s->starts_at, sizeof(s->starts_at), "%s", row->starts_at);
-    app_push(a, &ks_seats_ops, ks_seats_new(row->date_id));
-}
-
-static int dates_key(app *a, void *st, int key)
+static int act_open(app *a, void *st, int key)
 {
     dates_st *d = st;
-    if (!d->loaded) {
-        /* Before the first list: moves count (clamped when it comes) and
-         * one Enter waits for it, so nothing typed ahead is lost. */
-        if (key == KEY_DOWN || key == 'j' || key == KEY_UP || key == 'k') {
-            d->cursor += key == KEY_DOWN || key == 'j' ? 1 : d->cursor > 0 ? -1 : 0;
-            return APP_DONE;
-        }
-        if (key == '\n' || key == '\r' || key == KEY_ENTER) {
-            d->pending = key;
-            app_flash(a, tx(T_LOADING));
-            return APP_DONE;
-        }
-    }
-    switch (key) {
-    case KEY_UP:
-    case 'k':
-        if (d->cursor > 0)
-            d->cursor--;
-        return APP_DONE;
-    case KEY_DOWN:
-    case 'j':
-        if (d->cursor + 1 < d->n)
-            d->cursor++;
-        return APP_DONE;
-    case '\n':
-    case '\r':
-    case KEY_ENTER:
-        open_date(a, d);
-        return APP_DONE;
-    case 'r':
-        fetch(a, d);
+    if (!d->loaded) { /* one Enter waits for the list, so nothing typed ahead is lost */
+        d->pending = key;
+        app_flash(a, tx(T_LOADING));
         return APP_DONE;
     }
-    return ks_common_key(a, key);
+    if (d->list.n == 0)
+        return APP_DONE;
+    const ks_date_row *row = &d->rows[d->list.sel];
+    ks_choose_date(ks(a), row->date_id, row->title, row->venue, row->starts_at);
+    ks_go_seats(a, row->date_id);
+    return APP_DONE;
 }
 
-static void dates_draw(app *a, void *st, const app_rect *r)
+static int act_move(app *a, void *st, int key)
+{
+    dates_st *d = st;
+    int delta = key == KEY_DOWN || key == 'j' ? 1 : -1;
+    if (d->loaded)
+        ls_move(&d->list, delta);
+    else if (d->list.sel + delta >= 0) /* before the list: counted, clamped when it comes */
+        d->list.sel += delta;
+    return APP_DONE;
+}
+
+static int act_refresh(app *a, void *st, int key)
+{
+    fetch(a, st);
+    return APP_DONE;
+}
+
+static const km_binding dates_keys[] = {
+    {{KEY_UP, KEY_DOWN}, act_move, "↑↓", T_H_MOVE, KM_BAR, 0},
+    {{'\n', '\r', KEY_ENTER}, act_open, "Enter", T_H_SELECT, KM_BAR, 0},
+    KS_KEYS_GO,
+    KS_KEYS_LEAVE,
+    {{'j', 'k'}, act_move, "j k", T_H_MOVE, KM_HELP, 0},
+    {{'r'}, act_refresh, "r", T_H_REFRESH, KM_HELP, 0},
+};
+
+KM_TABLE_FN(dates_keys_fn, dates_keys)
+
+typedef struct {
+    const dates_st *d;
+    int x, titw, venw, whenw, cw;
+} dates_cols;
+
+static void draw_row(void *ctx, int i, int ry, bool sel)
+{
+    const dates_cols *c = ctx;
+    const ks_date_row *row = &c->d->rows[i];
+    char when[40], num[3][24];
+    int x = c->x;
+    ks_when(when, sizeof(when), row->starts_at);
+    snprintf(num[0], sizeof(num[0]), "%5lld", (long long)row->free);
+    snprintf(num[1], sizeof(num[1]), "%5lld", (long long)row->held);
+    snprintf(num[2], sizeof(num[2]), "%5lld", (long long)row->sold);
+    wg_style st2 = sel ? WG_CURSOR : WG_NORMAL;
+    wg_text(ry, x, 1, sel ? ">" : " ", WG_HEAD);
+    wg_cell(ry, x + 1, c->titw, row->title, st2);
+    wg_text(ry, x + 1 + c->titw, c->whenw, when, st2);
+    wg_cell(ry, x + 1 + c->titw + c->whenw, c->venw, row->venue, st2);
+    for (int k = 0; k < 3; k++)
+        wg_text(ry, x + 1 + c->titw + c->whenw + c->venw + k * c->cw, c->cw, num[k], st2);
+}
+
+static void dates_draw(app *a, void *st, const wg_rect *r)
 {
     dates_st *d = st;
     int x = r->x + 2, w = r->w - 4;
     int cw = 6, whenw = 17, titw, venw, needt = tx_width(tx(T_COL_CONCERT)) + 1,
         needv = tx_width(tx(T_COL_VENUE)) + 1;
-    for (int i = 0; i < d->n; i++) {
+    for (int i = 0; i < d->list.n; i++) {
         int tw = tx_width(d->rows[i].title) + 1, vw = tx_width(d->rows[i].venue) + 1;
         needt = tw > needt ? tw : needt;
         needv = vw > needv ? vw : needv;
@@ -180,12 +172,12 @@ static void dates_draw(app *a, void *st, const app_rect *r)
     /* Title and venue share what the date and the counts leave. */
     wg_split2(w - whenw - 3 * cw - 1, needt, needv, 12, &titw, &venw);
     wg_text(r->y, x, w, tx(T_DATES_TITLE), WG_HEAD);
-    ks_turn_draw(a, r->y, x + w / 2, w - w / 2);
+    ks_turn_draw(ks(a), clock_mono_ms(), r->y, x + w / 2, w - w / 2);
     if (!d->loaded) {
         wg_text(r->y + 2, x, w, tx(T_WORKING), WG_DIM);
         return;
     }
-    if (d->n == 0) {
+    if (d->list.n == 0) {
         wg_text(r->y + 2, x, w, tx(T_DATES_NONE), WG_NORMAL);
         return;
     }
@@ -196,46 +188,18 @@ static void dates_draw(app *a, void *st, const app_rect *r)
     static const tx_id cols[] = {T_COL_FREE, T_COL_HELD, T_COL_SOLD};
     for (int c = 0; c < 3; c++)
         wg_text(y, x + 1 + titw + whenw + venw + c * cw, cw, tx(cols[c]), WG_DIM);
-    int rows = r->h - 4;
-    if (d->cursor < d->top)
-        d->top = d->cursor;
-    if (d->cursor >= d->top + rows)
-        d->top = d->cursor - rows + 1;
-    for (int i = d->top; i < d->n && i - d->top < rows; i++) {
-        const date_row *row = &d->rows[i];
-        char when[40], num[3][24];
-        int ry = y + 1 + (i - d->top);
-        ks_when(when, sizeof(when), row->starts_at);
-        snprintf(num[0], sizeof(num[0]), "%5lld", (long long)row->free);
-        snprintf(num[1], sizeof(num[1]), "%5lld", (long long)row->held);
-        snprintf(num[2], sizeof(num[2]), "%5lld", (long long)row->sold);
-        wg_style st2 = i == d->cursor ? WG_CURSOR : WG_NORMAL;
-        wg_text(ry, x, 1, i == d->cursor ? ">" : " ", WG_HEAD);
-        wg_cell(ry, x + 1, titw, row->title, st2);
-        wg_text(ry, x + 1 + titw, whenw, when, st2);
-        wg_cell(ry, x + 1 + titw + whenw, venw, row->venue, st2);
-        for (int c = 0; c < 3; c++)
-            wg_text(ry, x + 1 + titw + whenw + venw + c * cw, cw, num[c], st2);
-    }
-}
-
-static int dates_hints(void *st, const app_hint **out)
-{
-    static const app_hint h[] = {{"↑↓", T_H_MOVE}, {"Enter", T_H_SELECT}, {"w", T_H_WALLET},
-                                 {"b", T_H_HISTORY}, {"Esc", T_H_LEAVE}};
-    *out = h;
-    return 5;
+    dates_cols c = {d, x, titw, venw, whenw, cw};
+    ls_draw(&d->list, y + 1, r->h - 4, draw_row, &c);
 }
 
 const app_screen_ops ks_dates_ops = {
     .name = "dates",
     .enter = dates_enter,
-    .key = dates_key,
+    .keys = dates_keys_fn,
     .event = dates_event,
     .reply = dates_reply,
     .resync = dates_resync,
     .tick = dates_tick,
     .draw = dates_draw,
-    .hints = dates_hints,
     .free = free,
 };

@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/widgets.h"
 
 #define QUEUE_QUIET_MS 5000 /* no event for this long: ask instead */
@@ -89,16 +90,6 @@ int64_t ks_eta_shown(int64_t eta_s, int64_t elapsed_ms, int64_t position, int64_
     return left > floor ? left : floor;
 }
 
-void ks_prequeue_text(char *out, size_t n, int64_t now_wall_ms, int64_t opens_in_s)
-{
-    time_t at = (time_t)((now_wall_ms + 999) / 1000 + opens_in_s);
-    struct tm tm;
-    char hhmm[16] = "--:--";
-    if (localtime_r(&at, &tm))
-        strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
-    snprintf(out, n, tx(T_QUEUE_PRE_OPENS), hhmm);
-}
-
 /* A reply or event that says whether we are still before the draw. */
 static void note_prequeue(queue_st *q, bool pre, int64_t count, int64_t opens_in_s)
 {
@@ -110,18 +101,18 @@ static void note_prequeue(queue_st *q, bool pre, int64_t count, int64_t opens_in
     q->opens_since_ms = clock_mono_ms();
 }
 
-static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
+static void queue_reply(app *a, void *st, int tag, const app_reply *r)
 {
     queue_st *q = st;
     ks_session *s = ks(a);
     q->busy = false;
     if (tag == TAG_LEAVE) { /* whatever the answer (expired already is fine) */
-        s->stale_token[0] = 0;
+        ks_stale_left(s);
         ask(a, q);
         return;
     }
     if (!r->offline && (r->err == TK_TOKEN_EXPIRED || r->err == TK_TOKEN_INVALID)) {
-        s->token[0] = 0; /* our turn ran out while away: take a new place */
+        ks_turn_lost(s, false); /* our turn ran out while away: take a new place */
         ask(a, q);
         return;
     }
@@ -133,23 +124,17 @@ static void queue_reply(app *a, void *st, int tag, const cl_reply *r)
         ks_reply_error(a, r);
         return;
     }
-    if (tag == TAG_JOIN)
-        ks_copy_str(s->token, sizeof(s->token), r->result, "token");
-    /* status too: after a draw, seq is the drawn number the events count */
-    jv_get_int(r->result, "seq", 0, JV_INT_MAX, &s->queue_seq);
-    int64_t pos = 0, eta = 0, opens = 0;
-    bool pre = false;
-    jv_get_int(r->result, "position", 0, JV_INT_MAX, &pos);
-    jv_get_int(r->result, "eta_s", 0, JV_INT_MAX, &eta);
-    jv_get_bool(r->result, "prequeue", &pre);
-    jv_get_int(r->result, "opens_in_s", 0, JV_INT_MAX, &opens);
-    note_prequeue(q, pre, pos, opens);
-    const cJSON *state = cJSON_GetObjectItemCaseSensitive(r->result, "state");
-    if (cJSON_IsString(state) && strcmp(state->valuestring, "active") == 0) {
-        ks_turn_note(s, r->result, clock_mono_ms());
-        app_replace(a, &ks_dates_ops, ks_dates_new());
+    ks_queue_reply qr;
+    ks_parse_queue(r->result, &qr);
+    if (tag != TAG_JOIN)
+        qr.token[0] = 0; /* only a join hands out a token */
+    ks_queue_answer(s, &qr, clock_mono_ms());
+    note_prequeue(q, qr.prequeue, qr.position, qr.opens_in_s);
+    if (qr.active) {
+        ks_go_dates(a);
         return;
     }
+    int64_t pos = qr.position, eta = qr.eta_s;
     q->waiting = true;
     set_position(q, pos);
     set_eta(q, eta);
@@ -179,28 +164,27 @@ static void queue_event(app *a, void *st, const char *topic, const cJSON *body)
     queue_st *q = st;
     if (strcmp(topic, "queue") != 0)
         return;
-    int64_t adm = 0, now = clock_mono_ms();
-    bool paused = false;
-    q->last_event_ms = now;
-    jv_get_bool(body, "paused", &paused);
-    q->paused = paused;
-    jv_get_int(body, "admit_per_min", 0, JV_INT_MAX, &q->admit_per_min);
-    jv_get_int(body, "ms_per_place", 0, JV_INT_MAX, &q->ms_per_place);
-    int64_t count = 0, opens = 0;
-    bool pre = jv_get_int(body, "prequeue", 0, JV_INT_MAX, &count) == JV_OK;
-    jv_get_int(body, "opens_in_s", 0, JV_INT_MAX, &opens);
+    ks_queue_event ev;
+    ks_parse_queue_event(body, &ev);
+    q->last_event_ms = clock_mono_ms();
+    q->paused = ev.paused;
+    if (ev.admit_per_min >= 0)
+        q->admit_per_min = ev.admit_per_min;
+    if (ev.ms_per_place >= 0)
+        q->ms_per_place = ev.ms_per_place;
+    bool pre = ev.prequeue;
     if (q->waiting && q->prequeue && !pre) { /* drawn: learn our place */
         q->prequeue = false;
         ask(a, q);
         return;
     }
     if (q->prequeue) { /* no place yet: admitted_seq says nothing about us */
-        note_prequeue(q, pre, count, opens);
+        note_prequeue(q, pre, ev.pre_count, ev.opens_in_s);
         return;
     }
-    if (!q->waiting || jv_get_int(body, "admitted_seq", 0, JV_INT_MAX, &adm) != JV_OK)
+    if (!q->waiting || !ev.has_admitted)
         return;
-    int64_t est = ks(a)->queue_seq - adm;
+    int64_t est = ks(a)->queue_seq - ev.admitted_seq;
     if (est <= 0) { /* the line has reached us: confirm and go */
         ask(a, q);
         return;
@@ -225,14 +209,19 @@ static void queue_resync(app *a, void *st, int64_t date_id)
         ask(a, st);
 }
 
-static int queue_key(app *a, void *st, int key)
+static int act_refresh(app *a, void *st, int key)
 {
-    if (key == 'r') {
-        ask(a, st);
-        return APP_DONE;
-    }
-    return ks_common_key(a, key);
+    ask(a, st);
+    return APP_DONE;
 }
+
+static const km_binding queue_keys[] = {
+    KS_KEYS_GO,
+    {{'r'}, act_refresh, "r", T_H_REFRESH, KM_BAR, 0},
+    KS_KEYS_LEAVE,
+};
+
+KM_TABLE_FN(queue_keys_fn, queue_keys)
 
 /* Before the opening: when, a countdown, how many are in the draw. */
 static void prequeue_draw(const queue_st *q, int y, int x, int iw, int lw)
@@ -251,7 +240,7 @@ static void prequeue_draw(const queue_st *q, int y, int x, int iw, int lw)
     wg_text(y + 10, x + 3, iw, tx(T_QUEUE_KEEP), WG_DIM);
 }
 
-static void queue_draw(app *a, void *st, const app_rect *r)
+static void queue_draw(app *a, void *st, const wg_rect *r)
 {
     queue_st *q = st;
     char line[256], t[32];
@@ -296,22 +285,14 @@ static void queue_draw(app *a, void *st, const app_rect *r)
     wg_text(y + 10, x + 3, iw, tx(T_QUEUE_KEEP), WG_DIM);
 }
 
-static int queue_hints(void *st, const app_hint **out)
-{
-    static const app_hint h[] = {{"w", T_H_WALLET}, {"b", T_H_HISTORY}, {"r", T_H_REFRESH}, {"Esc", T_H_LEAVE}};
-    *out = h;
-    return 4;
-}
-
 const app_screen_ops ks_queue_ops = {
     .name = "queue",
     .enter = queue_enter,
-    .key = queue_key,
+    .keys = queue_keys_fn,
     .event = queue_event,
     .reply = queue_reply,
     .tick = queue_tick,
     .resync = queue_resync,
     .draw = queue_draw,
-    .hints = queue_hints,
     .free = free,
 };

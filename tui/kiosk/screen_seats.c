@@ -10,6 +10,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/widgets.h"
 
 enum { TAG_LIST = 1, TAG_HOLD, TAG_RELEASE, TAG_TURN };
@@ -22,7 +23,7 @@ typedef struct {
     int acting; /* seat of the hold/release in flight, 0 when none */
     bool loaded, fetching;
     bool pending_act; /* Enter before the first snapshot: act once it is here */
-    app_rect rect; /* last drawn, for mouse hits */
+    wg_rect rect; /* last drawn, for mouse hits */
 } seats_st;
 
 void *ks_seats_new(int64_t date_id)
@@ -31,14 +32,14 @@ void *ks_seats_new(int64_t date_id)
     if (s) {
         s->date_id = date_id;
         s->cursor = 1;
-        s->rect = (app_rect){2, 0, 20, 80}; /* what app_draw gives at 80x24 */
+        s->rect = (wg_rect){2, 0, 20, 80}; /* what app_draw gives at 80x24 */
     }
     return s;
 }
 
 static void topic_of(const seats_st *s, char *out, size_t n) { snprintf(out, n, "seat.%lld", (long long)s->date_id); }
 
-static void grid_origin(const app_rect *r, int *gy, int *gx)
+static void grid_origin(const wg_rect *r, int *gy, int *gx)
 {
     *gy = r->y + 4;
     *gx = r->x + (r->w > wg_grid_width() ? (r->w - wg_grid_width()) / 2 : 0);
@@ -75,38 +76,23 @@ static void seats_leave(app *a, void *st)
 
 static void act(app *a, seats_st *s);
 
-static void apply_snapshot(app *a, seats_st *s, const cJSON *res)
+static void apply_snapshot(app *a, seats_st *s, const ks_seat_map *m)
 {
     ks_session *ses = ks(a);
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(res, "seats"), *o;
-    bool mine_seen[WG_SEATS] = {0};
-    cJSON_ArrayForEach(o, arr)
-    {
-        int64_t no = 0, price = 0;
-        bool mine = false;
-        if (jv_get_int(o, "no", 1, WG_SEATS, &no) != JV_OK)
-            continue;
-        jv_get_int(o, "price", 0, JV_INT_MAX, &price);
-        jv_get_bool(o, "mine", &mine);
-        const cJSON *state = cJSON_GetObjectItemCaseSensitive(o, "state");
-        s->seat[no - 1] = wg_seat_parse(cJSON_IsString(state) ? state->valuestring : NULL, mine);
-        s->price[no - 1] = price;
-        mine_seen[no - 1] = s->seat[no - 1] == WG_S_MINE;
-        int64_t hold_id = 0, left = 0;
-        if (mine_seen[no - 1] && jv_get_int(o, "hold_id", 1, JV_INT_MAX, &hold_id) == JV_OK &&
-            jv_get_int(o, "expires_in_s", 0, JV_INT_MAX, &left) == JV_OK)
-            ks_sync_hold(ses, hold_id, s->date_id, (int)no, price, left, clock_mono_ms());
-    }
+    int64_t now = clock_mono_ms();
+    memcpy(s->seat, m->seat, sizeof s->seat);
+    memcpy(s->price, m->price, sizeof s->price);
+    for (int i = 0; i < WG_SEATS; i++)
+        if (m->hold_id[i])
+            ks_sync_hold(ses, m->hold_id[i], s->date_id, i + 1, m->price[i], m->expires_in_s[i], now);
     /* holds we remember but the server no longer has: lapsed, or staff */
     for (int i = ses->nholds - 1; i >= 0 && i < ses->nholds; i--)
-        if (ses->holds[i].date_id == s->date_id && !mine_seen[ses->holds[i].seat_no - 1] &&
-            ks_hold_gone(a, s->date_id, ses->holds[i].seat_no, clock_mono_ms()))
+        if (ses->holds[i].date_id == s->date_id && m->seat[ses->holds[i].seat_no - 1] != WG_S_MINE &&
+            ks_hold_gone(a, s->date_id, ses->holds[i].seat_no, now))
             return; /* the turn is over: the queue screen takes it from here */
-    ks_turn_end_note(ses, res, clock_mono_ms());
+    ks_turn_note(ses, -1, m->turn_expires_in_s, now);
     s->loaded = true;
-    int64_t seq = 0;
-    jv_get_int(res, "seq", 0, JV_INT_MAX, &seq);
-    app_seq_reset(a, s->date_id, seq); /* replays buffered later events */
+    app_seq_reset(a, s->date_id, m->seq); /* replays buffered later events */
     if (s->pending_act) {
         s->pending_act = false;
         act(a, s);
@@ -123,7 +109,7 @@ static void flash_seat(app *a, tx_id fmt, int no, const char *arg)
     app_flash(a, m);
 }
 
-static void hold_done(app *a, seats_st *s, int no, const cl_reply *r)
+static void hold_done(app *a, seats_st *s, int no, const app_reply *r)
 {
     if (r->err == TK_SEAT_TAKEN) {
         if (s->seat[no - 1] == WG_S_FREE)
@@ -141,19 +127,18 @@ static void hold_done(app *a, seats_st *s, int no, const cl_reply *r)
             fetch(a, s); /* did it get through? the snapshot will say */
         return;
     }
-    int64_t hold_id = 0, price = s->price[no - 1], left = 0;
-    jv_get_int(r->result, "hold_id", 1, JV_INT_MAX, &hold_id);
-    jv_get_int(r->result, "price", 0, JV_INT_MAX, &price);
-    jv_get_int(r->result, "expires_in_s", 0, JV_INT_MAX, &left);
-    ks_add_hold(ks(a), hold_id, s->date_id, no, price, left, clock_mono_ms());
-    ks_turn_end_note(ks(a), r->result, clock_mono_ms());
+    ks_hold_reply h;
+    ks_parse_hold(r->result, &h);
+    int64_t price = h.price >= 0 ? h.price : s->price[no - 1];
+    ks_add_hold(ks(a), h.hold_id, s->date_id, no, price, h.expires_in_s, clock_mono_ms());
+    ks_turn_note(ks(a), -1, h.turn_expires_in_s, clock_mono_ms());
     s->seat[no - 1] = WG_S_MINE;
     char t[16];
-    wg_mmss(t, left);
+    wg_mmss(t, h.expires_in_s);
     flash_seat(a, T_SEAT_HELD_OK, no, t);
 }
 
-static void release_done(app *a, seats_st *s, int no, const cl_reply *r)
+static void release_done(app *a, seats_st *s, int no, const app_reply *r)
 {
     if (r->err && r->err != TK_HOLD_NOT_FOUND && r->err != TK_HOLD_EXPIRED) {
         if (!ks_common_error(a, r))
@@ -170,7 +155,7 @@ static void release_done(app *a, seats_st *s, int no, const cl_reply *r)
         fetch(a, s);
 }
 
-static void seats_reply(app *a, void *st, int tag, const cl_reply *r)
+static void seats_reply(app *a, void *st, int tag, const app_reply *r)
 {
     seats_st *s = st;
     int no = s->acting;
@@ -180,8 +165,11 @@ static void seats_reply(app *a, void *st, int tag, const cl_reply *r)
     }
     if (tag == TAG_LIST) {
         s->fetching = false;
-        if (!r->err)
-            apply_snapshot(a, s, r->result);
+        if (!r->err) {
+            ks_seat_map m;
+            ks_parse_seats(r->result, &m);
+            apply_snapshot(a, s, &m);
+        }
         else if (!ks_common_error(a, r))
             app_flash(a, r->message);
         return;
@@ -199,20 +187,18 @@ static void seats_event(app *a, void *st, const char *topic, const cJSON *body)
 {
     seats_st *s = st;
     char t[32];
-    int64_t no = 0;
+    ks_seat_event ev;
     topic_of(s, t, sizeof(t));
-    if (strcmp(topic, t) != 0 || jv_get_int(body, "seat_no", 1, WG_SEATS, &no) != JV_OK)
+    if (strcmp(topic, t) != 0 || !ks_parse_seat_event(body, &ev))
         return;
-    const cJSON *state = cJSON_GetObjectItemCaseSensitive(body, "state");
-    const char *sv = cJSON_IsString(state) ? state->valuestring : "";
-    ks_session *ses = ks(a);
-    bool ours = ks_find_hold(ses, s->date_id, (int)no) != NULL;
-    if (strcmp(sv, "held") != 0 && ours) {
+    int no = ev.seat_no;
+    bool ours = ks_find_hold(ks(a), s->date_id, no) != NULL;
+    if (strcmp(ev.state, "held") != 0 && ours) {
         ours = false;
-        if (ks_hold_gone(a, s->date_id, (int)no, clock_mono_ms()))
+        if (ks_hold_gone(a, s->date_id, no, clock_mono_ms()))
             return;
     }
-    s->seat[no - 1] = wg_seat_parse(sv, ours);
+    s->seat[no - 1] = wg_seat_parse(ev.state, ours);
 }
 
 static void seats_resync(app *a, void *st, int64_t date_id)
@@ -273,43 +259,61 @@ static void seat_move(seats_st *s, int dr, int dc)
     s->cursor = r * WG_SEAT_COLS + c + 1;
 }
 
-static int seats_key(app *a, void *st, int key)
+static int act_move(app *a, void *st, int key)
+{
+    int dr = key == KEY_UP || key == 'k' ? -1 : key == KEY_DOWN || key == 'j' ? 1 : 0;
+    seat_move(st, dr, dr ? 0 : key == KEY_LEFT || key == 'h' ? -1 : 1);
+    return APP_DONE;
+}
+
+static int act_hold(app *a, void *st, int key)
+{
+    act(a, st);
+    return APP_DONE;
+}
+
+static int act_mouse(app *a, void *st, int key)
 {
     seats_st *s = st;
     int my, mx, gy, gx, hit;
-    switch (key) {
-    case KEY_UP: case 'k': seat_move(s, -1, 0); return APP_DONE;
-    case KEY_DOWN: case 'j': seat_move(s, 1, 0); return APP_DONE;
-    case KEY_LEFT: case 'h': seat_move(s, 0, -1); return APP_DONE;
-    case KEY_RIGHT: case 'l': seat_move(s, 0, 1); return APP_DONE;
-    case '\n': case '\r': case ' ': case KEY_ENTER:
+    grid_origin(&s->rect, &gy, &gx);
+    if (app_mouse(a, &my, &mx) && (hit = wg_seat_at(gy, gx, my, mx)) > 0) {
+        s->cursor = hit;
         act(a, s);
-        return APP_DONE;
-    case KEY_MOUSE:
-        grid_origin(&s->rect, &gy, &gx);
-        if (app_mouse(a, &my, &mx) && (hit = wg_seat_at(gy, gx, my, mx)) > 0) {
-            s->cursor = hit;
-            act(a, s);
-        }
-        return APP_DONE;
-    case 'c': case 'p':
-        if (ks(a)->nholds == 0)
-            app_flash(a, tx(T_SEATS_NONE_HELD));
-        else
-            app_push(a, &ks_checkout_ops, ks_checkout_new());
-        return APP_DONE;
-    case 'w':
-        app_push(a, &ks_wallet_ops, ks_wallet_new(false));
-        return APP_DONE;
-    case 'r':
-        fetch(a, s);
-        return APP_DONE;
-    case 27: case 'q':
-        app_pop(a);
-        return APP_DONE;
     }
-    return APP_PASS;
+    return APP_DONE;
 }
+
+static int act_checkout(app *a, void *st, int key)
+{
+    if (ks(a)->nholds == 0)
+        app_flash(a, tx(T_SEATS_NONE_HELD));
+    else
+        ks_go_checkout(a);
+    return APP_DONE;
+}
+
+static int act_refresh(app *a, void *st, int key)
+{
+    fetch(a, st);
+    return APP_DONE;
+}
+
+static const km_binding seats_keys[] = {
+    {{KEY_LEFT, KEY_UP, KEY_DOWN, KEY_RIGHT}, act_move, "←↑↓→", T_H_MOVE, KM_BAR, 0},
+    {{'\n', '\r', KEY_ENTER}, act_hold, "Enter", T_H_HOLD, KM_BAR, 0},
+    {{'c'}, act_checkout, "c", T_H_CHECKOUT, KM_BAR, T_HK_CHECKOUT},
+    {{'w'}, ks_act_wallet, "w", T_H_WALLET, KM_BAR, 0},
+    {{27}, app_act_pop, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'h', 'j', 'k', 'l'}, act_move, "h j k l", T_H_MOVE, KM_HELP, 0},
+    {{' '}, act_hold, "Space", T_H_HOLD, KM_HELP, 0},
+    {{KEY_MOUSE}, act_mouse, "mouse", T_H_MOUSE, KM_HELP, 0},
+    {{'p'}, act_checkout, "p", T_H_CHECKOUT, KM_HELP, T_HK_CHECKOUT},
+    {{'r'}, act_refresh, "r", T_H_REFRESH, KM_HELP, 0},
+    {{'q'}, app_act_pop, "q", T_H_BACK, KM_HELP, 0},
+};
+
+KM_TABLE_FN(seats_keys_fn, seats_keys)
 
 /* "1-10 150,000  11-30 110,000  31-50 80,000": runs of one price. */
 static void price_tiers(const seats_st *s, char *out, size_t n)
@@ -352,7 +356,7 @@ static void draw_footer(app *a, seats_st *s, int y, int x, int w)
     wg_text(y + 3, x, w, line, ses->nholds ? WG_SEAT_MINE : WG_DIM);
 }
 
-static void seats_draw(app *a, void *st, const app_rect *r)
+static void seats_draw(app *a, void *st, const wg_rect *r)
 {
     seats_st *s = st;
     ks_session *ses = ks(a);
@@ -363,7 +367,7 @@ static void seats_draw(app *a, void *st, const app_rect *r)
     grid_origin(r, &gy, &gx);
     ks_date_line(line, sizeof line, ses, r->w - 4);
     wg_text(r->y, r->x + 2, r->w - 4, line, WG_HEAD);
-    ks_turn_draw(a, r->y + 1, r->x + 2, r->w - 4);
+    ks_turn_draw(ses, clock_mono_ms(), r->y + 1, r->x + 2, r->w - 4);
     if (!s->loaded) {
         wg_text(r->y + 2, r->x + 2, r->w - 4, tx(T_WORKING), WG_DIM);
         return;
@@ -375,24 +379,15 @@ static void seats_draw(app *a, void *st, const app_rect *r)
         draw_footer(a, s, gy + WG_GRID_H + 1, gx, r->x + r->w - gx - 1);
 }
 
-static int seats_hints(void *st, const app_hint **out)
-{
-    static const app_hint h[] = {{"←↑↓→", T_H_MOVE}, {"Enter", T_H_HOLD}, {"c", T_H_CHECKOUT},
-                                 {"w", T_H_WALLET}, {"Esc", T_H_BACK}};
-    *out = h;
-    return 5;
-}
-
 const app_screen_ops ks_seats_ops = {
     .name = "seats",
     .enter = seats_enter,
     .leave = seats_leave,
-    .key = seats_key,
+    .keys = seats_keys_fn,
     .event = seats_event,
     .reply = seats_reply,
     .resync = seats_resync,
     .tick = seats_tick,
     .draw = seats_draw,
-    .hints = seats_hints,
     .free = free,
 };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/widgets.h"
 
 typedef struct {
@@ -26,29 +27,46 @@ void *ks_ticket_new(const ks_ticket *tickets, int n)
     return s;
 }
 
-static int ticket_key(app *a, void *st, int key)
+static int act_page(app *a, void *st, int key)
 {
     ticket_st *s = st;
-    switch (key) {
-    case KEY_RIGHT: case 'l': case 'n': case '\t':
-        if (s->n)
-            s->idx = (s->idx + 1) % s->n;
-        return APP_DONE;
-    case KEY_LEFT: case 'h':
-        if (s->n)
-            s->idx = (s->idx + s->n - 1) % s->n;
-        return APP_DONE;
-    case 'b':
-        app_push(a, &ks_history_ops, ks_history_new());
-        return APP_DONE;
-    case '\n': case '\r': case KEY_ENTER: case 27: case 'q':
-        if (app_depth(a) > 1)
-            app_pop(a);
-        else
-            ks_logout(a, T_COUNT); /* the purchase is done: next customer */
-        return APP_DONE;
-    }
-    return APP_PASS;
+    bool back = key == KEY_LEFT || key == 'h';
+    if (s->n)
+        s->idx = (s->idx + (back ? s->n - 1 : 1)) % s->n;
+    return APP_DONE;
+}
+
+static int act_history(app *a, void *st, int key)
+{
+    ks_go_history(a);
+    return APP_DONE;
+}
+
+static int act_done(app *a, void *st, int key)
+{
+    if (app_depth(a) > 1)
+        app_pop(a);
+    else
+        ks_logout(a, T_COUNT); /* the purchase is done: next customer */
+    return APP_DONE;
+}
+
+/* Paging is shown only when there is more than one ticket. */
+#define TICKET_PAGING(show)                                                                  \
+    {{KEY_LEFT, KEY_RIGHT}, act_page, "←→", T_H_NEXT, show, 0},                                \
+    {{'h', 'l', 'n', '\t'}, act_page, "h l n Tab", T_H_NEXT, (show) == KM_BAR ? KM_HELP : show, 0}
+#define TICKET_REST                                                                          \
+    {{'b'}, act_history, "b", T_H_HISTORY, KM_BAR, 0},                                        \
+    {{'\n', '\r', KEY_ENTER}, act_done, "Enter", T_H_DONE, KM_BAR, 0},                        \
+    {{27}, act_done, "Esc", T_H_DONE, KM_HELP, 0},                                            \
+    {{'q'}, act_done, "q", T_H_DONE, KM_HELP, 0}
+static const km_binding ticket_keys_many[] = {TICKET_PAGING(KM_BAR), TICKET_REST};
+static const km_binding ticket_keys_one[] = {TICKET_PAGING(KM_HIDDEN), TICKET_REST};
+
+static int ticket_keys_fn(void *st, const km_binding **out)
+{
+    *out = ((ticket_st *)st)->n > 1 ? ticket_keys_many : ticket_keys_one;
+    return (int)(sizeof ticket_keys_many / sizeof *ticket_keys_many);
 }
 
 static void field(int y, int x, int w, tx_id label, const char *value, wg_style st)
@@ -57,7 +75,7 @@ static void field(int y, int x, int w, tx_id label, const char *value, wg_style 
     wg_text(y, x + 16, w - 16, value, st);
 }
 
-static void ticket_draw(app *a, void *st, const app_rect *r)
+static void ticket_draw(app *a, void *st, const wg_rect *r)
 {
     ticket_st *s = st;
     char line[256];
@@ -96,18 +114,9 @@ static void ticket_draw(app *a, void *st, const app_rect *r)
     wg_text(y + 3, x, dw, tx(void_ ? T_TK_VOID : T_TK_THANKS), void_ ? WG_BAD : WG_NORMAL);
 }
 
-static int ticket_hints(void *st, const app_hint **out)
-{
-    static const app_hint h[] = {{"←→", T_H_NEXT}, {"b", T_H_HISTORY}, {"Enter", T_H_DONE}};
-    ticket_st *s = st;
-    *out = s->n > 1 ? h : h + 1;
-    return s->n > 1 ? 3 : 2;
-}
-
 const app_screen_ops ks_ticket_ops = {
     .name = "ticket",
-    .key = ticket_key,
+    .keys = ticket_keys_fn,
     .draw = ticket_draw,
-    .hints = ticket_hints,
     .free = free,
 };

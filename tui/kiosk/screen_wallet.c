@@ -8,6 +8,7 @@
 
 #include "common/json.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/widgets.h"
 
 #define WALLET_ROWS 8
@@ -17,16 +18,11 @@ enum { TAG_BALANCE = 1, TAG_HISTORY, TAG_CHARGE };
 static const int64_t presets[] = {10000, 50000, 100000, 300000};
 
 typedef struct {
-    int64_t entry_id, amount, balance;
-    char kind[16], at[40];
-} wallet_row;
-
-typedef struct {
     bool back_after_charge, custom, charging, unsure;
     wg_input in;
     int64_t amount;
     char request_id[40];
-    wallet_row rows[WALLET_ROWS];
+    ks_wallet_row rows[WALLET_ROWS];
     int nrows;
     bool history_loaded;
 } wallet_st;
@@ -65,26 +61,14 @@ static void charge(app *a, wallet_st *w, int64_t amount)
 
 static void read_history(wallet_st *w, const cJSON *res)
 {
-    const cJSON *o;
-    w->nrows = 0;
-    cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(res, "entries"))
-    {
-        if (w->nrows == WALLET_ROWS)
-            break;
-        wallet_row *r = &w->rows[w->nrows++];
-        jv_get_int(o, "entry_id", 0, JV_INT_MAX, &r->entry_id);
-        jv_get_int(o, "amount", -JV_INT_MAX, JV_INT_MAX, &r->amount);
-        jv_get_int(o, "balance", 0, JV_INT_MAX, &r->balance);
-        ks_copy_str(r->kind, sizeof(r->kind), o, "kind");
-        ks_copy_str(r->at, sizeof(r->at), o, "at");
-    }
+    w->nrows = ks_parse_wallet(res, w->rows, WALLET_ROWS);
     w->history_loaded = true;
 }
 
 /* A charge the server refused for its amount: say what is allowed (the
  * limits come in the error's data; an older server sends none), and empty
  * the field so the next amount is typed afresh, not onto this one. */
-static void refused(app *a, wallet_st *w, const cl_reply *r)
+static void refused(app *a, wallet_st *w, const app_reply *r)
 {
     char m[256], max[48], room[48];
     int64_t lim = 0, bal = 0;
@@ -104,7 +88,7 @@ static void refused(app *a, wallet_st *w, const cl_reply *r)
     wg_input_clear(&w->in);
 }
 
-static void charge_done(app *a, wallet_st *w, const cl_reply *r)
+static void charge_done(app *a, wallet_st *w, const app_reply *r)
 {
     char m[256], money[48];
     w->charging = false;
@@ -123,9 +107,9 @@ static void charge_done(app *a, wallet_st *w, const cl_reply *r)
         ks_reply_error(a, r);
         return;
     }
-    ks_session *s = ks(a);
-    jv_get_int(r->result, "balance", 0, JV_INT_MAX, &s->balance);
-    s->balance_known = true;
+    int64_t bal = ks(a)->balance; /* the last known, if the answer lacks it */
+    ks_parse_balance(r->result, &bal);
+    ks_balance_note(ks(a), bal);
     ks_won(money, sizeof(money), w->amount);
     snprintf(m, sizeof(m), tx(T_WALLET_CHARGED), money);
     app_flash(a, m);
@@ -137,7 +121,7 @@ static void charge_done(app *a, wallet_st *w, const cl_reply *r)
         refresh_all(a, w);
 }
 
-static void wallet_reply(app *a, void *st, int tag, const cl_reply *r)
+static void wallet_reply(app *a, void *st, int tag, const app_reply *r)
 {
     wallet_st *w = st;
     ks_session *s = ks(a);
@@ -150,9 +134,10 @@ static void wallet_reply(app *a, void *st, int tag, const cl_reply *r)
             ks_logout(a, T_USER_NOT_FOUND);
         return;
     }
+    int64_t bal;
     if (tag == TAG_BALANCE) {
-        if (jv_get_int(r->result, "balance", 0, JV_INT_MAX, &s->balance) == JV_OK)
-            s->balance_known = true;
+        if (ks_parse_balance(r->result, &bal))
+            ks_balance_note(s, bal);
     } else {
         read_history(w, r->result);
     }
@@ -168,39 +153,66 @@ static void wallet_resync(app *a, void *st, int64_t date_id)
         charge(a, w, w->amount);
 }
 
+static int act_preset(app *a, void *st, int key)
+{
+    charge(a, st, presets[key - '1']);
+    return APP_DONE;
+}
+
+static int act_custom(app *a, void *st, int key)
+{
+    ((wallet_st *)st)->custom = true;
+    return APP_DONE;
+}
+
+static int act_custom_ok(app *a, void *st, int key)
+{
+    wallet_st *w = st;
+    char *end = NULL;
+    long long v = strtoll(w->in.buf, &end, 10);
+    if (!w->in.len || *end || v <= 0)
+        app_flash(a, tx(T_WALLET_AMOUNT_BAD));
+    else
+        charge(a, w, v);
+    return APP_DONE;
+}
+
+static int act_custom_cancel(app *a, void *st, int key)
+{
+    wallet_st *w = st;
+    w->custom = false;
+    wg_input_clear(&w->in);
+    return APP_DONE;
+}
+
+/* The four presets are keys '1'..'4'. */
+_Static_assert(sizeof presets / sizeof *presets == 4, "wallet_keys lists keys 1-4");
+static const km_binding wallet_keys[] = {
+    {{'1', '2', '3', '4'}, act_preset, "1-4", T_H_CHARGE, KM_BAR, T_HK_PRESET},
+    {{'c'}, act_custom, "c", T_H_CUSTOM, KM_BAR, 0},
+    {{27}, app_act_pop, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'q'}, app_act_pop, "q", T_H_BACK, KM_HELP, 0},
+};
+/* Typing an amount: digits go to the field (wallet_key). */
+static const km_binding custom_keys[] = {
+    {{'\n', '\r', KEY_ENTER}, act_custom_ok, "Enter", T_H_CHARGE, KM_BAR, 0},
+    {{27}, act_custom_cancel, "Esc", T_H_BACK, KM_BAR, 0},
+};
+
+static int wallet_keys_fn(void *st, const km_binding **out)
+{
+    bool custom = ((wallet_st *)st)->custom;
+    *out = custom ? custom_keys : wallet_keys;
+    return custom ? (int)(sizeof custom_keys / sizeof *custom_keys)
+                  : (int)(sizeof wallet_keys / sizeof *wallet_keys);
+}
+
 static int wallet_key(app *a, void *st, int key)
 {
     wallet_st *w = st;
-    bool enter = key == '\n' || key == '\r' || key == KEY_ENTER;
-    if (w->custom) {
-        if (key == 27) {
-            w->custom = false;
-            wg_input_clear(&w->in);
-        } else if (enter) {
-            char *end = NULL;
-            long long v = strtoll(w->in.buf, &end, 10);
-            if (!w->in.len || *end || v <= 0)
-                app_flash(a, tx(T_WALLET_AMOUNT_BAD));
-            else
-                charge(a, w, v);
-        } else {
-            return wg_input_key(&w->in, key, 12, "0123456789") ? APP_DONE : APP_PASS;
-        }
-        return APP_DONE;
-    }
-    if (key >= '1' && key < '1' + (int)(sizeof(presets) / sizeof(*presets))) {
-        charge(a, w, presets[key - '1']);
-        return APP_DONE;
-    }
-    if (key == 'c') {
-        w->custom = true;
-        return APP_DONE;
-    }
-    if (key == 27 || key == 'q') {
-        app_pop(a);
-        return APP_DONE;
-    }
-    return APP_PASS;
+    if (!w->custom)
+        return APP_PASS;
+    return wg_input_key(&w->in, key, 12, "0123456789") ? APP_DONE : APP_PASS;
 }
 
 static tx_id kind_name(const char *k)
@@ -215,7 +227,7 @@ static void draw_history(const wallet_st *w, int y, int x, int wd, int rows)
     if (w->history_loaded && w->nrows == 0)
         wg_text(y, x, wd, tx(T_WALLET_EMPTY), WG_DIM);
     for (int i = 0; i < w->nrows && i < rows; i++, y++) {
-        const wallet_row *r = &w->rows[i];
+        const ks_wallet_row *r = &w->rows[i];
         ks_when(when, sizeof(when), r->at);
         tx_money(amt, sizeof(amt), r->amount);
         tx_money(bal, sizeof(bal), r->balance);
@@ -229,7 +241,7 @@ static void draw_history(const wallet_st *w, int y, int x, int wd, int rows)
     }
 }
 
-static void wallet_draw(app *a, void *st, const app_rect *r)
+static void wallet_draw(app *a, void *st, const wg_rect *r)
 {
     wallet_st *w = st;
     ks_session *s = ks(a);
@@ -261,20 +273,13 @@ static void wallet_draw(app *a, void *st, const app_rect *r)
     draw_history(w, y + 9, x, wd, r->h - 10);
 }
 
-static int wallet_hints(void *st, const app_hint **out)
-{
-    static const app_hint h[] = {{"1-4", T_H_CHARGE}, {"c", T_H_CUSTOM}, {"Esc", T_H_BACK}};
-    *out = h;
-    return 3;
-}
-
 const app_screen_ops ks_wallet_ops = {
     .name = "wallet",
     .enter = wallet_enter,
+    .keys = wallet_keys_fn,
     .key = wallet_key,
     .reply = wallet_reply,
     .resync = wallet_resync,
     .draw = wallet_draw,
-    .hints = wallet_hints,
     .free = free,
 };

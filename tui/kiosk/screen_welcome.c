@@ -10,6 +10,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "tui/kiosk/kiosk.h"
+#include "tui/kiosk/screens.h"
 #include "tui/ui/widgets.h"
 
 enum { W_LOGIN, W_REGISTER, W_SHOW_ID };
@@ -19,19 +20,17 @@ typedef struct {
     int mode;
     wg_input in;
     bool busy;
+    char user_id[40], name[96]; /* asked about; the session's once answered */
 } welcome_st;
 
 void *ks_welcome_new(void) { return calloc(1, sizeof(welcome_st)); }
 
-static void go_queue(app *a) { app_reset(a, &ks_queue_ops, ks_queue_new()); }
-
 static void submit(app *a, welcome_st *w)
 {
-    ks_session *s = ks(a);
     if (w->busy)
         return;
     if (w->mode == W_SHOW_ID) {
-        go_queue(a);
+        ks_go_queue(a);
         return;
     }
     if (w->mode == W_LOGIN) {
@@ -40,9 +39,11 @@ static void submit(app *a, welcome_st *w)
             app_flash(a, tx(T_BAD_MEMBER_ID));
             return;
         }
-        uuid_format(u, s->user_id); /* the wire's form, whatever was typed */
+        uuid_format(u, w->user_id); /* the wire's form, whatever was typed */
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "user_id", w->user_id);
         w->busy = true;
-        app_call(a, w, "wallet.balance", ks_user_params(a), TAG_LOGIN);
+        app_call(a, w, "wallet.balance", p, TAG_LOGIN);
         return;
     }
     /* names are trimmed; an all-blank name is no name */
@@ -53,38 +54,69 @@ static void submit(app *a, welcome_st *w)
         app_flash(a, tx(T_NAME_EMPTY));
         return;
     }
-    snprintf(s->name, sizeof(s->name), "%s", t);
+    snprintf(w->name, sizeof(w->name), "%s", t);
     cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", s->name);
+    cJSON_AddStringToObject(p, "name", w->name);
     w->busy = true;
     app_call(a, w, "user.register", p, TAG_REGISTER);
 }
 
+static int act_submit(app *a, void *st, int key)
+{
+    submit(a, st);
+    return APP_DONE;
+}
+
+static int act_switch(app *a, void *st, int key)
+{
+    welcome_st *w = st;
+    w->mode = w->mode == W_LOGIN ? W_REGISTER : W_LOGIN;
+    wg_input_clear(&w->in);
+    return APP_DONE;
+}
+
+static int act_clear(app *a, void *st, int key)
+{
+    wg_input_clear(&((welcome_st *)st)->in);
+    return APP_DONE;
+}
+
+#define WELCOME_ENTER {{'\n', '\r', KEY_ENTER}, act_submit, "Enter", T_H_SELECT, KM_BAR, 0}
+#define WELCOME_CLEAR {{27}, act_clear, "Esc", T_H_CLEAR, KM_HELP, 0}
+static const km_binding login_keys[] = {
+    WELCOME_ENTER, {{'\t'}, act_switch, "Tab", T_H_REGISTER, KM_BAR, 0}, WELCOME_CLEAR};
+static const km_binding register_keys[] = {
+    WELCOME_ENTER, {{'\t'}, act_switch, "Tab", T_H_LOGIN, KM_BAR, 0}, WELCOME_CLEAR};
+static const km_binding show_keys[] = {WELCOME_ENTER};
+
+static int welcome_keys_fn(void *st, const km_binding **out)
+{
+    switch (((welcome_st *)st)->mode) {
+    case W_LOGIN:
+        *out = login_keys;
+        return (int)(sizeof login_keys / sizeof *login_keys);
+    case W_REGISTER:
+        *out = register_keys;
+        return (int)(sizeof register_keys / sizeof *register_keys);
+    default:
+        *out = show_keys;
+        return 1;
+    }
+}
+
+/* What no row has goes to the field: a member id's characters, or a name's. */
 static int welcome_key(app *a, void *st, int key)
 {
     welcome_st *w = st;
-    if (key == '\n' || key == '\r' || key == KEY_ENTER) {
-        submit(a, w);
-        return APP_DONE;
-    }
     if (w->mode == W_SHOW_ID)
         return APP_PASS;
-    if (key == '\t') {
-        w->mode = w->mode == W_LOGIN ? W_REGISTER : W_LOGIN;
-        wg_input_clear(&w->in);
-        return APP_DONE;
-    }
-    if (key == 27) {
-        wg_input_clear(&w->in);
-        return APP_DONE;
-    }
     if (w->mode == W_LOGIN)
         return wg_input_key(&w->in, key, 36, "0123456789abcdefABCDEF-") && key != '?' ? APP_DONE : APP_PASS;
     /* '?' is a fine character in a name, but then help needs F1 */
     return wg_input_key(&w->in, key, KS_NAME_MAX, NULL) ? APP_DONE : APP_PASS;
 }
 
-static void welcome_reply(app *a, void *st, int tag, const cl_reply *r)
+static void welcome_reply(app *a, void *st, int tag, const app_reply *r)
 {
     welcome_st *w = st;
     ks_session *s = ks(a);
@@ -94,7 +126,6 @@ static void welcome_reply(app *a, void *st, int tag, const cl_reply *r)
         return;
     }
     if (r->err == TK_USER_NOT_FOUND || (tag == TAG_LOGIN && r->err == TK_INVALID_PARAMS)) {
-        s->user_id[0] = 0;
         app_flash(a, tx(T_USER_NOT_FOUND));
         return;
     }
@@ -106,18 +137,20 @@ static void welcome_reply(app *a, void *st, int tag, const cl_reply *r)
     }
     if (tag == TAG_LOGIN) {
         int64_t bal = 0;
-        s->balance_known = jv_get_int(r->result, "balance", 0, JV_INT_MAX, &bal) == JV_OK;
-        s->balance = bal;
-        go_queue(a);
+        ks_login(s, w->user_id, "");
+        if (ks_parse_balance(r->result, &bal))
+            ks_balance_note(s, bal);
+        ks_go_queue(a);
     } else {
-        ks_copy_str(s->user_id, sizeof(s->user_id), r->result, "user_id");
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(r->result, "user_id");
+        ks_login(s, cJSON_IsString(id) ? id->valuestring : "", w->name);
         w->mode = W_SHOW_ID;
     }
 }
 
 /* The new member id, and beside it a QR code of it when it fits (upper
  * case: a smaller code, and a UUID reads the same in either case). */
-static void draw_new_id(app *a, const app_rect *r)
+static void draw_new_id(app *a, const wg_rect *r)
 {
     const char *id = ks(a)->user_id;
     char up[UUID_STR_LEN];
@@ -147,7 +180,7 @@ static void draw_new_id(app *a, const app_rect *r)
     wg_qr_free(qr);
 }
 
-static void welcome_draw(app *a, void *st, const app_rect *r)
+static void welcome_draw(app *a, void *st, const wg_rect *r)
 {
     welcome_st *w = st;
     if (w->mode == W_SHOW_ID) {
@@ -165,21 +198,11 @@ static void welcome_draw(app *a, void *st, const app_rect *r)
     wg_text(y + 8, x + 3, bw - 6, tx(T_WELCOME_SWITCH), WG_DIM);
 }
 
-static int welcome_hints(void *st, const app_hint **out)
-{
-    static const app_hint login[] = {{"Enter", T_H_SELECT}, {"Tab", T_H_REGISTER}};
-    static const app_hint reg[] = {{"Enter", T_H_SELECT}, {"Tab", T_H_LOGIN}};
-    static const app_hint show[] = {{"Enter", T_H_SELECT}};
-    welcome_st *w = st;
-    *out = w->mode == W_LOGIN ? login : w->mode == W_REGISTER ? reg : show;
-    return w->mode == W_SHOW_ID ? 1 : 2;
-}
-
 const app_screen_ops ks_welcome_ops = {
     .name = "welcome",
+    .keys = welcome_keys_fn,
     .key = welcome_key,
     .reply = welcome_reply,
     .draw = welcome_draw,
-    .hints = welcome_hints,
     .free = free,
 };

@@ -26,19 +26,12 @@
 #include <stdint.h>
 
 #include "common/errors.h"
+#include "common/rpc.h"
 
 typedef struct cl_client cl_client;
 
-/* A finished call, valid only during the callback. */
-typedef struct {
-    int64_t call_id;      /* as returned by cl_call */
-    bool offline;         /* no reply before the deadline (or never sent) */
-    tk_err err;           /* TK_OK on success; TK_INTERNAL when offline */
-    int code;             /* wire error code */
-    const char *message;  /* error.message ("" when none) */
-    const cJSON *result;  /* success result, else NULL */
-    const cJSON *data;    /* error.data, may be NULL */
-} cl_reply;
+/* A finished call (common/rpc.h), valid only during the callback. */
+typedef rpc_answer cl_reply;
 
 typedef void (*cl_reply_fn)(void *ctx, const cl_reply *r);
 /* topic without the trailing space, body parsed JSON. */

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
 #include "common/util.h"
 #include "tui/ui/text.h"
 #include "tui/ui/widgets.h"
@@ -32,7 +31,8 @@ typedef struct {
 enum { OP_PUSH, OP_POP, OP_REPLACE, OP_RESET };
 
 struct app {
-    cl_client *cl;
+    const app_link *link;
+    void *link_ctx;
     app_config cfg;
     void *model;
     void (*on_idle)(app *a);
@@ -48,9 +48,6 @@ struct app {
     uint64_t next_uid;
     app_pend *pend;
     int npend, cappend;
-    app_sent *outbox; /* headless only */
-    int nout, capout;
-    int64_t fake_id;
     char flash[512];
     int64_t flash_until;
     bool help, quit, online, curses, ever_online;
@@ -62,29 +59,18 @@ struct app {
 
 static int64_t app_now(void) { return clock_mono_ms(); }
 
-static void app_status_cb(void *ctx, bool online);
-static void app_event_cb(void *ctx, const char *topic, const cJSON *body);
-static void app_resync_cb(void *ctx, int64_t date_id);
-
-app *app_new(cl_client *client, const app_config *cfg)
+app *app_new(const app_config *cfg)
 {
     app *a = calloc(1, sizeof(*a));
     if (!a)
         return NULL;
-    a->cl = client;
     if (cfg)
         a->cfg = *cfg;
     if (!a->cfg.title)
         a->cfg.title = "ticketd";
     if (a->cfg.idle_s <= 0)
         a->cfg.idle_s = 90;
-    a->online = a->ever_online = client == NULL; /* headless starts online */
     a->last_key_ms = a->last_tick_ms = app_now();
-    if (client) {
-        cl_on_status(client, app_status_cb, a);
-        cl_on_event(client, app_event_cb, a);
-        cl_on_resync(client, app_resync_cb, a);
-    }
     return a;
 }
 
@@ -105,14 +91,17 @@ void app_free(app *a)
             a->ops[i].ops->free(a->ops[i].st);
     while (a->depth > 0)
         entry_free(&a->stack[--a->depth]);
-    for (int i = 0; i < a->nout; i++)
-        free(a->outbox[i].params);
-    free(a->outbox);
     free(a->pend);
     free(a);
 }
 
-cl_client *app_client(app *a) { return a->cl; }
+void app_set_link(app *a, const app_link *ops, void *ctx)
+{
+    a->link = ops;
+    a->link_ctx = ctx;
+}
+
+void *app_link_ctx(app *a) { return a->link_ctx; }
 const app_config *app_cfg(app *a) { return &a->cfg; }
 void app_set_title(app *a, const char *title) { a->cfg.title = title ? title : "ticketd"; }
 
@@ -167,6 +156,12 @@ static void app_op(app *a, int kind, const app_screen_ops *ops, void *st)
 
 void app_push(app *a, const app_screen_ops *ops, void *st) { app_op(a, OP_PUSH, ops, st); }
 void app_pop(app *a) { app_op(a, OP_POP, NULL, NULL); }
+
+int app_act_pop(app *a, void *st, int key)
+{
+    app_pop(a);
+    return APP_DONE;
+}
 void app_replace(app *a, const app_screen_ops *ops, void *st) { app_op(a, OP_REPLACE, ops, st); }
 void app_reset(app *a, const app_screen_ops *ops, void *st) { app_op(a, OP_RESET, ops, st); }
 
@@ -248,7 +243,7 @@ static void pend_add(app *a, int64_t id, uint64_t uid, int tag)
     a->pend[a->npend++] = (app_pend){id, uid, tag};
 }
 
-static void app_dispatch_reply(app *a, const cl_reply *r)
+void app_deliver_reply(app *a, const app_reply *r)
 {
     for (int i = 0; i < a->npend; i++) {
         if (a->pend[i].call_id != r->call_id)
@@ -265,28 +260,12 @@ static void app_dispatch_reply(app *a, const cl_reply *r)
     app_settle(a);
 }
 
-static void app_reply_cb(void *ctx, const cl_reply *r) { app_dispatch_reply(ctx, r); }
-
 static int64_t app_send(app *a, const char *method, cJSON *params)
 {
-    if (a->cl)
-        return cl_call(a->cl, method, params, app_reply_cb, a);
-    if (a->nout == a->capout) {
-        int cap = a->capout ? a->capout * 2 : 16;
-        app_sent *o = realloc(a->outbox, (size_t)cap * sizeof(*o));
-        if (!o) {
-            cJSON_Delete(params);
-            return -1;
-        }
-        a->outbox = o;
-        a->capout = cap;
-    }
-    app_sent *s = &a->outbox[a->nout++];
-    s->id = ++a->fake_id;
-    snprintf(s->method, sizeof(s->method), "%s", method);
-    s->params = params ? cJSON_PrintUnformatted(params) : strdup("{}");
+    if (a->link && a->link->call)
+        return a->link->call(a->link_ctx, method, params);
     cJSON_Delete(params);
-    return s->id;
+    return -1;
 }
 
 int64_t app_call(app *a, void *st, const char *method, cJSON *params, int tag)
@@ -302,39 +281,38 @@ void app_call_quiet(app *a, const char *method, cJSON *params) { app_send(a, met
 
 void app_subscribe(app *a, const char *topic)
 {
-    if (a->cl)
-        cl_subscribe(a->cl, topic);
+    if (a->link && a->link->subscribe)
+        a->link->subscribe(a->link_ctx, topic, true);
 }
 
 void app_unsubscribe(app *a, const char *topic)
 {
-    if (a->cl)
-        cl_unsubscribe(a->cl, topic);
+    if (a->link && a->link->subscribe)
+        a->link->subscribe(a->link_ctx, topic, false);
 }
 
 void app_seq_pending(app *a, int64_t date_id)
 {
-    if (a->cl)
-        cl_seq_pending(a->cl, date_id);
+    if (a->link && a->link->seq_pending)
+        a->link->seq_pending(a->link_ctx, date_id);
 }
 
 void app_seq_reset(app *a, int64_t date_id, int64_t seq)
 {
-    if (a->cl)
-        cl_seq_reset(a->cl, date_id, seq);
+    if (a->link && a->link->seq_reset)
+        a->link->seq_reset(a->link_ctx, date_id, seq);
 }
 
 void app_seq_forget(app *a, int64_t date_id)
 {
-    if (a->cl)
-        cl_seq_forget(a->cl, date_id);
+    if (a->link && a->link->seq_forget)
+        a->link->seq_forget(a->link_ctx, date_id);
 }
 
-/* ---- events from the client ---- */
+/* ---- deliveries from the link ---- */
 
-static void app_event_cb(void *ctx, const char *topic, const cJSON *body)
+void app_deliver_event(app *a, const char *topic, const cJSON *body)
 {
-    app *a = ctx;
     a->nest++;
     for (int i = 0; i < a->depth; i++)
         if (a->stack[i].ops->event)
@@ -343,9 +321,8 @@ static void app_event_cb(void *ctx, const char *topic, const cJSON *body)
     app_settle(a);
 }
 
-static void app_resync_cb(void *ctx, int64_t date_id)
+void app_deliver_resync(app *a, int64_t date_id)
 {
-    app *a = ctx;
     a->nest++;
     for (int i = 0; i < a->depth; i++)
         if (a->stack[i].ops->resync)
@@ -354,19 +331,18 @@ static void app_resync_cb(void *ctx, int64_t date_id)
     app_settle(a);
 }
 
-static void app_status_cb(void *ctx, bool online)
+void app_set_online(app *a, bool online)
 {
-    app *a = ctx;
     bool was = a->online;
     a->online = online;
     if (online && !was && a->ever_online) {
         app_flash(a, tx(T_BACK_ONLINE));
-        app_resync_cb(a, 0); /* whatever we show may have moved meanwhile */
+        app_deliver_resync(a, 0); /* whatever we show may have moved meanwhile */
     }
     a->ever_online = a->ever_online || online;
 }
 
-static void app_tick(app *a, int64_t now)
+void app_tick(app *a, int64_t now)
 {
     a->last_tick_ms = now;
     if (a->cfg.kiosk && a->on_idle && now - a->last_key_ms >= (int64_t)a->cfg.idle_s * 1000) {
@@ -383,6 +359,49 @@ static void app_tick(app *a, int64_t now)
 }
 
 /* ---- keys ---- */
+
+static int act_help(app *a, void *st, int key)
+{
+    a->help = true;
+    return APP_DONE;
+}
+
+static int act_lang(app *a, void *st, int key)
+{
+    if (!a->on_lang)
+        return APP_PASS;
+    tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
+    a->on_lang(a);
+    return APP_DONE;
+}
+
+static int act_quit(app *a, void *st, int key)
+{
+    app_quit(a);
+    return APP_DONE;
+}
+
+/* The app's own keys, after the screen's. F2 is named in the language it
+ * switches to; the bar shows it when the screen's hints leave room. */
+enum { APP_KEY_LANG, APP_KEY_HELP, APP_KEY_QUIT, APP_NKEYS };
+static const km_binding app_keys[APP_NKEYS] = {
+    [APP_KEY_LANG] = {{KEY_F(2)}, act_lang, "F2", T_H_LANG, KM_BAR, 0},
+    [APP_KEY_HELP] = {{'?', KEY_F(1)}, act_help, "?", T_H_HELP, KM_BAR, 0},
+    [APP_KEY_QUIT] = {{KEY_F(10), 3 /* ^C in raw mode */}, act_quit, "F10", T_H_QUIT, KM_BAR, 0},
+};
+
+/* F2 only with a language hook; F10 not in kiosk mode (it would do
+ * nothing there). F1 and ^C are shown as "?" and "F10". */
+static bool app_key_on(app *a, int i)
+{
+    return (i != APP_KEY_LANG || a->on_lang) && (i != APP_KEY_QUIT || !a->cfg.kiosk);
+}
+
+static int app_screen_keys(app_entry *e, const km_binding **t)
+{
+    *t = NULL;
+    return e && e->ops->keys ? e->ops->keys(e->st, t) : 0;
+}
 
 void app_key(app *a, int key)
 {
@@ -404,44 +423,36 @@ void app_key(app *a, int key)
         return;
     }
     app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
+    const km_binding *t;
+    int n = app_screen_keys(e, &t);
     a->nest++;
-    int done = e && e->ops->key ? e->ops->key(a, e->st, key) : APP_PASS;
+    int done = e ? km_dispatch(t, n, a, e->st, key) : APP_PASS;
+    if (done == APP_PASS && e && e->ops->key)
+        done = e->ops->key(a, e->st, key);
     a->nest--;
-    if (done == APP_PASS) {
-        if (key == '?' || key == KEY_F(1))
-            a->help = true;
-        else if (key == KEY_F(2) && a->on_lang) {
-            tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
-            a->on_lang(a);
-        } else if (key == KEY_F(10) || key == 3 /* ^C in raw mode */)
-            app_quit(a);
-    }
+    for (int i = 0; done == APP_PASS && i < APP_NKEYS; i++)
+        if (app_key_on(a, i) && km_find(&app_keys[i], 1, key))
+            done = app_keys[i].fn(a, NULL, key);
     a->mvalid = false;
     app_settle(a);
 }
 
 /* ---- drawing ---- */
 
-/* The screen's hints, then the app's own (*keep of them, always shown). */
-static int app_hints(app *a, app_hint *out, int max, int *keep)
+int app_hints(app *a, bool help, wg_hint *out, int max, int *keep)
 {
-    int n = 0;
-    app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
-    if (e && e->ops->hints) {
-        const app_hint *h = NULL;
-        int k = e->ops->hints(e->st, &h);
-        for (int i = 0; i < k && n < max - 3; i++)
-            out[n++] = h[i];
-    }
-    /* Named in the language it switches to; shown when the screen's own
-     * hints leave room (always in the help overlay). */
-    if (a->on_lang)
-        out[n++] = (app_hint){"F2", T_H_LANG};
-    int first = n;
-    out[n++] = (app_hint){"?", T_H_HELP};
-    if (!a->cfg.kiosk)
-        out[n++] = (app_hint){"F10", T_H_QUIT};
-    *keep = n - first;
+    int n = 0, first;
+    const km_binding *t;
+    int nt = app_screen_keys(a->depth ? &a->stack[a->depth - 1] : NULL, &t);
+    km_hints(t, nt, help, out, &n, max - APP_NKEYS);
+    if (app_key_on(a, APP_KEY_LANG))
+        km_hints(&app_keys[APP_KEY_LANG], 1, help, out, &n, max);
+    first = n;
+    for (int i = APP_KEY_HELP; i < APP_NKEYS; i++)
+        if (app_key_on(a, i))
+            km_hints(&app_keys[i], 1, help, out, &n, max);
+    if (keep)
+        *keep = n - first;
     return n;
 }
 
@@ -459,17 +470,19 @@ static void app_draw(app *a)
     wg_text(0, 1, w - 2, a->cfg.title, WG_TITLE);
     if (!a->online)
         wg_center(1, 0, w, tx(T_OFFLINE), WG_BANNER);
-    app_rect r = {2, 0, h - 4, w};
+    wg_rect r = {2, 0, h - 4, w};
     app_entry *e = a->depth ? &a->stack[a->depth - 1] : NULL;
     if (e && e->ops->draw && r.h > 0)
         e->ops->draw(a, e->st, &r);
     if (a->flash[0] && app_now() < a->flash_until)
         wg_text2(h - 2, 1, w - 2, a->flash, WG_WARN);
-    app_hint hints[24];
-    int keep, n = app_hints(a, hints, 24, &keep);
+    wg_hint hints[32];
+    int keep, n = app_hints(a, false, hints, 32, &keep);
     wg_hintbar(h - 1, w, hints, n, keep);
-    if (a->help)
+    if (a->help) {
+        n = app_hints(a, true, hints, 32, NULL);
         wg_help(&r, hints, n);
+    }
     refresh();
 }
 
@@ -497,9 +510,8 @@ static void app_read_keys(app *a)
             MEVENT ev;
             if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
                 continue;
-            a->my = ev.y;
-            a->mx = ev.x;
-            a->mvalid = true;
+            app_mouse_key(a, ev.y, ev.x);
+            continue;
         }
         app_key(a, k);
     }
@@ -511,7 +523,8 @@ int app_run(app *a)
     app_settle(a);
     while (!a->quit) {
         app_draw(a);
-        struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = a->cl ? cl_fd(a->cl) : -1, .events = POLLIN}};
+        int lfd = a->link && a->link->fd ? a->link->fd(a->link_ctx) : -1;
+        struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = lfd, .events = POLLIN}};
         int64_t now = app_now();
         int wait = (int)(a->last_tick_ms + APP_TICK_MS - now);
         poll(p, 2, wait < 0 ? 0 : wait);
@@ -519,8 +532,8 @@ int app_run(app *a)
             break; /* terminal gone (ssh dropped): nothing to draw on */
         if (p[0].revents & POLLIN)
             app_read_keys(a);
-        if (a->cl)
-            cl_poll(a->cl);
+        if (a->link && a->link->poll)
+            a->link->poll(a->link_ctx);
         now = app_now();
         if (now - a->last_tick_ms >= APP_TICK_MS)
             app_tick(a, now);
@@ -530,64 +543,7 @@ int app_run(app *a)
     return 0;
 }
 
-/* ---- test hooks ---- */
-
-int app_test_outbox(app *a, const app_sent **out)
-{
-    *out = a->outbox;
-    return a->nout;
-}
-
-const app_sent *app_test_find(app *a, const char *method)
-{
-    for (int i = a->nout - 1; i >= 0; i--)
-        if (strcmp(a->outbox[i].method, method) == 0)
-            return &a->outbox[i];
-    return NULL;
-}
-
-static void outbox_drop(app *a, int64_t id)
-{
-    for (int i = 0; i < a->nout; i++)
-        if (a->outbox[i].id == id) {
-            free(a->outbox[i].params);
-            memmove(&a->outbox[i], &a->outbox[i + 1], (size_t)(a->nout - i - 1) * sizeof(a->outbox[0]));
-            a->nout--;
-            return;
-        }
-}
-
-void app_test_reply(app *a, int64_t id, const char *result_json, tk_err err, const char *data_json)
-{
-    cJSON *res = result_json ? jv_parse(result_json, strlen(result_json)) : NULL;
-    cJSON *data = data_json ? jv_parse(data_json, strlen(data_json)) : NULL;
-    cl_reply r = {.call_id = id, .err = err, .code = tk_err_code(err), .message = tk_err_reason(err),
-                  .result = err ? NULL : res, .data = data};
-    outbox_drop(a, id);
-    app_dispatch_reply(a, &r);
-    cJSON_Delete(res);
-    cJSON_Delete(data);
-}
-
-void app_test_offline(app *a, int64_t id)
-{
-    cl_reply r = {.call_id = id, .offline = true, .err = TK_INTERNAL, .message = "timed out"};
-    outbox_drop(a, id);
-    app_dispatch_reply(a, &r);
-}
-
-void app_test_event(app *a, const char *topic, const char *body_json)
-{
-    cJSON *b = jv_parse(body_json, strlen(body_json));
-    if (b)
-        app_event_cb(a, topic, b);
-    cJSON_Delete(b);
-}
-
-void app_test_tick(app *a, int64_t now_ms) { app_tick(a, now_ms); }
-void app_test_set_online(app *a, bool online) { app_status_cb(a, online); }
-
-void app_test_mouse(app *a, int y, int x)
+void app_mouse_key(app *a, int y, int x)
 {
     a->my = y;
     a->mx = x;

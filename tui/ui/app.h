@@ -8,9 +8,13 @@
  *
  * Screen logic never touches curses outside draw(): key/event/reply/tick
  * are functions of (state, input) -> new state plus app_* requests. That is
- * what lets tests/unit_tui*.c drive screens headless: an app made with a
- * NULL client records calls in an outbox instead of sending them, and the
- * test answers them with app_test_reply.
+ * what lets tests/unit_tui*.c drive screens headless.
+ *
+ * The app knows nothing of the network: a link (app_link, below) carries
+ * its calls and subscriptions out, and gives replies, events, resyncs and
+ * the online state back through app_deliver_*; the loop polls the link's
+ * fd next to stdin. bin/kiosk links the nng client (tui/net/link.c); the
+ * tests link a fake that keeps calls in an outbox (tests/lib/tui_fake.c).
  *
  * Stack changes requested from a handler (push/pop/replace/reset) are
  * applied after the handler returns, so a handler may replace its own
@@ -22,19 +26,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "tui/net/client.h"
+#include "common/errors.h"
+#include "common/rpc.h"
+#include "tui/ui/keymap.h"
+#include "tui/ui/widgets.h"
 
 typedef struct app app;
 
-typedef struct {
-    int y, x, h, w;
-} app_rect;
-
-/* One entry of the key-hint bar and the '?' overlay. */
-typedef struct {
-    const char *key;  /* "Enter", "←→", "F10" */
-    int text;         /* a tx() id */
-} app_hint;
+/* A finished call (common/rpc.h), valid only during the callback. */
+typedef rpc_answer app_reply;
 
 enum { APP_PASS = 0, APP_DONE = 1 }; /* key handler: consumed or not */
 
@@ -44,18 +44,20 @@ typedef struct app_screen_ops {
     void (*enter)(app *a, void *st);
     /* Stopped being the top screen (covered or about to be popped). */
     void (*leave)(app *a, void *st);
+    /* The screen's key table (tui/ui/keymap.h), which may depend on its
+     * state; returns the count. Keys are looked up there first. */
+    int (*keys)(void *st, const km_binding **out);
+    /* Keys no row has: text fields and the like (may be NULL). */
     int (*key)(app *a, void *st, int key);
     void (*event)(app *a, void *st, const char *topic, const cJSON *body);
     /* The reply to a call this screen made with app_call(.., tag). */
-    void (*reply)(app *a, void *st, int tag, const cl_reply *r);
+    void (*reply)(app *a, void *st, int tag, const app_reply *r);
     /* About 4 times a second; now is monotonic ms. */
     void (*tick)(app *a, void *st, int64_t now_ms);
     /* date_id > 0: a seq gap on seat.<date_id>; 0: back online after an
      * outage -- refetch whatever the screen shows. */
     void (*resync)(app *a, void *st, int64_t date_id);
-    void (*draw)(app *a, void *st, const app_rect *r);
-    /* Key hints for the bar and the help overlay; returns the count. */
-    int (*hints)(void *st, const app_hint **out);
+    void (*draw)(app *a, void *st, const wg_rect *r);
     void (*free)(void *st);
 } app_screen_ops;
 
@@ -65,11 +67,40 @@ typedef struct {
     int idle_s;          /* kiosk idle timeout (default 90) */
 } app_config;
 
-/* client may be NULL: headless (tests). Does not init curses. */
-app *app_new(cl_client *client, const app_config *cfg);
+/* Does not init curses. Without a link (app_set_link) calls go nowhere. */
+app *app_new(const app_config *cfg);
 void app_free(app *a);
 
-cl_client *app_client(app *a);
+/* ---- the link: what the app needs of whatever carries its calls ---- */
+typedef struct {
+    /* Sends a call (takes params, may be NULL); returns its id (> 0) or
+     * -1. Its answer comes back, exactly once, through app_deliver_reply. */
+    int64_t (*call)(void *ctx, const char *method, cJSON *params);
+    /* Topic without the trailing space ("seat.4", "queue", "sales"). */
+    void (*subscribe)(void *ctx, const char *topic, bool on);
+    /* Seat-stream seq bookkeeping (see tui/net/client.h): a snapshot of
+     * date_id is pending; it arrived with seq; the date is no longer shown. */
+    void (*seq_pending)(void *ctx, int64_t date_id);
+    void (*seq_reset)(void *ctx, int64_t date_id, int64_t seq);
+    void (*seq_forget)(void *ctx, int64_t date_id);
+    /* Readable when poll has work (-1: nothing to poll); poll runs due
+     * deliveries on the loop's thread and is called at least 4 times a
+     * second. Either may be NULL. */
+    int (*fd)(void *ctx);
+    void (*poll)(void *ctx);
+} app_link;
+/* ops must outlive the app; ctx is passed back to each of them. */
+void app_set_link(app *a, const app_link *ops, void *ctx);
+void *app_link_ctx(app *a);
+/* From the link, on the loop's thread. */
+void app_deliver_reply(app *a, const app_reply *r);
+/* topic without the trailing space, body parsed JSON. */
+void app_deliver_event(app *a, const char *topic, const cJSON *body);
+/* date_id > 0: a seq gap on seat.<date_id>; 0: refetch everything. */
+void app_deliver_resync(app *a, int64_t date_id);
+/* Every change of the link's state; a return to online resyncs. */
+void app_set_online(app *a, bool online);
+
 const app_config *app_cfg(app *a);
 /* The title bar's text from now on (e.g. after a language switch); the
  * string must outlive the app (a tx() string does). */
@@ -87,6 +118,8 @@ void app_on_lang(app *a, void (*fn)(app *a));
  * ownership of st and frees it with ops->free when it leaves the stack. */
 void app_push(app *a, const app_screen_ops *ops, void *st);
 void app_pop(app *a);
+/* A key action (tui/ui/keymap.h): app_pop, for "back" and "cancel" rows. */
+int app_act_pop(app *a, void *st, int key);
 void app_replace(app *a, const app_screen_ops *ops, void *st);
 /* Clear the whole stack, then push. */
 void app_reset(app *a, const app_screen_ops *ops, void *st);
@@ -105,7 +138,7 @@ int64_t app_call(app *a, void *st, const char *method, cJSON *params, int tag);
 void app_call_quiet(app *a, const char *method, cJSON *params);
 void app_subscribe(app *a, const char *topic);
 void app_unsubscribe(app *a, const char *topic);
-/* The client's seat-stream seq bookkeeping (no-ops headless). */
+/* The link's seat-stream seq bookkeeping (no-ops without a link). */
 void app_seq_pending(app *a, int64_t date_id);
 void app_seq_reset(app *a, int64_t date_id, int64_t seq);
 void app_seq_forget(app *a, int64_t date_id);
@@ -119,28 +152,20 @@ bool app_quitting(app *a);
 /* Last mouse press, valid while a KEY_MOUSE is handled. */
 bool app_mouse(app *a, int *y, int *x);
 
-/* Feed one key as the loop would (global keys first: ?, F10, resize). */
+/* Feed one key as the loop would: the top screen's table, then its key
+ * handler, then the app's own keys (?/F1 help, F2 language, F10 quit). */
 void app_key(app *a, int key);
+/* What the hint bar (help false) or the '?' overlay (help true) lists now:
+ * the top screen's rows, then the app's own; *keep (may be NULL) is how
+ * many at the end the bar always shows. Returns the count. */
+int app_hints(app *a, bool help, wg_hint *out, int max, int *keep);
 /* Run the loop on the terminal until app_quit; curses is set up here. */
 int app_run(app *a);
 
-/* ---- test hooks (headless apps only) ---- */
-typedef struct {
-    int64_t id;
-    char method[48];
-    char *params; /* JSON text */
-} app_sent;
-/* Calls made so far and not yet answered, oldest first. */
-int app_test_outbox(app *a, const app_sent **out);
-/* The newest unanswered call to method, or NULL. */
-const app_sent *app_test_find(app *a, const char *method);
-/* Answer a call: result_json for success, or err (with data_json) for a
- * failure; offline=true for a timeout. */
-void app_test_reply(app *a, int64_t id, const char *result_json, tk_err err, const char *data_json);
-void app_test_offline(app *a, int64_t id);
-void app_test_event(app *a, const char *topic, const char *body_json);
-void app_test_tick(app *a, int64_t now_ms);
-void app_test_set_online(app *a, bool online);
-void app_test_mouse(app *a, int y, int x);
+/* One tick of the loop's timer (idle check, screens' tick); now is
+ * monotonic ms. The loop calls it 4 times a second. */
+void app_tick(app *a, int64_t now_ms);
+/* A mouse press at (y, x), fed as the loop would. */
+void app_mouse_key(app *a, int y, int x);
 
 #endif

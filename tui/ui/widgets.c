@@ -342,9 +342,9 @@ void wg_sparkline(int y, int x, int w, const double *v, int n)
 
 /* ---- key hints ---- */
 
-static int hint_width(const app_hint *h) { return tx_width(h->key) + 1 + tx_width(tx(h->text)); }
+static int hint_width(const wg_hint *h) { return tx_width(h->key) + 1 + tx_width(tx(h->text)); }
 
-int wg_hint_fit(int w, const app_hint *h, int n, int keep, bool shown[])
+int wg_hint_fit(int w, const wg_hint *h, int n, int keep, bool shown[])
 {
     /* The last `keep` hints (help, quit) get their room first; the rest
      * fill what is left in order, and one that does not fit is skipped
@@ -367,7 +367,7 @@ int wg_hint_fit(int w, const app_hint *h, int n, int keep, bool shown[])
     return count;
 }
 
-void wg_hintbar(int y, int w, const app_hint *h, int n, int keep)
+void wg_hintbar(int y, int w, const wg_hint *h, int n, int keep)
 {
     bool shown[64];
     if (n > 64)
@@ -397,21 +397,31 @@ bool wg_too_small(int h, int w)
     return true;
 }
 
-void wg_help(const app_rect *r, const app_hint *h, int n)
+void wg_help(const wg_rect *r, const wg_hint *h, int n)
 {
-    int kw = 0, tw = tx_width(tx(T_HELP_CLOSE));
-    for (int i = 0; i < n; i++) {
+    int kw = 0, cw = 0;
+    for (int i = 0; i < n; i++)
         if (tx_width(h[i].key) > kw)
             kw = tx_width(h[i].key);
-        if (tx_width(tx(h[i].text)) > tw - kw - 2)
-            tw = tx_width(tx(h[i].text)) + kw + 2;
-    }
-    int bw = tw + 6 < r->w ? tw + 6 : r->w, bh = n + 4 < r->h ? n + 4 : r->h;
+    for (int i = 0; i < n; i++)
+        if (kw + 2 + tx_width(tx(h[i].text)) > cw)
+            cw = kw + 2 + tx_width(tx(h[i].text));
+    /* Two columns when one is too long for the screen (the console's
+     * dashboard has many keys). */
+    int ncol = n + 4 > r->h ? 2 : 1, rows = (n + ncol - 1) / ncol;
+    int tw = ncol * cw + (ncol - 1) * 3;
+    if (tw < tx_width(tx(T_HELP_CLOSE)))
+        tw = tx_width(tx(T_HELP_CLOSE));
+    int bw = tw + 6 < r->w ? tw + 6 : r->w, bh = rows + 4 < r->h ? rows + 4 : r->h;
     int y = r->y + (r->h - bh) / 2, x = r->x + (r->w - bw) / 2;
+    if (ncol > 1 && cw > (bw - 9) / 2)
+        cw = (bw - 9) / 2;
     wg_box(y, x, bh, bw, tx(T_HELP_TITLE));
-    for (int i = 0; i < n && i < bh - 4; i++) {
-        wg_text(y + 1 + i, x + 3, kw, h[i].key, WG_HINT_KEY);
-        wg_text(y + 1 + i, x + 3 + kw + 2, bw - kw - 7, tx(h[i].text), WG_NORMAL);
+    for (int i = 0; i < n && i % rows < bh - 4; i++) {
+        int cx = x + 3 + (i / rows) * (cw + 3), cy = y + 1 + i % rows;
+        int room = ncol > 1 ? cw : bw - 6;
+        wg_text(cy, cx, kw, h[i].key, WG_HINT_KEY);
+        wg_text(cy, cx + kw + 2, room - kw - 2, tx(h[i].text), WG_NORMAL);
     }
     wg_text(y + bh - 2, x + 3, bw - 6, tx(T_HELP_CLOSE), WG_DIM);
 }

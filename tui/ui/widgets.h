@@ -12,7 +12,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "tui/ui/app.h"
+/* A rectangle of the screen: the area a screen draws in. */
+typedef struct {
+    int y, x, h, w;
+} wg_rect;
+
+/* One entry of the key-hint bar and the '?' overlay. */
+typedef struct {
+    const char *key;  /* "Enter", "←→", "F10" */
+    int text;         /* a tx() id */
+} wg_hint;
 
 typedef enum {
     WG_NORMAL,
@@ -114,10 +123,10 @@ bool wg_too_small(int h, int w);
  * the last `keep` first (the app's own "? help", "F10 quit"), then the
  * others in order, skipping any that does not fit. Sets shown[0..n) and
  * returns how many are shown. */
-int wg_hint_fit(int w, const app_hint *h, int n, int keep, bool shown[]);
-void wg_hintbar(int y, int w, const app_hint *h, int n, int keep);
+int wg_hint_fit(int w, const wg_hint *h, int n, int keep, bool shown[]);
+void wg_hintbar(int y, int w, const wg_hint *h, int n, int keep);
 /* A boxed list of all hints, centred in the rect (the '?' overlay). */
-void wg_help(const app_rect *r, const app_hint *h, int n);
+void wg_help(const wg_rect *r, const wg_hint *h, int n);
 
 /* ---- one-line input ---- */
 typedef struct {
