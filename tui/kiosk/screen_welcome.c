@@ -54,7 +54,7 @@ static void submit(app *a, welcome_st *w)
         app_flash(a, tx(T_NAME_EMPTY));
         return;
     }
-    snprintf(w->name, sizeof(w->name), "%s", t);
+    snprintf(w->name, sizeof(w->name), "%.*s", (int)sizeof(w->name) - 1, t); /* the field is longer */
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "name", w->name);
     w->busy = true;
