@@ -53,10 +53,10 @@ static tk_domain *main_open_domain(const srv_config *sc, int64_t now)
     if (!d)
         return NULL;
     if (sc->demo) {
-        char path[PATH_MAX];
+        char path[PATH_MAX] = "";
         int rc = config_demo_path(sc, path, sizeof path) ? tk_load_demo(d, path, now) : -1;
         if (rc < 0) {
-            log_error("demo_failed", "path=%s", sc->demo_sql);
+            log_error("demo_failed", "path=%s", path);
             tk_close(d);
             return NULL;
         }
