@@ -98,9 +98,10 @@ $(BIN)/ticket-bench: $(call obj,$(BENCH_SRC)) $(LIBCOMMON)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ -lnng $(LIBS_BASE)
 
-$(BIN)/ticket-audit: $(call obj,tools/audit.c) $(LIBCOMMON)
+# The audit reads either store; store_is_postgres (server/store) tells which.
+$(BIN)/ticket-audit: $(call obj,tools/audit.c) $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ -lsqlite3 -lpq $(LIBS_BASE)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SERVER)
 
 $(BIN)/ticket-storebench: $(call obj,tools/storebench.c) $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(BIN)

@@ -46,6 +46,8 @@ static void config_usage(FILE *f)
             "                         office's kiosks behind one NAT), e.g. 10.1.0.0/16\n"
             "  --demo                 load the demo catalog into an empty database\n"
             "  --demo-sql FILE        demo SQL (default data/demo.sql, data/demo.pg.sql)\n"
+            "  --migrate-from FILE    copy this SQLite database into the empty --db, check\n"
+            "                         it, and exit (0: done)\n"
             "  --help, --version\n");
 }
 
@@ -82,6 +84,7 @@ static const config_flag config_flags[] = {
     {"--tls-cert", S(tls_cert)},
     {"--tls-key", S(tls_key)},
     {"--demo-sql", S(demo_sql)},
+    {"--migrate-from", S(migrate_from)},
     {"--hold-seconds", I(hold_s, 1, 86400)},
     {"--turn-seconds", I(turn_s, 1, 86400)},
     {"--max-active", I(max_active, 1, RPC_QUEUE_SETTING_MAX)},

@@ -177,6 +177,8 @@ int main(int argc, char **argv)
         log_error("mkdir", "path=var err=\"%s\"", strerror(errno));
         return 1;
     }
+    if (sc.migrate_from) /* a one-off copy: no keys, no sockets */
+        return srv_migrate(&sc);
     char admin_key[ADMIN_KEY_MAX + 1];
     if (config_admin_key(sc.admin_key_file, admin_key) != 0)
         return 1;

@@ -413,6 +413,10 @@ static int pg_prepare_all(pg_store *s)
     return 0;
 }
 
+/* The server's notices ("relation ... already exists, skipping") are
+ * not ticketd's to print. */
+static void pg_notice_ignore(void *arg, const char *msg) {}
+
 PGconn *pg_connect(const char *conninfo)
 {
     PGconn *c = PQconnectdb(conninfo);
@@ -420,6 +424,7 @@ PGconn *pg_connect(const char *conninfo)
         pg_log_error("store_open", "out of memory");
         return NULL;
     }
+    PQsetNoticeProcessor(c, pg_notice_ignore, NULL);
     if (PQstatus(c) != CONNECTION_OK) {
         pg_log_error("store_open", PQerrorMessage(c));
         PQfinish(c);

@@ -143,4 +143,10 @@ typedef struct {
 } st_sums;
 int store_sums(tk_store *s, st_sums *out);
 
+/* ---- moving a database ---------------------------------------------------- */
+/* Copies every row of every table of from into to (either backend), ids
+ * kept, in one transaction of to; to must be empty. Then compares each
+ * table's row count in both. 0, or -1 (logged; to is left as it was). */
+int store_copy(tk_store *from, tk_store *to);
+
 #endif
