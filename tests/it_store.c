@@ -82,19 +82,29 @@ static bool st_file_has(const char *path, const char *needle)
     return strstr(buf, needle) != NULL;
 }
 
+/* On a new date: u buys seat `sold` (which ends u's turn) while w, a
+ * second member, holds seat `held`. The date; *sold_hold the paid hold. */
+static int64_t st_sold_and_held(th_server *s, th_user *u, th_user *w, int sold, int held,
+                                int64_t *sold_hold)
+{
+    int64_t d = th_date_new(s, 5, 1000);
+    th_user_active(s, u, "Buyer", 5000);
+    th_user_active(s, w, "Holder", 0);
+    *sold_hold = th_hold(s, u, d, sold);
+    th_hold(s, w, d, held);
+    TH_OK(th_pay(s, u, sold_hold, 1));
+    return d;
+}
+
 /* The database refuses what must never happen, even from outside ticketd:
  * a second live hold on a seat, a second sold booking, a negative
  * balance, a second payment under one (user, request_id). */
 START_TEST(database_refuses_the_impossible)
 {
     th_server *s = th_start(NULL);
-    int64_t d = th_date_new(s, 5, 1000);
-    th_user u, w; /* a payment ends u's turn: w keeps a live hold */
-    th_user_active(s, &u, "Guard", 5000);
-    th_user_active(s, &w, "Holder", 0);
-    int64_t h1 = th_hold(s, &u, d, 1);
-    th_hold(s, &w, d, 2);
-    TH_OK(th_pay(s, &u, &h1, 1));
+    th_user u, w;
+    int64_t h1;
+    st_sold_and_held(s, &u, &w, 1, 2, &h1);
     th_stop(s);
     const char *hold2 = th_sprintf(
         "INSERT INTO holds(id,user_id,date_id,seat_no,price,created_at,expires_at,state) "
@@ -228,13 +238,9 @@ START_TEST(migrate_from_sqlite)
     unsetenv("TH_STORE_URI"); /* this one server on SQLite */
     th_server *lite = th_start(NULL);
     setenv("TH_STORE_URI", uri, 1);
-    int64_t d = th_date_new(lite, 5, 1000);
     th_user u, w;
-    th_user_active(lite, &u, "Mover", 5000);
-    th_user_active(lite, &w, "Holder", 0);
-    int64_t h = th_hold(lite, &u, d, 3);
-    th_hold(lite, &w, d, 4);
-    TH_OK(th_pay(lite, &u, &h, 1));
+    int64_t h;
+    int64_t d = st_sold_and_held(lite, &u, &w, 3, 4, &h);
     th_stop(lite);
 
     char target[1024];
