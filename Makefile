@@ -17,15 +17,18 @@ SAN     ?=
 BUILD   ?= build
 BIN     ?= bin
 NCURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
+# libpq (the PostgreSQL store, ticket-audit): Debian keeps its header in
+# /usr/include/postgresql.
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 
 CFLAGS  += -std=c11 -D_GNU_SOURCE -g $(OPT) $(SAN) -Wall -Wextra -Wshadow \
            -Wno-unused-parameter -Werror=implicit-function-declaration \
-           -pthread -I. $(NCURSES_CFLAGS) -MMD -MP
+           -pthread -I. $(NCURSES_CFLAGS) $(PQ_CFLAGS) -MMD -MP
 LDFLAGS += $(SAN) -pthread
 
 LIBS_BASE   := -lcjson -lsodium -lm
-LIBS_SERVER := -lnng -lsqlite3 $(LIBS_BASE)
+LIBS_SERVER := -lnng -lsqlite3 -lpq $(LIBS_BASE)
 LIBS_TUI    := -lnng -lncursesw -lqrencode $(LIBS_BASE)
 
 COMMON_SRC := $(wildcard common/*.c)
@@ -95,9 +98,10 @@ $(BIN)/ticket-bench: $(call obj,$(BENCH_SRC)) $(LIBCOMMON)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ -lnng $(LIBS_BASE)
 
-$(BIN)/ticket-audit: $(call obj,tools/audit.c) $(LIBCOMMON)
+# The audit reads either store; store_is_postgres (server/store) tells which.
+$(BIN)/ticket-audit: $(call obj,tools/audit.c) $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ -lsqlite3 $(LIBS_BASE)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SERVER)
 
 $(BIN)/ticket-storebench: $(call obj,tools/storebench.c) $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(BIN)

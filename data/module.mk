@@ -1,3 +1,3 @@
-# data/module.mk -- included by the Makefile. server/store.c embeds
+# data/module.mk -- included by the Makefile. server/store/sqlite.c embeds
 # data/schema.sql with .incbin, which the compiler's -MMD cannot see.
-$(BUILD)/obj/server/store.o: data/schema.sql
+$(BUILD)/obj/server/store/sqlite.o: data/schema.sql

@@ -1,7 +1,9 @@
 -- data/schema.sql -- the durable copy of ticketd's state (SQLite).
--- Applied by server/store.c at every open (embedded in the binary), so
--- every statement is idempotent. The engine thread holds all state in
--- memory; these tables are what a restart reloads. Times are ms since the
+-- Applied by server/store/sqlite.c at every open (embedded in the binary),
+-- so every statement is idempotent, and a change for an older file is made
+-- here too (IF NOT EXISTS). The same tables in PostgreSQL's dialect are in
+-- server/store/pg_schema.c. The engine thread holds all state in memory;
+-- these tables are what a restart reloads. Times are ms since the
 -- epoch, money is integer won. PRAGMA user_version is the schema version.
 
 CREATE TABLE IF NOT EXISTS users (
@@ -72,6 +74,10 @@ CREATE TABLE IF NOT EXISTS payments (
     paid_at     INTEGER NOT NULL,
     request_id  TEXT    NOT NULL
 );
+-- A request_id pays once per member (the idempotency record says so too;
+-- this is the database refusing a second payment under it). Version 2:
+-- on an older file this line is the migration.
+CREATE UNIQUE INDEX IF NOT EXISTS payments_request ON payments (user_id, request_id);
 
 -- state: 0 paid, 1 refunded.
 CREATE TABLE IF NOT EXISTS bookings (
@@ -151,4 +157,4 @@ CREATE TABLE IF NOT EXISTS audit (
     result      TEXT    NOT NULL
 );
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

@@ -5,7 +5,8 @@
 # Usage: mk/deps.sh [extra-package ...]
 set -u
 PKGS="build-essential pkg-config libnng-dev libcjson-dev libsqlite3-dev sqlite3 \
-libsodium-dev libncurses-dev libqrencode-dev check libsubunit-dev tmux $*"
+libsodium-dev libncurses-dev libqrencode-dev check libsubunit-dev tmux \
+postgresql libpq-dev $*"
 
 missing=""
 for p in $PKGS; do

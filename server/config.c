@@ -16,12 +16,14 @@
 #include "common/util.h"
 #include "server/api/api.h"
 #include "server/domain/domain.h"
+#include "server/store/store.h"
 
 static void config_usage(FILE *f)
 {
     fprintf(f,
             "usage: ticketd [options]\n"
-            "  --db FILE              SQLite database (default var/ticket.db)\n"
+            "  --db FILE|URI          SQLite database file (default var/ticket.db), or a\n"
+            "                         PostgreSQL one: postgresql://... or key=value conninfo\n"
             "  --rpc URL              request socket (default ipc://var/rpc.sock)\n"
             "  --events URL           event socket (default ipc://var/events.sock)\n"
             "                         URLs: ipc://, tcp://, tls+tcp://, ws://\n"
@@ -43,7 +45,9 @@ static void config_usage(FILE *f)
             "  --rate-peer-exempt CIDR,...  networks without per-peer limits (a box\n"
             "                         office's kiosks behind one NAT), e.g. 10.1.0.0/16\n"
             "  --demo                 load the demo catalog into an empty database\n"
-            "  --demo-sql FILE        demo SQL (default data/demo.sql)\n"
+            "  --demo-sql FILE        demo SQL (default data/demo.sql, data/demo.pg.sql)\n"
+            "  --migrate-from FILE    copy this SQLite database into the empty --db, check\n"
+            "                         it, and exit (0: done)\n"
             "  --help, --version\n");
 }
 
@@ -80,6 +84,7 @@ static const config_flag config_flags[] = {
     {"--tls-cert", S(tls_cert)},
     {"--tls-key", S(tls_key)},
     {"--demo-sql", S(demo_sql)},
+    {"--migrate-from", S(migrate_from)},
     {"--hold-seconds", I(hold_s, 1, 86400)},
     {"--turn-seconds", I(turn_s, 1, 86400)},
     {"--max-active", I(max_active, 1, RPC_QUEUE_SETTING_MAX)},
@@ -108,7 +113,7 @@ static void config_defaults(srv_config *c)
     c->contexts = 128;
     c->max_conns = 4096;
     c->max_conns_per_peer = 64;
-    c->demo_sql = "data/demo.sql";
+    c->demo_sql = NULL; /* by the backend: config_demo_path */
 }
 
 /* Fills in the ./var/ defaults and notes whether any is used. */
@@ -211,17 +216,22 @@ int config_admin_key(const char *path, char out[ADMIN_KEY_MAX + 1])
     return 0;
 }
 
+/* The demo catalog is SQL, so each backend has its file: data/demo.sql
+ * (SQLite) or data/demo.pg.sql (PostgreSQL), unless --demo-sql says. */
 bool config_demo_path(const srv_config *c, char *out, size_t outlen)
 {
-    if (access(c->demo_sql, R_OK) == 0) {
-        snprintf(out, outlen, "%s", c->demo_sql);
-        return true;
+    const char *name = c->demo_sql;
+    if (!name)
+        name = store_is_postgres(c->db) ? "data/demo.pg.sql" : "data/demo.sql";
+    if (access(name, R_OK) == 0 || c->demo_sql) {
+        snprintf(out, outlen, "%s", name);
+        return access(name, R_OK) == 0;
     }
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0)
         return false;
     exe[n] = '\0';
-    snprintf(out, outlen, "%s/../data/demo.sql", dirname(exe));
+    snprintf(out, outlen, "%s/../%s", dirname(exe), name);
     return access(out, R_OK) == 0;
 }

@@ -12,6 +12,7 @@
 typedef struct {
     const char *db, *rpc, *events, *admin_key_file, *secret_file;
     const char *tls_cert, *tls_key, *demo_sql;
+    const char *migrate_from;     /* --migrate-from: copy it into db and exit */
     int64_t hold_s, turn_s, max_active, admit_per_min;
     int64_t rate_user, rate_peer; /* requests per second; 0 disables */
     int64_t contexts;             /* REP contexts (requests in flight) */
@@ -33,5 +34,9 @@ int config_admin_key(const char *path, char out[ADMIN_KEY_MAX + 1]);
 /* The demo SQL: c->demo_sql when it exists, else ../data/demo.sql next to
  * the running binary. Writes the path into out; false when neither exists. */
 bool config_demo_path(const srv_config *c, char *out, size_t outlen);
+
+/* --migrate-from (server/migrate.c): copies c->migrate_from into the empty
+ * c->db, loads the copy and checks its invariants. 0, or 1 (logged). */
+int srv_migrate(const srv_config *c);
 
 #endif

@@ -53,10 +53,10 @@ static tk_domain *main_open_domain(const srv_config *sc, int64_t now)
     if (!d)
         return NULL;
     if (sc->demo) {
-        char path[PATH_MAX];
+        char path[PATH_MAX] = "";
         int rc = config_demo_path(sc, path, sizeof path) ? tk_load_demo(d, path, now) : -1;
         if (rc < 0) {
-            log_error("demo_failed", "path=%s", sc->demo_sql);
+            log_error("demo_failed", "path=%s", path);
             tk_close(d);
             return NULL;
         }
@@ -177,6 +177,8 @@ int main(int argc, char **argv)
         log_error("mkdir", "path=var err=\"%s\"", strerror(errno));
         return 1;
     }
+    if (sc.migrate_from) /* a one-off copy: no keys, no sockets */
+        return srv_migrate(&sc);
     char admin_key[ADMIN_KEY_MAX + 1];
     if (config_admin_key(sc.admin_key_file, admin_key) != 0)
         return 1;

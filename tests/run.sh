@@ -7,6 +7,12 @@
 # (it_*) run CK_FORK=no: nng is not fork-safe and they start the server by
 # fork+exec themselves. e2e scripts print "ok - name" / "not ok - name";
 # lib.sh, *_lib.sh and lib_*.sh there are helpers the scripts source.
+#
+# The it_* suites run twice: on SQLite, then on PostgreSQL. One PostgreSQL
+# cluster serves the whole run (tools/pgtest.sh, in a temp dir, stopped on
+# any exit); TH_STORE_URI points the harness at it, and it gives each
+# server a database of its own. A cluster that does not start is a
+# failure, not a skip: CI installs PostgreSQL (mk/deps.sh).
 set -u
 BUILD=${1:-build}
 LOGS=$BUILD/test-logs
@@ -35,20 +41,45 @@ count_check() { # log
     failed=$((failed + f + e))
 }
 
-for t in "$BUILD"/tests/unit_* "$BUILD"/tests/it_*; do
-    [ -x "$t" ] || continue
-    case "$t" in *.d|*.o) continue ;; esac
-    name=$(basename "$t")
-    log=$LOGS/$name.log
-    case "$name" in it_*) fork=no ;; *) fork=${CK_FORK:-yes} ;; esac
-    echo "== $name"
+run_suite() { # binary label log
+    case "$(basename "$1")" in it_*) fork=no ;; *) fork=${CK_FORK:-yes} ;; esac
+    echo "== $2"
     # A hung suite must fail, not stall CI: each binary gets a hard limit.
-    CK_FORK=$fork CK_VERBOSITY=normal timeout -k 10 "${TEST_TIMEOUT:-300}" "$t" >"$log" 2>&1 ||
+    CK_FORK=$fork CK_VERBOSITY=normal timeout -k 10 "${TEST_TIMEOUT:-300}" "$1" >"$3" 2>&1 ||
         [ $? -ne 124 ] || echo "  (timed out after ${TEST_TIMEOUT:-300} s)"
-    grep -E '^[^:]+:[0-9]+:[EF]:' "$log" | head -n 20
-    grep -E '^[0-9]+%: Checks' "$log" | tail -n 1
-    count_check "$log"
+    grep -E '^[^:]+:[0-9]+:[EF]:' "$3" | head -n 20
+    grep -E '^[0-9]+%: Checks' "$3" | tail -n 1
+    count_check "$3"
+}
+
+suites() { # glob: the test binaries it names
+    for t in "$BUILD"/tests/$1; do
+        [ -x "$t" ] || continue
+        case "$t" in *.d|*.o) continue ;; esac
+        echo "$t"
+    done
+}
+
+unset TH_STORE_URI
+for t in $(suites 'unit_*') $(suites 'it_*'); do
+    run_suite "$t" "$(basename "$t")" "$LOGS/$(basename "$t").log"
 done
+
+PGDIR=$(mktemp -d /tmp/ticket-pgtest.XXXXXX)
+trap 'sh "$TOP/tools/pgtest.sh" stop "$PGDIR"' EXIT
+trap 'exit 130' INT TERM
+echo "== PostgreSQL for the it_* suites (tools/pgtest.sh, $PGDIR)"
+if TH_STORE_URI=$(sh tools/pgtest.sh start "$PGDIR" 2>"$LOGS/pgtest.log"); then
+    export TH_STORE_URI
+    for t in $(suites 'it_*'); do
+        run_suite "$t" "$(basename "$t") (postgresql)" "$LOGS/$(basename "$t").pg.log"
+    done
+    unset TH_STORE_URI
+else
+    cat "$LOGS/pgtest.log"
+    echo "  (PostgreSQL did not start: the it_* suites did not run on it; see above)"
+    failed=$((failed + 1))
+fi
 
 for s in tests/e2e/*.sh; do
     [ -f "$s" ] || continue

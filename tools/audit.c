@@ -3,8 +3,10 @@
  *   ticket-audit [-q] DB     exit 0 clean, 1 an invariant is violated,
  *                            2 usage / not a ticketd database
  *
- * Read-only (SQLITE_OPEN_READONLY, one read transaction, so it may run
- * beside a live server and sees one consistent snapshot). Each check is a
+ * DB is a SQLite file or a PostgreSQL URI/conninfo, as ticketd's --db.
+ * Read-only (SQLITE_OPEN_READONLY, or a READ ONLY REPEATABLE READ
+ * transaction), one read transaction, so it may run beside a live server
+ * and sees one consistent snapshot. The checks are SQL both speak. Each check is a
  * query that returns the violating rows, so a finding prints the evidence
  * itself; an empty result is a pass. The checks restate the contract's
  * promises in terms of data/schema.sql:
@@ -14,10 +16,14 @@
  *   - money conserved: charges - payments + refunds == sum of balances;
  *   - every payment has its bookings (summing to its amount) and exactly
  *     one ledger entry; every refund has its ledger entry. */
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "server/store/store.h"
 
 typedef struct {
     const char *name;
@@ -36,16 +42,16 @@ static const audit_check audit_checks[] = {
      "JOIN bookings b ON b.date_id = h.date_id AND b.seat_no = h.seat_no "
      "WHERE h.state = 0 AND b.state = 0"},
     {"no negative balance",
-     "SELECT id AS user, balance FROM users WHERE balance < 0 "
+     "SELECT id AS \"user\", balance FROM users WHERE balance < 0 "
      "UNION ALL SELECT user_id, balance FROM ledger WHERE balance < 0"},
     {"each wallet equals the sum of its ledger",
-     "SELECT u.id AS user, u.balance, COALESCE(SUM(l.amount), 0) AS ledger_sum FROM users u "
+     "SELECT u.id AS \"user\", u.balance, COALESCE(SUM(l.amount), 0) AS ledger_sum FROM users u "
      "LEFT JOIN ledger l ON l.user_id = u.id GROUP BY u.id "
      "HAVING u.balance != COALESCE(SUM(l.amount), 0)"},
     {"each ledger entry's balance follows the previous one",
      "SELECT id AS entry, user_id, amount, balance, prev FROM ("
      " SELECT id, user_id, amount, balance,"
-     "  LAG(balance, 1, 0) OVER (PARTITION BY user_id ORDER BY id) AS prev FROM ledger)"
+     "  LAG(balance, 1, 0) OVER (PARTITION BY user_id ORDER BY id) AS prev FROM ledger) AS x"
      " WHERE balance != prev + amount"},
     {"ledger signs match their kinds",
      "SELECT id AS entry, kind, amount FROM ledger WHERE (kind = 'charge' AND amount <= 0) "
@@ -55,11 +61,11 @@ static const audit_check audit_checks[] = {
      " SELECT (SELECT COALESCE(SUM(amount), 0) FROM ledger WHERE kind = 'charge') AS c,"
      "  (SELECT COALESCE(-SUM(amount), 0) FROM ledger WHERE kind = 'payment') AS p,"
      "  (SELECT COALESCE(SUM(amount), 0) FROM ledger WHERE kind = 'refund') AS r,"
-     "  (SELECT COALESCE(SUM(balance), 0) FROM users) AS b)"
+     "  (SELECT COALESCE(SUM(balance), 0) FROM users) AS b) AS x"
      " WHERE c - p + r != b"},
     {"payments table agrees with the ledger",
      "SELECT pt, lt FROM (SELECT (SELECT COALESCE(SUM(amount), 0) FROM payments) AS pt,"
-     " (SELECT COALESCE(-SUM(amount), 0) FROM ledger WHERE kind = 'payment') AS lt)"
+     " (SELECT COALESCE(-SUM(amount), 0) FROM ledger WHERE kind = 'payment') AS lt) AS x"
      " WHERE pt != lt"},
     {"every payment has bookings summing to its amount",
      "SELECT p.id AS payment, p.amount, COUNT(b.id) AS bookings,"
@@ -101,64 +107,179 @@ static const audit_check audit_checks[] = {
 
 #define AUDIT_SHOW_ROWS 5
 
-/* Runs one check; prints "ok - name" or "not ok - name" plus evidence.
- * Returns 0 pass, 1 violation, 2 the query itself failed. */
-static int audit_run(sqlite3 *db, const audit_check *c, bool quiet)
+/* The database, either kind: rows come back as text, with column names. */
+typedef struct {
+    sqlite3 *lite;
+    PGconn *pg;
+} audit_db;
+typedef void (*audit_row_fn)(void *ctx, int n, const char *const *names,
+                             const char *const *vals);
+#define AUDIT_MAXCOLS 16
+
+static int audit_query_lite(sqlite3 *db, const char *sql, audit_row_fn fn, void *ctx,
+                            const char **err)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, c->sql, -1, &st, NULL) != SQLITE_OK) {
-        printf("not ok - %s: query failed: %s\n", c->name, sqlite3_errmsg(db));
-        return 2;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *err = sqlite3_errmsg(db);
+        return -1;
     }
-    int rows = 0, rc;
+    int rc, n = sqlite3_column_count(st);
+    n = n > AUDIT_MAXCOLS ? AUDIT_MAXCOLS : n;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (rows++ == 0)
-            printf("not ok - %s\n", c->name);
-        if (rows > AUDIT_SHOW_ROWS)
-            continue;
-        printf("    ");
-        for (int i = 0; i < sqlite3_column_count(st); i++) {
-            const unsigned char *v = sqlite3_column_text(st, i);
-            printf("%s%s=%s", i ? " " : "", sqlite3_column_name(st, i),
-                   v ? (const char *)v : "NULL");
+        const char *names[AUDIT_MAXCOLS], *vals[AUDIT_MAXCOLS];
+        for (int i = 0; i < n; i++) {
+            names[i] = sqlite3_column_name(st, i);
+            vals[i] = (const char *)sqlite3_column_text(st, i);
         }
-        printf("\n");
+        fn(ctx, n, names, vals);
     }
-    if (rc != SQLITE_DONE) {
-        printf("not ok - %s: %s\n", c->name, sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-        return 2;
-    }
+    if (rc != SQLITE_DONE)
+        *err = sqlite3_errmsg(db);
     sqlite3_finalize(st);
-    if (rows > AUDIT_SHOW_ROWS)
-        printf("    ... %d rows in all\n", rows);
-    if (rows == 0 && !quiet)
-        printf("ok - %s\n", c->name);
-    return rows ? 1 : 0;
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static void audit_counts(sqlite3 *db)
+static int audit_query_pg(PGconn *c, const char *sql, audit_row_fn fn, void *ctx,
+                          const char **err)
+{
+    static char msg[512];
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        snprintf(msg, sizeof msg, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(c));
+        msg[strcspn(msg, "\n")] = '\0';
+        *err = msg;
+        PQclear(r);
+        return -1;
+    }
+    int n = PQnfields(r) > AUDIT_MAXCOLS ? AUDIT_MAXCOLS : PQnfields(r);
+    for (int row = 0; row < PQntuples(r); row++) {
+        const char *names[AUDIT_MAXCOLS], *vals[AUDIT_MAXCOLS];
+        for (int i = 0; i < n; i++) {
+            names[i] = PQfname(r, i);
+            vals[i] = PQgetisnull(r, row, i) ? NULL : PQgetvalue(r, row, i);
+        }
+        fn(ctx, n, names, vals);
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* Each row of sql to fn. 0, or -1 with the database's message in *err. */
+static int audit_query(audit_db *db, const char *sql, audit_row_fn fn, void *ctx,
+                       const char **err)
+{
+    return db->pg ? audit_query_pg(db->pg, sql, fn, ctx, err)
+                  : audit_query_lite(db->lite, sql, fn, ctx, err);
+}
+
+static void audit_ignore(void *ctx, int n, const char *const *names, const char *const *vals) {}
+
+typedef struct {
+    const audit_check *c;
+    int rows;
+} finding_ctx;
+
+static void audit_finding(void *ctx, int n, const char *const *names, const char *const *vals)
+{
+    finding_ctx *f = ctx;
+    if (f->rows++ == 0)
+        printf("not ok - %s\n", f->c->name);
+    if (f->rows > AUDIT_SHOW_ROWS)
+        return;
+    printf("    ");
+    for (int i = 0; i < n; i++)
+        printf("%s%s=%s", i ? " " : "", names[i], vals[i] ? vals[i] : "NULL");
+    printf("\n");
+}
+
+/* Runs one check; prints "ok - name" or "not ok - name" plus evidence.
+ * Returns 0 pass, 1 violation, 2 the query itself failed. */
+static int audit_run(audit_db *db, const audit_check *c, bool quiet)
+{
+    finding_ctx f = {c, 0};
+    const char *err = NULL;
+    if (audit_query(db, c->sql, audit_finding, &f, &err) < 0) {
+        printf("not ok - %s: query failed: %s\n", c->name, err ? err : "?");
+        return 2;
+    }
+    if (f.rows > AUDIT_SHOW_ROWS)
+        printf("    ... %d rows in all\n", f.rows);
+    if (f.rows == 0 && !quiet)
+        printf("ok - %s\n", c->name);
+    return f.rows ? 1 : 0;
+}
+
+static void audit_count_row(void *ctx, int n, const char *const *names, const char *const *vals)
+{
+    printf("#");
+    for (int i = 0; i < n; i++)
+        printf(" %s=%s", names[i], vals[i] ? vals[i] : "0");
+    printf("\n");
+}
+
+static void audit_counts(audit_db *db)
 {
     const char *sql =
-        "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM holds WHERE state = 0),"
-        " (SELECT COUNT(*) FROM payments), (SELECT COUNT(*) FROM bookings WHERE state = 0),"
-        " (SELECT COUNT(*) FROM bookings WHERE state = 1), (SELECT COUNT(*) FROM ledger)";
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        printf("# users=%lld live_holds=%lld payments=%lld paid_bookings=%lld refunded=%lld "
-               "ledger=%lld\n",
-               (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
-               (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3),
-               (long long)sqlite3_column_int64(st, 4), (long long)sqlite3_column_int64(st, 5));
-    sqlite3_finalize(st);
+        "SELECT (SELECT COUNT(*) FROM users) AS users,"
+        " (SELECT COUNT(*) FROM holds WHERE state = 0) AS live_holds,"
+        " (SELECT COUNT(*) FROM payments) AS payments,"
+        " (SELECT COUNT(*) FROM bookings WHERE state = 0) AS paid_bookings,"
+        " (SELECT COUNT(*) FROM bookings WHERE state = 1) AS refunded,"
+        " (SELECT COUNT(*) FROM ledger) AS ledger";
+    const char *err;
+    audit_query(db, sql, audit_count_row, NULL, &err);
 }
 
 static int audit_usage(void)
 {
     fprintf(stderr, "usage: ticket-audit [-q] DB\n"
-                    "  checks a ticketd database's invariants (read-only);\n"
+                    "  checks a ticketd database's invariants (read-only); DB is a SQLite\n"
+                    "  file or a PostgreSQL URI (postgresql://...) or conninfo;\n"
                     "  exit 0 clean, 1 violated, 2 usage or unreadable database\n");
     return 2;
+}
+
+/* Opens db read-only and starts the one snapshot every check reads. 0, or
+ * -1 (said on stderr). */
+static int audit_open(audit_db *db, const char *path)
+{
+    const char *err = NULL;
+    if (store_is_postgres(path)) {
+        db->pg = PQconnectdb(path);
+        if (PQstatus(db->pg) != CONNECTION_OK) {
+            fprintf(stderr, "ticket-audit: %s", PQerrorMessage(db->pg));
+            return -1;
+        }
+        PGresult *r = PQexec(db->pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        PQclear(r);
+    } else {
+        if (sqlite3_open_v2(path, &db->lite, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+            fprintf(stderr, "ticket-audit: %s: %s\n", path,
+                    db->lite ? sqlite3_errmsg(db->lite) : "no memory");
+            return -1;
+        }
+        sqlite3_busy_timeout(db->lite, 5000);
+        sqlite3_exec(db->lite, "BEGIN", NULL, NULL, NULL);
+    }
+    if (audit_query(db, "SELECT 1 FROM users, ledger, holds, bookings, payments LIMIT 0",
+                    audit_ignore, NULL, &err) < 0) {
+        fprintf(stderr, "ticket-audit: %s: not a ticketd database: %s\n", path, err);
+        return -1;
+    }
+    return 0;
+}
+
+static void audit_close(audit_db *db)
+{
+    if (db->pg) {
+        PQclear(PQexec(db->pg, "COMMIT"));
+        PQfinish(db->pg);
+    }
+    if (db->lite) {
+        sqlite3_exec(db->lite, "COMMIT", NULL, NULL, NULL);
+        sqlite3_close(db->lite);
+    }
 }
 
 int main(int argc, char **argv)
@@ -177,34 +298,22 @@ int main(int argc, char **argv)
     }
     if (!path)
         return audit_usage();
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        fprintf(stderr, "ticket-audit: %s: %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
-        sqlite3_close(db);
-        return 2;
-    }
-    sqlite3_busy_timeout(db, 5000);
-    /* One snapshot for every check, even beside a running server. */
-    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, "SELECT 1 FROM users, ledger, holds, bookings, payments LIMIT 0", NULL,
-                     NULL, NULL) != SQLITE_OK) {
-        fprintf(stderr, "ticket-audit: %s: not a ticketd database: %s\n", path,
-                sqlite3_errmsg(db));
-        sqlite3_close(db);
+    audit_db db = {NULL, NULL};
+    if (audit_open(&db, path) < 0) {
+        audit_close(&db);
         return 2;
     }
     int worst = 0, failed = 0;
     size_t n = sizeof(audit_checks) / sizeof(audit_checks[0]);
     for (size_t i = 0; i < n; i++) {
-        int r = audit_run(db, &audit_checks[i], quiet);
+        int r = audit_run(&db, &audit_checks[i], quiet);
         failed += r != 0;
         if (r > worst)
             worst = r;
     }
     if (!quiet)
-        audit_counts(db);
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    sqlite3_close(db);
+        audit_counts(&db);
+    audit_close(&db);
     printf("%zu checks, %d violated\n", n, failed);
     return worst;
 }

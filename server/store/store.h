@@ -1,8 +1,10 @@
 /* server/store/store.h -- the only door to the database.
  *
- * All SQL of the server lives behind this interface (store*.c), so another
- * backend can replace SQLite without the domain noticing: no sqlite3 type
- * and no SQL text crosses it. Statements are prepared once at open.
+ * All SQL of the server lives behind this interface (server/store/), with
+ * two backends: SQLite (sqlite.c, a file, the default) and PostgreSQL
+ * (pg.c, a libpq URI or conninfo). The domain never knows which: no
+ * library type and no SQL text crosses it. Statements are prepared once
+ * at open.
  *
  * Writes are staged in the open transaction (store_begin .. store_commit:
  * the engine's group-commit batch). A write outside one opens it. A failed
@@ -16,14 +18,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 typedef struct tk_store tk_store;
 
-/* Opens path (":memory:" works), WAL + synchronous=FULL, applies the
- * schema. A file is locked (`<path>-lock`) until store_close: NULL, logged,
- * while another store has it open. NULL on failure (logged). */
-tk_store *store_open(const char *path);
+/* Opens db: a PostgreSQL database when db is a libpq URI (postgresql://,
+ * postgres://) or key=value conninfo (store_is_postgres), else a SQLite
+ * file (":memory:" works; WAL + synchronous=FULL). Creates or migrates
+ * the schema. A database is one server's: a SQLite file is locked
+ * (`<path>-lock`), a PostgreSQL database by a session advisory lock, until
+ * store_close; NULL, logged, while another store has it open. NULL on
+ * failure (logged; for PostgreSQL with libpq's own message). */
+tk_store *store_open(const char *db);
+bool store_is_postgres(const char *db);
+const char *store_backend(const tk_store *s); /* "sqlite", "postgresql" */
 void store_close(tk_store *s);
 
 int store_begin(tk_store *s);   /* BEGIN IMMEDIATE; 0 if already open */
@@ -37,14 +45,18 @@ int store_commit(tk_store *s);  /* COMMIT, or ROLLBACK and -1 after a failed wri
  * descriptor of its own. Without store_defer_sync (tools, tests, an
  * in-memory store) COMMIT is durable by itself and store_sync does
  * nothing. Both 0 or -1 (logged); after a failed store_sync the caller
- * must stop, as after a failed commit. */
+ * must stop, as after a failed commit.
+ * On PostgreSQL a returned COMMIT is durable by itself (the server's
+ * synchronous_commit), so store_defer_sync and store_sync do nothing; a
+ * COMMIT whose outcome is unknown (the connection lost) returns -1, and
+ * the caller stops as after any failed commit. */
 int store_defer_sync(tk_store *s);
 int store_sync(tk_store *s);
 bool store_in_tx(const tk_store *s);
 /* The open transaction changed a row (so its COMMIT needs a flush). */
 bool store_dirty(const tk_store *s);
 bool store_failed(const tk_store *s);
-int64_t store_changes(const tk_store *s); /* sqlite3_total_changes64 */
+int64_t store_changes(const tk_store *s); /* rows written (a count that only grows) */
 void store_void(tk_store *s);             /* the open batch must not commit */
 /* Runs a file of SQL statements inside the current transaction. */
 int store_exec_file(tk_store *s, const char *path);
@@ -130,5 +142,11 @@ typedef struct {
     int64_t live_holds;
 } st_sums;
 int store_sums(tk_store *s, st_sums *out);
+
+/* ---- moving a database ---------------------------------------------------- */
+/* Copies every row of every table of from into to (either backend), ids
+ * kept, in one transaction of to; to must be empty. Then compares each
+ * table's row count in both. 0, or -1 (logged; to is left as it was). */
+int store_copy(tk_store *from, tk_store *to);
 
 #endif

@@ -59,17 +59,17 @@ static bool th_has_arg(const th_server *s, const char *name)
 }
 
 /* The full argv: the fixed per-dir paths first, then the test's args. */
-static int th_build_argv(th_server *s, char **argv, char bufs[][TH_DIR_MAX + 32], int max)
+static int th_build_argv(th_server *s, char **argv, char bufs[][TH_DIR_MAX + 256], int max)
 {
     int n = 0, b = 0;
     argv[n++] = (char *)th_binary();
 #define TH_PATHARG(flag, fmt, ...)                                    \
     do {                                                              \
         argv[n++] = flag;                                             \
-        snprintf(bufs[b], TH_DIR_MAX + 32, fmt, __VA_ARGS__);         \
+        snprintf(bufs[b], TH_DIR_MAX + 256, fmt, __VA_ARGS__);        \
         argv[n++] = bufs[b++];                                        \
     } while (0)
-    TH_PATHARG("--db", "%s/ticket.db", s->dir);
+    TH_PATHARG("--db", "%s", s->db);
     if (!th_has_arg(s, "--rpc"))
         TH_PATHARG("--rpc", "%s", s->rpc_url);
     if (!th_has_arg(s, "--events"))
@@ -77,7 +77,8 @@ static int th_build_argv(th_server *s, char **argv, char bufs[][TH_DIR_MAX + 32]
     TH_PATHARG("--admin-key-file", "%s/admin.key", s->dir);
     TH_PATHARG("--secret-file", "%s/secret.key", s->dir);
     if (th_has_arg(s, "--demo") && !th_has_arg(s, "--demo-sql"))
-        TH_PATHARG("--demo-sql", "%s/data/demo.sql", th_top());
+        TH_PATHARG("--demo-sql", "%s/data/%s", th_top(),
+                   th_on_postgres() ? "demo.pg.sql" : "demo.sql");
 #undef TH_PATHARG
     /* Bulk tests speak from one pid and one uid: no per-member or per-peer
      * request limits and no per-peer connection cap, unless asked for. */
@@ -110,7 +111,7 @@ static void th_print_log(const th_server *s)
 static pid_t th_spawn(th_server *s)
 {
     char *argv[TH_MAX_ARGS + 24];
-    char bufs[8][TH_DIR_MAX + 32];
+    char bufs[8][TH_DIR_MAX + 256];
     th_build_argv(s, argv, bufs, (int)(sizeof(argv) / sizeof(argv[0])));
     pid_t parent = getpid();
     pid_t pid = fork();
@@ -220,6 +221,10 @@ th_server *th_start(const char *arg, ...)
     snprintf(s->rpc_url, sizeof(s->rpc_url), "ipc://%s/rpc.sock", s->dir);
     snprintf(s->ev_url, sizeof(s->ev_url), "ipc://%s/events.sock", s->dir);
     snprintf(s->log_path, sizeof(s->log_path), "%s/ticketd.log", s->dir);
+    if (th_on_postgres())
+        th_pg_create(s->db, sizeof s->db);
+    else
+        snprintf(s->db, sizeof s->db, "%s/ticket.db", s->dir);
     va_list ap;
     va_start(ap, arg);
     for (const char *a = arg; a && s->nargs < TH_MAX_ARGS; a = va_arg(ap, const char *))
@@ -350,7 +355,8 @@ static int th_rm_one(const char *path, const struct stat *sb, int flag, struct F
     return 0;
 }
 
-void th_arena_free(void); /* th_json.c */
+void th_arena_free(void);  /* th_json.c */
+void th_pg_drop_all(void); /* th_pg.c */
 
 void th_teardown(void)
 {
@@ -370,6 +376,8 @@ void th_teardown(void)
         free(s);
         th_servers[i] = NULL;
     }
+    if (th_on_postgres() && !keep)
+        th_pg_drop_all();
     th_arena_free();
 }
 

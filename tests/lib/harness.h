@@ -46,6 +46,7 @@ typedef struct th_server {
     char rpc_url[TH_DIR_MAX + 32];
     char ev_url[TH_DIR_MAX + 32];
     char log_path[TH_DIR_MAX + 16];
+    char db[TH_DIR_MAX + 256];  /* --db: DIR/ticket.db, or a PostgreSQL URI */
     char admin_key[128];
     pid_t pid;                  /* 0 when not running */
     int status;                 /* as from waitpid, once reaped; -1 before */
@@ -55,6 +56,22 @@ typedef struct th_server {
 } th_server;
 
 /* ---- server life cycle (tests/lib/harness.c) --------------------------- */
+
+/* The store the suite runs on: SQLite files by default; PostgreSQL when
+ * TH_STORE_URI names a server (tests/run.sh sets it for the second run of
+ * the it_* suites), and then th_start gives each server a fresh database
+ * (CREATE DATABASE; dropped by th_teardown). */
+bool th_on_postgres(void);
+/* A test that only makes sense on one store says so and passes. */
+#define TH_SQLITE_ONLY(why)                                                  \
+    do {                                                                     \
+        if (th_on_postgres()) {                                              \
+            fprintf(stderr, "skip on PostgreSQL: %s\n", why);               \
+            return;                                                          \
+        }                                                                    \
+    } while (0)
+/* Creates a fresh database on the TH_STORE_URI server; its URI into out. */
+void th_pg_create(char *out, size_t outlen);
 
 /* Starts ticketd with extra args (NULL-terminated), e.g.
  * th_start("--hold-seconds", "1", NULL). Unless the test passes them,
