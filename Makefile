@@ -3,6 +3,7 @@
 #   make run     server with demo data plus a kiosk
 #   make check   every test; last line "N passed, N failed"
 #   make bench   load benchmark against the nng echo ceiling
+#   make install [PREFIX=/usr/local] [DESTDIR=...], make uninstall (mk/install.mk)
 #
 # Sources are found by wildcard: a new file in common/, server/ and its
 # layer folders (domain, store, api, engine, net), tui/ and its folders
@@ -156,3 +157,4 @@ clean:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 -include $(wildcard */module.mk)
+include mk/install.mk

@@ -56,7 +56,7 @@ static tk_domain *main_open_domain(const srv_config *sc, int64_t now)
         char path[PATH_MAX];
         int rc = config_demo_path(sc, path, sizeof path) ? tk_load_demo(d, path, now) : -1;
         if (rc < 0) {
-            log_error("demo_failed", "path=%s", sc->demo_sql);
+            log_error("demo_failed", "path=%s", sc->demo_sql ? sc->demo_sql : path);
             tk_close(d);
             return NULL;
         }
@@ -155,6 +155,18 @@ static void main_close_transport(transport *t)
     atomic_store(&main_sockets_closed, true);
 }
 
+/* A default directory (var/, or a state or run dir) made 0750 when absent:
+ * the box-office group reaches the sockets, nobody else anything. */
+static int main_mkdir(const char *dir)
+{
+    if (mkdir(dir, 0750) == 0)
+        return chmod(dir, 0750);
+    if (errno == EEXIST)
+        return 0;
+    log_error("mkdir", "path=%s err=\"%s\"", dir, strerror(errno));
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     srv_config sc;
@@ -171,12 +183,9 @@ int main(int argc, char **argv)
      * server's own user reads it. Sockets get 0660 explicitly (the group
      * of box-office accounts), and so does var/ its 0750. */
     umask(077);
-    if (sc.uses_var && mkdir("var", 0750) == 0)
-        chmod("var", 0750);
-    else if (sc.uses_var && errno != EEXIST) {
-        log_error("mkdir", "path=var err=\"%s\"", strerror(errno));
+    if ((sc.uses_state && main_mkdir(sc.state_dir) != 0) ||
+        (sc.uses_run && main_mkdir(sc.run_dir) != 0))
         return 1;
-    }
     char admin_key[ADMIN_KEY_MAX + 1];
     if (config_admin_key(sc.admin_key_file, admin_key) != 0)
         return 1;

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/version.h"
+
 typedef struct {
     const char *name;
     const char *sql; /* rows returned = violations */
@@ -155,7 +157,7 @@ static void audit_counts(sqlite3 *db)
 
 static int audit_usage(void)
 {
-    fprintf(stderr, "usage: ticket-audit [-q] DB\n"
+    fprintf(stderr, "usage: ticket-audit [-q] DB | --version\n"
                     "  checks a ticketd database's invariants (read-only);\n"
                     "  exit 0 clean, 1 violated, 2 usage or unreadable database\n");
     return 2;
@@ -170,6 +172,10 @@ int main(int argc, char **argv)
             quiet = true;
         else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
             return audit_usage();
+        else if (strcmp(argv[i], "--version") == 0) {
+            printf("ticket-audit %s\n", TK_VERSION);
+            return 0;
+        }
         else if (argv[i][0] == '-' || path)
             return audit_usage();
         else
