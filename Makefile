@@ -80,9 +80,10 @@ $(BUILD)/%.a:
 	rm -f $@
 	$(if $^,ar rcs $@ $^,ar rcs $@)
 
+# libsystemd: sd_notify for Type=notify units (a no-op without NOTIFY_SOCKET).
 $(BIN)/ticketd: $(call obj,server/main.c) $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SERVER)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SERVER) -lsystemd
 
 $(BIN)/ticketctl: $(call obj,tools/ticketctl.c) $(LIBCOMMON)
 	@mkdir -p $(BIN)

@@ -12,12 +12,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
 
 #include "common/token.h"
 #include "common/util.h"
 #include "server/api/api.h"
 #include "server/config.h"
 #include "server/engine/engine.h"
+#include "server/net/metrics.h"
 #include "server/net/transport.h"
 
 #define QUIESCE_MS 5000
@@ -114,15 +116,23 @@ static int main_serve(const srv_config *sc, tk_domain *d, api_server *a, sigset_
         return 1;
     }
     transport_start(t, e, api_stats(a));
-    log_info("ready", "rpc=%s events=%s", sc->rpc, sc->events);
-    int sig = 0;
-    sigwait(sigs, &sig);
-    log_info("stopping", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    metrics *mx = sc->metrics ? metrics_start(sc->metrics, e, api_stats(a)) : NULL;
+    int rc = sc->metrics && !mx ? 1 : 0;
+    if (rc == 0) {
+        log_info("ready", "rpc=%s events=%s", sc->rpc, sc->events);
+        /* systemd (Type=notify): the sockets answer from here on. */
+        sd_notifyf(0, "READY=1\nSTATUS=serving rpc=%s events=%s", sc->rpc, sc->events);
+        int sig = 0;
+        sigwait(sigs, &sig);
+        log_info("stopping", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        sd_notify(0, "STOPPING=1");
+    }
+    metrics_stop(mx); /* before the engine it reads goes */
     transport_quiesce(t, QUIESCE_MS);
     engine_stop(e);
     engine_free(e);
     *tp = t; /* closed by main once the database is */
-    return 0;
+    return rc;
 }
 
 /* nng 1.5.2 can wedge in nng_close under load: about one shutdown in

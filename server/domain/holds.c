@@ -140,6 +140,7 @@ void dm_hold_end(tk_domain *d, int32_t h, int state, int64_t now_ms)
     heap_remove(d, h);
     unlink_from_user(d, h);
     x->state = (uint8_t)state;
+    d->holds_lapsed += state == HOLD_LAPSED;
     store_hold_end(d->st, h + 1, state, dm_wall(d, now_ms));
     dm_date *dt = &d->dates[x->date];
     dm_seat *s = &dt->seats[x->seat - 1];
@@ -170,6 +171,8 @@ void dm_sweep_lapsed(tk_domain *d, int64_t now_ms)
             dm_entry_expire(d, d->users[user].entry, now_ms);
     }
 }
+
+int64_t tk_holds_lapsed(const tk_domain *d) { return d->holds_lapsed; }
 
 void dm_user_release_all(tk_domain *d, uint32_t user, int64_t now_ms)
 {
