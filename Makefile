@@ -3,6 +3,7 @@
 #   make run     server with demo data plus a kiosk
 #   make check   every test; last line "N passed, N failed"
 #   make bench   load benchmark against the nng echo ceiling
+#   make install [PREFIX=/usr/local] [DESTDIR=...], make uninstall (mk/install.mk)
 #
 # Sources are found by wildcard: a new file in common/, server/ and its
 # layer folders (domain, store, api, engine, net), tui/ and its folders
@@ -71,7 +72,7 @@ $(BUILD)/.deps-ok: mk/deps.sh
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIBCOMMON): $(call obj,$(COMMON_SRC))
 $(LIBSERVER): $(call obj,$(SERVER_SRC))
@@ -82,9 +83,10 @@ $(BUILD)/%.a:
 	rm -f $@
 	$(if $^,ar rcs $@ $^,ar rcs $@)
 
+# libsystemd: sd_notify for Type=notify units (a no-op without NOTIFY_SOCKET).
 $(BIN)/ticketd: $(call obj,server/main.c) $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SERVER)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SERVER) -lsystemd
 
 $(BIN)/ticketctl: $(call obj,tools/ticketctl.c) $(LIBCOMMON)
 	@mkdir -p $(BIN)
@@ -160,3 +162,4 @@ clean:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 -include $(wildcard */module.mk)
+include mk/install.mk

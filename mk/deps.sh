@@ -4,9 +4,11 @@
 # otherwise prints the exact apt-get line and fails.
 # Usage: mk/deps.sh [extra-package ...]
 set -u
+# libsystemd-dev: ticketd's readiness notice (sd_notify); mandoc: the man
+# pages' linter (tests/e2e/ops_man.sh).
 PKGS="build-essential pkg-config libnng-dev libcjson-dev libsqlite3-dev sqlite3 \
-libsodium-dev libncurses-dev libqrencode-dev check libsubunit-dev tmux \
-postgresql libpq-dev $*"
+libsodium-dev libncurses-dev libqrencode-dev check libsubunit-dev tmux libsystemd-dev \
+mandoc postgresql libpq-dev $*"
 
 missing=""
 for p in $PKGS; do

@@ -18,6 +18,9 @@
 #include "server/domain/domain.h"
 #include "server/store/store.h"
 
+#define CONFIG_SYSTEM_STATE "/var/lib/ticketd"
+#define CONFIG_SYSTEM_RUN "/run/ticketd"
+
 static void config_usage(FILE *f)
 {
     fprintf(f,
@@ -45,9 +48,15 @@ static void config_usage(FILE *f)
             "  --rate-peer-exempt CIDR,...  networks without per-peer limits (a box\n"
             "                         office's kiosks behind one NAT), e.g. 10.1.0.0/16\n"
             "  --demo                 load the demo catalog into an empty database\n"
-            "  --demo-sql FILE        demo SQL (default data/demo.sql, data/demo.pg.sql)\n"
+            "  --demo-sql FILE        demo SQL (default: the installed or built-in data/demo.sql,\n"
+            "                         data/demo.pg.sql on PostgreSQL)\n"
             "  --migrate-from FILE    copy this SQLite database into the empty --db, check\n"
             "                         it, and exit (0: done)\n"
+            "  --state-dir DIR        default home of --db and the key files (default var)\n"
+            "  --run-dir DIR          default home of the ipc sockets (default: the state dir)\n"
+            "  --system               --state-dir " CONFIG_SYSTEM_STATE " --run-dir " CONFIG_SYSTEM_RUN "\n"
+            "  --metrics URL          Prometheus metrics over HTTP, e.g.\n"
+            "                         http://127.0.0.1:9464/metrics (default off)\n"
             "  --help, --version\n");
 }
 
@@ -95,6 +104,9 @@ static const config_flag config_flags[] = {
     {"--max-conns", I(max_conns, 1, 1000000)},
     {"--max-conns-per-peer", I(max_conns_per_peer, 0, 1000000)},
     {"--rate-peer-exempt", S(rate_peer_exempt)},
+    {"--state-dir", S(state_dir)},
+    {"--run-dir", S(run_dir)},
+    {"--metrics", S(metrics)},
 };
 #undef S
 #undef I
@@ -113,25 +125,38 @@ static void config_defaults(srv_config *c)
     c->contexts = 128;
     c->max_conns = 4096;
     c->max_conns_per_peer = 64;
-    c->demo_sql = NULL; /* by the backend: config_demo_path */
 }
 
-/* Fills in the ./var/ defaults and notes whether any is used. */
-static void config_var_defaults(srv_config *c)
+/* Fills in the defaults under state_dir and run_dir and notes which
+ * directory any of them uses (main makes it). */
+static bool config_dir_defaults(srv_config *c, bool sys)
 {
-    const char **m[] = {&c->db, &c->rpc, &c->events, &c->admin_key_file, &c->secret_file};
-    const char *def[] = {"var/ticket.db", "ipc://var/rpc.sock", "ipc://var/events.sock",
-                         "var/admin.key", "var/secret.key"};
+    if (!c->state_dir)
+        c->state_dir = sys ? CONFIG_SYSTEM_STATE : "var";
+    if (!c->run_dir)
+        c->run_dir = sys ? CONFIG_SYSTEM_RUN : c->state_dir;
+    const char **m[] = {&c->db, &c->admin_key_file, &c->secret_file, &c->rpc, &c->events};
+    const char *fmt[] = {"%s/ticket.db", "%s/admin.key", "%s/secret.key", "ipc://%s/rpc.sock",
+                         "ipc://%s/events.sock"};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
-        if (!*m[i]) {
-            *m[i] = def[i];
-            c->uses_var = true;
+        if (*m[i])
+            continue;
+        bool run = i >= 3; /* the sockets */
+        int n = snprintf(c->defaults[i], sizeof c->defaults[i], fmt[i],
+                         run ? c->run_dir : c->state_dir);
+        if (n < 0 || (size_t)n >= sizeof c->defaults[i]) {
+            fprintf(stderr, "ticketd: %s is too long\n", run ? "--run-dir" : "--state-dir");
+            return false;
         }
+        *m[i] = c->defaults[i];
+        *(run ? &c->uses_run : &c->uses_state) = true;
     }
+    return true;
 }
 
 int config_parse(srv_config *c, int argc, char **argv)
 {
+    bool sys = false;
     config_defaults(c);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -143,8 +168,11 @@ int config_parse(srv_config *c, int argc, char **argv)
             printf("ticketd %s\n", TK_VERSION);
             return 1;
         }
-        if (!strcmp(a, "--demo")) {
-            c->demo = true;
+        if (!strcmp(a, "--demo") || !strcmp(a, "--system")) {
+            if (!strcmp(a, "--demo"))
+                c->demo = true;
+            else
+                sys = true;
             continue;
         }
         const config_flag *f = NULL;
@@ -162,7 +190,8 @@ int config_parse(srv_config *c, int argc, char **argv)
         else if (!config_int(a, v, f->min, f->max, (int64_t *)((char *)c + f->int_off)))
             return 2;
     }
-    config_var_defaults(c);
+    if (!config_dir_defaults(c, sys))
+        return 2;
     char err[160];
     if (!cidr_parse(c->rate_peer_exempt, &c->exempt, err, sizeof err)) {
         fprintf(stderr, "ticketd: --rate-peer-exempt: %s\n", err);
@@ -220,18 +249,26 @@ int config_admin_key(const char *path, char out[ADMIN_KEY_MAX + 1])
  * (SQLite) or data/demo.pg.sql (PostgreSQL), unless --demo-sql says. */
 bool config_demo_path(const srv_config *c, char *out, size_t outlen)
 {
-    const char *name = c->demo_sql;
-    if (!name)
-        name = store_is_postgres(c->db) ? "data/demo.pg.sql" : "data/demo.sql";
-    if (access(name, R_OK) == 0 || c->demo_sql) {
-        snprintf(out, outlen, "%s", name);
-        return access(name, R_OK) == 0;
+    if (c->demo_sql) { /* asked for: that file or nothing */
+        snprintf(out, outlen, "%s", c->demo_sql);
+        return access(out, R_OK) == 0;
     }
+    /* Each backend has its dialect's demo. Next to the binary first, so an
+     * installed ticketd run from inside a checkout still loads its own
+     * data, and the build tree's its own. */
+    const char *name = store_is_postgres(c->db) ? "demo.pg.sql" : "demo.sql";
+    const char *rel[] = {"/../data/", "/../share/ticketd/"};
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return false;
-    exe[n] = '\0';
-    snprintf(out, outlen, "%s/../%s", dirname(exe), name);
+    if (n > 0) {
+        exe[n] = '\0';
+        const char *dir = dirname(exe);
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            snprintf(out, outlen, "%s%s%s", dir, rel[i], name);
+            if (access(out, R_OK) == 0)
+                return true;
+        }
+    }
+    snprintf(out, outlen, "data/%s", name);
     return access(out, R_OK) == 0;
 }

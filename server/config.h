@@ -2,6 +2,7 @@
 #ifndef TK_CONFIG_H
 #define TK_CONFIG_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,8 +12,13 @@
 
 typedef struct {
     const char *db, *rpc, *events, *admin_key_file, *secret_file;
-    const char *tls_cert, *tls_key, *demo_sql;
+    const char *tls_cert, *tls_key, *demo_sql; /* demo_sql NULL: found (config_demo_path) */
     const char *migrate_from;     /* --migrate-from: copy it into db and exit */
+    /* Where the defaults live: state (database, keys) and run (ipc sockets)
+     * directories; "var" for both unless --system (/var/lib/ticketd,
+     * /run/ticketd) or --state-dir / --run-dir say otherwise. */
+    const char *state_dir, *run_dir;
+    const char *metrics;          /* --metrics http://HOST:PORT/PATH; NULL = off */
     int64_t hold_s, turn_s, max_active, admit_per_min;
     int64_t rate_user, rate_peer; /* requests per second; 0 disables */
     int64_t contexts;             /* REP contexts (requests in flight) */
@@ -20,7 +26,8 @@ typedef struct {
     const char *rate_peer_exempt;          /* networks with no per-peer limits */
     cidr_list exempt;                      /* ...parsed */
     bool demo;
-    bool uses_var;                /* a default path under ./var/ is in use */
+    bool uses_state, uses_run;    /* a default path in state_dir / run_dir is in use */
+    char defaults[5][PATH_MAX];   /* storage for the default paths */
 } srv_config;
 
 /* Returns 0 to run, 1 to exit 0 (--help/--version printed), 2 on a usage
@@ -31,8 +38,11 @@ int config_parse(srv_config *c, int argc, char **argv);
  * 32 random hex chars + newline) when absent. 0 or -1 (logged). */
 int config_admin_key(const char *path, char out[ADMIN_KEY_MAX + 1]);
 
-/* The demo SQL: c->demo_sql when it exists, else ../data/demo.sql next to
- * the running binary. Writes the path into out; false when neither exists. */
+/* The demo SQL: --demo-sql FILE when given; else the first that exists of
+ * ../data/demo.sql next to the running binary (the build tree's bin/),
+ * ../share/ticketd/demo.sql next to it (an installed sbin/) and
+ * data/demo.sql in the working directory. Writes the path into out; false
+ * when none exists. */
 bool config_demo_path(const srv_config *c, char *out, size_t outlen);
 
 /* --migrate-from (server/migrate.c): copies c->migrate_from into the empty

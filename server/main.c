@@ -12,12 +12,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
 
 #include "common/token.h"
 #include "common/util.h"
 #include "server/api/api.h"
 #include "server/config.h"
 #include "server/engine/engine.h"
+#include "server/net/metrics.h"
 #include "server/net/transport.h"
 
 #define QUIESCE_MS 5000
@@ -56,7 +58,7 @@ static tk_domain *main_open_domain(const srv_config *sc, int64_t now)
         char path[PATH_MAX] = "";
         int rc = config_demo_path(sc, path, sizeof path) ? tk_load_demo(d, path, now) : -1;
         if (rc < 0) {
-            log_error("demo_failed", "path=%s", path);
+            log_error("demo_failed", "path=%s", sc->demo_sql ? sc->demo_sql : path);
             tk_close(d);
             return NULL;
         }
@@ -114,15 +116,23 @@ static int main_serve(const srv_config *sc, tk_domain *d, api_server *a, sigset_
         return 1;
     }
     transport_start(t, e, api_stats(a));
-    log_info("ready", "rpc=%s events=%s", sc->rpc, sc->events);
-    int sig = 0;
-    sigwait(sigs, &sig);
-    log_info("stopping", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    metrics *mx = sc->metrics ? metrics_start(sc->metrics, e, api_stats(a)) : NULL;
+    int rc = sc->metrics && !mx ? 1 : 0;
+    if (rc == 0) {
+        log_info("ready", "rpc=%s events=%s", sc->rpc, sc->events);
+        /* systemd (Type=notify): the sockets answer from here on. */
+        sd_notifyf(0, "READY=1\nSTATUS=serving rpc=%s events=%s", sc->rpc, sc->events);
+        int sig = 0;
+        sigwait(sigs, &sig);
+        log_info("stopping", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        sd_notify(0, "STOPPING=1");
+    }
+    metrics_stop(mx); /* before the engine it reads goes */
     transport_quiesce(t, QUIESCE_MS);
     engine_stop(e);
     engine_free(e);
     *tp = t; /* closed by main once the database is */
-    return 0;
+    return rc;
 }
 
 /* nng 1.5.2 can wedge in nng_close under load: about one shutdown in
@@ -155,6 +165,18 @@ static void main_close_transport(transport *t)
     atomic_store(&main_sockets_closed, true);
 }
 
+/* A default directory (var/, or a state or run dir) made 0750 when absent:
+ * the box-office group reaches the sockets, nobody else anything. */
+static int main_mkdir(const char *dir)
+{
+    if (mkdir(dir, 0750) == 0)
+        return chmod(dir, 0750);
+    if (errno == EEXIST)
+        return 0;
+    log_error("mkdir", "path=%s err=\"%s\"", dir, strerror(errno));
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     srv_config sc;
@@ -171,12 +193,9 @@ int main(int argc, char **argv)
      * server's own user reads it. Sockets get 0660 explicitly (the group
      * of box-office accounts), and so does var/ its 0750. */
     umask(077);
-    if (sc.uses_var && mkdir("var", 0750) == 0)
-        chmod("var", 0750);
-    else if (sc.uses_var && errno != EEXIST) {
-        log_error("mkdir", "path=var err=\"%s\"", strerror(errno));
+    if ((sc.uses_state && main_mkdir(sc.state_dir) != 0) ||
+        (sc.uses_run && main_mkdir(sc.run_dir) != 0))
         return 1;
-    }
     if (sc.migrate_from) /* a one-off copy: no keys, no sockets */
         return srv_migrate(&sc);
     char admin_key[ADMIN_KEY_MAX + 1];

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/version.h"
 #include "server/store/store.h"
 
 typedef struct {
@@ -233,7 +234,7 @@ static void audit_counts(audit_db *db)
 
 static int audit_usage(void)
 {
-    fprintf(stderr, "usage: ticket-audit [-q] DB\n"
+    fprintf(stderr, "usage: ticket-audit [-q] DB | --version\n"
                     "  checks a ticketd database's invariants (read-only); DB is a SQLite\n"
                     "  file or a PostgreSQL URI (postgresql://...) or conninfo;\n"
                     "  exit 0 clean, 1 violated, 2 usage or unreadable database\n");
@@ -291,6 +292,10 @@ int main(int argc, char **argv)
             quiet = true;
         else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
             return audit_usage();
+        else if (strcmp(argv[i], "--version") == 0) {
+            printf("ticket-audit %s\n", TK_VERSION);
+            return 0;
+        }
         else if (argv[i][0] == '-' || path)
             return audit_usage();
         else

@@ -18,6 +18,7 @@
 #include "common/json.h"
 #include "common/rpc.h"
 #include "common/util.h"
+#include "common/version.h"
 
 #define CTL_DEFAULT_RPC "ipc://var/rpc.sock"
 #define CTL_DEFAULT_KEY "var/admin.key"
@@ -37,11 +38,12 @@ static void ctl_usage(FILE *f)
             "                        read %s when it exists)\n"
             "  --timeout MS          reply deadline (default 10000)\n"
             "  --tls-ca FILE         CA to verify a tls+tcp:// server (else unverified)\n"
+            "  --help, --version\n"
             "example: ticketctl user.register '{\"name\":\"Kim Minji\"}'\n",
             CTL_DEFAULT_RPC, CTL_DEFAULT_KEY);
 }
 
-/* 0 ok, 1 exit 0 (help), -1 usage error. */
+/* 0 ok, 1 exit 0 (help), 2 exit 0 (version), -1 usage error. */
 static int ctl_args(int argc, char **argv, ctl_opts *o)
 {
     *o = (ctl_opts){CTL_DEFAULT_RPC, NULL, NULL, NULL, NULL, 10000};
@@ -50,6 +52,8 @@ static int ctl_args(int argc, char **argv, ctl_opts *o)
         const char *a = argv[i];
         if (!strcmp(a, "--help"))
             return 1;
+        if (!strcmp(a, "--version"))
+            return 2;
         if (i + 1 >= argc)
             return -1;
         const char *v = argv[++i];
@@ -193,6 +197,10 @@ int main(int argc, char **argv)
 {
     ctl_opts o;
     int a = ctl_args(argc, argv, &o);
+    if (a == 2) {
+        printf("ticketctl %s\n", TK_VERSION);
+        return 0;
+    }
     if (a != 0) {
         ctl_usage(a > 0 ? stdout : stderr);
         return a > 0 ? 0 : 2;

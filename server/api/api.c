@@ -326,7 +326,10 @@ static char *api_reply(api_server *a, api_call *c, rpc_request *req, tk_err e, b
         cJSON_Delete(c->result);
     if (e == TK_INTERNAL)
         log_error("internal", "method=%s", req->method ? req->method : "-");
-    stats_request(a->stats, c->now_ms, e != TK_OK);
+    /* By method for the metrics: a name from the table, so the labels stay
+     * few whatever clients send. */
+    const api_method *m = req->method ? api_lookup(req->method) : NULL;
+    stats_request(a->stats, c->now_ms, m ? m->name : req->method ? "unknown" : "none", e);
     rpc_request_free(req);
     return out;
 }

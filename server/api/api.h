@@ -17,8 +17,7 @@
 #include "server/net/cidr.h"
 #include "server/domain/domain.h"
 #include "server/api/stats.h"
-
-#define TK_VERSION "0.1.0"
+#include "common/version.h" /* TK_VERSION */
 
 typedef struct api_server api_server;
 

@@ -4,6 +4,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
 
 /* Log-linear buckets: 16 exact buckets for 0..15 us, then 16 per power of
  * two (so a bucket is at most 1/16 = 6% wide). 640 buckets reach 2^43 us. */
@@ -19,6 +22,18 @@
 #define ST_SLOT_MS 10000
 #define ST_SLOTS 7
 #define ST_SLOTS_READ 6
+/* (method, result) pairs counted: 23 methods times the few reasons each
+ * can answer stays far below; beyond it, pairs go uncounted (logged once). */
+#define ST_PAIRS 512
+
+typedef struct {
+    const char *method;
+    tk_err e;
+    int64_t n;
+} st_pair;
+
+const double stats_le_s[STATS_LE_N] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                       0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5};
 
 struct tk_stats {
     int64_t started_ms;
@@ -28,6 +43,9 @@ struct tk_stats {
     _Atomic int64_t slot_period[ST_SLOTS]; /* now_ms / ST_SLOT_MS it counts */
     _Atomic uint64_t hist[ST_SLOTS][ST_BUCKETS];
     _Atomic int64_t conns_open, conns_refused, listener_restarts;
+    st_pair pairs[ST_PAIRS]; /* guarded by mu */
+    int npairs;
+    _Atomic uint64_t le[STATS_LE_N + 1], le_sum_us;
 };
 
 tk_stats *stats_new(int64_t now_ms)
@@ -49,12 +67,30 @@ void stats_free(tk_stats *s)
     free(s);
 }
 
-void stats_request(tk_stats *s, int64_t now_ms, bool error)
+/* Under mu: the pair's counter, added when new. */
+static void st_pair_add(tk_stats *s, const char *method, tk_err e)
+{
+    for (int i = 0; i < s->npairs; i++)
+        if (s->pairs[i].e == e && strcmp(s->pairs[i].method, method) == 0) {
+            s->pairs[i].n++;
+            return;
+        }
+    if (s->npairs == ST_PAIRS) {
+        static atomic_bool said;
+        if (!atomic_exchange(&said, true))
+            log_warn("stats_full", "pairs=%d method=%s", ST_PAIRS, method);
+        return;
+    }
+    s->pairs[s->npairs++] = (st_pair){method, e, 1};
+}
+
+void stats_request(tk_stats *s, int64_t now_ms, const char *method, tk_err e)
 {
     pthread_mutex_lock(&s->mu);
     s->total++;
-    if (error)
+    if (e != TK_OK)
         s->errors++;
+    st_pair_add(s, method, e);
     int64_t sec = now_ms / 1000;
     int slot = (int)(sec % ST_RING);
     if (s->ring_sec[slot] != sec) {
@@ -107,6 +143,33 @@ void stats_latency_us(tk_stats *s, int64_t now_ms, int64_t us)
         st_slot_claim(s, slot, period);
     atomic_fetch_add_explicit(&s->hist[slot][st_index(us < 0 ? 0 : (uint64_t)us)], 1,
                               memory_order_relaxed);
+    int b = 0;
+    while (b < STATS_LE_N && (double)us > stats_le_s[b] * 1e6)
+        b++;
+    atomic_fetch_add_explicit(&s->le[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->le_sum_us, us < 0 ? 0 : (uint64_t)us, memory_order_relaxed);
+}
+
+void stats_latency_get(tk_stats *s, stats_latency *out)
+{
+    out->count = 0;
+    for (int b = 0; b <= STATS_LE_N; b++) {
+        out->bucket[b] = atomic_load_explicit(&s->le[b], memory_order_relaxed);
+        out->count += out->bucket[b];
+    }
+    out->sum_s = (double)atomic_load_explicit(&s->le_sum_us, memory_order_relaxed) / 1e6;
+}
+
+void stats_each(tk_stats *s, stats_count_cb cb, void *ctx)
+{
+    st_pair copy[ST_PAIRS];
+    pthread_mutex_lock(&s->mu);
+    int n = s->npairs;
+    for (int i = 0; i < n; i++)
+        copy[i] = s->pairs[i];
+    pthread_mutex_unlock(&s->mu);
+    for (int i = 0; i < n; i++)
+        cb(ctx, copy[i].method, copy[i].e, copy[i].n);
 }
 
 static void st_percentiles(tk_stats *s, int64_t now_ms, stats_view *out)

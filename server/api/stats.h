@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/errors.h"
+
 typedef struct tk_stats tk_stats;
 
 typedef struct {
@@ -30,8 +32,27 @@ typedef struct {
 
 tk_stats *stats_new(int64_t now_ms);
 void stats_free(tk_stats *s);
-/* Any thread: one request handled (error: the reply was an error). */
-void stats_request(tk_stats *s, int64_t now_ms, bool error);
+/* Any thread: one request of `method` handled, answered e (TK_OK or the
+ * error). method must outlive s (a name from the method table, or a
+ * literal): requests are counted per method and result (stats_each). */
+void stats_request(tk_stats *s, int64_t now_ms, const char *method, tk_err e);
+/* Any thread: calls cb for every (method, result) counted so far, outside
+ * the lock. */
+typedef void (*stats_count_cb)(void *ctx, const char *method, tk_err e, int64_t n);
+void stats_each(tk_stats *s, stats_count_cb cb, void *ctx);
+
+/* Reply latency since start, for the metrics: counts per bucket whose
+ * upper bounds, in seconds, are stats_le_s (the last bucket is above them
+ * all), and the sum. The minute-window percentiles above are the
+ * dashboard's; a scraper wants counters it can take rates of. */
+#define STATS_LE_N 14
+extern const double stats_le_s[STATS_LE_N];
+typedef struct {
+    uint64_t bucket[STATS_LE_N + 1];
+    uint64_t count;
+    double sum_s;
+} stats_latency;
+void stats_latency_get(tk_stats *s, stats_latency *out);
 /* Any thread: one reply sent at now_ms, us after its request arrived. */
 void stats_latency_us(tk_stats *s, int64_t now_ms, int64_t us);
 /* Any thread (nng's pipe callbacks, the listener watchdog): adds to the

@@ -383,6 +383,9 @@ typedef struct {
     int64_t draw_n, draw_ms, draw_at_ms; /* the last draw; draw_at_ms 0 = none */
 } tk_queue_stats;
 void tk_queue_stats_get(tk_domain *d, int64_t now_ms, tk_queue_stats *out);
+/* Holds that lapsed (not released, not paid) since this process started,
+ * those found lapsed at start included. */
+int64_t tk_holds_lapsed(const tk_domain *d);
 /* Every date (bookable or not), for the dashboard. */
 void tk_dates_all(tk_domain *d, int64_t now_ms, tk_date_cb cb, void *ctx);
 

@@ -134,6 +134,7 @@ struct tk_domain {
     uint32_t *dirty; size_t ndirty, capdirty; /* dates with seq_dirty set */
     uint8_t rnd[512]; size_t rnd_left; /* random bytes for booking codes */
     dm_hold *holds; size_t nholds, capholds;
+    int64_t holds_lapsed;     /* since start, for the metrics */
     int32_t *heap; size_t nheap, capheap; /* live holds by deadline */
     dm_booking *bookings; size_t nbookings, capbookings;
     dm_hash code_ix; /* bookings by code */

@@ -119,6 +119,7 @@ void dm_hold_end(tk_domain *d, int32_t h, int state, int64_t now_ms)
     heap_remove(d, h);
     unlink_from_user(d, h);
     x->state = (uint8_t)state; /* before the seat: its row records it */
+    d->holds_lapsed += state == HOLD_LAPSED;
     if (state != HOLD_PAID) /* a sale moves the seat to SOLD instead (payment.c) */
         dm_seat_set(d, x->date, x->seat, TK_SEAT_FREE, -1, now_ms);
     dm_queue_hold_ended(d, x->user, state, now_ms);
@@ -129,6 +130,8 @@ void dm_sweep_lapsed(tk_domain *d, int64_t now_ms)
     while (d->nheap > 0 && d->holds[d->heap[0]].expires_ms <= now_ms)
         dm_hold_end(d, d->heap[0], HOLD_LAPSED, now_ms);
 }
+
+int64_t tk_holds_lapsed(const tk_domain *d) { return d->holds_lapsed; }
 
 void dm_user_release_all(tk_domain *d, uint32_t user, int64_t now_ms)
 {

@@ -113,6 +113,20 @@ bool engine_try_shared(engine *e, engine_job *j)
     return !declined;
 }
 
+void engine_read(engine *e, void (*fn)(void *arg, tk_domain *d, int64_t now_ms), void *arg)
+{
+    pthread_rwlock_rdlock(&e->lock);
+    fn(arg, e->d, clock_steady_ms());
+    pthread_rwlock_unlock(&e->lock);
+}
+
+void engine_counts_get(engine *e, engine_counts *out)
+{
+    syncer_counts c;
+    syncer_counts_get(e->sync, &c);
+    *out = (engine_counts){c.commits, c.flushes, c.flush_us};
+}
+
 /* Waits until a job is queued, stop is asked, the monotonic instant
  * until_us, or (kick) a kick; takes the whole queue (NULL when none).
  * *stopping: the flag. */

@@ -55,6 +55,17 @@ void engine_submit(engine *e, engine_job *j);
  * done, submit j. Never blocks: a reader that would have to wait for the
  * engine's batch simply joins the queue. */
 bool engine_try_shared(engine *e, engine_job *j);
+/* Any thread (the metrics endpoint): runs fn with the domain under the
+ * shared lock that pure reads take. It waits for a batch in progress to
+ * end, as a reader, so the engine never waits longer than fn takes; fn
+ * must only read (what admin.dashboard reads). The figures may include a
+ * committed batch whose flush is still under way. */
+void engine_read(engine *e, void (*fn)(void *arg, tk_domain *d, int64_t now_ms), void *arg);
+/* Any thread: commits and flushes so far (syncer_counts_get). */
+typedef struct {
+    int64_t commits, flushes, flush_us;
+} engine_counts;
+void engine_counts_get(engine *e, engine_counts *out);
 /* Runs the jobs still queued, then joins the thread. */
 void engine_stop(engine *e);
 void engine_free(engine *e);

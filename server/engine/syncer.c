@@ -31,6 +31,7 @@ struct syncer {
     bool stopping;             /* guarded by mu */
     atomic_int unflushed;      /* batches that wrote, submitted, not yet flushed */
     atomic_bool busy;          /* a flush is under way */
+    _Atomic int64_t commits, flushes, flush_us; /* syncer_counts */
 };
 
 syncer *syncer_new(tk_domain *d, engine_publish_fn pub, void *pub_arg,
@@ -104,6 +105,13 @@ bool syncer_clean(syncer *s) { return atomic_load(&s->unflushed) == 0; }
 
 bool syncer_busy(syncer *s) { return atomic_load(&s->busy); }
 
+void syncer_counts_get(syncer *s, syncer_counts *out)
+{
+    out->commits = atomic_load_explicit(&s->commits, memory_order_relaxed);
+    out->flushes = atomic_load_explicit(&s->flushes, memory_order_relaxed);
+    out->flush_us = atomic_load_explicit(&s->flush_us, memory_order_relaxed);
+}
+
 /* Publishes b's events and answers its jobs; frees b. */
 static void syncer_release(syncer *s, syncer_batch *b)
 {
@@ -148,10 +156,14 @@ static void *syncer_main(void *arg)
          * one flush covers them all. */
         if (wrote) {
             atomic_store(&s->busy, true);
+            int64_t t0 = clock_mono_us();
             if (tk_sync(s->d) != 0) {
                 log_error("sync_failed", "batches=%d action=exit", wrote);
                 exit(1);
             }
+            atomic_fetch_add_explicit(&s->flush_us, clock_mono_us() - t0, memory_order_relaxed);
+            atomic_fetch_add_explicit(&s->flushes, 1, memory_order_relaxed);
+            atomic_fetch_add_explicit(&s->commits, wrote, memory_order_relaxed);
             atomic_store(&s->busy, false);
             if (s->flushed)
                 s->flushed(s->flushed_arg);

@@ -48,6 +48,12 @@ void syncer_submit(syncer *s, syncer_batch *b);
 bool syncer_clean(syncer *s);
 /* Any thread: a flush is under way right now. */
 bool syncer_busy(syncer *s);
+/* Any thread: since start, batches that wrote and are durable (commits),
+ * the flushes that made them so, and the time those flushes took. */
+typedef struct {
+    int64_t commits, flushes, flush_us;
+} syncer_counts;
+void syncer_counts_get(syncer *s, syncer_counts *out);
 /* Flushes and answers everything submitted, then joins the thread. */
 void syncer_stop(syncer *s);
 void syncer_free(syncer *s);

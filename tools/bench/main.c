@@ -13,6 +13,7 @@
  * Exit: 0 when every invariant held (speed targets never fail the exit
  * status: they are reported), 1 otherwise, 2 usage. */
 #include "tools/bench/bench.h"
+#include "common/version.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -52,14 +53,15 @@ static void bench_usage(FILE *f)
             "  --crash-load LOG     crash-test load: log every acknowledged write to LOG\n"
             "  --threads N          crash-load client threads (default 8)\n"
             "  --dates N            crash-load dates to create (default 40)\n"
-            "  --verify LOG         check that every write in LOG survived\n");
+            "  --verify LOG         check that every write in LOG survived\n"
+            "  -h, --help, --version\n");
 }
 
 static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
 {
     enum { O_SMOKE = 256, O_SOCKETS, O_USERS, O_QUSERS, O_SUBS, O_CHANGES, O_TCP, O_JSON,
            O_TICKETD, O_AUDIT, O_KEEP, O_RPC, O_EVENTS, O_KEYF, O_PID, O_CRASH, O_THREADS,
-           O_DATES, O_VERIFY, O_RUSH };
+           O_DATES, O_VERIFY, O_RUSH, O_VERSION };
     static const struct option lo[] = {
         {"smoke", no_argument, 0, O_SMOKE}, {"duration", required_argument, 0, 'd'},
         {"concurrency", required_argument, 0, 'c'}, {"sockets", required_argument, 0, O_SOCKETS},
@@ -72,7 +74,7 @@ static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
         {"server-pid", required_argument, 0, O_PID}, {"crash-load", required_argument, 0, O_CRASH},
         {"threads", required_argument, 0, O_THREADS}, {"dates", required_argument, 0, O_DATES},
         {"verify", required_argument, 0, O_VERIFY}, {"rush", required_argument, 0, O_RUSH},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, O_VERSION}, {0, 0, 0, 0}};
     double dur = -1;
     int users = -1, qusers = -1, changes = -1, c;
     while ((c = getopt_long(argc, argv, "d:c:h", lo, NULL)) != -1) {
@@ -100,6 +102,7 @@ static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
         case O_VERIFY: o->verify_log = optarg; break;
         case O_RUSH: r->rush_users = atoi(optarg), r->rush_only = true; break;
         case 'h': bench_usage(stdout); exit(0);
+        case O_VERSION: printf("ticket-bench %s\n", TK_VERSION); exit(0);
         default: return -1;
         }
     }

@@ -57,6 +57,11 @@ void bsrv_sibling(const char *name, char *out, size_t outlen)
     if (slash)
         *slash = '\0';
     snprintf(out, outlen, "%s/%s", self, name);
+    /* Installed, ticketd is in sbin/ beside our bin/ (make install). */
+    char alt[600];
+    snprintf(alt, sizeof alt, "%s/../sbin/%s", self, name);
+    if (access(out, X_OK) != 0 && access(alt, X_OK) == 0)
+        snprintf(out, outlen, "%s", alt);
 }
 
 static void bsrv_urls(bench_server *s, bool tcp)
