@@ -49,6 +49,8 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
         atomic_fetch_add(&c->pipe_epoch, 1);
     } else if (ev == NNG_PIPE_EV_REM_POST) {
         atomic_fetch_sub(n, 1);
+        if (n == &c->sub_pipes)
+            atomic_fetch_add(&c->sub_drops, 1);
     }
     cl_wake(c);
 }
@@ -129,10 +131,18 @@ static tk_err cl_open(cl_client *c, const char *rpc_url, const char *events_url)
     nng_pipe_notify(c->req, NNG_PIPE_EV_REM_POST, pipe_cb, c);
     nng_pipe_notify(c->sub, NNG_PIPE_EV_ADD_POST, pipe_cb, c);
     nng_pipe_notify(c->sub, NNG_PIPE_EV_REM_POST, pipe_cb, c);
-    /* NONBLOCK: the server may not be up yet; nng keeps redialing. */
-    if (nng_dial(c->req, rpc_url, NULL, NNG_FLAG_NONBLOCK) != 0 ||
-        nng_dial(c->sub, events_url, NULL, NNG_FLAG_NONBLOCK) != 0)
+    /* Every node's URL on the one socket: only the leader listens, so only
+     * its dialers connect; nng keeps redialing the others (NONBLOCK: none
+     * may be up yet), and whichever leads next is reached the same way. */
+    rt_urls rpc, ev;
+    if (rt_urls_parse(&rpc, rpc_url) != 0 || rt_urls_parse(&ev, events_url) != 0)
         return TK_INVALID_PARAMS;
+    for (int i = 0; i < rpc.n; i++)
+        if (nng_dial(c->req, rpc.urls[i], NULL, NNG_FLAG_NONBLOCK) != 0)
+            return TK_INVALID_PARAMS;
+    for (int i = 0; i < ev.n; i++)
+        if (nng_dial(c->sub, ev.urls[i], NULL, NNG_FLAG_NONBLOCK) != 0)
+            return TK_INVALID_PARAMS;
     if (nng_aio_alloc(&c->sub_aio, sub_cb, c) != 0)
         return TK_INTERNAL;
     nng_recv_aio(c->sub, c->sub_aio);
@@ -169,6 +179,8 @@ static void call_free(cl_call_t *k)
         nng_aio_free(k->aio); /* waits for a callback still returning */
     nng_ctx_close(k->ctx);
     nng_msg_free(k->reply);
+    nng_msg_free(k->req);
+    free(k->method);
     free(k);
 }
 
@@ -250,9 +262,12 @@ int64_t cl_call(cl_client *c, const char *method, cJSON *params, cl_reply_fn cb,
     k->pnext = c->pending;
     c->pending = k;
     nng_msg *m = cl_encode(c, k->id, method, params);
-    int rv = m ? nng_ctx_open(&k->ctx, c->req) : NNG_ENOMEM;
+    k->method = strdup(method);
+    int rv = m && k->method ? nng_ctx_open(&k->ctx, c->req) : NNG_ENOMEM;
     if (rv == 0)
         rv = nng_aio_alloc(&k->aio, call_cb, k);
+    if (rv == 0 && rt_resend_safe(method)) /* kept to send again */
+        rv = nng_msg_dup(&k->req, m);
     if (rv != 0) {
         nng_msg_free(m);
         done_push(c, k, rv);
@@ -262,6 +277,7 @@ int64_t cl_call(cl_client *c, const char *method, cJSON *params, cl_reply_fn cb,
     /* The aio timeout is the whole deadline: queued-while-disconnected
      * sends time out too, which is how "server down" shows up. */
     nng_aio_set_timeout(k->aio, c->timeout_ms);
+    k->attempts = 1;
     nng_aio_set_msg(k->aio, m);
     nng_ctx_send(k->ctx, k->aio);
     return k->id;
@@ -336,7 +352,9 @@ static void finish_call(cl_client *c, cl_call_t *k)
         r.message = "malformed reply";
     } else {
         r.offline = true;
-        r.message = nng_strerror(k->rv);
+        /* sent, answer lost, not sent again: it may have been done */
+        r.unsure = k->stage == 1 && rt_reply_lost(k->rv);
+        r.message = r.unsure ? "outcome unknown: the reply was lost" : nng_strerror(k->rv);
         if (k->rv == NNG_ETIMEDOUT)
             c->stalled = true;
     }
@@ -345,6 +363,30 @@ static void finish_call(cl_client *c, cl_call_t *k)
     if (k->cb && !k->cancelled)
         k->cb(k->cbctx, &r);
     rpc_reply_free(&rep);
+}
+
+/* A call whose reply was lost (its connection closed under it: its node
+ * died or stepped down; or no answer in time) is sent again on the same
+ * socket, which reaches whichever node serves now, when common/retry says
+ * a repeat is harmless. True when it went out again (still pending). */
+static bool resend(cl_client *c, cl_call_t *k)
+{
+    if (k->stage != 1 || !rt_reply_lost(k->rv) || !k->req || k->cancelled || k->probe ||
+        k->attempts >= RT_MAX_ATTEMPTS || atomic_load(&c->closing))
+        return false;
+    nng_msg *m = NULL;
+    if (nng_msg_dup(&m, k->req) != 0)
+        return false;
+    CL_TRACE("resend %s id=%lld attempt=%d after %s\n", k->method, (long long)k->id, k->attempts + 1,
+             nng_strerror(k->rv));
+    if (k->rv == NNG_ETIMEDOUT)
+        c->stalled = true; /* the banner shows while it waits again */
+    k->attempts++;
+    k->stage = 0;
+    k->rv = 0;
+    nng_aio_set_msg(k->aio, m);
+    nng_ctx_send(k->ctx, k->aio);
+    return true;
 }
 
 static void unlink_pending(cl_client *c, cl_call_t *k)
@@ -356,6 +398,23 @@ static void unlink_pending(cl_client *c, cl_call_t *k)
         }
 }
 
+/* The events socket lost its connection and has one again, maybe to
+ * another node: events sent meanwhile are gone, and the new node's seqs
+ * are checked against ours (a gap, or a seq that went back, refetches the
+ * date). When the client never looked offline (a switch between two
+ * polls), no return-to-online resync runs, so ask for one here. */
+static void reconnected(cl_client *c, bool on)
+{
+    int drops = atomic_load(&c->sub_drops);
+    if (drops == c->seen_drops || atomic_load(&c->sub_pipes) == 0)
+        return;
+    c->seen_drops = drops;
+    CL_TRACE("events reconnected online=%d\n", on);
+    cl_seq_suspect_all(c);
+    if (on && c->online && c->rs_fn)
+        c->rs_fn(c->rs_ctx, 0);
+}
+
 static void update_status(cl_client *c)
 {
     int epoch = atomic_load(&c->pipe_epoch);
@@ -364,6 +423,7 @@ static void update_status(cl_client *c)
         c->stalled = false; /* a fresh connection deserves a fresh chance */
     }
     bool on = atomic_load(&c->req_pipes) > 0 && atomic_load(&c->sub_pipes) > 0 && !c->stalled;
+    reconnected(c, on);
     if (on != c->online) {
         CL_TRACE("status %s pipes=%d stalled=%d\n", on ? "online" : "offline", atomic_load(&c->req_pipes), c->stalled);
         c->online = on;
@@ -401,6 +461,8 @@ void cl_poll(cl_client *c)
 
     for (cl_call_t *k = done, *n; k; k = n) {
         n = k->next;
+        if (resend(c, k))
+            continue;
         unlink_pending(c, k);
         finish_call(c, k);
         call_free(k);

@@ -33,6 +33,19 @@ static void seq_buffer(cl_seq_t *s, const cJSON *body)
     }
 }
 
+/* The stream lost events (or the node's numbering is not ours): buffer
+ * from here and ask for a fresh snapshot. */
+static bool seq_refetch(cl_client *c, cl_seq_t *s, const cJSON *body, const char *why, int64_t seq)
+{
+    CL_TRACE("%s date=%lld last=%lld got=%lld\n", why, (long long)s->date_id, (long long)s->last,
+             (long long)seq);
+    s->pending = true;
+    seq_buffer(s, body);
+    if (c->rs_fn)
+        c->rs_fn(c->rs_ctx, s->date_id);
+    return false;
+}
+
 bool cl_seq_accept(cl_client *c, cl_seq_t *s, const cJSON *body)
 {
     int64_t seq = 0;
@@ -42,6 +55,12 @@ bool cl_seq_accept(cl_client *c, cl_seq_t *s, const cJSON *body)
         seq_buffer(s, body);
         return false;
     }
+    bool reconnected = s->suspect;
+    s->suspect = false;
+    /* After a reconnect the next event must follow our last one: a gap is
+     * lost events, a seq at or below ours a node that numbers otherwise. */
+    if (reconnected && seq != s->last + 1)
+        return seq_refetch(c, s, body, "resync after reconnect", seq);
     if (seq <= s->last) {
         CL_TRACE("old date=%lld last=%lld got=%lld\n", (long long)s->date_id, (long long)s->last, (long long)seq);
         return false; /* already in the snapshot */
@@ -50,12 +69,7 @@ bool cl_seq_accept(cl_client *c, cl_seq_t *s, const cJSON *body)
         s->last = seq;
         return true;
     }
-    CL_TRACE("gap date=%lld last=%lld got=%lld\n", (long long)s->date_id, (long long)s->last, (long long)seq);
-    s->pending = true; /* a gap: PUB/SUB dropped something */
-    seq_buffer(s, body);
-    if (c->rs_fn)
-        c->rs_fn(c->rs_ctx, s->date_id);
-    return false;
+    return seq_refetch(c, s, body, "gap", seq); /* PUB/SUB dropped something */
 }
 
 void cl_deliver(cl_client *c, const char *topic, const cJSON *body)
@@ -89,6 +103,7 @@ void cl_seq_reset(cl_client *c, int64_t date_id, int64_t snapshot_seq)
     CL_TRACE("snapshot date=%lld seq=%lld buffered=%d\n", (long long)date_id, (long long)snapshot_seq, s->nbuf);
     s->last = snapshot_seq;
     s->pending = false;
+    s->suspect = false;
     int n = s->nbuf;
     cJSON *held[CL_SEQ_BUF];
     memcpy(held, s->buf, (size_t)n * sizeof(*held));
@@ -104,3 +119,9 @@ void cl_seq_reset(cl_client *c, int64_t date_id, int64_t snapshot_seq)
     }
 }
 
+
+void cl_seq_suspect_all(cl_client *c)
+{
+    for (int i = 0; i < c->nseqs; i++)
+        c->seqs[i].suspect = true;
+}
