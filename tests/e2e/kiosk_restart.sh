@@ -15,13 +15,13 @@ keys A l l l l Enter
 check "holds seat 5" wait_for A "[* 5]"
 
 stop_server
-check "offline banner while the server is down" wait_for A "offline, retrying" 5
+check "offline banner while the server is down" wait_for A "offline, reconnecting" 5
 check "the hold is still on the map while offline" wait_for A "[* 5]"
 keys A l
 check "keys still work offline (cursor moves)" wait_for A "Seat 6:"
 
 start_server || not_ok "ticketd restarts"
-check "banner goes away by itself" wait_gone A "offline, retrying" 15
+check "banner goes away by itself" wait_gone A "offline, reconnecting" 15
 check "hold survives the restart (resynced map)" wait_for A "[* 5]"
 
 # live events flow again after the SUB socket redialed
