@@ -107,9 +107,9 @@ typedef struct {
 } bcall;
 
 /* Dials every URL of a comma-separated list (one per ticketd node) on s.
- * One URL: with flags as given; several: each NONBLOCK, since only the
- * leader listens and nng keeps redialing the others. 0 or an nng error
- * (NNG_EINVAL for a malformed list). */
+ * One URL: with flags as given; several: each at once, and one that
+ * refuses (only the leader listens) again NONBLOCK so nng keeps redialing
+ * it. 0 or an nng error (NNG_EINVAL for a malformed list). */
 int bench_dial(nng_socket s, const char *urls, int flags);
 /* url may be a list (bench_dial). */
 int bcall_open(bcall *c, const char *url, int timeout_ms);
