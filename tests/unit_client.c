@@ -92,24 +92,44 @@ static void node_answer(node *n, const char *req, const char *result_json)
     rpc_request_free(&q);
 }
 
+/* Two nodes and a client given both URLs; the client calls method and
+ * the node that got the request is *first (the other *second). */
+static cl_client *call_two_nodes(node nodes[2], const char *tag, const char *method,
+                                 const char *params, char *req, size_t cap, node **first,
+                                 node **second)
+{
+    char names[2][16], urls[300];
+    for (int i = 0; i < 2; i++) {
+        snprintf(names[i], sizeof names[i], "%s%d", tag, i);
+        node_up(&nodes[i], names[i]);
+    }
+    snprintf(urls, sizeof urls, "%s,%s", nodes[0].url, nodes[1].url);
+    tk_err err;
+    char ev[96];
+    snprintf(ev, sizeof ev, "ipc:///nonexistent/tk-unit-ev-%s.sock", tag);
+    cl_client *c = cl_new(urls, ev, &err);
+    ck_assert_ptr_nonnull(c);
+    ndone = 0;
+    cl_call(c, method, cJSON_Parse(params), on_reply, NULL);
+    for (int i = 0; i < 2; i++)
+        if (node_take(&nodes[i], c, req, cap)) {
+            *first = &nodes[i];
+            *second = &nodes[1 - i];
+            return c;
+        }
+    ck_abort_msg("no node got the request");
+    return NULL;
+}
+
 /* First node takes the call and dies before answering: a seat.hold is
  * sent again, as it was, and the second node's answer is the call's. */
 START_TEST(safe_call_resent_to_the_next_node)
 {
-    node a, b;
-    node_up(&a, "a");
-    node_up(&b, "b");
-    tk_err err;
-    char urls[300], req1[512], req2[512];
-    snprintf(urls, sizeof urls, "%s,%s", a.url, b.url);
-    cl_client *c = cl_new(urls, "ipc:///nonexistent/tk-unit-ev.sock", &err);
-    ck_assert_ptr_nonnull(c);
-    ndone = 0;
-    cl_call(c, "seat.hold", cJSON_Parse("{\"token\":\"t\",\"date_id\":1,\"seat_no\":5}"), on_reply, NULL);
-    bool at_a = node_take(&a, c, req1, sizeof req1);
-    node *first = at_a ? &a : &b, *second = at_a ? &b : &a;
-    if (!at_a)
-        ck_assert(node_take(&b, c, req1, sizeof req1));
+    node nodes[2], *first, *second;
+    char req1[512], req2[512];
+    cl_client *c = call_two_nodes(nodes, "s", "seat.hold",
+                                  "{\"token\":\"t\",\"date_id\":1,\"seat_no\":5}", req1,
+                                  sizeof req1, &first, &second);
     nng_listener_close(first->l); /* the node dies with the request */
     ck_assert(node_take(second, c, req2, sizeof req2));
     ck_assert_str_eq(req2, req1);
@@ -128,20 +148,10 @@ END_TEST
  * "unsure" and nothing is sent again. */
 START_TEST(unsafe_call_not_resent)
 {
-    node a, b;
-    node_up(&a, "ua");
-    node_up(&b, "ub");
-    tk_err err;
-    char urls[300], req[512];
-    snprintf(urls, sizeof urls, "%s,%s", a.url, b.url);
-    cl_client *c = cl_new(urls, "ipc:///nonexistent/tk-unit-ev2.sock", &err);
-    ck_assert_ptr_nonnull(c);
-    ndone = 0;
-    cl_call(c, "user.register", cJSON_Parse("{\"name\":\"Once\"}"), on_reply, NULL);
-    bool at_a = node_take(&a, c, req, sizeof req);
-    node *first = at_a ? &a : &b, *second = at_a ? &b : &a;
-    if (!at_a)
-        ck_assert(node_take(&b, c, req, sizeof req));
+    node nodes[2], *first, *second;
+    char req[512];
+    cl_client *c = call_two_nodes(nodes, "u", "user.register", "{\"name\":\"Once\"}", req,
+                                  sizeof req, &first, &second);
     nng_listener_close(first->l);
     for (int i = 0; i < 300 && !ndone; i++)
         pump(c, 10);
