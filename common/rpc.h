@@ -74,6 +74,9 @@ void rpc_reply_free(rpc_reply *rep);
 typedef struct {
     int64_t call_id;      /* as the client returned it when calling */
     bool offline;         /* no reply before the deadline (or never sent) */
+    bool unsure;          /* offline, and the request may have been carried
+                           * out: it was sent, its reply lost, and it is not
+                           * one common/retry lets the client send again */
     tk_err err;           /* TK_OK on success; TK_INTERNAL when offline */
     int code;             /* wire error code */
     const char *message;  /* error.message ("" when none) */

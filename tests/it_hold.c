@@ -1,7 +1,8 @@
 /* tests/it_hold.c -- seat.hold and hold.release: success, SEAT_TAKEN,
  * SEAT_NOT_FOUND, HOLD_NOT_FOUND, HOLD_LIMIT, HOLD_EXPIRED, a hold
  * lapsing with --hold-seconds 1 (seat free again, events, token expired),
- * and a turn ending with --turn-seconds 3 however the member re-holds. */
+ * a turn ending with --turn-seconds 3 however the member re-holds, and
+ * the retry rule for seat.hold and hold.release. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,10 +88,47 @@ START_TEST(release_and_hold_not_found)
     TH_OK(r);
     ck_assert(th_bool(r.result, "released"));
     ck_assert_str_eq(th_str(th_seat(s, &a, d, 1), "state"), "free");
-    TH_ERR(release(s, &a, ha), TK_HOLD_NOT_FOUND);
+    /* Released again (a resend): the same answer (tests/it_retry.c). */
+    ck_assert(th_bool(release(s, &a, ha).result, "released"));
     /* The seat is free for the other member now. */
     th_hold(s, &b, d, 1);
     TH_ERR_FIELD(th_call(s, "hold.release", "{\"token\":\"%s\"}", a.token), "hold_id");
+}
+END_TEST
+
+/* The retry rule (a client resends after its reply was lost, maybe to
+ * another node after a restart): holding a seat again with the same token
+ * answers the same hold; releasing one's own released hold answers
+ * released: true and changes nothing, also once another member has the
+ * seat, and after a restart (the next node loads the released hold). */
+START_TEST(hold_and_release_twice)
+{
+    th_server *s = th_start(NULL);
+    int64_t d = th_date_new(s, 7, 1000);
+    th_user a, b;
+    th_user_active(s, &a, "A", 0);
+    th_user_active(s, &b, "B", 0);
+    rpc_reply h1 = hold(s, &a, d, 5);
+    TH_OK(h1);
+    rpc_reply h2 = hold(s, &a, d, 5);
+    TH_OK(h2);
+    int64_t h = th_int(h1.result, "hold_id");
+    ck_assert_int_eq(th_int(h2.result, "hold_id"), h);
+    ck_assert_str_eq(th_str(h2.result, "expires_at"), th_str(h1.result, "expires_at"));
+    TH_ERR(hold(s, &b, d, 5), TK_SEAT_TAKEN);
+
+    ck_assert(th_bool(release(s, &a, h).result, "released"));
+    ck_assert(th_bool(release(s, &a, h).result, "released"));
+    int64_t hb = th_hold(s, &b, d, 5);
+    ck_assert(th_bool(release(s, &a, h).result, "released"));
+    ck_assert_str_eq(th_str(th_admin_seat(s, d, 5), "state"), "held");
+    ck_assert_int_eq(th_int(th_admin_seat(s, d, 5), "hold_id"), hb);
+
+    th_stop(s);
+    th_restart(s);
+    ck_assert(th_bool(release(s, &a, h).result, "released"));
+    ck_assert_int_eq(th_int(th_admin_seat(s, d, 5), "hold_id"), hb);
+    TH_ERR(release(s, &b, h), TK_HOLD_NOT_FOUND); /* still only a's */
 }
 END_TEST
 
@@ -269,6 +307,7 @@ int main(void)
     tcase_add_test(tc, hold_success);
     tcase_add_test(tc, seat_taken_and_not_found);
     tcase_add_test(tc, release_and_hold_not_found);
+    tcase_add_test(tc, hold_and_release_twice);
     tcase_add_test(tc, hold_limit);
     tcase_add_test(tc, hold_lapses);
     tcase_add_test(tc, hold_expired_on_pay);

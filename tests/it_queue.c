@@ -140,6 +140,37 @@ START_TEST(leave_expires_token)
 }
 END_TEST
 
+/* The retry rule: queue.join again returns the live token; queue.leave on
+ * an expired token (left, paid, also after a restart) answers
+ * state: "expired" and moves nobody. */
+START_TEST(join_and_leave_twice)
+{
+    th_server *s = th_start("--max-active", "1", NULL);
+    th_user a, w;
+    th_user_active(s, &a, "Active", 0);
+    char tok[TOKEN_MAX_LEN];
+    strcpy(tok, a.token);
+    ck_assert_str_eq(th_join(s, &a), "active");
+    ck_assert_str_eq(a.token, tok);
+    th_user_new(s, &w, "Waiting");
+    ck_assert_str_eq(th_join(s, &w), "waiting");
+    for (int i = 0; i < 2; i++) {
+        rpc_reply lv = th_call(s, "queue.leave", "{\"token\":\"%s\"}", a.token);
+        TH_OK(lv);
+        ck_assert_str_eq(th_str(lv.result, "state"), "expired");
+    }
+    th_wait_active(s, &w);
+    th_stop(s);
+    th_restart(s);
+    rpc_reply lv = th_call(s, "queue.leave", "{\"token\":\"%s\"}", a.token);
+    TH_OK(lv);
+    ck_assert_str_eq(th_str(lv.result, "state"), "expired");
+    TH_ERR(th_call(s, "queue.status", "{\"token\":\"%s\"}", a.token), TK_TOKEN_EXPIRED);
+    TH_OK(th_call(s, "dates.list", "{\"token\":\"%s\"}", w.token)); /* still admitted */
+    TH_ERR(th_call(s, "queue.leave", "{\"token\":\"garbage\"}"), TK_TOKEN_INVALID);
+}
+END_TEST
+
 START_TEST(leave_while_waiting_moves_others_up)
 {
     th_server *s = th_start("--max-active", "1", NULL);
@@ -346,6 +377,7 @@ int main(void)
     tcase_add_test(tc, join_unknown_user);
     tcase_add_test(tc, waiting_not_admitted_and_rejoin);
     tcase_add_test(tc, leave_expires_token);
+    tcase_add_test(tc, join_and_leave_twice);
     tcase_add_test(tc, leave_while_waiting_moves_others_up);
     tcase_add_test(tc, positions_distinct_and_dense);
     tcase_add_test(tc, pause_stops_admission);

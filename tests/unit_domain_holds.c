@@ -42,8 +42,13 @@ START_TEST(hold_race_and_errors)
     ck_assert_int_eq(tk_hold_release(d, b, h4, T0, &ei), TK_HOLD_NOT_FOUND); /* not b's */
     ck_assert_int_eq(tk_hold_release(d, a, 999, T0, &ei), TK_HOLD_NOT_FOUND);
     ck_assert_int_eq(tk_hold_release(d, a, h4, T0, NULL), TK_OK);
-    ck_assert_int_eq(tk_hold_release(d, a, h4, T0, NULL), TK_HOLD_NOT_FOUND); /* twice */
+    ck_assert_int_eq(tk_hold_release(d, a, h4, T0, NULL), TK_OK); /* twice: a resend */
     ck_assert_int_eq(ut_seat(d, date, 10, T0), TK_SEAT_FREE);
+    /* a resend that arrives after b took the seat leaves b's hold alone */
+    ut_hold(d, b, date, 10, T0);
+    ck_assert_int_eq(tk_hold_release(d, a, h4, T0, NULL), TK_OK);
+    ck_assert_int_eq(ut_seat(d, date, 10, T0), TK_SEAT_HELD);
+    ck_assert_int_eq(tk_hold_release(d, b, h4, T0, NULL), TK_HOLD_NOT_FOUND); /* still not b's */
     ut_hold(d, a, date, 11, T0);
     ut_commit(d);
     ut_close(d);

@@ -1,11 +1,14 @@
 /* tools/ticketctl.c -- one ticketd call from the shell.
  *
- *   ticketctl [--rpc URL] [--admin-key-file F] [--timeout MS] [--tls-ca F] METHOD [JSON]
+ *   ticketctl [--rpc URL[,URL...]] [--admin-key-file F] [--timeout MS] [--tls-ca F] METHOD [JSON]
  *
  * Prints the result (pretty JSON) on stdout and exits 0. A protocol error
  * prints "REASON: message" (plus data) on stderr and exits 1; usage and
  * transport errors exit 2, so scripts can tell "the server said no" from
- * "the server was not reached". */
+ * "the server was not reached". Several URLs (one per ticketd node) are all
+ * dialed; a reply lost to a node's death is waited for again from whichever
+ * node answers next, by sending the call again when common/retry says that
+ * is harmless, and otherwise it exits 3: "outcome unknown". */
 #include <errno.h>
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
@@ -16,37 +19,44 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "common/retry.h"
 #include "common/rpc.h"
 #include "common/util.h"
 #include "common/version.h"
 
 #define CTL_DEFAULT_RPC "ipc://var/rpc.sock"
 #define CTL_DEFAULT_KEY "var/admin.key"
+#define CTL_EXIT_UNSURE 3
 
 typedef struct {
     const char *rpc, *key_file, *tls_ca, *method, *params;
     int timeout_ms;
+    rt_urls urls;
 } ctl_opts;
 
 static void ctl_usage(FILE *f)
 {
     fprintf(f,
-            "usage: ticketctl [--rpc URL] [--admin-key-file FILE] [--timeout MS]\n"
+            "usage: ticketctl [--rpc URL[,URL...]] [--admin-key-file FILE] [--timeout MS]\n"
             "                 [--tls-ca FILE] METHOD [JSON-params]\n"
-            "  --rpc URL             server rpc socket (default %s)\n"
+            "  --rpc URL[,URL...]    server rpc socket (default %s); several: every\n"
+            "                        node's, the one that leads answers\n"
             "  --admin-key-file FILE adds admin_key to the params (admin.* methods\n"
             "                        read %s when it exists)\n"
-            "  --timeout MS          reply deadline (default 10000)\n"
+            "  --timeout MS          reply deadline of each attempt (default 10000)\n"
             "  --tls-ca FILE         CA to verify a tls+tcp:// server (else unverified)\n"
+            "A call whose reply was lost is sent again (at most %d times) when that\n"
+            "is harmless (reads, and writes by the contract's retry rule); otherwise\n"
+            "ticketctl exits 3: the outcome is unknown, look before repeating it.\n"
             "  --help, --version\n"
             "example: ticketctl user.register '{\"name\":\"Kim Minji\"}'\n",
-            CTL_DEFAULT_RPC, CTL_DEFAULT_KEY);
+            CTL_DEFAULT_RPC, CTL_DEFAULT_KEY, RT_MAX_ATTEMPTS - 1);
 }
 
 /* 0 ok, 1 exit 0 (help), 2 exit 0 (version), -1 usage error. */
 static int ctl_args(int argc, char **argv, ctl_opts *o)
 {
-    *o = (ctl_opts){CTL_DEFAULT_RPC, NULL, NULL, NULL, NULL, 10000};
+    *o = (ctl_opts){.rpc = CTL_DEFAULT_RPC, .timeout_ms = 10000};
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         const char *a = argv[i];
@@ -72,7 +82,7 @@ static int ctl_args(int argc, char **argv, ctl_opts *o)
         return -1;
     o->method = argv[i];
     o->params = i + 1 < argc ? argv[i + 1] : NULL;
-    return 0;
+    return rt_urls_parse(&o->urls, o->rpc);
 }
 
 /* The key as the server reads it (admin_key_read); NULL if unusable. */
@@ -117,11 +127,11 @@ static cJSON *ctl_params(const ctl_opts *o)
     return p;
 }
 
-static int ctl_dial(nng_socket s, const ctl_opts *o)
+static int ctl_dial_one(nng_socket s, const ctl_opts *o, const char *url, int flags)
 {
     nng_dialer d;
-    int rv = nng_dialer_create(&d, s, o->rpc);
-    if (rv == 0 && !strncmp(o->rpc, "tls+", 4)) {
+    int rv = nng_dialer_create(&d, s, url);
+    if (rv == 0 && !strncmp(url, "tls+", 4)) {
         nng_tls_config *cfg = NULL;
         rv = nng_tls_config_alloc(&cfg, NNG_TLS_MODE_CLIENT);
         if (rv == 0)
@@ -132,35 +142,89 @@ static int ctl_dial(nng_socket s, const ctl_opts *o)
         if (cfg)
             nng_tls_config_free(cfg);
     }
-    return rv ? rv : nng_dialer_start(d, 0);
+    rv = rv ? rv : nng_dialer_start(d, flags);
+    if (rv)
+        nng_dialer_close(d);
+    return rv;
 }
 
-/* Sends req, waits for the reply; the reply body is malloc'd into *out. */
+/* One URL: dialed at once, so a server that is not there is said at once
+ * (as always). Several: the nodes that are not leading refuse, and keep
+ * being redialed in the background, so the call reaches whichever leads
+ * now or takes over within the deadline. */
+static int ctl_dial(nng_socket s, const ctl_opts *o)
+{
+    int first = 0, dialing = 0;
+    for (int i = 0; i < o->urls.n; i++) {
+        const char *url = o->urls.urls[i];
+        int rv = ctl_dial_one(s, o, url, 0);
+        if (rv == 0) {
+            dialing++;
+            continue;
+        }
+        if (!first)
+            first = rv;
+        if (o->urls.n > 1 && rv != NNG_EADDRINVAL && rv != NNG_ENOTSUP &&
+            ctl_dial_one(s, o, url, NNG_FLAG_NONBLOCK) == 0)
+            dialing++;
+    }
+    return dialing ? 0 : first;
+}
+
+/* One send and its reply, malloc'd into *out. *sent tells whether the
+ * request was handed to a connection (else it never left). */
+static int ctl_attempt(nng_socket s, const char *req, char **out, size_t *outlen, bool *sent)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    int rv = nng_send(s, (void *)req, strlen(req), 0);
+    *sent = rv == 0;
+    if (rv || (rv = nng_recv(s, &buf, &n, NNG_FLAG_ALLOC)))
+        return rv;
+    *out = malloc(n + 1);
+    if (*out) {
+        memcpy(*out, buf, n);
+        (*out)[n] = '\0';
+        *outlen = n;
+    }
+    nng_free(buf, n);
+    return *out ? 0 : NNG_ENOMEM;
+}
+
+/* Sends req, waits for the reply, and sends it again after a lost reply
+ * when common/retry allows. CTL_EXIT_UNSURE (as a negative) when a reply
+ * was lost and the call may not be repeated. */
 static int ctl_call(const ctl_opts *o, const char *req, char **out, size_t *outlen)
 {
     nng_socket s;
     int rv = nng_req0_open(&s);
     if (rv)
         return rv;
-    /* Never resend: a resent payment.pay is safe (request_id) but a resent
-     * user.register is not; our own deadline is RECVTIMEO. */
+    /* nng never resends by itself (a resent user.register would register
+     * twice): we do, by the table; our own deadline is RECVTIMEO. */
     nng_socket_set_ms(s, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
     nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, o->timeout_ms);
     nng_socket_set_ms(s, NNG_OPT_SENDTIMEO, o->timeout_ms);
-    if ((rv = ctl_dial(s, o)) == 0 && (rv = nng_send(s, (void *)req, strlen(req), 0)) == 0) {
-        char *buf = NULL;
-        size_t n = 0;
-        if ((rv = nng_recv(s, &buf, &n, NNG_FLAG_ALLOC)) == 0) {
-            *out = malloc(n + 1);
-            if (*out) {
-                memcpy(*out, buf, n);
-                (*out)[n] = '\0';
-                *outlen = n;
-            } else {
-                rv = NNG_ENOMEM;
-            }
-            nng_free(buf, n);
+    nng_socket_set_ms(s, NNG_OPT_RECONNMINT, 50);
+    nng_socket_set_ms(s, NNG_OPT_RECONNMAXT, 500);
+    if ((rv = ctl_dial(s, o)))
+        return rv;
+    bool sent = false;
+    for (int attempt = 1;; attempt++) {
+        rv = ctl_attempt(s, req, out, outlen, &sent);
+        if (rv == 0 || !sent || !rt_reply_lost(rv))
+            break;
+        if (!rt_resend_safe(o->method)) {
+            fprintf(stderr,
+                    "ticketctl: %s: outcome unknown: the reply was lost (%s); not sent again "
+                    "(%s): look before repeating it\n",
+                    o->method, nng_strerror(rv), rt_method_why(o->method));
+            return -CTL_EXIT_UNSURE;
         }
+        if (attempt == RT_MAX_ATTEMPTS)
+            break;
+        fprintf(stderr, "ticketctl: %s: the reply was lost (%s); sending it again (%s)\n",
+                o->method, nng_strerror(rv), rt_method_why(o->method));
     }
     /* No nng_close: the process exits right after this call, and nng 1.5.2
      * can wedge in nng_close (nng issue #1543), which would hang scripts. */
@@ -213,6 +277,8 @@ int main(int argc, char **argv)
     size_t replen = 0;
     int rv = req ? ctl_call(&o, req, &rep, &replen) : NNG_ENOMEM;
     free(req);
+    if (rv == -CTL_EXIT_UNSURE)
+        return CTL_EXIT_UNSURE;
     if (rv) {
         fprintf(stderr, "ticketctl: %s: %s\n", o.rpc, nng_strerror(rv));
         return 2;

@@ -1,7 +1,7 @@
 /* tui/main.c -- bin/kiosk: the customer kiosk, or with --admin the operator
  * console (tui/console/console.c), which gets argv as it is.
  *
- *   bin/kiosk [--rpc URL] [--events URL] [--lang ko|en] [--kiosk]
+ *   bin/kiosk [--rpc URL[,URL...]] [--events URL[,URL...]] [--lang ko|en] [--kiosk]
  *             [--idle-seconds N] [--timeout-ms N]
  *   bin/kiosk --probe [--rpc URL]   exit 0 when a server answers (tools/run.sh) */
 #include <locale.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/retry.h"
 #include "common/util.h"
 #include "tui/ui/app.h"
 #include "tui/net/client.h"
@@ -22,11 +23,14 @@
 #define KIOSK_VERSION "1.0"
 
 static const char usage[] =
-    "usage: kiosk [--rpc URL] [--events URL] [--lang ko|en] [--kiosk]\n"
+    "usage: kiosk [--rpc URL[,URL...]] [--events URL[,URL...]] [--lang ko|en] [--kiosk]\n"
     "             [--idle-seconds N] [--timeout-ms N]\n"
-    "       kiosk --probe [--rpc URL]   (exit 0 when a server answers)\n"
-    "       kiosk --admin [--rpc URL] [--events URL] [--admin-key-file FILE] [--lang ko|en]\n"
+    "       kiosk --probe [--rpc URL[,URL...]]   (exit 0 when a server answers)\n"
+    "       kiosk --admin [--rpc URL[,URL...]] [--events URL[,URL...]] [--admin-key-file FILE]\n"
+    "             [--lang ko|en]\n"
     "defaults: --rpc " CL_DEFAULT_RPC " --events " CL_DEFAULT_EVENTS "\n"
+    "Several URLs: one per ticketd node; all are dialed and the one that leads\n"
+    "answers. While none does the kiosk shows \"reconnecting\" and keeps its screen.\n"
     "--kiosk: unattended mode; after --idle-seconds (90) without a key it returns\n"
     "         to the welcome screen and releases holds; no key quits.\n";
 
@@ -72,6 +76,9 @@ static int parse_args(int argc, char **argv, kiosk_opts *o)
         else
             return -1;
     }
+    rt_urls u; /* one URL per node, comma-separated */
+    if ((o->rpc && rt_urls_parse(&u, o->rpc)) || (o->events && rt_urls_parse(&u, o->events)))
+        return -1;
     return 0;
 }
 

@@ -70,6 +70,14 @@ static const api_method *api_lookup(const char *name)
     return NULL;
 }
 
+const char *api_method_at(size_t i, bool *writes)
+{
+    if (i >= sizeof api_methods / sizeof api_methods[0])
+        return NULL;
+    *writes = (api_methods[i].flags & API_WRITES) != 0;
+    return api_methods[i].name;
+}
+
 api_server *api_new(tk_domain *d, const char *admin_key, const api_limits *lim)
 {
     if (sodium_init() < 0)

@@ -56,6 +56,10 @@ char *api_handle_shared(api_server *a, const char *msg, size_t len, const char *
                         int64_t now_ms, bool *declined);
 /* Cheap pre-check before any parse: might msg be an API_SHARED method? */
 bool api_shared_hint(const char *msg, size_t len);
+/* The i-th method of the dispatch table, NULL past the end, and whether it
+ * may change state: tests check the clients' retry table (common/retry)
+ * against it, so a new method cannot be missed there. */
+const char *api_method_at(size_t i, bool *writes);
 
 /* The request counters and latency histogram behind admin.dashboard. The
  * transport records latencies into it (thread-safe); api_handle counts

@@ -237,6 +237,8 @@ tk_err tk_queue_join(tk_domain *d, const tk_uuid *user, int64_t now_ms, tk_queue
 /* TOKEN_INVALID for a bad token, TOKEN_EXPIRED for an expired one. */
 tk_err tk_queue_status(tk_domain *d, const char *token, int64_t now_ms, tk_queue_info *out,
                        tk_errinfo *ei);
+/* Expires the token; an expired one (left, paid, lapsed) answers TK_OK
+ * and changes nothing, so a leave resent after a lost reply is harmless. */
 tk_err tk_queue_leave(tk_domain *d, const char *token, int64_t now_ms, tk_errinfo *ei);
 
 /* Resolves a token for an "active" method: TOKEN_INVALID, TOKEN_EXPIRED,
@@ -294,6 +296,9 @@ typedef struct {
  * returns that hold unchanged. */
 tk_err tk_seat_hold(tk_domain *d, const char *token, int64_t date_id, int64_t seat_no,
                     int64_t now_ms, tk_hold_info *out, tk_errinfo *ei);
+/* HOLD_NOT_FOUND unless the hold is the caller's, HOLD_EXPIRED if it
+ * lapsed; the caller's hold that is already released answers TK_OK and
+ * changes nothing (a release resent after a lost reply). */
 tk_err tk_hold_release(tk_domain *d, const char *token, int64_t hold_id, int64_t now_ms,
                        tk_errinfo *ei);
 

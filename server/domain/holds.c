@@ -267,5 +267,10 @@ tk_err tk_hold_release(tk_domain *d, const char *token, int64_t hold_id, int64_t
             ei->hold_id = hold_id;
         return dm_fail(ei, TK_HOLD_NOT_FOUND, "no such hold");
     }
+    /* A client whose reply was lost sends the release again (the retry
+     * rule): its own hold already released gets the first answer again,
+     * and nothing changes. */
+    if (d->holds[hold_id - 1].state == HOLD_RELEASED)
+        return TK_OK;
     return dm_hold_release_ix(d, (int32_t)(hold_id - 1), now_ms, ei);
 }

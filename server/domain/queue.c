@@ -402,8 +402,10 @@ tk_err tk_queue_leave(tk_domain *d, const char *token, int64_t now_ms, tk_errinf
     uint32_t u, seq;
     if (dm_token_parse(d, token, &u, &seq))
         return dm_fail(ei, TK_TOKEN_INVALID, "token is not valid");
+    /* Leaving is done once the token is expired, however it got there:
+     * a leave resent after a lost reply answers as the first did. */
     if (dm_entry_state(d, seq, now_ms) == TK_TOKEN_STATE_EXPIRED)
-        return dm_fail(ei, TK_TOKEN_EXPIRED, "token has expired");
+        return TK_OK;
     dm_begin_mutation(d, now_ms);
     dm_entry_expire(d, seq, now_ms);
     dm_queue_admit(d, now_ms);

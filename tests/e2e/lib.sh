@@ -163,3 +163,34 @@ charge() {
     wait_for "$1" "Charged" || return 1
     keys "$1" Escape
 }
+
+# live_after NAME_OF_CHANGE [kiosk flags]: after kiosk A (holding seat 5)
+# reconnected, a new kiosk B (same flags) holds seat 6, A sees it live, and
+# A pays for the hold it made before the change.
+live_after() {
+    _what=$1
+    shift
+    kiosk_start B "$@"
+    wait_for B "Welcome"
+    register B "Jung Hoseok" >/dev/null
+    to_seats B
+    keys B l l l l l Enter
+    check "B holds seat 6 after the $_what" wait_for B "[* 6]"
+    check "A sees B's hold live after the $_what" wait_for A "[# 6]" 3
+    keys A c
+    check "checkout after the $_what" wait_for A "Seat 5"
+    keys A Enter
+    check "payment for the hold made before the $_what" wait_for A "Booking code"
+}
+
+# holding_seat5 NAME WHO: on kiosk NAME a new member WHO registers, charges
+# and holds seat 5 of the first date.
+holding_seat5() {
+    wait_for "$1" "Welcome"
+    check "registers" test -n "$(register "$1" "$2")"
+    check "on the seat map" to_seats "$1"
+    charge "$1" 4
+    wait_for "$1" "STAGE"
+    keys "$1" l l l l Enter
+    check "holds seat 5" wait_for "$1" "[* 5]"
+}

@@ -284,6 +284,14 @@ void th_restart(th_server *s)
     ck_assert_msg(strcmp(old_key, s->admin_key) == 0, "admin key changed across restart");
 }
 
+void th_restart_at(th_server *s, const char *rpc_url, const char *ev_url)
+{
+    ck_assert_msg(!th_has_arg(s, "--rpc") && !th_has_arg(s, "--events"), "URLs given as args");
+    snprintf(s->rpc_url, sizeof(s->rpc_url), "%s", rpc_url);
+    snprintf(s->ev_url, sizeof(s->ev_url), "%s", ev_url);
+    th_restart(s);
+}
+
 /* Waits up to ms for the child; true when it was reaped. */
 static bool th_reap(th_server *s, int ms, int *status)
 {

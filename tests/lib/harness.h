@@ -87,6 +87,10 @@ int th_run(const char *const argv[]);
 int th_free_port(void);
 /* Start again on the same dir (same DB, secret, admin key) after a stop. */
 void th_restart(th_server *s);
+/* Start again on the same dir with the sockets at other URLs: another
+ * node taking over the database (the test must not have passed --rpc or
+ * --events to th_start). */
+void th_restart_at(th_server *s, const char *rpc_url, const char *ev_url);
 /* SIGTERM and wait; returns the exit status (as from waitpid). */
 int th_stop(th_server *s);
 /* SIGKILL and wait: the crash case. */
@@ -108,7 +112,8 @@ int th_main(Suite *s);
 
 /* ---- rpc (tests/lib/th_client.c) --------------------------------------- */
 
-/* A REQ socket with infinite resend and a TH_CALL_MS receive deadline. */
+/* A REQ socket with infinite resend and a TH_CALL_MS receive deadline.
+ * url may be a comma-separated list (several nodes): each is dialed. */
 th_client *th_client_open(th_server *s);
 th_client *th_client_open_url(const char *url, int recv_ms);
 void th_client_close(th_client *c);

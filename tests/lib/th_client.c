@@ -11,13 +11,15 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/retry.h"
 #include "common/util.h"
 #include "tests/lib/harness.h"
 
 struct th_client {
     nng_socket sock;
     nng_dialer dialer;
-    char url[TH_DIR_MAX + 32];
+    bool list; /* several URLs, one dialer each: never parked */
+    char url[TH_DIR_MAX * 2 + 64];
 };
 
 #define TH_SUB_TOPICS 8
@@ -117,7 +119,11 @@ th_client *th_client_open_url(const char *url, int recv_ms)
     if (!c)
         abort();
     snprintf(c->url, sizeof c->url, "%s", url);
-    bool dialed = th_socket_take(false, url, &c->sock, &c->dialer);
+    rt_urls urls;
+    c->list = strchr(url, ',') != NULL;
+    if (c->list && (rt_urls_parse(&urls, url) != 0 || nng_req0_open(&c->sock) != 0))
+        abort();
+    bool dialed = !c->list && th_socket_take(false, url, &c->sock, &c->dialer);
     /* The contract's client rules: never resend, own deadline. */
     nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
     nng_socket_set_ms(c->sock, NNG_OPT_RECVTIMEO, recv_ms);
@@ -126,7 +132,9 @@ th_client *th_client_open_url(const char *url, int recv_ms)
     nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 200);
     /* Non-blocking dial: it keeps retrying in the background, so a client
      * opened before the server listens (or across a restart) still works. */
-    if (!dialed)
+    for (int i = 0; c->list && i < urls.n; i++)
+        th_dial(c->sock, urls.urls[i], NNG_FLAG_NONBLOCK, &c->dialer);
+    if (!dialed && !c->list)
         th_dial(c->sock, url, NNG_FLAG_NONBLOCK, &c->dialer);
     return c;
 }
@@ -146,7 +154,8 @@ void th_client_close(th_client *c)
 {
     if (!c)
         return;
-    th_socket_park(c->sock, c->dialer, false, c->url);
+    if (!c->list) /* a list's socket is left open, unused */
+        th_socket_park(c->sock, c->dialer, false, c->url);
     free(c);
 }
 

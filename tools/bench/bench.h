@@ -106,11 +106,19 @@ typedef struct {
     int timeout_ms;
 } bcall;
 
+/* Dials every URL of a comma-separated list (one per ticketd node) on s.
+ * One URL: with flags as given; several: each at once, and one that
+ * refuses (only the leader listens) again NONBLOCK so nng keeps redialing
+ * it. 0 or an nng error (NNG_EINVAL for a malformed list). */
+int bench_dial(nng_socket s, const char *urls, int flags);
+/* url may be a list (bench_dial). */
 int bcall_open(bcall *c, const char *url, int timeout_ms);
 void bcall_close(bcall *c);
 /* One call; params is a JSON object text (NULL: {}). On TK_OK the reply is
  * decoded into *rep (caller frees with rpc_reply_free; rep->err tells a
- * domain error). Returns TK_INTERNAL on a transport failure / timeout. */
+ * domain error). A reply lost to a closed connection or a timeout is
+ * waited for again by resending, when common/retry says that is harmless.
+ * Returns TK_INTERNAL on a transport failure / timeout. */
 tk_err bcall_do(bcall *c, const char *method, const char *params, rpc_reply *rep);
 /* Like bcall_do but retries transport failures until total_ms passed. */
 tk_err bcall_retry(bcall *c, const char *method, const char *params, rpc_reply *rep,

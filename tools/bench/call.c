@@ -8,6 +8,32 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/retry.h"
+
+int bench_dial(nng_socket s, const char *urls, int flags)
+{
+    rt_urls u;
+    if (rt_urls_parse(&u, urls) != 0)
+        return NNG_EINVAL;
+    if (u.n == 1)
+        return nng_dial(s, u.urls[0], NULL, flags);
+    /* The leader's URL connects now (a fan-out subscriber must be there
+     * before the changes it times); the others keep being redialed. */
+    int up = 0, first = 0;
+    /* Back off on the nodes that refuse: a thousand fan-out subscribers
+     * redialing every 100 ms would starve the run. */
+    nng_socket_set_ms(s, NNG_OPT_RECONNMINT, 250);
+    nng_socket_set_ms(s, NNG_OPT_RECONNMAXT, 4000);
+    for (int i = 0; i < u.n; i++) {
+        int rv = nng_dial(s, u.urls[i], NULL, 0);
+        if (rv != 0 && !first)
+            first = rv;
+        if (rv == 0 || nng_dial(s, u.urls[i], NULL, NNG_FLAG_NONBLOCK) == 0)
+            up++;
+    }
+    return up ? 0 : first;
+}
+
 int bcall_open(bcall *c, const char *url, int timeout_ms)
 {
     memset(c, 0, sizeof(*c));
@@ -22,7 +48,7 @@ int bcall_open(bcall *c, const char *url, int timeout_ms)
     nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, 0);
     /* Non-blocking dial: the server may be down (crash test) and nng
      * keeps redialing in the background. */
-    rv = nng_dial(c->sock, url, NULL, NNG_FLAG_NONBLOCK);
+    rv = bench_dial(c->sock, url, NNG_FLAG_NONBLOCK);
     if (rv != 0) {
         fprintf(stderr, "bench: dial %s: %s\n", url, nng_strerror(rv));
         nng_close(c->sock);
@@ -45,13 +71,17 @@ tk_err bcall_do(bcall *c, const char *method, const char *params, rpc_reply *rep
         return TK_INTERNAL;
     int n = snprintf(req, cap, "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"method\":\"%s\",\"params\":%s}",
                      (long long)c->next_id++, method, params ? params : "{}");
-    int rv = nng_send(c->sock, req, (size_t)n, 0);
-    free(req);
-    if (rv != 0)
-        return TK_INTERNAL;
     char *buf = NULL;
     size_t len = 0;
-    rv = nng_recv(c->sock, &buf, &len, NNG_FLAG_ALLOC);
+    int rv = 0;
+    for (int attempt = 1; attempt <= RT_MAX_ATTEMPTS; attempt++) {
+        if ((rv = nng_send(c->sock, req, (size_t)n, 0)) != 0)
+            break; /* never left */
+        rv = nng_recv(c->sock, &buf, &len, NNG_FLAG_ALLOC);
+        if (rv == 0 || !rt_reply_lost(rv) || !rt_resend_safe(method))
+            break;
+    }
+    free(req);
     if (rv != 0)
         return TK_INTERNAL;
     tk_err e = rpc_reply_decode(buf, len, rep);

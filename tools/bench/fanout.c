@@ -78,7 +78,7 @@ static int bfan_open(bfan *f, const char *url, int64_t date, int n)
             return -1;
         f->n++;
         if (nng_socket_set(s->sock, NNG_OPT_SUB_SUBSCRIBE, topic, (size_t)tl) != 0 ||
-            nng_dial(s->sock, url, NULL, 0) != 0 || nng_aio_alloc(&s->aio, bfan_cb, s) != 0)
+            bench_dial(s->sock, url, 0) != 0 || nng_aio_alloc(&s->aio, bfan_cb, s) != 0)
             return -1;
         nng_recv_aio(s->sock, s->aio);
     }

@@ -106,7 +106,7 @@ bench_pool *bpool_open(const char *url, int nsock, int nslot, int timeout_ms)
         if (rv == 0) {
             p->nsock++;
             nng_socket_set_size(p->socks[i], NNG_OPT_RECVMAXSZ, 0);
-            rv = nng_dial(p->socks[i], url, NULL, 0);
+            rv = bench_dial(p->socks[i], url, 0);
         }
         if (rv != 0) {
             fprintf(stderr, "bench: dial %s: %s\n", url, nng_strerror(rv));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/retry.h"
 #include "common/util.h"
 #include "tui/console/console_int.h"
 #include "tui/net/client.h"
@@ -120,7 +121,8 @@ static int console_args(int argc, char **argv, console_opts *o)
         else if (strcmp(f, "--lang") || !tx_parse_lang(v, &o->lang))
             return -1;
     }
-    return 0;
+    rt_urls u; /* one URL per node, comma-separated */
+    return rt_urls_parse(&u, o->rpc) || rt_urls_parse(&u, o->events) ? -1 : 0;
 }
 
 /* The key is the file's content with trailing whitespace trimmed (the

@@ -5,8 +5,10 @@
  * No include guard on purpose. printf-style entries keep the same
  * conversions in the same order in both languages. */
 TX(A_TITLE, "ticketd console", "티켓 운영 콘솔")
-TX(A_USAGE, "usage: kiosk --admin [--rpc URL] [--events URL] [--admin-key-file FILE] [--lang ko|en]",
-   "사용법: kiosk --admin [--rpc URL] [--events URL] [--admin-key-file 파일] [--lang ko|en]")
+TX(A_USAGE, "usage: kiosk --admin [--rpc URL[,URL...]] [--events URL[,URL...]] [--admin-key-file FILE] [--lang ko|en]\n"
+   "       several URLs: one per ticketd node, the one that leads answers",
+   "사용법: kiosk --admin [--rpc URL[,URL...]] [--events URL[,URL...]] [--admin-key-file 파일] [--lang ko|en]\n"
+   "       URL 여러 개: ticketd 노드마다 하나, 리더인 노드가 응답합니다")
 TX(A_KEY_FILE_ERR, "cannot read the admin key file %s: %s", "관리자 키 파일 %s을(를) 읽을 수 없습니다: %s")
 TX(A_KEY_EMPTY, "the admin key file %s is empty", "관리자 키 파일 %s이(가) 비어 있습니다")
 TX(A_KEY_TOO_LONG, "the admin key in %s is longer than %d bytes",

@@ -2,90 +2,24 @@
  *
  * Threading: nng callbacks (call_cb, sub_cb, pipe_cb) touch only the two
  * mutex-guarded queues and the atomics, then write one byte to the wake
- * pipe. Everything else -- decoding, seq checks, user callbacks -- runs in
- * cl_poll on the UI thread. */
-#include "tui/net/client.h"
+ * pipe. Everything else -- decoding, seq checks, resends, user callbacks --
+ * runs in cl_poll on the UI thread. */
+#include "tui/net/client_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <nng/nng.h>
 #include <nng/protocol/pubsub0/sub.h>
 #include <nng/protocol/reqrep0/req.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 #include <unistd.h>
 
 #include "common/json.h"
+#include "common/retry.h"
 #include "common/rpc.h"
 #include "common/util.h"
 
-#define CL_PROBE_MS 2000
-#define CL_SEQ_BUF 512
-
-typedef struct cl_call_s {
-    int64_t id;
-    nng_ctx ctx;
-    nng_aio *aio;
-    int stage; /* 0 sending, 1 receiving */
-    int rv;
-    nng_msg *reply;
-    cl_client *c;
-    cl_reply_fn cb;
-    void *cbctx;
-    bool probe;
-    bool cancelled;
-    struct cl_call_s *next;      /* done queue (under mu) */
-    struct cl_call_s *pnext;     /* pending list (UI thread) */
-} cl_call_t;
-
-typedef struct {
-    int64_t date_id;
-    int64_t last;   /* last applied seq */
-    bool pending;   /* waiting for a snapshot: buffer */
-    cJSON *buf[CL_SEQ_BUF];
-    int nbuf;
-} cl_seq_t;
-
-struct cl_client {
-    nng_socket req, sub;
-    nng_aio *sub_aio;
-    int wake[2];
-    int timeout_ms;
-    char *admin_key;
-    int64_t next_id;
-
-    pthread_mutex_t mu;       /* guards done_head/tail, ev_head/tail */
-    cl_call_t *done_head, *done_tail;
-    nng_msg **evq;
-    size_t nev, cap_ev;
-
-    atomic_int req_pipes, sub_pipes;
-    atomic_int pipe_epoch;
-    atomic_bool closing;
-
-    /* UI thread only */
-    cl_call_t *pending;
-    int seen_epoch;
-    bool stalled;   /* a call timed out and nothing answered since */
-    bool online;
-    bool probing;
-    int64_t last_probe_ms;
-    cl_seq_t *seqs;
-    int nseqs;
-    cl_event_fn ev_fn;
-    void *ev_ctx;
-    cl_resync_fn rs_fn;
-    void *rs_ctx;
-    cl_status_fn st_fn;
-    void *st_ctx;
-};
-
-/* TK_CLIENT_TRACE=1: one stderr line per event, gap and status change
- * (stderr is a file or /dev/null under curses). */
-static bool cl_trace_on(void)
+bool cl_trace_on(void)
 {
     static int on = -1;
     if (on < 0) {
@@ -94,11 +28,6 @@ static bool cl_trace_on(void)
     }
     return on;
 }
-#define CL_TRACE(...)                                                                              \
-    do {                                                                                           \
-        if (cl_trace_on())                                                                         \
-            fprintf(stderr, "client: " __VA_ARGS__);                                               \
-    } while (0)
 
 static void cl_wake(cl_client *c)
 {
@@ -120,6 +49,8 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
         atomic_fetch_add(&c->pipe_epoch, 1);
     } else if (ev == NNG_PIPE_EV_REM_POST) {
         atomic_fetch_sub(n, 1);
+        if (n == &c->sub_pipes)
+            atomic_fetch_add(&c->sub_drops, 1);
     }
     cl_wake(c);
 }
@@ -200,10 +131,18 @@ static tk_err cl_open(cl_client *c, const char *rpc_url, const char *events_url)
     nng_pipe_notify(c->req, NNG_PIPE_EV_REM_POST, pipe_cb, c);
     nng_pipe_notify(c->sub, NNG_PIPE_EV_ADD_POST, pipe_cb, c);
     nng_pipe_notify(c->sub, NNG_PIPE_EV_REM_POST, pipe_cb, c);
-    /* NONBLOCK: the server may not be up yet; nng keeps redialing. */
-    if (nng_dial(c->req, rpc_url, NULL, NNG_FLAG_NONBLOCK) != 0 ||
-        nng_dial(c->sub, events_url, NULL, NNG_FLAG_NONBLOCK) != 0)
+    /* Every node's URL on the one socket: only the leader listens, so only
+     * its dialers connect; nng keeps redialing the others (NONBLOCK: none
+     * may be up yet), and whichever leads next is reached the same way. */
+    rt_urls rpc, ev;
+    if (rt_urls_parse(&rpc, rpc_url) != 0 || rt_urls_parse(&ev, events_url) != 0)
         return TK_INVALID_PARAMS;
+    for (int i = 0; i < rpc.n; i++)
+        if (nng_dial(c->req, rpc.urls[i], NULL, NNG_FLAG_NONBLOCK) != 0)
+            return TK_INVALID_PARAMS;
+    for (int i = 0; i < ev.n; i++)
+        if (nng_dial(c->sub, ev.urls[i], NULL, NNG_FLAG_NONBLOCK) != 0)
+            return TK_INVALID_PARAMS;
     if (nng_aio_alloc(&c->sub_aio, sub_cb, c) != 0)
         return TK_INTERNAL;
     nng_recv_aio(c->sub, c->sub_aio);
@@ -240,6 +179,8 @@ static void call_free(cl_call_t *k)
         nng_aio_free(k->aio); /* waits for a callback still returning */
     nng_ctx_close(k->ctx);
     nng_msg_free(k->reply);
+    nng_msg_free(k->req);
+    free(k->method);
     free(k);
 }
 
@@ -321,9 +262,12 @@ int64_t cl_call(cl_client *c, const char *method, cJSON *params, cl_reply_fn cb,
     k->pnext = c->pending;
     c->pending = k;
     nng_msg *m = cl_encode(c, k->id, method, params);
-    int rv = m ? nng_ctx_open(&k->ctx, c->req) : NNG_ENOMEM;
+    k->method = strdup(method);
+    int rv = m && k->method ? nng_ctx_open(&k->ctx, c->req) : NNG_ENOMEM;
     if (rv == 0)
         rv = nng_aio_alloc(&k->aio, call_cb, k);
+    if (rv == 0 && rt_resend_safe(method)) /* kept to send again */
+        rv = nng_msg_dup(&k->req, m);
     if (rv != 0) {
         nng_msg_free(m);
         done_push(c, k, rv);
@@ -333,6 +277,7 @@ int64_t cl_call(cl_client *c, const char *method, cJSON *params, cl_reply_fn cb,
     /* The aio timeout is the whole deadline: queued-while-disconnected
      * sends time out too, which is how "server down" shows up. */
     nng_aio_set_timeout(k->aio, c->timeout_ms);
+    k->attempts = 1;
     nng_aio_set_msg(k->aio, m);
     nng_ctx_send(k->ctx, k->aio);
     return k->id;
@@ -361,107 +306,6 @@ static int cl_sub_opt(cl_client *c, const char *opt, const char *topic)
 int cl_subscribe(cl_client *c, const char *topic) { return cl_sub_opt(c, NNG_OPT_SUB_SUBSCRIBE, topic); }
 int cl_unsubscribe(cl_client *c, const char *topic) { return cl_sub_opt(c, NNG_OPT_SUB_UNSUBSCRIBE, topic); }
 
-/* ---- seq streams ---- */
-
-static cl_seq_t *seq_find(cl_client *c, int64_t date_id, bool create)
-{
-    for (int i = 0; i < c->nseqs; i++)
-        if (c->seqs[i].date_id == date_id)
-            return &c->seqs[i];
-    if (!create)
-        return NULL;
-    cl_seq_t *n = realloc(c->seqs, (size_t)(c->nseqs + 1) * sizeof(*n));
-    if (!n)
-        return NULL;
-    c->seqs = n;
-    cl_seq_t *s = &c->seqs[c->nseqs++];
-    memset(s, 0, sizeof(*s));
-    s->date_id = date_id;
-    s->pending = true;
-    return s;
-}
-
-static void seq_buffer(cl_seq_t *s, const cJSON *body)
-{
-    if (s->nbuf < CL_SEQ_BUF) {
-        cJSON *d = cJSON_Duplicate(body, 1);
-        if (d)
-            s->buf[s->nbuf++] = d;
-    }
-}
-
-/* Applies one seat event to a date's stream; true when it is to be delivered. */
-static bool seq_accept(cl_client *c, cl_seq_t *s, const cJSON *body)
-{
-    int64_t seq = 0;
-    if (jv_get_int(body, "seq", 0, JV_INT_MAX, &seq) != JV_OK)
-        return true;
-    if (s->pending) {
-        seq_buffer(s, body);
-        return false;
-    }
-    if (seq <= s->last) {
-        CL_TRACE("old date=%lld last=%lld got=%lld\n", (long long)s->date_id, (long long)s->last, (long long)seq);
-        return false; /* already in the snapshot */
-    }
-    if (seq == s->last + 1) {
-        s->last = seq;
-        return true;
-    }
-    CL_TRACE("gap date=%lld last=%lld got=%lld\n", (long long)s->date_id, (long long)s->last, (long long)seq);
-    s->pending = true; /* a gap: PUB/SUB dropped something */
-    seq_buffer(s, body);
-    if (c->rs_fn)
-        c->rs_fn(c->rs_ctx, s->date_id);
-    return false;
-}
-
-static void deliver(cl_client *c, const char *topic, const cJSON *body)
-{
-    if (c->ev_fn)
-        c->ev_fn(c->ev_ctx, topic, body);
-}
-
-void cl_seq_pending(cl_client *c, int64_t date_id)
-{
-    cl_seq_t *s = seq_find(c, date_id, true);
-    if (s)
-        s->pending = true;
-}
-
-void cl_seq_forget(cl_client *c, int64_t date_id)
-{
-    cl_seq_t *s = seq_find(c, date_id, false);
-    if (!s)
-        return;
-    for (int j = 0; j < s->nbuf; j++)
-        cJSON_Delete(s->buf[j]);
-    *s = c->seqs[--c->nseqs];
-}
-
-void cl_seq_reset(cl_client *c, int64_t date_id, int64_t snapshot_seq)
-{
-    cl_seq_t *s = seq_find(c, date_id, true);
-    if (!s)
-        return;
-    CL_TRACE("snapshot date=%lld seq=%lld buffered=%d\n", (long long)date_id, (long long)snapshot_seq, s->nbuf);
-    s->last = snapshot_seq;
-    s->pending = false;
-    int n = s->nbuf;
-    cJSON *held[CL_SEQ_BUF];
-    memcpy(held, s->buf, (size_t)n * sizeof(*held));
-    s->nbuf = 0;
-    char topic[32];
-    snprintf(topic, sizeof(topic), "seat.%lld", (long long)date_id);
-    for (int i = 0; i < n; i++) {
-        /* s may move if a callback adds a stream: look it up again */
-        cl_seq_t *cur = seq_find(c, date_id, false);
-        if (cur && seq_accept(c, cur, held[i]))
-            deliver(c, topic, held[i]);
-        cJSON_Delete(held[i]);
-    }
-}
-
 /* ---- the UI-thread pump ---- */
 
 static void handle_event(cl_client *c, nng_msg *m)
@@ -482,12 +326,12 @@ static void handle_event(cl_client *c, nng_msg *m)
     if (strncmp(topic, "seat.", 5) == 0) {
         char *end = NULL;
         long long d = strtoll(topic + 5, &end, 10);
-        cl_seq_t *s = (end && !*end) ? seq_find(c, d, false) : NULL;
+        cl_seq_t *s = (end && !*end) ? cl_seq_find(c, d, false) : NULL;
         if (s)
-            ok = seq_accept(c, s, body);
+            ok = cl_seq_accept(c, s, body);
     }
     if (ok)
-        deliver(c, topic, body);
+        cl_deliver(c, topic, body);
     cJSON_Delete(body);
 }
 
@@ -508,7 +352,9 @@ static void finish_call(cl_client *c, cl_call_t *k)
         r.message = "malformed reply";
     } else {
         r.offline = true;
-        r.message = nng_strerror(k->rv);
+        /* sent, answer lost, not sent again: it may have been done */
+        r.unsure = k->stage == 1 && rt_reply_lost(k->rv);
+        r.message = r.unsure ? "outcome unknown: the reply was lost" : nng_strerror(k->rv);
         if (k->rv == NNG_ETIMEDOUT)
             c->stalled = true;
     }
@@ -517,6 +363,30 @@ static void finish_call(cl_client *c, cl_call_t *k)
     if (k->cb && !k->cancelled)
         k->cb(k->cbctx, &r);
     rpc_reply_free(&rep);
+}
+
+/* A call whose reply was lost (its connection closed under it: its node
+ * died or stepped down; or no answer in time) is sent again on the same
+ * socket, which reaches whichever node serves now, when common/retry says
+ * a repeat is harmless. True when it went out again (still pending). */
+static bool resend(cl_client *c, cl_call_t *k)
+{
+    if (k->stage != 1 || !rt_reply_lost(k->rv) || !k->req || k->cancelled || k->probe ||
+        k->attempts >= RT_MAX_ATTEMPTS || atomic_load(&c->closing))
+        return false;
+    nng_msg *m = NULL;
+    if (nng_msg_dup(&m, k->req) != 0)
+        return false;
+    CL_TRACE("resend %s id=%lld attempt=%d after %s\n", k->method, (long long)k->id, k->attempts + 1,
+             nng_strerror(k->rv));
+    if (k->rv == NNG_ETIMEDOUT)
+        c->stalled = true; /* the banner shows while it waits again */
+    k->attempts++;
+    k->stage = 0;
+    k->rv = 0;
+    nng_aio_set_msg(k->aio, m);
+    nng_ctx_send(k->ctx, k->aio);
+    return true;
 }
 
 static void unlink_pending(cl_client *c, cl_call_t *k)
@@ -528,6 +398,23 @@ static void unlink_pending(cl_client *c, cl_call_t *k)
         }
 }
 
+/* The events socket lost its connection and has one again, maybe to
+ * another node: events sent meanwhile are gone, and the new node's seqs
+ * are checked against ours (a gap, or a seq that went back, refetches the
+ * date). When the client never looked offline (a switch between two
+ * polls), no return-to-online resync runs, so ask for one here. */
+static void reconnected(cl_client *c, bool on)
+{
+    int drops = atomic_load(&c->sub_drops);
+    if (drops == c->seen_drops || atomic_load(&c->sub_pipes) == 0)
+        return;
+    c->seen_drops = drops;
+    CL_TRACE("events reconnected online=%d\n", on);
+    cl_seq_suspect_all(c);
+    if (on && c->online && c->rs_fn)
+        c->rs_fn(c->rs_ctx, 0);
+}
+
 static void update_status(cl_client *c)
 {
     int epoch = atomic_load(&c->pipe_epoch);
@@ -536,6 +423,7 @@ static void update_status(cl_client *c)
         c->stalled = false; /* a fresh connection deserves a fresh chance */
     }
     bool on = atomic_load(&c->req_pipes) > 0 && atomic_load(&c->sub_pipes) > 0 && !c->stalled;
+    reconnected(c, on);
     if (on != c->online) {
         CL_TRACE("status %s pipes=%d stalled=%d\n", on ? "online" : "offline", atomic_load(&c->req_pipes), c->stalled);
         c->online = on;
@@ -573,6 +461,8 @@ void cl_poll(cl_client *c)
 
     for (cl_call_t *k = done, *n; k; k = n) {
         n = k->next;
+        if (resend(c, k))
+            continue;
         unlink_pending(c, k);
         finish_call(c, k);
         call_free(k);

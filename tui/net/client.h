@@ -7,6 +7,16 @@
  * every reply, event, resync and status callback on the UI thread -- so no
  * screen code ever needs a lock.
  *
+ * Several nodes: rpc_url and events_url may each be a comma-separated list
+ * (one URL per ticketd node); all are dialed on the one socket, and only the
+ * node that leads listens. A call whose reply is lost to a closed connection
+ * or a timeout is sent again (at most RT_MAX_ATTEMPTS sends in all) when
+ * common/retry's table says that is harmless; otherwise it finishes offline
+ * with `unsure` set. After the events socket reconnects, each seat stream's
+ * next event must follow its last seq (a gap or a seq that went back raises
+ * the resync callback), and a reconnect that never showed as offline raises
+ * a resync of everything (date_id 0).
+ *
  * Reconnect: nng redials by itself. The client counts live REQ pipes and
  * treats call timeouts as "server down" too (a hung server keeps its pipe);
  * while down it sends a cheap probe every few seconds. Every change of the

@@ -2,7 +2,7 @@
  * Included by text.h (ids) and text.c (table); no include guard on purpose.
  * printf-style entries keep the same conversions in both languages. */
 TX(T_APP_TITLE, "ticketd kiosk", "티켓 키오스크")
-TX(T_OFFLINE, "offline, retrying...", "연결 끊김, 다시 연결하는 중...")
+TX(T_OFFLINE, "offline, reconnecting...", "연결 끊김, 다시 연결하는 중...")
 TX(T_TOO_SMALL, "terminal too small (need 80x24)", "터미널 창이 너무 작습니다 (80x24 필요)")
 TX(T_SIZE_NOW, "now %dx%d: make the window larger", "현재 %dx%d: 창을 키워 주세요")
 TX(T_HELP_TITLE, "Keys", "키 안내")
