@@ -11,6 +11,7 @@
 #include "tui/console/console_int.h"
 #include "tui/ui/text.h"
 #include "tui/ui/widgets.h"
+#include "tests/unit_run.h"
 
 static app *A;
 static adm_console C;
@@ -551,9 +552,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ur_run(suite());
 }

@@ -10,6 +10,7 @@
 #include "common/util.h"
 #include "tui/console/console_forms.h"
 #include "tui/console/console_model.h"
+#include "tests/unit_run.h"
 
 static int64_t P[ADM_SEATS];
 
@@ -429,9 +430,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ur_run(suite());
 }
