@@ -34,7 +34,17 @@ static int64_t tf_call(void *ctx, const char *method, cJSON *params)
     return s->id;
 }
 
-static const app_link tf_link = {.call = tf_call};
+/* app_free hands the outbox back: every test's app is freed whole. */
+static void tf_release(void *ctx)
+{
+    tf_box *b = ctx;
+    for (int i = 0; i < b->n; i++)
+        free(b->out[i].params);
+    free(b->out);
+    free(b);
+}
+
+static const app_link tf_link = {.call = tf_call, .release = tf_release};
 
 app *tf_app_new(const app_config *cfg)
 {

@@ -91,6 +91,8 @@ void app_free(app *a)
             a->ops[i].ops->free(a->ops[i].st);
     while (a->depth > 0)
         entry_free(&a->stack[--a->depth]);
+    if (a->link && a->link->release)
+        a->link->release(a->link_ctx);
     free(a->pend);
     free(a);
 }

@@ -88,6 +88,8 @@ typedef struct {
      * second. Either may be NULL. */
     int (*fd)(void *ctx);
     void (*poll)(void *ctx);
+    /* app_free lets go of ctx (NULL: ctx outlives the app). */
+    void (*release)(void *ctx);
 } app_link;
 /* ops must outlive the app; ctx is passed back to each of them. */
 void app_set_link(app *a, const app_link *ops, void *ctx);
