@@ -101,6 +101,17 @@ START_TEST(add_staff_then_staff_topups)
     const cJSON *es = th_arr(r.result, "entries");
     ck_assert_str_eq(th_str(cJSON_GetArrayItem(es, 0), "staff"), "admin");
     ck_assert_str_eq(th_str(cJSON_GetArrayItem(es, 1), "staff"), "kim");
+
+    /* The day's close as a spreadsheet takes it, --csv after the params. */
+    char csv[160];
+    snprintf(csv, sizeof csv, "%s/csv", d.dir);
+    const char *argv[] = {getenv("TICKETCTL"), "--rpc", s->rpc_url, "--admin-key-file",
+                          th_sprintf("%s/admin.key", s->dir), "admin.report",
+                          "{\"from\":\"2000-01-01T00:00:00Z\",\"to\":\"2099-01-01T00:00:00Z\"}",
+                          "--csv", NULL};
+    ck_assert_int_eq(th_run_to(argv, csv, NULL), 0);
+    ck_assert_str_eq(slurp(csv), "kind,date_id,staff,method,count,amount\n"
+                                 "topup,0,park,cash,1,30000\n");
     staff_dir_rm(&d);
 }
 END_TEST
