@@ -36,6 +36,9 @@ static const rt_rule rt_rules[] = {
     {"admin.dashboard", RT_READ, "read"},
     {"admin.seats.list", RT_READ, "read"},
     {"admin.audit.list", RT_READ, "read"},
+    {"admin.member.find", RT_READ, "read"},
+    {"admin.report", RT_READ, "read"},
+    {"admin.whoami", RT_READ, "read"},
 };
 
 static const rt_rule *rt_find(const char *method)

@@ -105,8 +105,14 @@ CREATE TABLE IF NOT EXISTS ledger (
     amount      INTEGER NOT NULL,
     balance     INTEGER NOT NULL CHECK (balance >= 0),
     at          INTEGER NOT NULL,
-    ref         INTEGER NOT NULL DEFAULT 0
+    ref         INTEGER NOT NULL DEFAULT 0,
+    method      TEXT    NOT NULL DEFAULT '',
+    staff       TEXT    NOT NULL DEFAULT ''
 );
+-- method: how a top-up was paid at the counter ('cash', 'card', 'other';
+-- '' = by the member at a kiosk); staff: the staff member who took the
+-- money or made the refund ('' = none). Files made before version 3 get
+-- both columns from server/store/sqlite.c (sl_added_columns).
 -- No index on user_id: the server reads the ledger only when it loads (in
 -- id order) and serves wallet.history from memory, while every charge and
 -- payment would pay for one more scattered page in each commit (about 8%
@@ -154,7 +160,10 @@ CREATE TABLE IF NOT EXISTS audit (
     method      TEXT    NOT NULL,
     peer        TEXT    NOT NULL,
     params      TEXT    NOT NULL,
-    result      TEXT    NOT NULL
+    result      TEXT    NOT NULL,
+    staff       TEXT    NOT NULL DEFAULT ''
 );
+-- staff: the staff member whose key made the call (the admin key file's is
+-- "admin"); version 3, added to older files as ledger's columns are.
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

@@ -55,6 +55,12 @@ static void config_usage(FILE *f)
             "  --state-dir DIR        default home of --db and the key files (default var)\n"
             "  --run-dir DIR          default home of the ipc sockets (default: the state dir)\n"
             "  --system               --state-dir " CONFIG_SYSTEM_STATE " --run-dir " CONFIG_SYSTEM_RUN "\n"
+            "  --staff-file FILE      staff keys, NAME ROLE KEY a line, mode 0600 (default\n"
+            "                         staff in the state dir, when it exists)\n"
+            "  --add-staff NAME ROLE  append a staff member (role admin, cashier or gate) with\n"
+            "                         a new key to the staff file, print the key, and exit\n"
+            "  --topup open|staff     who may top up a wallet: the member (open, the default)\n"
+            "                         or only a cashier or admin, saying cash, card or other\n"
             "  --metrics URL          Prometheus metrics over HTTP, e.g.\n"
             "                         http://127.0.0.1:9464/metrics (default off)\n"
             "  --help, --version\n");
@@ -107,6 +113,8 @@ static const config_flag config_flags[] = {
     {"--state-dir", S(state_dir)},
     {"--run-dir", S(run_dir)},
     {"--metrics", S(metrics)},
+    {"--staff-file", S(staff_file)},
+    {"--topup", S(topup)},
 };
 #undef S
 #undef I
@@ -135,13 +143,15 @@ static bool config_dir_defaults(srv_config *c, bool sys)
         c->state_dir = sys ? CONFIG_SYSTEM_STATE : "var";
     if (!c->run_dir)
         c->run_dir = sys ? CONFIG_SYSTEM_RUN : c->state_dir;
-    const char **m[] = {&c->db, &c->admin_key_file, &c->secret_file, &c->rpc, &c->events};
-    const char *fmt[] = {"%s/ticket.db", "%s/admin.key", "%s/secret.key", "ipc://%s/rpc.sock",
-                         "ipc://%s/events.sock"};
+    c->staff_file_given = c->staff_file != NULL;
+    const char **m[] = {&c->db,  &c->admin_key_file, &c->secret_file, &c->staff_file,
+                        &c->rpc, &c->events};
+    const char *fmt[] = {"%s/ticket.db", "%s/admin.key",        "%s/secret.key",
+                         "%s/staff",     "ipc://%s/rpc.sock", "ipc://%s/events.sock"};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
         if (*m[i])
             continue;
-        bool run = i >= 3; /* the sockets */
+        bool run = i >= 4; /* the sockets */
         int n = snprintf(c->defaults[i], sizeof c->defaults[i], fmt[i],
                          run ? c->run_dir : c->state_dir);
         if (n < 0 || (size_t)n >= sizeof c->defaults[i]) {
@@ -168,6 +178,15 @@ int config_parse(srv_config *c, int argc, char **argv)
             printf("ticketd %s\n", TK_VERSION);
             return 1;
         }
+        if (!strcmp(a, "--add-staff")) {
+            if (i + 2 >= argc) {
+                fprintf(stderr, "ticketd: --add-staff needs NAME ROLE\n");
+                return 2;
+            }
+            c->add_staff[0] = argv[++i];
+            c->add_staff[1] = argv[++i];
+            continue;
+        }
         if (!strcmp(a, "--demo") || !strcmp(a, "--system")) {
             if (!strcmp(a, "--demo"))
                 c->demo = true;
@@ -192,6 +211,10 @@ int config_parse(srv_config *c, int argc, char **argv)
     }
     if (!config_dir_defaults(c, sys))
         return 2;
+    if (c->topup && strcmp(c->topup, "open") && strcmp(c->topup, "staff")) {
+        fprintf(stderr, "ticketd: --topup is open or staff\n");
+        return 2;
+    }
     char err[160];
     if (!cidr_parse(c->rate_peer_exempt, &c->exempt, err, sizeof err)) {
         fprintf(stderr, "ticketd: --rate-peer-exempt: %s\n", err);

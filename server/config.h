@@ -19,6 +19,10 @@ typedef struct {
      * /run/ticketd) or --state-dir / --run-dir say otherwise. */
     const char *state_dir, *run_dir;
     const char *metrics;          /* --metrics http://HOST:PORT/PATH; NULL = off */
+    const char *staff_file;       /* --staff-file (server/staff.h); default STATE/staff */
+    bool staff_file_given;        /* ...named on the command line: it must exist */
+    const char *topup;            /* --topup open|staff (default open) */
+    const char *add_staff[2];     /* --add-staff NAME ROLE: append, print the key, exit */
     int64_t hold_s, turn_s, max_active, admit_per_min;
     int64_t rate_user, rate_peer; /* requests per second; 0 disables */
     int64_t contexts;             /* REP contexts (requests in flight) */
@@ -27,7 +31,7 @@ typedef struct {
     cidr_list exempt;                      /* ...parsed */
     bool demo;
     bool uses_state, uses_run;    /* a default path in state_dir / run_dir is in use */
-    char defaults[5][PATH_MAX];   /* storage for the default paths */
+    char defaults[6][PATH_MAX];   /* storage for the default paths */
 } srv_config;
 
 /* Returns 0 to run, 1 to exit 0 (--help/--version printed), 2 on a usage

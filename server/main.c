@@ -21,6 +21,7 @@
 #include "server/engine/engine.h"
 #include "server/net/metrics.h"
 #include "server/net/transport.h"
+#include "server/staff.h"
 
 #define QUIESCE_MS 5000
 #define CLOSE_DEADLINE_MS 3000
@@ -198,6 +199,11 @@ int main(int argc, char **argv)
         return 1;
     if (sc.migrate_from) /* a one-off copy: no keys, no sockets */
         return srv_migrate(&sc);
+    if (sc.add_staff[0]) /* a one-off too: the file only */
+        return staff_file_add(sc.staff_file, sc.add_staff[0], sc.add_staff[1]) ? 1 : 0;
+    /* A staff file that would be refused is refused before anything opens. */
+    if (staff_file_apply(sc.staff_file, sc.staff_file_given, NULL) != 0)
+        return 1;
     char admin_key[ADMIN_KEY_MAX + 1];
     if (config_admin_key(sc.admin_key_file, admin_key) != 0)
         return 1;
@@ -207,6 +213,13 @@ int main(int argc, char **argv)
     api_limits lim = {sc.rate_user, sc.rate_user * 2, sc.rate_peer, sc.rate_peer * 2, &sc.exempt};
     api_server *a = api_new(d, admin_key, &lim);
     sodium_memzero(admin_key, sizeof admin_key);
+    if (a && staff_file_apply(sc.staff_file, sc.staff_file_given, a) != 0) {
+        api_free(a);
+        tk_close(d);
+        return 1;
+    }
+    if (a)
+        api_set_topup_staff(a, sc.topup && !strcmp(sc.topup, "staff"));
     transport *t = NULL;
     int rc = a ? main_serve(&sc, d, a, &sigs, &t) : 1;
     tk_close(d);

@@ -23,25 +23,6 @@
 
 void th_pg_uri_for(const char *name, char *out, size_t outlen); /* th_pg.c */
 
-/* Runs argv with stderr into err_path; the exit status (-1: a signal). */
-static int st_run_cmd(const char *const argv[], const char *err_path)
-{
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        int fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int devnull = open("/dev/null", O_RDWR);
-        dup2(devnull, 0);
-        dup2(devnull, 1);
-        dup2(fd, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static const char *st_bin(const char *name)
 {
     const char *t = getenv("TICKETD");
@@ -147,9 +128,38 @@ START_TEST(sqlite_v1_file_migrates)
                      SQLITE_OK);
     ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
     ck_assert_int_eq(sqlite3_column_int(q, 0), 1);
-    ck_assert_int_eq(sqlite3_column_int(q, 1), 2);
+    ck_assert_int_eq(sqlite3_column_int(q, 1), 3);
     sqlite3_finalize(q);
     sqlite3_close(h);
+}
+END_TEST
+
+/* A database from before staff keys (issue 17) gets the audit's staff and
+ * the ledger's method and staff columns at the next start, on either
+ * store, and keeps what is written into them across a restart. */
+START_TEST(staff_columns_migrate)
+{
+    th_server *s = th_start(NULL);
+    th_user u;
+    th_user_new(s, &u, "Old");
+    th_stop(s);
+    const char *drop = "ALTER TABLE audit DROP COLUMN staff; ALTER TABLE ledger DROP COLUMN "
+                       "method; ALTER TABLE ledger DROP COLUMN staff;";
+    ck_assert(st_sql_ok(s->db, drop));
+    ck_assert(st_sql_ok(s->db, th_on_postgres() ? "UPDATE schema_version SET version = 1"
+                                                : "PRAGMA user_version = 2"));
+    th_restart(s);
+    TH_OK(th_admin(s, "wallet.charge", "{\"user_id\":\"%s\",\"amount\":700,\"request_id\":\"m\","
+                   "\"method\":\"card\"}", u.user_id));
+    th_concert_new(s, "After");
+    th_stop(s);
+    th_restart(s);
+    rpc_reply r = th_call(s, "wallet.history", "{\"user_id\":\"%s\"}", u.user_id);
+    const cJSON *e = cJSON_GetArrayItem(th_arr(r.result, "entries"), 0);
+    ck_assert_str_eq(th_str(e, "method"), "card");
+    ck_assert_str_eq(th_str(e, "staff"), "admin");
+    r = th_admin(s, "admin.audit.list", NULL);
+    ck_assert_str_eq(th_str(cJSON_GetArrayItem(th_arr(r.result, "entries"), 0), "staff"), "admin");
 }
 END_TEST
 
@@ -168,7 +178,7 @@ static void st_start_fails_with_libpq_message(const char *uri)
                           "--events", th_sprintf("ipc://%s/ev.sock", dir),
                           "--admin-key-file", th_sprintf("%s/admin.key", dir),
                           "--secret-file", th_sprintf("%s/secret.key", dir), NULL};
-    int rc = st_run_cmd(argv, err);
+    int rc = th_run_to(argv, NULL, err);
     bool has = st_file_has(err, want);
     bool ready = st_file_has(err, "event=ready");
     unlink(err);
@@ -247,12 +257,12 @@ START_TEST(migrate_from_sqlite)
     th_pg_create(target, sizeof target);
     const char *err = th_sprintf("%s/migrate.err", lite->dir);
     const char *argv[] = {getenv("TICKETD"), "--migrate-from", lite->db, "--db", target, NULL};
-    ck_assert_int_eq(st_run_cmd(argv, err), 0);
+    ck_assert_int_eq(th_run_to(argv, NULL, err), 0);
     ck_assert(st_file_has(err, "event=migrated"));
-    ck_assert_int_eq(st_run_cmd(argv, err), 1);
+    ck_assert_int_eq(th_run_to(argv, NULL, err), 1);
     ck_assert(st_file_has(err, "not empty"));
     const char *audit[] = {st_bin("ticket-audit"), "-q", target, NULL};
-    ck_assert_int_eq(st_run_cmd(audit, err), 0);
+    ck_assert_int_eq(th_run_to(audit, NULL, err), 0);
 
     th_server *pg = th_start("--db", target, NULL); /* the last --db wins */
     ck_assert_int_eq(th_balance(pg, u.user_id), 5000 - 1000);
@@ -269,6 +279,7 @@ int main(void)
     TCase *tc = th_tcase("store");
     tcase_add_test(tc, database_refuses_the_impossible);
     tcase_add_test(tc, sqlite_v1_file_migrates);
+    tcase_add_test(tc, staff_columns_migrate);
     tcase_add_test(tc, postgres_unreachable_at_start);
     tcase_add_test(tc, postgres_wrong_credentials);
     tcase_add_test(tc, postgres_lost_connection_is_fail_stop);

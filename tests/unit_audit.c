@@ -65,9 +65,9 @@ static const char *ua_story =
     "INSERT INTO users VALUES (2, X'00000000000000000000000000000002', 'b', 10000, 0);"
     "INSERT INTO concerts VALUES (1, 'C', 'V', 0);"
     "INSERT INTO dates VALUES (1, 1, 9000000000000, 0, 3);"
-    "INSERT INTO ledger VALUES (1, 1, 'charge', 10000, 10000, 1, 0);"
-    "INSERT INTO ledger VALUES (2, 1, 'payment', -3000, 7000, 2, 1);"
-    "INSERT INTO ledger VALUES (3, 2, 'charge', 10000, 10000, 3, 0);"
+    "INSERT INTO ledger(id,user_id,kind,amount,balance,at,ref) VALUES (1, 1, 'charge', 10000, 10000, 1, 0);"
+    "INSERT INTO ledger(id,user_id,kind,amount,balance,at,ref) VALUES (2, 1, 'payment', -3000, 7000, 2, 1);"
+    "INSERT INTO ledger(id,user_id,kind,amount,balance,at,ref) VALUES (3, 2, 'charge', 10000, 10000, 3, 0);"
     "INSERT INTO holds VALUES (1, 1, 1, 5, 3000, 0, 9000000000000, 3, 2);"
     "INSERT INTO holds VALUES (2, 2, 1, 6, 1000, 0, 9000000000000, 0, 0);"
     "INSERT INTO payments VALUES (1, 1, 3000, 7000, 2, 'r1');"
@@ -134,7 +134,7 @@ START_TEST(refund_story_passes)
 {
     char out[8192];
     int rc = ua_audit("UPDATE bookings SET state = 1, refunded_at = 5 WHERE id = 1;"
-                      "INSERT INTO ledger VALUES (4, 1, 'refund', 3000, 10000, 5, 1);"
+                      "INSERT INTO ledger(id,user_id,kind,amount,balance,at,ref) VALUES (4, 1, 'refund', 3000, 10000, 5, 1);"
                       "UPDATE users SET balance = 10000 WHERE id = 1;",
                       out, sizeof(out));
     ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
@@ -168,7 +168,7 @@ START_TEST(negative_balance)
 {
     UA_EXPECT_VIOLATION("PRAGMA ignore_check_constraints = ON;"
                         "INSERT INTO users VALUES (3, X'03', 'c', -5, 0);"
-                        "INSERT INTO ledger VALUES (4, 3, 'charge', -5, -5, 4, 0);",
+                        "INSERT INTO ledger(id,user_id,kind,amount,balance,at,ref) VALUES (4, 3, 'charge', -5, -5, 4, 0);",
                         "no negative balance");
 }
 END_TEST

@@ -133,6 +133,9 @@ START_TEST(console_tables)
     app_free(on(true, &adm_dash_ops, adm_dash_new()));
     app_free(on(true, &adm_seats_ops, adm_seats_new(1)));
     app_free(on(true, &adm_audit_ops, adm_audit_new()));
+    app_free(on(true, &adm_start_ops, adm_start_new()));
+    app_free(on(true, &adm_cash_ops, adm_cash_new()));
+    app_free(on(true, &adm_report_ops, adm_report_new(true)));
     app *a = on(true, &adm_form_ops, adm_form_new_concert());
     adm_ask_yes(a, app_top_state(a), &adm_form_ops, "sure?", 0, no_answer);
     app_settle(a);

@@ -1,6 +1,7 @@
 /* tools/ticketctl.c -- one ticketd call from the shell.
  *
- *   ticketctl [--rpc URL[,URL...]] [--admin-key-file F] [--timeout MS] [--tls-ca F] METHOD [JSON]
+ *   ticketctl [--rpc URL[,URL...]] [--admin-key-file F] [--timeout MS] [--tls-ca F] [--csv]
+ *             METHOD [JSON]
  *
  * Prints the result (pretty JSON) on stdout and exits 0. A protocol error
  * prints "REASON: message" (plus data) on stderr and exits 1; usage and
@@ -31,6 +32,7 @@
 typedef struct {
     const char *rpc, *key_file, *tls_ca, *method, *params;
     int timeout_ms;
+    bool csv; /* --csv: the result's list as CSV instead of JSON */
     rt_urls urls;
 } ctl_opts;
 
@@ -38,13 +40,15 @@ static void ctl_usage(FILE *f)
 {
     fprintf(f,
             "usage: ticketctl [--rpc URL[,URL...]] [--admin-key-file FILE] [--timeout MS]\n"
-            "                 [--tls-ca FILE] METHOD [JSON-params]\n"
+            "                 [--tls-ca FILE] [--csv] METHOD [JSON-params]\n"
             "  --rpc URL[,URL...]    server rpc socket (default %s); several: every\n"
             "                        node's, the one that leads answers\n"
             "  --admin-key-file FILE adds admin_key to the params (admin.* methods\n"
             "                        read %s when it exists)\n"
             "  --timeout MS          reply deadline of each attempt (default 10000)\n"
             "  --tls-ca FILE         CA to verify a tls+tcp:// server (else unverified)\n"
+            "  --csv                 print the result's list (admin.report's rows,\n"
+            "                        wallet.history's entries, ...) as CSV, a header first\n"
             "A call whose reply was lost is sent again (at most %d times) when that\n"
             "is harmless (reads, and writes by the contract's retry rule); otherwise\n"
             "ticketctl exits 3: the outcome is unknown, look before repeating it.\n"
@@ -57,6 +61,14 @@ static void ctl_usage(FILE *f)
 static int ctl_args(int argc, char **argv, ctl_opts *o)
 {
     *o = (ctl_opts){.rpc = CTL_DEFAULT_RPC, .timeout_ms = 10000};
+    /* --csv may come anywhere, also after the params (as in the docs). */
+    for (int k = 1; k < argc; k++)
+        if (!strcmp(argv[k], "--csv")) {
+            o->csv = true;
+            memmove(&argv[k], &argv[k + 1], (size_t)(argc - k) * sizeof *argv);
+            argc--;
+            k--;
+        }
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         const char *a = argv[i];
@@ -231,13 +243,63 @@ static int ctl_call(const ctl_opts *o, const char *req, char **out, size_t *outl
     return rv;
 }
 
+/* One CSV field (RFC 4180): quoted when it holds a comma, a quote or a
+ * line break. */
+static void ctl_csv_field(const cJSON *v)
+{
+    if (cJSON_IsString(v)) {
+        const char *t = v->valuestring;
+        if (!strpbrk(t, ",\"\r\n")) {
+            fputs(t, stdout);
+            return;
+        }
+        putchar('"');
+        for (; *t; t++) {
+            if (*t == '"')
+                putchar('"');
+            putchar(*t);
+        }
+        putchar('"');
+    } else if (v && !cJSON_IsNull(v)) {
+        char *txt = cJSON_PrintUnformatted(v);
+        fputs(txt ? txt : "", stdout);
+        cJSON_free(txt);
+    }
+}
+
+/* The result's first list of objects as CSV: the first row's members are
+ * the header, and every row gives those columns. 0, or 1 when the result
+ * has no such list. */
+static int ctl_csv(const cJSON *result)
+{
+    const cJSON *list = NULL;
+    for (const cJSON *m = result ? result->child : NULL; m && !list; m = m->next)
+        if (cJSON_IsArray(m))
+            list = m;
+    if (!list) {
+        fprintf(stderr, "ticketctl: --csv: the result has no list\n");
+        return 1;
+    }
+    const cJSON *first = list->child;
+    for (const cJSON *h = first ? first->child : NULL; h; h = h->next)
+        printf("%s%s", h->string, h->next ? "," : "\n");
+    for (const cJSON *row = first; row; row = row->next)
+        for (const cJSON *h = first->child; h; h = h->next) {
+            ctl_csv_field(cJSON_GetObjectItemCaseSensitive(row, h->string));
+            putchar(h->next ? ',' : '\n');
+        }
+    return 0;
+}
+
 /* Prints the reply; returns the exit status. */
-static int ctl_print(const char *buf, size_t len)
+static int ctl_print(const char *buf, size_t len, bool csv)
 {
     rpc_reply rep;
     int status = 2;
     if (rpc_reply_decode(buf, len, &rep) != TK_OK) {
         fprintf(stderr, "ticketctl: malformed reply: %.200s\n", buf);
+    } else if (rep.err == TK_OK && csv) {
+        status = ctl_csv(rep.result);
     } else if (rep.err == TK_OK) {
         char *txt = cJSON_Print(rep.result);
         printf("%s\n", txt ? txt : "null");
@@ -283,7 +345,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "ticketctl: %s: %s\n", o.rpc, nng_strerror(rv));
         return 2;
     }
-    int status = ctl_print(rep, replen);
+    int status = ctl_print(rep, replen, o.csv);
     free(rep);
     return status;
 }

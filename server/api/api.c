@@ -18,45 +18,57 @@ typedef struct {
     const char *name;
     api_fn fn;
     unsigned flags;
+    unsigned roles; /* API_ADMIN, API_TOPUP: the staff roles whose key may call it */
 } api_method;
 
 #define W API_WRITES
 #define R API_SHARED
 #define AD (API_ADMIN | API_AUDIT | API_WRITES)
-/* Every protocol method, in one place. */
+#define ADMIN API_ROLE_ADMIN
+#define CASHIER API_ROLE_CASHIER
+#define GATE API_ROLE_GATE
+/* Every protocol method, in one place, with the roles allowed to call it
+ * (the last column: a new admin method says who may use it here). */
 static const api_method api_methods[] = {
-    {"user.register", api_user_register, W},
-    {"queue.join", api_queue_join, W | API_BYUSER},
-    {"queue.status", api_queue_status, API_BYTOK | R},
-    {"queue.leave", api_queue_leave, W | API_BYTOK},
-    {"dates.list", api_dates_list, API_BYTOK | R},
-    {"seats.list", api_seats_list, API_BYTOK | R},
-    {"seat.hold", api_seat_hold, W | API_BYTOK},
-    {"hold.release", api_hold_release, W | API_BYTOK},
-    {"wallet.balance", api_wallet_balance, API_BYUSER | R},
-    {"wallet.charge", api_wallet_charge, W | API_BYUSER},
-    {"wallet.history", api_wallet_history, API_BYUSER | R},
-    {"payment.pay", api_payment_pay, W | API_BYTOK},
-    {"booking.list", api_booking_list, API_BYUSER | R},
-    {"server.info", api_server_info, R},
-    {"admin.concert.create", api_admin_concert_create, AD},
-    {"admin.date.create", api_admin_date_create, AD},
-    {"admin.queue.set", api_admin_queue_set, AD},
-    {"admin.hold.release", api_admin_hold_release, AD},
-    {"admin.booking.refund", api_admin_booking_refund, AD},
-    {"admin.booking.find", api_admin_booking_find, API_ADMIN},
-    {"admin.dashboard", api_admin_dashboard, API_ADMIN},
-    {"admin.seats.list", api_admin_seats_list, API_ADMIN},
-    {"admin.audit.list", api_admin_audit_list, API_ADMIN},
+    {"user.register", api_user_register, W, 0},
+    {"queue.join", api_queue_join, W | API_BYUSER, 0},
+    {"queue.status", api_queue_status, API_BYTOK | R, 0},
+    {"queue.leave", api_queue_leave, W | API_BYTOK, 0},
+    {"dates.list", api_dates_list, API_BYTOK | R, 0},
+    {"seats.list", api_seats_list, API_BYTOK | R, 0},
+    {"seat.hold", api_seat_hold, W | API_BYTOK, 0},
+    {"hold.release", api_hold_release, W | API_BYTOK, 0},
+    {"wallet.balance", api_wallet_balance, API_BYUSER | R, 0},
+    {"wallet.charge", api_wallet_charge, W | API_BYUSER | API_TOPUP, ADMIN | CASHIER},
+    {"wallet.history", api_wallet_history, API_BYUSER | R, 0},
+    {"payment.pay", api_payment_pay, W | API_BYTOK, 0},
+    {"booking.list", api_booking_list, API_BYUSER | R, 0},
+    {"server.info", api_server_info, R, 0},
+    {"admin.concert.create", api_admin_concert_create, AD, ADMIN},
+    {"admin.date.create", api_admin_date_create, AD, ADMIN},
+    {"admin.queue.set", api_admin_queue_set, AD, ADMIN},
+    {"admin.hold.release", api_admin_hold_release, AD, ADMIN},
+    {"admin.booking.refund", api_admin_booking_refund, AD, ADMIN},
+    {"admin.booking.find", api_admin_booking_find, API_ADMIN, ADMIN | CASHIER | GATE},
+    {"admin.dashboard", api_admin_dashboard, API_ADMIN, ADMIN},
+    {"admin.seats.list", api_admin_seats_list, API_ADMIN, ADMIN},
+    {"admin.audit.list", api_admin_audit_list, API_ADMIN, ADMIN},
+    {"admin.member.find", api_admin_member_find, API_ADMIN, ADMIN | CASHIER},
+    {"admin.report", api_admin_report, API_ADMIN, ADMIN | CASHIER},
+    {"admin.whoami", api_admin_whoami, API_ADMIN, ADMIN | CASHIER | GATE},
 };
 #undef W
 #undef R
 #undef AD
+#undef ADMIN
+#undef CASHIER
+#undef GATE
 
 struct api_server {
     tk_domain *d;
-    bool have_key;
-    uint8_t key_hash[crypto_generichash_BYTES];
+    api_staff *staff; /* the admin key file's first, then the staff file's */
+    size_t nstaff;
+    bool topup_staff;
     rl_table *per_user, *per_peer;
     cidr_list peer_exempt;
     tk_stats *stats;
@@ -86,10 +98,9 @@ api_server *api_new(tk_domain *d, const char *admin_key, const api_limits *lim)
     if (!a)
         return NULL;
     a->d = d;
-    if (admin_key && admin_key[0]) {
-        a->have_key = true;
-        crypto_generichash(a->key_hash, sizeof a->key_hash, (const uint8_t *)admin_key,
-                           strlen(admin_key), NULL, 0);
+    if (admin_key && admin_key[0] && api_staff_add(a, "admin", API_ROLE_ADMIN, admin_key) != 0) {
+        api_free(a);
+        return NULL;
     }
     api_limits none = {0, 0, 0, 0, NULL};
     if (!lim)
@@ -113,23 +124,88 @@ void api_free(api_server *a)
     rl_free(a->per_user);
     rl_free(a->per_peer);
     stats_free(a->stats);
-    sodium_memzero(a->key_hash, sizeof a->key_hash);
+    if (a->staff)
+        sodium_memzero(a->staff, a->nstaff * sizeof *a->staff);
+    free(a->staff);
     free(a);
 }
 
 tk_stats *api_stats(api_server *a) { return a->stats; }
 
-/* Constant time: both sides are hashed to a fixed length first, so neither
- * the key's content nor its length leaks through timing. */
-static bool api_key_ok(const api_server *a, const cJSON *params)
+static const char *const api_role_names[] = {"admin", "cashier", "gate"};
+
+const char *api_role_name(api_role r)
+{
+    for (unsigned i = 0; i < 3; i++)
+        if (r == 1u << i)
+            return api_role_names[i];
+    return "";
+}
+
+int api_role_parse(const char *name)
+{
+    for (unsigned i = 0; name && i < 3; i++)
+        if (!strcmp(name, api_role_names[i]))
+            return (int)(1u << i);
+    return -1;
+}
+
+int api_staff_add(api_server *a, const char *name, api_role role, const char *key)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n == 0 || n > API_STAFF_NAME_MAX || !key || !key[0])
+        return -1;
+    api_staff *grown = realloc(a->staff, (a->nstaff + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    a->staff = grown;
+    api_staff *s = &a->staff[a->nstaff++];
+    memcpy(s->name, name, n + 1);
+    s->role = role;
+    crypto_generichash(s->hash, sizeof s->hash, (const uint8_t *)key, strlen(key), NULL, 0);
+    return 0;
+}
+
+void api_set_topup_staff(api_server *a, bool staff) { a->topup_staff = staff; }
+bool api_topup_staff(const api_server *a) { return a->topup_staff; }
+
+/* The staff member whose key admin_key is, or NULL. Constant time: both
+ * sides are hashed to a fixed length first and every key is compared, so
+ * neither a key's content, its length nor which member matched leaks
+ * through timing. */
+static const api_staff *api_key_staff(const api_server *a, const cJSON *params)
 {
     const cJSON *k = cJSON_GetObjectItemCaseSensitive(params, "admin_key");
-    if (!a->have_key || !cJSON_IsString(k))
-        return false;
+    if (!a->nstaff || !cJSON_IsString(k))
+        return NULL;
     uint8_t h[crypto_generichash_BYTES];
     crypto_generichash(h, sizeof h, (const uint8_t *)k->valuestring, strlen(k->valuestring),
                        NULL, 0);
-    return sodium_memcmp(h, a->key_hash, sizeof h) == 0;
+    size_t found = a->nstaff;
+    for (size_t i = 0; i < a->nstaff; i++) {
+        int eq = sodium_memcmp(h, a->staff[i].hash, sizeof h) == 0;
+        found = eq ? i : found;
+    }
+    return found < a->nstaff ? &a->staff[found] : NULL;
+}
+
+/* API_ADMIN methods need a staff key of their roles; an API_TOPUP one
+ * needs it under --topup staff and whenever a key is given (a cashier's
+ * top-up is recorded as theirs in either mode). c->staff is set. */
+static tk_err api_staff_check(api_server *a, const api_method *m, api_call *c)
+{
+    bool given = cJSON_GetObjectItemCaseSensitive(c->params, "admin_key") != NULL;
+    if (!(m->flags & API_ADMIN) && !((m->flags & API_TOPUP) && (a->topup_staff || given)))
+        return TK_OK;
+    c->staff = api_key_staff(a, c->params);
+    if (!c->staff)
+        return ap_fail(c, TK_FORBIDDEN, "admin_key missing or wrong");
+    if (!(c->staff->role & m->roles)) {
+        snprintf(c->ei.msg, sizeof c->ei.msg, "%s (role %s) may not call %s", c->staff->name,
+                 api_role_name(c->staff->role), m->name);
+        return TK_FORBIDDEN;
+    }
+    return TK_OK;
 }
 
 /* A tcp peer's port changes with every connection; the limit is per host. */
@@ -264,7 +340,8 @@ static void api_audit(api_server *a, const api_method *m, const api_call *c, tk_
          * log: otherwise anyone could make the single writer store (and
          * flush) rows of up to a message's size, as fast as the per-peer
          * limit allows. The refusal is logged instead. */
-        log_warn("admin", "method=%s peer=%s result=%s", m->name, c->peer, result);
+        log_warn("admin", "method=%s peer=%s staff=%s result=%s", m->name, c->peer,
+                 c->staff ? c->staff->name : "-", result);
         return;
     }
     cJSON *p = c->params ? cJSON_Duplicate(c->params, 1) : cJSON_CreateObject();
@@ -273,9 +350,10 @@ static void api_audit(api_server *a, const api_method *m, const api_call *c, tk_
     while (cJSON_GetObjectItemCaseSensitive(p, "admin_key"))
         cJSON_DeleteItemFromObjectCaseSensitive(p, "admin_key");
     char *txt = p ? cJSON_PrintUnformatted(p) : NULL;
-    if (tk_audit_append(a->d, c->now_ms, m->name, c->peer, txt ? txt : "{}", result) != 0)
+    const char *who = c->staff ? c->staff->name : "";
+    if (tk_audit_append(a->d, c->now_ms, m->name, c->peer, txt ? txt : "{}", result, who) != 0)
         log_error("audit_failed", "method=%s", m->name);
-    log_info("admin", "method=%s peer=%s result=%s", m->name, c->peer, result);
+    log_info("admin", "method=%s peer=%s staff=%s result=%s", m->name, c->peer, who, result);
     cJSON_free(txt);
     cJSON_Delete(p);
 }
@@ -290,17 +368,24 @@ static tk_err api_run(api_server *a, const rpc_request *req, api_call *c, bool *
     }
     if (m->flags & API_WRITES)
         *wrote = true;
-    tk_err e = TK_OK;
-    if ((m->flags & API_ADMIN) && !api_key_ok(a, req->params)) {
-        e = ap_fail(c, TK_FORBIDDEN, "admin_key missing or wrong");
-    } else if (m->flags & (API_BYUSER | API_BYTOK)) {
+    tk_err e = api_staff_check(a, m, c);
+    if (e == TK_OK && (m->flags & (API_BYUSER | API_BYTOK))) {
         c->retry_after_ms = api_user_limit(a, m, req->params, c->now_ms);
         if (c->retry_after_ms > 0)
             e = TK_RATE_LIMITED;
     }
     if (e == TK_OK) {
         int64_t changes = (m->flags & API_WRITES) ? tk_batch_changes(a->d) : 0;
-        e = m->fn(c);
+        /* Ledger entries this call makes are the staff member's (a refund;
+         * a top-up adds how it was paid). Writes only: they run on the
+         * engine thread, which owns the domain. */
+        bool acts = c->staff && (m->flags & API_WRITES);
+        if (acts && tk_actor_set(a->d, c->staff->name, TK_PAY_NONE) != 0)
+            e = TK_INTERNAL;
+        else
+            e = m->fn(c);
+        if (acts)
+            tk_actor_set(a->d, NULL, TK_PAY_NONE);
         if (e == TK_OK && !c->result)
             e = TK_INTERNAL; /* out of memory building the result */
         /* INTERNAL says nothing was changed: a write that failed after it

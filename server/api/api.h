@@ -34,6 +34,22 @@ typedef struct {
 api_server *api_new(tk_domain *d, const char *admin_key, const api_limits *lim);
 void api_free(api_server *a);
 
+/* Staff (issue 17): admin_key carries any staff key. The admin key file's
+ * key is role admin, named "admin"; the staff file adds keys with a name
+ * and one role each. Each admin method lists the roles it allows (the
+ * method table in api.c); any other key is FORBIDDEN. */
+typedef enum { API_ROLE_ADMIN = 1u, API_ROLE_CASHIER = 2u, API_ROLE_GATE = 4u } api_role;
+#define API_STAFF_NAME_MAX 32 /* bytes: letters, digits, '.', '_', '-' */
+const char *api_role_name(api_role r); /* "admin" "cashier" "gate" */
+int api_role_parse(const char *name);  /* an api_role, or -1 */
+/* Adds a staff key (only its hash is kept). 0, or -1 (out of memory, a
+ * name that is not 1..API_STAFF_NAME_MAX bytes). */
+int api_staff_add(api_server *a, const char *name, api_role role, const char *key);
+/* --topup staff: wallet.charge needs a cashier's or an admin's key and a
+ * method; false (the default, "open") lets members top up themselves. */
+void api_set_topup_staff(api_server *a, bool staff);
+bool api_topup_staff(const api_server *a);
+
 /* One request message -> malloc'd reply JSON (NULL only on OOM), run on
  * the engine thread inside the engine's batch (before its commit). `peer`
  * is a printable peer id ("ipc:pid=123", "tcp:1.2.3.4:5678"). Never

@@ -29,7 +29,7 @@ tk_err api_server_info(api_call *c)
     ar_bool(o, "leader", true); /* one node, so it leads */
     ar_int(o, "hold_seconds", cfg->hold_ms / 1000);
     ar_int(o, "turn_seconds", cfg->turn_ms / 1000);
-    ar_str(o, "topup", "open");
+    ar_str(o, "topup", api_topup_staff(c->a) ? "staff" : "open");
     ar_str(o, "tz", INFO_TZ);
     return TK_OK;
 }

@@ -18,12 +18,22 @@
 #define API_BYTOK  0x10u /* names its user by token (per-user rate limit) */
 #define API_SHARED 0x20u /* a pure read: may run on a transport thread under the
                             engine's shared lock (engine_try_shared) */
+#define API_TOPUP  0x40u /* needs a staff key of its roles under --topup staff, or
+                            whenever admin_key is given (wallet.charge) */
+
+/* A staff key as the server keeps it: the hash of the key, never the key. */
+typedef struct {
+    char name[API_STAFF_NAME_MAX + 1];
+    api_role role;
+    uint8_t hash[32]; /* crypto_generichash_BYTES */
+} api_staff;
 
 typedef struct {
     api_server *a;
     tk_domain *d;
     const cJSON *params; /* the params object, or NULL when absent */
     const char *peer;
+    const api_staff *staff; /* whose admin_key made the call; NULL without one */
     int64_t now_ms;      /* steady (domain.h, Time) */
     cJSON *result;       /* a handler sets it on success */
     tk_errinfo ei;       /* a handler fills it on failure */
@@ -46,6 +56,8 @@ tk_err ap_id(api_call *c, const char *name, int64_t *out);
 tk_err ap_int_opt(api_call *c, const char *name, int64_t min, int64_t max, int64_t *out,
                   bool *present);
 tk_err ap_str(api_call *c, const char *name, size_t maxlen, const char **out);
+/* The same, optional: *out NULL when absent (or null). */
+tk_err ap_str_opt(api_call *c, const char *name, size_t maxlen, const char **out);
 /* "user_id": a canonical UUID string. */
 tk_err ap_user(api_call *c, tk_uuid *out);
 /* "token": a non-empty string; one too long to be ours is TOKEN_INVALID. */
@@ -123,6 +135,9 @@ tk_err api_admin_booking_refund(api_call *c);
 tk_err api_admin_booking_find(api_call *c);
 tk_err api_admin_seats_list(api_call *c);
 tk_err api_admin_audit_list(api_call *c);
+tk_err api_admin_whoami(api_call *c);
+tk_err api_admin_member_find(api_call *c);
+tk_err api_admin_report(api_call *c);
 tk_err api_admin_dashboard(api_call *c);
 tk_err api_server_info(api_call *c);
 

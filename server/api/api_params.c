@@ -81,6 +81,13 @@ tk_err ap_str(api_call *c, const char *name, size_t maxlen, const char **out)
     return ap_status(c, name, st, what);
 }
 
+tk_err ap_str_opt(api_call *c, const char *name, size_t maxlen, const char **out)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(c->params, name);
+    *out = NULL;
+    return !it || cJSON_IsNull(it) ? TK_OK : ap_str(c, name, maxlen, out);
+}
+
 tk_err ap_user(api_call *c, tk_uuid *out)
 {
     const char *s = NULL;

@@ -17,6 +17,22 @@ static tk_err wallet_amount(api_call *c, int64_t *amount)
     return TK_OK;
 }
 
+/* A top-up at the counter (a staff key, api.c) says how the money was
+ * taken; it is recorded with the staff member on the ledger entry. */
+static tk_err wallet_method(api_call *c)
+{
+    const char *m;
+    tk_err e;
+    if (!c->staff)
+        return TK_OK;
+    if ((e = ap_str(c, "method", 16, &m)))
+        return e;
+    int pm = tk_pay_method_parse(m);
+    if (pm < 0)
+        return ap_bad(c, "method", "method must be cash, card or other");
+    return tk_actor_set(c->d, c->staff->name, (tk_pay_method)pm) ? TK_INTERNAL : TK_OK;
+}
+
 tk_err api_wallet_balance(api_call *c)
 {
     tk_uuid u;
@@ -34,7 +50,8 @@ tk_err api_wallet_charge(api_call *c)
     int64_t amount;
     const char *rid;
     tk_err e;
-    if ((e = ap_user(c, &u)) || (e = wallet_amount(c, &amount)) || (e = ap_request_id(c, &rid)))
+    if ((e = ap_user(c, &u)) || (e = wallet_amount(c, &amount)) || (e = ap_request_id(c, &rid)) ||
+        (e = wallet_method(c)))
         return e;
     tk_charge_result r;
     if ((e = tk_wallet_charge(c->d, &u, amount, rid, c->now_ms, &r, &c->ei)))
@@ -45,9 +62,8 @@ tk_err api_wallet_charge(api_call *c)
     return TK_OK;
 }
 
-static void ledger_cb(void *ctx, const tk_ledger_entry *le)
+static void ar_ledger(cJSON *o, const tk_ledger_entry *le)
 {
-    cJSON *o = ar_push(ctx);
     if (!o)
         return;
     ar_int(o, "entry_id", le->entry_id);
@@ -55,7 +71,13 @@ static void ledger_cb(void *ctx, const tk_ledger_entry *le)
     ar_int(o, "amount", le->amount);
     ar_int(o, "balance", le->balance);
     ar_time(o, "at", le->at_ms);
+    if (le->method[0]) /* a top-up at the counter */
+        ar_str(o, "method", le->method);
+    if (le->staff[0])
+        ar_str(o, "staff", le->staff);
 }
+
+static void ledger_cb(void *ctx, const tk_ledger_entry *le) { ar_ledger(ar_push(ctx), le); }
 
 tk_err api_wallet_history(api_call *c)
 {

@@ -279,6 +279,7 @@ void tk_close(tk_domain *d)
     dm_hash_free(&d->code_ix);
     free(d->payments);
     free(d->ledger);
+    free(d->staff);
     free(d->idem);
     dm_hash_free(&d->idem_ix);
     free(d->events.ev);

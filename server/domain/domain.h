@@ -178,12 +178,25 @@ tk_err tk_wallet_charge(tk_domain *d, const tk_uuid *user, int64_t amount,
                         const char *request_id, int64_t now_ms, tk_charge_result *out,
                         tk_errinfo *ei);
 
+/* Who the ledger entries of the call under way are made by: a staff
+ * member (wallet.charge with a staff key, a refund) and, for a top-up, how
+ * the money was taken (TK_PAY_CASH...). The api layer sets it before a
+ * call and clears it (NULL, TK_PAY_NONE) after, on the owner's thread;
+ * without it an entry is the member's own (a kiosk top-up). A name is kept
+ * (interned) by the domain. 0, or -1 out of memory. */
+typedef enum { TK_PAY_NONE = 0, TK_PAY_CASH, TK_PAY_CARD, TK_PAY_OTHER } tk_pay_method;
+int tk_actor_set(tk_domain *d, const char *staff, tk_pay_method method);
+/* "cash" "card" "other", "" for TK_PAY_NONE; and back (-1: not a method). */
+const char *tk_pay_method_name(tk_pay_method m);
+int tk_pay_method_parse(const char *name);
+
 typedef struct {
     int64_t entry_id;
     const char *kind; /* "charge" "payment" "refund" */
     int64_t amount;   /* signed: + into the wallet, - out of it */
     int64_t balance;  /* after this entry */
     int64_t at_ms;    /* wall clock */
+    const char *method, *staff; /* tk_actor_set's at the time, "" for none */
 } tk_ledger_entry;
 typedef void (*tk_ledger_cb)(void *ctx, const tk_ledger_entry *e);
 /* Newest first, at most limit entries. */
@@ -412,13 +425,49 @@ void tk_history_get(const tk_domain *d, int64_t now_ms, tk_history *out);
 typedef struct {
     int64_t audit_id, at_ms;
     const char *method, *peer, *params, *result;
+    const char *staff; /* the staff member whose key made the call */
 } tk_audit_entry;
 typedef void (*tk_audit_cb)(void *ctx, const tk_audit_entry *a);
 int tk_audit_append(tk_domain *d, int64_t now_ms, const char *method, const char *peer,
-                    const char *params_json, const char *result);
+                    const char *params_json, const char *result, const char *staff);
 /* Newest first; before_id <= 0 means from the newest. */
 tk_err tk_audit_list(tk_domain *d, int64_t before_id, int64_t limit, tk_audit_cb cb, void *ctx,
                      tk_errinfo *ei);
+
+/* ---- the counter: members for a cashier, the day's close (issue 17) ---- */
+
+typedef struct {
+    tk_uuid user_id;
+    const char *name;
+    int64_t balance;
+    int64_t bookings; /* paid and not refunded */
+} tk_member_info;
+typedef void (*tk_member_cb)(void *ctx, const tk_member_info *m);
+#define TK_MEMBER_FIND_MAX 20
+/* Members whose name starts with name_prefix (ASCII letters in any case;
+ * other bytes as they are), newest first, and/or the owner of the booking
+ * with this code (as typed: any case): at most TK_MEMBER_FIND_MAX. Neither
+ * given (NULL or ""): INVALID_PARAMS, field "name". No match: no rows. */
+tk_err tk_member_find(const tk_domain *d, const char *name_prefix, const char *code,
+                      tk_member_cb cb, void *ctx, tk_errinfo *ei);
+
+typedef enum { TK_REP_SALE, TK_REP_REFUND, TK_REP_TOPUP, TK_REP_CHECKIN } tk_report_kind;
+const char *tk_report_kind_name(tk_report_kind k); /* "sale" "refund" "topup" "checkin" */
+typedef struct {
+    tk_report_kind kind;
+    int64_t date_id;    /* the concert date (sales, refunds, check-ins); 0 for top-ups */
+    const char *staff;  /* who took the money, refunded or scanned; "" nobody */
+    const char *method; /* top-ups: "kiosk" (the member), "cash", "card", "other";
+                           sales and refunds: "wallet" */
+    int64_t count, amount; /* amount: won, refunds positive */
+} tk_report_row;
+typedef void (*tk_report_cb)(void *ctx, const tk_report_row *r);
+/* What happened in [from_ms, to_ms) (wall clock), one row per kind, date,
+ * staff member and method, in that order: seats sold (by payment time),
+ * refunds and top-ups (by their ledger entries). from_ms >= to_ms:
+ * INVALID_PARAMS, field "to". */
+tk_err tk_report(const tk_domain *d, int64_t from_ms, int64_t to_ms, tk_report_cb cb, void *ctx,
+                 tk_errinfo *ei);
 
 /* ---- invariants (tests, ticket-audit) --------------------------------- */
 

@@ -88,6 +88,8 @@ typedef struct {
     uint32_t user;
     int32_t prev; /* older entry of the same user */
     uint8_t kind;
+    uint8_t method;  /* tk_pay_method */
+    uint16_t staff;  /* d->staff[staff - 1], 0 = none (fits the padding) */
 } dm_ledger;
 
 typedef struct {
@@ -140,6 +142,8 @@ struct tk_domain {
     dm_hash code_ix; /* bookings by code */
     dm_payment *payments; size_t npayments, cappayments;
     dm_ledger *ledger; size_t nledger, capledger;
+    const char **staff; size_t nstaff, capstaff; /* names on ledger entries (arena) */
+    uint16_t act_staff; uint8_t act_method;      /* tk_actor_set: the call under way */
     dm_idem *idem; size_t nidem, capidem;
     dm_hash idem_ix; /* by (user, request_id) */
 
@@ -196,6 +200,8 @@ int dm_reload_catalog(tk_domain *d);
 /* ---- wallet.c ------------------------------------------------------------ */
 /* Booking i (an index) as booking.list shows it. */
 void dm_booking_info(const tk_domain *d, int32_t i, tk_booking_info *out);
+/* A booking by the code on a ticket as typed (any case, blanks around). */
+int32_t dm_booking_by_text(const tk_domain *d, const char *code);
 int64_t dm_user_find(const tk_domain *d, const uint8_t id[16]); /* index or -1 */
 int dm_user_add(tk_domain *d, const uint8_t id[16], const char *name, int64_t balance);
 uint64_t dm_user_hash(const tk_domain *d, uint32_t ix);
@@ -204,6 +210,13 @@ int32_t dm_ledger_add(tk_domain *d, uint32_t user, int kind, int64_t amount, int
                       int64_t ref);
 int dm_ledger_push(tk_domain *d, const dm_ledger *e);
 const char *dm_ledger_kind_name(int kind);
+/* A staff name's number on ledger entries (1..), added when new; 0 for
+ * "" or NULL, -1 out of memory or past 65535 names. */
+int32_t dm_staff_intern(tk_domain *d, const char *name);
+static inline const char *dm_staff_name(const tk_domain *d, uint16_t ix)
+{
+    return ix ? d->staff[ix - 1] : "";
+}
 int dm_ledger_kind(const char *name);
 /* request_id records */
 const dm_idem *dm_idem_find(const tk_domain *d, uint32_t user, const char *rid);

@@ -130,8 +130,12 @@ static int ld_ledger(void *ctx, const st_ledger *r)
     if (r->id != (int64_t)d->nledger + 1 || kind < 0 || r->user_id < 1 ||
         r->user_id > (int64_t)d->nusers)
         return -1;
+    int method = r->method && r->method[0] ? tk_pay_method_parse(r->method) : TK_PAY_NONE;
+    int32_t staff = dm_staff_intern(d, r->staff);
+    if (method < 0 || staff < 0)
+        return -1;
     dm_ledger e = {r->amount, r->balance, r->at_ms, r->ref, (uint32_t)(r->user_id - 1), -1,
-                   (uint8_t)kind};
+                   (uint8_t)kind, (uint8_t)method, (uint16_t)staff};
     return dm_ledger_push(d, &e);
 }
 

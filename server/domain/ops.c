@@ -78,8 +78,7 @@ tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
     return TK_OK;
 }
 
-tk_err tk_admin_booking_find(const tk_domain *d, const char *code, tk_booking_info *out,
-                             tk_errinfo *ei)
+int32_t dm_booking_by_text(const tk_domain *d, const char *code)
 {
     char c[TK_CODE_LEN + 2]; /* one more than a code: a longer text never matches */
     size_t n = 0;
@@ -88,7 +87,13 @@ tk_err tk_admin_booking_find(const tk_domain *d, const char *code, tk_booking_in
     for (; code && code[n] && code[n] != ' ' && n < TK_CODE_LEN + 1; n++)
         c[n] = (char)toupper((unsigned char)code[n]);
     c[n] = '\0';
-    int32_t i = dm_booking_by_code(d, c);
+    return dm_booking_by_code(d, c);
+}
+
+tk_err tk_admin_booking_find(const tk_domain *d, const char *code, tk_booking_info *out,
+                             tk_errinfo *ei)
+{
+    int32_t i = dm_booking_by_text(d, code);
     if (i < 0)
         return dm_bad_param(ei, "code", "no such booking");
     dm_booking_info(d, i, out);
@@ -106,9 +111,10 @@ void tk_history_get(const tk_domain *d, int64_t now_ms, tk_history *out)
 }
 
 int tk_audit_append(tk_domain *d, int64_t now_ms, const char *method, const char *peer,
-                    const char *params_json, const char *result)
+                    const char *params_json, const char *result, const char *staff)
 {
-    return store_audit_append(d->st, dm_wall(d, now_ms), method ? method : "", peer, params_json, result);
+    return store_audit_append(d->st, dm_wall(d, now_ms), method ? method : "", peer,
+                              params_json, result, staff);
 }
 
 typedef struct { tk_audit_cb cb; void *ctx; } audit_fwd;
@@ -116,7 +122,7 @@ typedef struct { tk_audit_cb cb; void *ctx; } audit_fwd;
 static void audit_row(void *ctx, const st_audit *a)
 {
     audit_fwd *f = ctx;
-    tk_audit_entry e = {a->id, a->at_ms, a->method, a->peer, a->params, a->result};
+    tk_audit_entry e = {a->id, a->at_ms, a->method, a->peer, a->params, a->result, a->staff};
     f->cb(f->ctx, &e);
 }
 

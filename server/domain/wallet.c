@@ -93,6 +93,45 @@ int dm_ledger_kind(const char *name)
     return -1;
 }
 
+int32_t dm_staff_intern(tk_domain *d, const char *name)
+{
+    if (!name || !name[0])
+        return 0;
+    for (size_t i = 0; i < d->nstaff; i++)
+        if (!strcmp(d->staff[i], name))
+            return (int32_t)i + 1;
+    if (d->nstaff >= UINT16_MAX || DM_RESERVE(d->staff, d->capstaff, d->nstaff) < 0)
+        return -1;
+    if (!(d->staff[d->nstaff] = dm_strdup(&d->arena, name)))
+        return -1;
+    return (int32_t)++d->nstaff;
+}
+
+static const char *const pay_method_names[] = {"", "cash", "card", "other"};
+
+const char *tk_pay_method_name(tk_pay_method m)
+{
+    return (unsigned)m < 4 ? pay_method_names[m] : "";
+}
+
+int tk_pay_method_parse(const char *name)
+{
+    for (int i = 1; name && i < 4; i++)
+        if (!strcmp(name, pay_method_names[i]))
+            return i;
+    return -1;
+}
+
+int tk_actor_set(tk_domain *d, const char *staff, tk_pay_method method)
+{
+    int32_t ix = dm_staff_intern(d, staff);
+    if (ix < 0)
+        return -1;
+    d->act_staff = (uint16_t)ix;
+    d->act_method = (uint8_t)method;
+    return 0;
+}
+
 int dm_ledger_push(tk_domain *d, const dm_ledger *e)
 {
     if (DM_RESERVE(d->ledger, d->capledger, d->nledger) < 0)
@@ -108,12 +147,14 @@ int32_t dm_ledger_add(tk_domain *d, uint32_t user, int kind, int64_t amount, int
                       int64_t ref)
 {
     dm_user *u = &d->users[user];
-    dm_ledger e = {amount, u->balance + amount, at_ms, ref, user, -1, (uint8_t)kind};
+    dm_ledger e = {amount, u->balance + amount, at_ms, ref, user, -1, (uint8_t)kind,
+                   d->act_method, d->act_staff};
     if (dm_ledger_push(d, &e) < 0)
         return -1;
     u->balance = e.balance;
     int64_t id = (int64_t)d->nledger;
-    st_ledger row = {id, user + 1, dm_ledger_kind_name(kind), amount, e.balance, at_ms, ref};
+    st_ledger row = {id, user + 1, dm_ledger_kind_name(kind), amount, e.balance, at_ms, ref,
+                     tk_pay_method_name(e.method), dm_staff_name(d, e.staff)};
     store_ledger_insert(d->st, &row);
     store_user_balance(d->st, user + 1, u->balance);
     return (int32_t)(id - 1);
@@ -234,7 +275,8 @@ tk_err tk_wallet_history(tk_domain *d, const tk_uuid *user, int64_t limit, tk_le
     for (int32_t i = d->users[u].last_ledger; i >= 0 && limit > 0; i = d->ledger[i].prev, limit--) {
         const dm_ledger *l = &d->ledger[i];
         tk_ledger_entry e = {i + 1, dm_ledger_kind_name(l->kind), l->amount, l->balance,
-                             l->at_ms};
+                             l->at_ms, tk_pay_method_name(l->method),
+                             dm_staff_name(d, l->staff)};
         cb(ctx, &e);
     }
     return TK_OK;

@@ -115,7 +115,15 @@ static const char pg_v1[] =
     " params text NOT NULL,"
     " result text NOT NULL);";
 
-static const char *const pg_migrations[PG_SCHEMA_VERSION] = {pg_v1};
+/* Staff keys and paid top-ups (issue 17): the audit log names the staff
+ * member; a ledger entry says how a top-up was paid and who took it (or
+ * made the refund). '' = nobody: the member at a kiosk, or older rows. */
+static const char pg_v_staff[] =
+    "ALTER TABLE audit ADD COLUMN staff text NOT NULL DEFAULT '';"
+    "ALTER TABLE ledger ADD COLUMN method text NOT NULL DEFAULT '',"
+    " ADD COLUMN staff text NOT NULL DEFAULT '';";
+
+static const char *const pg_migrations[PG_SCHEMA_VERSION] = {pg_v1, pg_v_staff};
 
 /* The version on disk, under a lock that orders two first starts. */
 static int pg_version(PGconn *c, long *v)

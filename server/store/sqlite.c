@@ -86,6 +86,42 @@ static bool schema_too_new(sl_store *s)
     return v > STORE_SCHEMA_VERSION;
 }
 
+/* Columns added to tables that older files already have. CREATE TABLE IF
+ * NOT EXISTS cannot add a column and SQLite has no ADD COLUMN IF NOT
+ * EXISTS, so each is added here, after the schema file ran, to a file
+ * that lacks it: as idempotent as the file. New files get them from
+ * data/schema.sql. One line per column, grouped by feature. */
+static const struct { const char *table, *column, *decl; } sl_added_columns[] = {
+    /* staff keys and paid top-ups (issue 17): who, and how it was paid */
+    {"audit", "staff", "TEXT NOT NULL DEFAULT ''"},
+    {"ledger", "method", "TEXT NOT NULL DEFAULT ''"},
+    {"ledger", "staff", "TEXT NOT NULL DEFAULT ''"},
+};
+
+static int sl_add_columns(sqlite3 *db)
+{
+    for (size_t i = 0; i < sizeof sl_added_columns / sizeof sl_added_columns[0]; i++) {
+        sqlite3_stmt *q = NULL;
+        int have = -1;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info(?) WHERE name=?",
+                               -1, &q, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(q, 1, sl_added_columns[i].table, -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 2, sl_added_columns[i].column, -1, SQLITE_STATIC);
+            if (sqlite3_step(q) == SQLITE_ROW)
+                have = sqlite3_column_int(q, 0);
+        }
+        sqlite3_finalize(q);
+        if (have < 0)
+            return -1;
+        char sql[192];
+        snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s %s", sl_added_columns[i].table,
+                 sl_added_columns[i].column, sl_added_columns[i].decl);
+        if (!have && db_exec(db, sql) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* One server per database file. Each ticketd decides from its own memory
  * (seats, balances) and writes through; a second one on the same file
  * would sell the seats the first has sold. SQLite's own locks only order
@@ -355,7 +391,7 @@ tk_store *sqlite_store_open(const char *path)
                        "PRAGMA foreign_keys=ON;") < 0 ||
         schema_too_new(s) ||
         db_exec(s->db, "BEGIN IMMEDIATE") < 0 || db_exec(s->db, store_schema_sql) < 0 ||
-        db_exec(s->db, "COMMIT") < 0 || sl_prepare_all(s) < 0) {
+        sl_add_columns(s->db) < 0 || db_exec(s->db, "COMMIT") < 0 || sl_prepare_all(s) < 0) {
         sl_close(&s->base);
         return NULL;
     }

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct tk_store tk_store;
 
@@ -74,7 +74,14 @@ typedef struct {
     int64_t id; const char *code;
     int64_t user_id, payment_id, hold_id, date_id, seat_no, price, paid_ms, state;
 } st_booking;
-typedef struct { int64_t id, user_id; const char *kind; int64_t amount, balance, at_ms, ref; } st_ledger;
+/* method: how a top-up was paid ("cash", "card", "other"; "" = by the
+ * member at a kiosk); staff: who took it or refunded ("" = nobody). */
+typedef struct {
+    int64_t id, user_id;
+    const char *kind;
+    int64_t amount, balance, at_ms, ref;
+    const char *method, *staff;
+} st_ledger;
 typedef struct { int64_t user_id; const char *request_id, *method, *params; int64_t ref; } st_idem;
 typedef struct { const char *key; int64_t value; } st_setting;
 /* A pre-queue draw: place first_seq + i belongs to seq first_seq + ord[i]. */
@@ -82,6 +89,7 @@ typedef struct { int64_t first_seq, n, drawn_ms, ms; const uint32_t *ord; } st_d
 typedef struct {
     int64_t id, at_ms;
     const char *method, *peer, *params, *result;
+    const char *staff; /* the staff member whose key made the call */
 } st_audit;
 
 /* One callback per table; strings are valid during the call only. A
@@ -130,7 +138,7 @@ void store_draw_insert(tk_store *s, const st_draw *r);
 
 /* ---- audit log (read from disk, not kept in memory) -------------------- */
 int store_audit_append(tk_store *s, int64_t at_ms, const char *method, const char *peer,
-                       const char *params, const char *result);
+                       const char *params, const char *result, const char *staff);
 /* Newest first, id < before_id (before_id <= 0: from the newest). */
 int store_audit_list(tk_store *s, int64_t before_id, int64_t limit,
                      void (*cb)(void *ctx, const st_audit *a), void *ctx);

@@ -10,9 +10,9 @@
 static const char *const load_cols[ST_COUNT] = {
     [ST_L_USERS] = "ibti",      [ST_L_ENTRIES] = "iiiiii",     [ST_L_CONCERTS] = "itt",
     [ST_L_DATES] = "iiiii",     [ST_L_SEATS] = "iii",          [ST_L_HOLDS] = "iiiiiii",
-    [ST_L_PAYMENTS] = "iiiii",  [ST_L_BOOKINGS] = "itiiiiiiii", [ST_L_LEDGER] = "iitiiii",
+    [ST_L_PAYMENTS] = "iiiii",  [ST_L_BOOKINGS] = "itiiiiiiii", [ST_L_LEDGER] = "iitiiiitt",
     [ST_L_IDEM] = "ittti",      [ST_L_SETTINGS] = "ti",        [ST_L_DRAWS] = "iiiib",
-    [ST_AUDIT_LIST] = "iitttt",
+    [ST_AUDIT_LIST] = "iittttt",
 };
 
 /* Converts a row for a loader callback; l is the loader. */
@@ -71,7 +71,7 @@ static int row_booking(const store_loader *l, const st_row *r)
 
 static int row_ledger(const store_loader *l, const st_row *r)
 {
-    st_ledger e = {r->i[0], r->i[1], r->t[2], r->i[3], r->i[4], r->i[5], r->i[6]};
+    st_ledger e = {r->i[0], r->i[1], r->t[2], r->i[3], r->i[4], r->i[5], r->i[6], r->t[7], r->t[8]};
     return l->ledger(l->ctx, &e);
 }
 
@@ -235,8 +235,8 @@ void store_booking_refund(tk_store *s, int64_t id, int64_t at_ms)
 
 void store_ledger_insert(tk_store *s, const st_ledger *e)
 {
-    st_write(s, ST_LEDGER_INS, "iitiiii", e->id, e->user_id, e->kind, e->amount, e->balance,
-             e->at_ms, e->ref);
+    st_write(s, ST_LEDGER_INS, "iitiiiitt", e->id, e->user_id, e->kind, e->amount, e->balance,
+             e->at_ms, e->ref, e->method ? e->method : "", e->staff ? e->staff : "");
 }
 
 void store_idem_insert(tk_store *s, const st_idem *r)
@@ -272,10 +272,10 @@ void store_draw_insert(tk_store *s, const st_draw *r)
 /* ---- audit --------------------------------------------------------------- */
 
 int store_audit_append(tk_store *s, int64_t at_ms, const char *method, const char *peer,
-                       const char *params, const char *result)
+                       const char *params, const char *result, const char *staff)
 {
-    return st_write(s, ST_AUDIT_INS, "itttt", at_ms, method, peer ? peer : "",
-                    params ? params : "{}", result ? result : "ok");
+    return st_write(s, ST_AUDIT_INS, "ittttt", at_ms, method, peer ? peer : "",
+                    params ? params : "{}", result ? result : "ok", staff ? staff : "");
 }
 
 typedef struct {
@@ -286,7 +286,7 @@ typedef struct {
 static int audit_row(void *ctx, const st_row *r)
 {
     audit_ctx *c = ctx;
-    st_audit a = {r->i[0], r->i[1], r->t[2], r->t[3], r->t[4], r->t[5]};
+    st_audit a = {r->i[0], r->i[1], r->t[2], r->t[3], r->t[4], r->t[5], r->t[6]};
     c->cb(c->ctx, &a);
     return 0;
 }

@@ -21,15 +21,15 @@ const char *const st_sql[ST_COUNT] = {
     [ST_BOOK_INS] = "INSERT INTO bookings(id,code,user_id,payment_id,hold_id,date_id,seat_no,"
                     "price,paid_at,state) VALUES(?,?,?,?,?,?,?,?,?,0)",
     [ST_BOOK_REFUND] = "UPDATE bookings SET state=1,refunded_at=? WHERE id=?",
-    [ST_LEDGER_INS] = "INSERT INTO ledger(id,user_id,kind,amount,balance,at,ref) "
-                      "VALUES(?,?,?,?,?,?,?)",
+    [ST_LEDGER_INS] = "INSERT INTO ledger(id,user_id,kind,amount,balance,at,ref,method,staff) "
+                      "VALUES(?,?,?,?,?,?,?,?,?)",
     [ST_IDEM_INS] = "INSERT INTO idempotency(user_id,request_id,method,params,result_ref) "
                     "VALUES(?,?,?,?,?)",
     [ST_SETTING_PUT] = "INSERT INTO settings(key,value) VALUES(?,?) "
                        "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
     [ST_DRAW_INS] = "INSERT INTO draws(first_seq,n,drawn_at,ms,ord) VALUES(?,?,?,?,?)",
-    [ST_AUDIT_INS] = "INSERT INTO audit(at,method,peer,params,result) VALUES(?,?,?,?,?)",
-    [ST_AUDIT_LIST] = "SELECT id,at,method,peer,params,result FROM audit WHERE id<? "
+    [ST_AUDIT_INS] = "INSERT INTO audit(at,method,peer,params,result,staff) VALUES(?,?,?,?,?,?)",
+    [ST_AUDIT_LIST] = "SELECT id,at,method,peer,params,result,staff FROM audit WHERE id<? "
                       "ORDER BY id DESC LIMIT ?",
     [ST_COUNT_CONCERTS] = "SELECT count(*) FROM concerts",
     [ST_L_USERS] = "SELECT id,uuid,name,balance FROM users ORDER BY id",
@@ -42,7 +42,8 @@ const char *const st_sql[ST_COUNT] = {
     [ST_L_PAYMENTS] = "SELECT id,user_id,amount,balance,paid_at FROM payments ORDER BY id",
     [ST_L_BOOKINGS] = "SELECT id,code,user_id,payment_id,hold_id,date_id,seat_no,price,"
                       "paid_at,state FROM bookings ORDER BY id",
-    [ST_L_LEDGER] = "SELECT id,user_id,kind,amount,balance,at,ref FROM ledger ORDER BY id",
+    [ST_L_LEDGER] = "SELECT id,user_id,kind,amount,balance,at,ref,method,staff FROM ledger "
+                    "ORDER BY id",
     [ST_L_IDEM] = "SELECT user_id,request_id,method,params,result_ref FROM idempotency",
     [ST_L_SETTINGS] = "SELECT key,value FROM settings",
     [ST_L_DRAWS] = "SELECT first_seq,n,drawn_at,ms,ord FROM draws ORDER BY id",

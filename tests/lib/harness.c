@@ -242,15 +242,19 @@ th_server *th_start(const char *arg, ...)
     return s;
 }
 
-int th_run(const char *const argv[])
+int th_run(const char *const argv[]) { return th_run_to(argv, NULL, NULL); }
+
+int th_run_to(const char *const argv[], const char *out_path, const char *err_path)
 {
     pid_t pid = fork();
     if (pid == 0) {
         int devnull = open("/dev/null", O_RDWR);
-        if (devnull >= 0) {
+        int out = out_path ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : devnull;
+        int err = err_path ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : devnull;
+        if (devnull >= 0 && out >= 0 && err >= 0) {
             dup2(devnull, 0);
-            dup2(devnull, 1);
-            dup2(devnull, 2);
+            dup2(out, 1);
+            dup2(err, 2);
         }
         execvp(argv[0], (char *const *)argv);
         _exit(127);

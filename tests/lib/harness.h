@@ -83,6 +83,8 @@ void th_pg_create(char *out, size_t outlen);
 th_server *th_start(const char *arg, ...);
 /* Runs a helper program (fork+exec, output discarded); its exit code or -1. */
 int th_run(const char *const argv[]);
+/* The same with stdout and stderr into files (created 0600; NULL: dropped). */
+int th_run_to(const char *const argv[], const char *out_path, const char *err_path);
 /* A currently free TCP port on 127.0.0.1 (for tcp://, ws:// tests). */
 int th_free_port(void);
 /* Start again on the same dir (same DB, secret, admin key) after a stop. */

@@ -23,6 +23,44 @@
 
 adm_console *adm_get(app *a) { return app_model(a); }
 
+bool adm_role_allows(app *a, int roles)
+{
+    adm_console *c = adm_get(a);
+    return c && (c->role & roles) != 0;
+}
+
+void adm_title(app *a)
+{
+    adm_console *c = adm_get(a);
+    if (!c || !c->staff[0]) {
+        app_set_title(a, tx(A_TITLE));
+        return;
+    }
+    snprintf(c->title, sizeof c->title, tx(A_TITLE_WHO), tx(A_TITLE), c->staff,
+             tx(c->role == ADM_ROLE_CASHIER ? A_ROLE_CASHIER
+                : c->role == ADM_ROLE_GATE  ? A_ROLE_GATE
+                                            : A_ROLE_ADMIN));
+    app_set_title(a, c->title); /* the app keeps the pointer */
+}
+
+void adm_str(const cJSON *o, const char *name, char *out, size_t cap)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    snprintf(out, cap, "%s", cJSON_IsString(it) ? it->valuestring : "");
+}
+
+int adm_open_cashier(app *a, void *st, int key)
+{
+    app_push(a, &adm_cash_ops, adm_cash_new());
+    return APP_DONE;
+}
+
+int adm_open_report(app *a, void *st, int key)
+{
+    app_push(a, &adm_report_ops, adm_report_new(false));
+    return APP_DONE;
+}
+
 /* ---- results ----------------------------------------------------------- */
 
 static void set_last(app *a, const char *text, bool bad)
@@ -87,7 +125,7 @@ void adm_fail(app *a, const char *method, const app_reply *r)
 int adm_act_lang(app *a, void *st, int key)
 {
     tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
-    app_set_title(a, tx(A_TITLE));
+    adm_title(a);
     return APP_DONE;
 }
 
@@ -168,10 +206,11 @@ int console_main(int argc, char **argv)
     static adm_console con; /* lives as long as the process */
     adm_model_init(&con.m);
     con.poll_ms = CONSOLE_POLL_MS;
+    con.role = ADM_ROLE_ADMIN; /* until admin.whoami says otherwise */
     app_set_model(a, &con);
     app_subscribe(a, "sales");
     app_subscribe(a, "queue");
-    app_push(a, &adm_dash_ops, adm_dash_new());
+    app_push(a, &adm_start_ops, adm_start_new());
     rc = app_run(a);
     app_free(a);
     return rc; /* cl is not freed, as in tui/main.c: nng_close can wedge (nng #1543) */

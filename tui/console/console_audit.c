@@ -60,15 +60,6 @@ static void audit_fetch(app *a, adm_audit *s, bool older)
     app_call(a, s, "admin.audit.list", p, ADM_TAG_AUDIT);
 }
 
-static void copy(const cJSON *o, const char *name, char *out, size_t cap)
-{
-    const char *v;
-    /* params can be long; keep its head, the detail line shows that much */
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
-    v = cJSON_IsString(it) ? it->valuestring : "";
-    snprintf(out, cap, "%s", v);
-}
-
 static void audit_reply(app *a, void *st, int tag, const app_reply *r)
 {
     adm_audit *s = st;
@@ -84,11 +75,11 @@ static void audit_reply(app *a, void *st, int tag, const app_reply *r)
         audit_row *w = &s->rows[n];
         if (n == ADM_AUDIT_MAX || jv_get_int(it, "audit_id", 1, JV_INT_MAX, &w->id) != JV_OK)
             continue;
-        copy(it, "at", w->at, sizeof w->at);
-        copy(it, "method", w->method, sizeof w->method);
-        copy(it, "peer", w->peer, sizeof w->peer);
-        copy(it, "result", w->result, sizeof w->result);
-        copy(it, "params", w->params, sizeof w->params);
+        adm_str(it, "at", w->at, sizeof w->at);
+        adm_str(it, "method", w->method, sizeof w->method);
+        adm_str(it, "peer", w->peer, sizeof w->peer);
+        adm_str(it, "result", w->result, sizeof w->result);
+        adm_str(it, "params", w->params, sizeof w->params);
         n++;
         got++;
     }

@@ -172,6 +172,8 @@ static const km_binding dash_keys[] = {
     {{'s'}, act_seats, "s", A_H_SEATS, KM_HELP, 0},
     {{'j', 'k'}, act_move, "j k", T_H_MOVE, KM_HELP, 0},
     {{'g'}, act_refresh, "g", T_H_REFRESH, KM_HELP, 0},
+    {{'$'}, adm_open_cashier, "$", A_H_COUNTER, KM_HELP, 0},
+    {{'R'}, adm_open_report, "R", A_H_REPORT, KM_HELP, 0},
 };
 
 KM_TABLE_FN(dash_keys_fn, dash_keys)

@@ -13,6 +13,7 @@
 #ifndef TK_ADMIN_H
 #define TK_ADMIN_H
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -20,15 +21,27 @@
 #include "tui/ui/app.h"
 #include "tui/ui/text.h"
 
+/* Staff roles as the server names them (admin.whoami, issue 17). */
+enum { ADM_ROLE_ADMIN = 1, ADM_ROLE_CASHIER = 2, ADM_ROLE_GATE = 4 };
+
 /* The console's shared state: app_model(a). */
 typedef struct {
     adm_model m;
+    char staff[40];   /* who is signed in (admin.whoami); "" until known */
+    int role;         /* ADM_ROLE_*; an older server without whoami: admin */
+    char title[160];  /* the title bar's text with the name (adm_title) */
     char last[320];   /* the last action's result, kept on the dashboard */
     bool last_bad;
     int64_t poll_ms;  /* dashboard poll period */
 } adm_console;
 
 adm_console *adm_get(app *a);
+/* The signed-in key's role is one of roles (ADM_ROLE_* or'ed). */
+bool adm_role_allows(app *a, int roles);
+/* "ticketd console: park (cashier)" as the title, in the language now. */
+void adm_title(app *a);
+/* o[name] as text into out ("" when absent or not a string). */
+void adm_str(const cJSON *o, const char *name, char *out, size_t cap);
 
 /* ---- results: every action ends in one of these, shown in the flash
  * line and kept as "Last action" on the dashboard ---- */
@@ -103,6 +116,22 @@ void *adm_seats_new_at(int64_t date_id, int seat);
 extern const app_screen_ops adm_audit_ops;
 void *adm_audit_new(void);
 
+/* console_start.c: asks admin.whoami, then opens what the role may use:
+ * the dashboard (admin), the counter (cashier), or says a gate key is for
+ * `kiosk --gate`. */
+extern const app_screen_ops adm_start_ops;
+void *adm_start_new(void);
+
+/* console_cashier.c: the counter; console_report.c: the day's close, or
+ * (shift) the signed-in cashier's own top-ups today per method. */
+extern const app_screen_ops adm_cash_ops;
+void *adm_cash_new(void);
+extern const app_screen_ops adm_report_ops;
+void *adm_report_new(bool shift);
+int adm_report_count(const void *report_st); /* the rows it shows (tests) */
+int adm_open_cashier(app *a, void *st, int key);
+int adm_open_report(app *a, void *st, int key);
+
 extern const app_screen_ops adm_form_ops;
 /* concert_id > 0 prefills the date form's concert field. */
 void *adm_form_new_concert(void);
@@ -119,6 +148,12 @@ enum {
     ADM_TAG_AUDIT,
     ADM_TAG_CREATE,
     ADM_TAG_OPENS,
+    ADM_TAG_WHOAMI,
+    ADM_TAG_CASH_FIND,
+    ADM_TAG_CASH_BALANCE,
+    ADM_TAG_CASH_HISTORY,
+    ADM_TAG_CASH_CHARGE,
+    ADM_TAG_REPORT,
 };
 
 /* Shared key codes besides curses' KEY_*. */

@@ -163,3 +163,45 @@ TX(A_A_COLS, "id     time (UTC)           method                 result     peer
    "번호   시각 (UTC)           작업                   결과       접속")
 TX(A_A_EMPTY, "No admin actions yet.", "관리 작업 기록이 없습니다.")
 TX(A_A_END, "-- end of the log --", "-- 기록 끝 --")
+
+/* staff keys, the counter and the day's close (issue 17) */
+TX(A_TITLE_WHO, "%s: %s (%s)", "%s: %s (%s)")
+TX(A_ROLE_ADMIN, "admin", "관리자")
+TX(A_ROLE_CASHIER, "cashier", "매표 직원")
+TX(A_ROLE_GATE, "gate", "입장 확인")
+TX(A_S_WHOAMI, "Checking the key...", "키를 확인하는 중...")
+TX(A_S_GATE_KEY, "This is a gate key: the door check-in runs in kiosk --gate. q quits.",
+   "입장 확인용 키입니다: 입장 확인은 kiosk --gate 에서 합니다. q 종료.")
+TX(A_H_COUNTER, "counter (top-ups)", "매표소 (충전)")
+TX(A_H_REPORT, "day report", "일일 정산")
+TX(A_H_C_ID, "member id / QR", "회원 번호 / QR")
+TX(A_HK_C_ID, "member id: type it or scan the member QR (it encodes the id)",
+   "회원 번호: 입력하거나 회원 QR을 스캔 (QR에 번호가 들어 있음)")
+TX(A_H_C_NAME, "find by name", "이름으로 찾기")
+TX(A_H_C_CODE, "find by ticket code", "티켓 코드로 찾기")
+TX(A_H_C_CHARGE, "charge", "충전")
+TX(A_HK_C_CHARGE, "charge: the amount, then 1 cash, 2 card, 3 other",
+   "충전: 금액, 그 다음 1 현금, 2 카드, 3 기타")
+TX(A_H_C_SHIFT, "end of shift", "근무 마감")
+TX(A_HK_C_SHIFT, "end of shift: your top-ups today per method (the drawer's cash)",
+   "근무 마감: 오늘 내 충전 합계, 결제 수단별 (현금 서랍)")
+TX(A_H_R_DAY, "prev/next day", "이전/다음 날")
+TX(A_C_TITLE, "Counter: top-ups", "매표소: 충전")
+TX(A_C_ID_Q, "Member id (type or scan):", "회원 번호 (입력 또는 스캔):")
+TX(A_C_BAD_ID, "not a member id", "회원 번호가 아닙니다")
+TX(A_C_NAME_Q, "Name starts with:", "이름 시작:")
+TX(A_C_AMOUNT_Q, "Amount taken (won):", "받은 금액 (원):")
+TX(A_C_METHOD_Q, "%s won paid by 1 cash, 2 card, 3 other:", "%s원 결제 수단 1 현금, 2 카드, 3 기타:")
+TX(A_C_CHARGED, "Charged %s won to %s.", "%s원 충전됨: %s.")
+TX(A_C_NONE, "No member found.", "찾는 회원이 없습니다.")
+TX(A_C_NOBODY, "No member yet: i (id or QR), f (name), t (ticket code).",
+   "회원을 먼저 찾으세요: i (번호 또는 QR), f (이름), t (티켓 코드).")
+TX(A_C_PICK, "Several members: arrows and Enter to pick one.", "여러 회원: 화살표와 Enter로 고르세요.")
+TX(A_C_MEMBER, "%s  %s  balance %s", "%s  %s  잔액 %s")
+TX(A_C_HISTORY, "Recent history", "최근 내역")
+TX(A_R_DAY_TITLE, "Day report (%s) %s .. %s", "일일 정산 (%s) %s .. %s")
+TX(A_R_SHIFT_TITLE, "End of shift: %s, %s .. %s", "근무 마감: %s, %s .. %s")
+TX(A_R_COLS, "kind       date staff            method   count         amount",
+   "종류       회차 직원             수단      건수             금액")
+TX(A_R_EMPTY, "Nothing in this day.", "이 날은 기록이 없습니다.")
+TX(A_R_TOTAL, "%-8s %6lld  %14s", "%-8s %6lld  %14s")

@@ -1,6 +1,8 @@
 /* tui/kiosk/screen_wallet.c -- balance, preset and custom charges, history. A
  * charge keeps its request_id until it gets a definite answer, so a retry
- * after a timeout can never charge twice. */
+ * after a timeout can never charge twice. When the server takes top-ups
+ * only at the counter (server.info's topup "staff"), the screen says so and
+ * shows the member's QR for the cashier to scan instead of the charge keys. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,7 @@
 
 #define WALLET_ROWS 8
 
-enum { TAG_BALANCE = 1, TAG_HISTORY, TAG_CHARGE };
+enum { TAG_BALANCE = 1, TAG_HISTORY, TAG_CHARGE, TAG_INFO };
 
 static const int64_t presets[] = {10000, 50000, 100000, 300000};
 
@@ -25,6 +27,7 @@ typedef struct {
     ks_wallet_row rows[WALLET_ROWS];
     int nrows;
     bool history_loaded;
+    bool info_known, counter; /* server.info answered; its topup is "staff" */
 } wallet_st;
 
 void *ks_wallet_new(bool back_after_charge)
@@ -43,11 +46,32 @@ static void refresh_all(app *a, wallet_st *w)
     app_call(a, w, "wallet.history", p, TAG_HISTORY);
 }
 
-static void wallet_enter(app *a, void *st) { refresh_all(a, st); }
+/* The policy is asked on every entry and resync: a server restarted with
+ * another --topup is followed. */
+static void ask_policy(app *a, wallet_st *w)
+{
+    app_call(a, w, "server.info", cJSON_CreateObject(), TAG_INFO);
+}
+
+static void wallet_enter(app *a, void *st)
+{
+    ask_policy(a, st);
+    refresh_all(a, st);
+}
+
+static void read_policy(wallet_st *w, const app_reply *r)
+{
+    const char *t = NULL;
+    if (r->offline)
+        return;
+    w->info_known = true; /* an older server without server.info: open */
+    w->counter = !r->err && jv_get_str(r->result, "topup", 16, &t) == JV_OK &&
+                 !strcmp(t, "staff");
+}
 
 static void charge(app *a, wallet_st *w, int64_t amount)
 {
-    if (w->charging)
+    if (w->charging || w->counter)
         return;
     if (!w->unsure || amount != w->amount || !w->request_id[0])
         ks_request_id(w->request_id);
@@ -129,6 +153,10 @@ static void wallet_reply(app *a, void *st, int tag, const app_reply *r)
         charge_done(a, w, r);
         return;
     }
+    if (tag == TAG_INFO) {
+        read_policy(w, r);
+        return;
+    }
     if (r->err) {
         if (r->err == TK_USER_NOT_FOUND && !r->offline)
             ks_logout(a, T_USER_NOT_FOUND);
@@ -148,6 +176,7 @@ static void wallet_resync(app *a, void *st, int64_t date_id)
     wallet_st *w = st;
     if (date_id != 0)
         return;
+    ask_policy(a, w);
     refresh_all(a, w);
     if (w->unsure)
         charge(a, w, w->amount);
@@ -193,6 +222,11 @@ static const km_binding wallet_keys[] = {
     {{27}, app_act_pop, "Esc", T_H_BACK, KM_BAR, 0},
     {{'q'}, app_act_pop, "q", T_H_BACK, KM_HELP, 0},
 };
+/* At a box office whose top-ups are taken at the counter: nothing to charge. */
+static const km_binding counter_keys[] = {
+    {{27}, app_act_pop, "Esc", T_H_BACK, KM_BAR, 0},
+    {{'q'}, app_act_pop, "q", T_H_BACK, KM_HELP, 0},
+};
 /* Typing an amount: digits go to the field (wallet_key). */
 static const km_binding custom_keys[] = {
     {{'\n', '\r', KEY_ENTER}, act_custom_ok, "Enter", T_H_CHARGE, KM_BAR, 0},
@@ -201,6 +235,10 @@ static const km_binding custom_keys[] = {
 
 static int wallet_keys_fn(void *st, const km_binding **out)
 {
+    if (((wallet_st *)st)->counter) {
+        *out = counter_keys;
+        return (int)(sizeof counter_keys / sizeof *counter_keys);
+    }
     bool custom = ((wallet_st *)st)->custom;
     *out = custom ? custom_keys : wallet_keys;
     return custom ? (int)(sizeof custom_keys / sizeof *custom_keys)
@@ -241,6 +279,17 @@ static void draw_history(const wallet_st *w, int y, int x, int wd, int rows)
     }
 }
 
+/* Top-ups at the counter: the member's QR (it encodes the member id) for
+ * the cashier to scan. */
+static void draw_counter(const ks_session *s, int y, int x, int wd)
+{
+    wg_text(y, x, wd, tx(T_WALLET_COUNTER), WG_HEAD);
+    wg_text(y + 1, x, wd, tx(T_WALLET_COUNTER_HOW), WG_NORMAL);
+    int used = wg_qr(y + 3, x, s->user_id);
+    if (used == 0) /* no room or no QR: the id itself, to read out */
+        wg_text(y + 3, x, wd, s->user_id, WG_NORMAL);
+}
+
 static void wallet_draw(app *a, void *st, const wg_rect *r)
 {
     wallet_st *w = st;
@@ -254,6 +303,12 @@ static void wallet_draw(app *a, void *st, const wg_rect *r)
         snprintf(money, sizeof(money), "...");
     snprintf(line, sizeof(line), "%s: %s", tx(T_WALLET_BALANCE), money);
     wg_text(y + 2, x + 2, wd - 2, line, WG_GOOD);
+    if (!w->info_known)
+        return; /* charge keys or the counter: the server says which */
+    if (w->counter) {
+        draw_counter(s, y + 4, x + 2, wd - 2);
+        return;
+    }
     wg_text(y + 4, x + 2, wd - 2, tx(T_WALLET_CHARGE), WG_HEAD);
     int n = (int)(sizeof(presets) / sizeof(*presets)), cx = x + 2;
     for (int i = 0; i < n; i++) {

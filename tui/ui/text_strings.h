@@ -127,6 +127,8 @@ TX(T_WALLET_LIMIT, "That would take the balance over its limit.", "잔액 한도
 TX(T_WALLET_AMOUNT_MAX, "Charge 1 to %s won at a time.", "한 번에 %s원까지 충전할 수 있습니다.")
 TX(T_WALLET_LIMIT_ROOM, "The wallet holds at most %s won: up to %s more now.", "지갑 한도는 %s원입니다: 지금 %s원까지 더 충전할 수 있습니다.")
 TX(T_WALLET_EMPTY, "No entries yet.", "내역이 없습니다.")
+TX(T_WALLET_COUNTER, "Top up at the counter", "충전은 매표소에서 해 주세요")
+TX(T_WALLET_COUNTER_HOW, "Show this code to the cashier: cash or card.", "이 코드를 직원에게 보여 주세요: 현금 또는 카드.")
 TX(T_KIND_CHARGE, "charge", "충전")
 TX(T_KIND_PAYMENT, "payment", "결제")
 TX(T_KIND_REFUND, "refund", "환불")
