@@ -115,7 +115,13 @@ static const char pg_v1[] =
     " params text NOT NULL,"
     " result text NOT NULL);";
 
-static const char *const pg_migrations[PG_SCHEMA_VERSION] = {pg_v1};
+/* Version 2, venue time: a concert's IANA zone (its times are shown in
+ * it). Concerts made before it were Seoul's, as server.info said. */
+static const char pg_v2[] =
+    "ALTER TABLE concerts ADD COLUMN tz text NOT NULL DEFAULT 'Asia/Seoul'"
+    " CHECK (length(tz) > 0);";
+
+static const char *const pg_migrations[PG_SCHEMA_VERSION] = {pg_v1, pg_v2};
 
 /* The version on disk, under a lock that orders two first starts. */
 static int pg_version(PGconn *c, long *v)

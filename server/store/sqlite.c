@@ -86,6 +86,37 @@ static bool schema_too_new(sl_store *s)
     return v > STORE_SCHEMA_VERSION;
 }
 
+/* Columns added to a table after it first shipped. SQLite has no ADD
+ * COLUMN IF NOT EXISTS, so schema.sql (whose CREATE TABLEs carry them) cannot
+ * bring an older file up by itself: each is added here when the file's
+ * table lacks it, in the schema's transaction. */
+static const struct { const char *table, *column, *ddl; } sl_added_columns[] = {
+    /* Venue time: a concert's IANA zone. Concerts made before it were
+     * Seoul's (server.info said so). */
+    {"concerts", "tz", "ALTER TABLE concerts ADD COLUMN tz TEXT NOT NULL DEFAULT 'Asia/Seoul'"},
+};
+
+static int sl_add_columns(sl_store *s)
+{
+    for (size_t i = 0; i < sizeof sl_added_columns / sizeof sl_added_columns[0]; i++) {
+        sqlite3_stmt *st = NULL;
+        bool has = false;
+        if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?", -1,
+                               &st, NULL) != SQLITE_OK)
+            return -1;
+        sqlite3_bind_text(st, 1, sl_added_columns[i].table, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, sl_added_columns[i].column, -1, SQLITE_STATIC);
+        has = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        if (!has && db_exec(s->db, sl_added_columns[i].ddl) < 0)
+            return -1;
+        if (!has)
+            log_info("schema_migrated", "backend=sqlite added=%s.%s", sl_added_columns[i].table,
+                     sl_added_columns[i].column);
+    }
+    return 0;
+}
+
 /* One server per database file. Each ticketd decides from its own memory
  * (seats, balances) and writes through; a second one on the same file
  * would sell the seats the first has sold. SQLite's own locks only order
@@ -355,7 +386,7 @@ tk_store *sqlite_store_open(const char *path)
                        "PRAGMA foreign_keys=ON;") < 0 ||
         schema_too_new(s) ||
         db_exec(s->db, "BEGIN IMMEDIATE") < 0 || db_exec(s->db, store_schema_sql) < 0 ||
-        db_exec(s->db, "COMMIT") < 0 || sl_prepare_all(s) < 0) {
+        sl_add_columns(s) < 0 || db_exec(s->db, "COMMIT") < 0 || sl_prepare_all(s) < 0) {
         sl_close(&s->base);
         return NULL;
     }
