@@ -14,7 +14,6 @@
 #include "common/util.h"
 
 static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
-static char tz_current[TZ_NAME_MAX + 2]; /* the TZ this module last set ("" none yet) */
 
 static bool tz_name_ok(const char *zone)
 {
@@ -44,19 +43,19 @@ bool tz_valid(const char *zone)
 
 /* Takes the lock and makes zone the process's local time ("UTC0" for a
  * name that is not valid: glibc would quietly read an unknown name as UTC
- * but call it by the name). Changing TZ only when it differs keeps the
- * library's cache of the zone file. */
+ * but call it by the name). TZ itself is compared, not a copy of it, so a
+ * test that sets TZ cannot leave this module believing in another zone;
+ * tzset re-reads the zone file only when TZ changed. */
 static void tz_enter(const char *zone)
 {
     pthread_mutex_lock(&tz_lock);
-    if (zone && !strcmp(tz_current, zone))
-        return; /* the zone in use: no file to look at */
-    const char *want = zone && zone[0] && tz_valid(zone) ? zone : "UTC0";
-    if (strcmp(tz_current, want) != 0) {
-        snprintf(tz_current, sizeof tz_current, "%s", want);
-        setenv("TZ", want, 1);
-        tzset();
+    const char *cur = getenv("TZ");
+    if (!zone || !cur || strcmp(cur, zone) != 0) {
+        const char *want = zone && zone[0] && tz_valid(zone) ? zone : "UTC0";
+        if (!cur || strcmp(cur, want) != 0)
+            setenv("TZ", want, 1);
     }
+    tzset();
 }
 
 static void tz_leave(void) { pthread_mutex_unlock(&tz_lock); }

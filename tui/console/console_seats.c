@@ -330,9 +330,9 @@ static void seats_draw(app *a, void *st, const wg_rect *r)
 {
     adm_seats *s = st;
     const adm_date_row *d = adm_model_date(&adm_get(a)->m, s->date_id);
-    char buf[512];
-    snprintf(buf, sizeof buf, tx(A_S_TITLE), (long long)s->date_id, d ? d->title : "?",
-             d ? d->starts_at : "");
+    char buf[512], when[48];
+    tx_when(when, sizeof when, d ? d->starts_at : "", d ? d->tz : NULL, NULL);
+    snprintf(buf, sizeof buf, tx(A_S_TITLE), (long long)s->date_id, d ? d->title : "?", when);
     int x = r->x + 1, w = r->w - 2, y = r->y;
     wg_text(y++, x, w, buf, WG_HEAD);
     if (!s->loaded) {
