@@ -179,7 +179,7 @@ static void audit_draw(app *a, void *st, const wg_rect *r)
     int x = r->x + 1, w = r->w - 2, y = r->y;
     wg_text(y++, x, w, tx(A_A_TITLE), WG_HEAD);
     char head[160], zone[16];
-    tx_when_ms(zone, sizeof zone, clock_wall_ms(), NULL, "%Z");
+    tx_when_ms(zone, sizeof zone, clock_wall_ms(), NULL, "(%Z)"); /* the rows' zone */
     snprintf(head, sizeof head, tx(A_A_COLS), zone);
     wg_text(y++, x, w, head, WG_HEAD);
     if (s->loaded && s->list.n == 0)
