@@ -204,5 +204,9 @@ tk_err tk_admin_date_create(tk_domain *d, int64_t concert_id, int64_t starts_at_
     *date_id = (int64_t)d->ndates;
     st_date row = {*date_id, concert_id, starts_at_ms, on_sale_at_ms, 0};
     store_date_insert(d->st, &row, prices);
+    /* A new date's first `sales` event: an open dates screen learns of it
+     * without asking (kiosks refetch the list for a date they do not know). */
+    tk_event e = {.kind = TK_EV_SALES, .date_id = *date_id, .free = TK_SEATS};
+    dm_emit(d, &e);
     return TK_OK;
 }

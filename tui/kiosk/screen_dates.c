@@ -78,8 +78,12 @@ static void dates_event(app *a, void *st, const char *topic, const cJSON *body)
     if (strcmp(topic, "sales") != 0 || !ks_parse_sales(body, &id, &counts))
         return;
     for (int i = 0; i < d->list.n; i++)
-        if (d->rows[i].date_id == id)
+        if (d->rows[i].date_id == id) {
             ks_parse_sales(body, &id, &d->rows[i]);
+            return;
+        }
+    if (d->loaded) /* a date the list does not have: new (its first event), so ask */
+        fetch(a, d);
 }
 
 static void dates_resync(app *a, void *st, int64_t date_id)
