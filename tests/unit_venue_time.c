@@ -144,6 +144,22 @@ static const cJSON *dash_row(cJSON *dash, int64_t date_id)
     return NULL;
 }
 
+/* The dashboard shows date_id at starts (UTC) in zone tz. */
+static void expect_date(int64_t date_id, const char *starts, const char *tz)
+{
+    cJSON *dash = call("admin.dashboard", "{\"admin_key\":\"" KEY "\"}");
+    ck_assert_str_eq(str(dash_row(dash, date_id), "starts_at"), starts);
+    ck_assert_str_eq(str(dash_row(dash, date_id), "tz"), tz);
+    cJSON_Delete(dash);
+}
+
+static void expect_server_tz(const char *tz)
+{
+    cJSON *info = call("server.info", "{}");
+    ck_assert_str_eq(str(ok(info), "tz"), tz);
+    cJSON_Delete(info);
+}
+
 START_TEST(api_concert_zone_and_local_dates)
 {
     int64_t seoul = concert(""), berlin = concert(",\"tz\":\"Europe/Berlin\"");
@@ -157,17 +173,11 @@ START_TEST(api_concert_zone_and_local_dates)
     expect_fieldf("starts_at", "admin.date.create",
                   "{\"admin_key\":\"" KEY "\",\"concert_id\":%lld,\"starts_at\":"
                   "\"2099-03-29T02:30\",\"prices\":{\"1-50\":1000}}", (long long)berlin);
-    cJSON *dash = call("admin.dashboard", "{\"admin_key\":\"" KEY "\"}");
-    ck_assert_str_eq(str(dash_row(dash, d1), "starts_at"), "2099-12-21T10:00:00Z");
-    ck_assert_str_eq(str(dash_row(dash, d1), "tz"), "Asia/Seoul"); /* the default */
-    ck_assert_str_eq(str(dash_row(dash, d2), "starts_at"), "2099-12-21T18:00:00Z");
-    ck_assert_str_eq(str(dash_row(dash, d2), "tz"), "Europe/Berlin");
-    ck_assert_str_eq(str(dash_row(dash, d3), "starts_at"), "2099-12-21T10:00:00Z");
-    ck_assert_str_eq(str(dash_row(dash, d4), "starts_at"), "2099-12-21T10:00:00Z");
-    cJSON_Delete(dash);
-    cJSON *info = call("server.info", "{}");
-    ck_assert_str_eq(str(ok(info), "tz"), "Asia/Seoul");
-    cJSON_Delete(info);
+    expect_date(d1, "2099-12-21T10:00:00Z", "Asia/Seoul"); /* the default */
+    expect_date(d2, "2099-12-21T18:00:00Z", "Europe/Berlin");
+    expect_date(d3, "2099-12-21T10:00:00Z", "Europe/Berlin"); /* its offset wins */
+    expect_date(d4, "2099-12-21T10:00:00Z", "Asia/Seoul");
+    expect_server_tz("Asia/Seoul");
 }
 END_TEST
 
@@ -185,13 +195,8 @@ START_TEST(api_server_zone_is_the_default)
     A = api_new(D, KEY, NULL);
     int64_t c = concert("");
     int64_t d = date_at(c, "2099-07-01T19:00");
-    cJSON *dash = call("admin.dashboard", "{\"admin_key\":\"" KEY "\"}");
-    ck_assert_str_eq(str(dash_row(dash, d), "starts_at"), "2099-07-01T17:00:00Z"); /* CEST */
-    ck_assert_str_eq(str(dash_row(dash, d), "tz"), "Europe/Berlin");
-    cJSON_Delete(dash);
-    cJSON *info = call("server.info", "{}");
-    ck_assert_str_eq(str(ok(info), "tz"), "Europe/Berlin");
-    cJSON_Delete(info);
+    expect_date(d, "2099-07-01T17:00:00Z", "Europe/Berlin"); /* CEST */
+    expect_server_tz("Europe/Berlin");
 }
 END_TEST
 
