@@ -26,11 +26,15 @@ CREATE TABLE IF NOT EXISTS queue (
     admitted_at INTEGER NOT NULL DEFAULT 0
 );
 
+-- tz (version 3, venue time): the IANA zone the concert's times are shown
+-- in. An older file gets the column from server/store/sqlite.c
+-- (sl_added_columns: SQLite cannot add a column IF NOT EXISTS).
 CREATE TABLE IF NOT EXISTS concerts (
     id          INTEGER PRIMARY KEY,
     title       TEXT    NOT NULL CHECK (length(title) > 0),
     venue       TEXT    NOT NULL CHECK (length(venue) > 0),
-    created_at  INTEGER NOT NULL
+    created_at  INTEGER NOT NULL,
+    tz          TEXT    NOT NULL DEFAULT 'Asia/Seoul' CHECK (length(tz) > 0)
 );
 
 -- seq: the per-date event sequence, +1 per seat change, kept here so it

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/rpc.h"
+#include "common/tz.h"
 #include "common/util.h"
 #include "server/api/api.h"
 #include "server/domain/domain.h"
@@ -61,6 +62,8 @@ static void config_usage(FILE *f)
             "                         a new key to the staff file, print the key, and exit\n"
             "  --topup open|staff     who may top up a wallet: the member (open, the default)\n"
             "                         or only a cashier or admin, saying cash, card or other\n"
+            "  --tz ZONE              venue time: the IANA zone of concerts that name\n"
+            "                         none, and server.info's (default " TZ_DEFAULT ")\n"
             "  --metrics URL          Prometheus metrics over HTTP, e.g.\n"
             "                         http://127.0.0.1:9464/metrics (default off)\n"
             "  --help, --version\n");
@@ -115,6 +118,7 @@ static const config_flag config_flags[] = {
     {"--metrics", S(metrics)},
     {"--staff-file", S(staff_file)},
     {"--topup", S(topup)},
+    {"--tz", S(tz)},
 };
 #undef S
 #undef I
@@ -133,6 +137,7 @@ static void config_defaults(srv_config *c)
     c->contexts = 128;
     c->max_conns = 4096;
     c->max_conns_per_peer = 64;
+    c->tz = dom.tz;
 }
 
 /* Fills in the defaults under state_dir and run_dir and notes which
@@ -218,6 +223,11 @@ int config_parse(srv_config *c, int argc, char **argv)
     char err[160];
     if (!cidr_parse(c->rate_peer_exempt, &c->exempt, err, sizeof err)) {
         fprintf(stderr, "ticketd: --rate-peer-exempt: %s\n", err);
+        return 2;
+    }
+    if (!tz_valid(c->tz)) { /* the C library would read an unknown zone as UTC */
+        fprintf(stderr, "ticketd: --tz %s: not a time zone in the system's zoneinfo "
+                        "(an IANA name like Asia/Seoul or Europe/Berlin)\n", c->tz);
         return 2;
     }
     bool tls = !strncmp(c->rpc, "tls+", 4) || !strncmp(c->events, "tls+", 4);

@@ -47,6 +47,7 @@ static tk_domain *main_open_domain(const srv_config *sc, int64_t now)
     cfg.turn_ms = sc->turn_s * 1000;
     cfg.max_active = sc->max_active;
     cfg.admit_per_min = sc->admit_per_min;
+    cfg.tz = sc->tz;
     if (token_key_load(sc->secret_file, cfg.token_key) != 0) {
         log_error("secret_key", "path=%s err=\"%s\"", sc->secret_file, strerror(errno));
         return NULL;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "server/store/store.h"
 #include "tests/lib/harness.h"
 
 #define TH_PG_ONLY(why)                                                      \
@@ -128,7 +129,7 @@ START_TEST(sqlite_v1_file_migrates)
                      SQLITE_OK);
     ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
     ck_assert_int_eq(sqlite3_column_int(q, 0), 1);
-    ck_assert_int_eq(sqlite3_column_int(q, 1), 3);
+    ck_assert_int_eq(sqlite3_column_int(q, 1), STORE_SCHEMA_VERSION);
     sqlite3_finalize(q);
     sqlite3_close(h);
 }
@@ -160,6 +161,45 @@ START_TEST(staff_columns_migrate)
     ck_assert_str_eq(th_str(e, "staff"), "admin");
     r = th_admin(s, "admin.audit.list", NULL);
     ck_assert_str_eq(th_str(cJSON_GetArrayItem(th_arr(r.result, "entries"), 0), "staff"), "admin");
+}
+END_TEST
+
+/* The tz of date_id on the dashboard. */
+static const char *st_date_tz(th_server *s, int64_t date_id)
+{
+    rpc_reply r = th_admin(s, "admin.dashboard", "{}");
+    TH_OK(r);
+    const cJSON *d;
+    cJSON_ArrayForEach(d, th_arr(r.result, "dates"))
+        if (th_int(d, "date_id") == date_id)
+            return th_sprintf("%s", th_str(d, "tz"));
+    ck_abort_msg("date %lld not on the dashboard", (long long)date_id);
+    return NULL;
+}
+
+/* Venue time on a database from before it: its concerts get Seoul's zone
+ * (what server.info said then) at the next start, on both stores; a zone
+ * given later is kept across a restart. */
+START_TEST(venue_time_migrates)
+{
+    th_server *s = th_start(NULL);
+    int64_t d = th_date_new(s, 3, 1000);
+    th_stop(s);
+    const char *back = th_on_postgres()
+                           ? "ALTER TABLE concerts DROP COLUMN tz; UPDATE schema_version SET version = 2"
+                           : "ALTER TABLE concerts DROP COLUMN tz; PRAGMA user_version = 2";
+    ck_assert(st_sql_ok(s->db, back));
+    th_restart(s);
+    ck_assert_str_eq(st_date_tz(s, d), "Asia/Seoul");
+    rpc_reply r = th_admin(s, "admin.concert.create",
+                           "{\"title\":\"B\",\"venue\":\"Philharmonie\",\"tz\":\"Europe/Berlin\"}");
+    TH_OK(r);
+    int64_t c = th_int(r.result, "concert_id");
+    int64_t d2 = th_date_new_full(s, c, 5, "{\"1-50\":1000}", NULL);
+    th_stop(s);
+    th_restart(s);
+    ck_assert_str_eq(st_date_tz(s, d), "Asia/Seoul");
+    ck_assert_str_eq(st_date_tz(s, d2), "Europe/Berlin");
 }
 END_TEST
 
@@ -280,6 +320,7 @@ int main(void)
     tcase_add_test(tc, database_refuses_the_impossible);
     tcase_add_test(tc, sqlite_v1_file_migrates);
     tcase_add_test(tc, staff_columns_migrate);
+    tcase_add_test(tc, venue_time_migrates);
     tcase_add_test(tc, postgres_unreachable_at_start);
     tcase_add_test(tc, postgres_wrong_credentials);
     tcase_add_test(tc, postgres_lost_connection_is_fail_stop);

@@ -63,7 +63,7 @@ static char *ua_slurp(const char *path)
 static const char *ua_story =
     "INSERT INTO users VALUES (1, X'00000000000000000000000000000001', 'a', 7000, 0);"
     "INSERT INTO users VALUES (2, X'00000000000000000000000000000002', 'b', 10000, 0);"
-    "INSERT INTO concerts VALUES (1, 'C', 'V', 0);"
+    "INSERT INTO concerts (id, title, venue, created_at) VALUES (1, 'C', 'V', 0);"
     "INSERT INTO dates VALUES (1, 1, 9000000000000, 0, 3);"
     "INSERT INTO ledger(id,user_id,kind,amount,balance,at,ref) VALUES (1, 1, 'charge', 10000, 10000, 1, 0);"
     "INSERT INTO ledger(id,user_id,kind,amount,balance,at,ref) VALUES (2, 1, 'payment', -3000, 7000, 2, 1);"

@@ -113,6 +113,17 @@ START_TEST(concert_form)
     ck_assert_str_eq(adm_form_method(&f), "admin.concert.create");
     ck_assert_str_eq(cJSON_GetObjectItem(p, "title")->valuestring, "IU");
     ck_assert_str_eq(cJSON_GetObjectItem(p, "venue")->valuestring, "\xEC\x98\xAC");
+    ck_assert_ptr_null(cJSON_GetObjectItem(p, "tz")); /* empty: the server's zone */
+    cJSON_Delete(p);
+    /* venue time: a zone the machine knows, sent as "tz" */
+    adm_form_focus(&f, 1);
+    ck_assert_int_eq(f.focus, ADM_CF_TZ);
+    type(&f, "Mars/Olympus");
+    ck_assert_int_eq(adm_form_submit(&f, 0, &p), ADM_FORM_TZ_BAD);
+    ck_assert_int_eq(f.err_field, ADM_CF_TZ);
+    strcpy(f.val[ADM_CF_TZ], " Europe/Berlin ");
+    ck_assert_int_eq(adm_form_submit(&f, 0, &p), ADM_FORM_OK);
+    ck_assert_str_eq(cJSON_GetObjectItem(p, "tz")->valuestring, "Europe/Berlin");
     cJSON_Delete(p);
     /* a field never overflows its buffer */
     adm_form_init(&f, ADM_FORM_CONCERT);
@@ -148,8 +159,17 @@ START_TEST(date_form)
     ck_assert_int_eq(adm_form_submit(&f, now, &p), ADM_FORM_PRICE_MISSING);
     ck_assert_int_eq(f.focus, ADM_DF_PRICES);
     ck_assert_int_eq(f.where, 1);
-    /* the start was normalised to UTC */
-    ck_assert_str_eq(f.val[ADM_DF_STARTS], "2030-03-01T11:00:00Z");
+    /* trimmed, and kept as the operator wrote it (not rewritten as UTC) */
+    ck_assert_str_eq(f.val[ADM_DF_STARTS], "2030-03-01T20:00:00+09:00");
+    /* venue time: without an offset it is the concert's wall clock */
+    snprintf(f.zone, sizeof f.zone, "%s", "Asia/Seoul");
+    strcpy(f.val[ADM_DF_STARTS], "2030-03-01 20:00");
+    ck_assert_int_eq(adm_form_submit(&f, now, &p), ADM_FORM_PRICE_MISSING);
+    snprintf(f.zone, sizeof f.zone, "%s", "Europe/Berlin"); /* 02:30 is skipped that night */
+    strcpy(f.val[ADM_DF_STARTS], "2030-03-31T02:30");
+    ck_assert_int_eq(adm_form_submit(&f, now, &p), ADM_FORM_START_NONE);
+    snprintf(f.zone, sizeof f.zone, "%s", "Asia/Seoul");
+    strcpy(f.val[ADM_DF_STARTS], "2030-03-01T20:00");
     strcpy(f.val[ADM_DF_ONSALE], "2030-03-02T00:00:00Z");
     ck_assert_int_eq(adm_form_submit(&f, now, &p), ADM_FORM_ONSALE_LATE);
     strcpy(f.val[ADM_DF_ONSALE], "tomorrow");
@@ -161,7 +181,7 @@ START_TEST(date_form)
     int64_t v;
     ck_assert_int_eq(jv_get_int(p, "concert_id", 1, 100, &v), JV_OK);
     ck_assert_int_eq(v, 3);
-    ck_assert_str_eq(cJSON_GetObjectItem(p, "starts_at")->valuestring, "2030-03-01T11:00:00Z");
+    ck_assert_str_eq(cJSON_GetObjectItem(p, "starts_at")->valuestring, "2030-03-01T20:00");
     ck_assert_ptr_null(cJSON_GetObjectItem(p, "on_sale_at"));
     cJSON *arr = cJSON_GetObjectItem(p, "prices");
     ck_assert_int_eq(cJSON_GetArraySize(arr), ADM_SEATS);
@@ -358,29 +378,32 @@ START_TEST(spark_span)
 }
 END_TEST
 
-/* The pre-queue's opening as typed: HH:MM (the next one, local), RFC
- * 3339, or "-"; past, far and malformed are refused before sending. */
+/* The pre-queue's opening as typed: HH:MM (the next one, in the server's
+ * zone whatever the host's), RFC 3339, or "-"; past, far and malformed
+ * are refused before sending. */
 START_TEST(opens_parse)
 {
-    setenv("TZ", "KST-9", 1); /* POSIX form: no tzdata needed */
-    tzset();
+    setenv("TZ", "America/New_York", 1); /* the host's zone does not matter */
+    const char *z = "Asia/Seoul";
     const int64_t now = 1900000000000LL; /* 2030-03-17 02:46:40 KST */
     int64_t ms = 0;
-    ck_assert_int_eq(adm_opens_parse("20:00", now, &ms), ADM_OPENS_SET);
+    ck_assert_int_eq(adm_opens_parse("20:00", z, now, &ms), ADM_OPENS_SET);
     ck_assert_int_eq(ms, 1900000000000LL - (2 * 3600 + 46 * 60 + 40) * 1000LL + 20 * 3600000LL);
-    ck_assert_int_eq(adm_opens_parse(" 01:00 ", now, &ms), ADM_OPENS_SET); /* tomorrow */
+    ck_assert_int_eq(adm_opens_parse(" 01:00 ", z, now, &ms), ADM_OPENS_SET); /* tomorrow */
     ck_assert_int_eq(ms, 1900000000000LL - (2 * 3600 + 46 * 60 + 40) * 1000LL + 25 * 3600000LL);
-    ck_assert_int_eq(adm_opens_parse("2030-03-17T20:00:00Z", now, &ms), ADM_OPENS_SET);
-    ck_assert_int_eq(adm_opens_parse("2030-03-18T09:00:00+09:00", now, &ms), ADM_OPENS_SET);
+    ck_assert_int_eq(adm_opens_parse("2030-03-17T20:00:00Z", z, now, &ms), ADM_OPENS_SET);
+    ck_assert_int_eq(adm_opens_parse("2030-03-18T09:00:00+09:00", z, now, &ms), ADM_OPENS_SET);
     ck_assert_int_eq(ms, 1900022400000LL + 0); /* 2030-03-18T00:00:00Z */
-    ck_assert_int_eq(adm_opens_parse("-", now, &ms), ADM_OPENS_CLEAR);
-    ck_assert_int_eq(adm_opens_parse("2030-03-17T17:00:00Z", now, &ms), ADM_OPENS_PAST);
-    ck_assert_int_eq(adm_opens_parse("2032-01-01T00:00:00Z", now, &ms), ADM_OPENS_FAR);
+    ck_assert_int_eq(adm_opens_parse("-", z, now, &ms), ADM_OPENS_CLEAR);
+    ck_assert_int_eq(adm_opens_parse("2030-03-17T17:00:00Z", z, now, &ms), ADM_OPENS_PAST);
+    ck_assert_int_eq(adm_opens_parse("2032-01-01T00:00:00Z", z, now, &ms), ADM_OPENS_FAR);
     const char *bad[] = {"", "25:00", "20:60", "8:00", "20:00:00", "tonight", "20:0x", "--"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        ck_assert_msg(adm_opens_parse(bad[i], now, &ms) == ADM_OPENS_FORMAT, "%s", bad[i]);
+        ck_assert_msg(adm_opens_parse(bad[i], z, now, &ms) == ADM_OPENS_FORMAT, "%s", bad[i]);
+    /* a date and time without an offset is the server's zone's too */
+    ck_assert_int_eq(adm_opens_parse("2030-03-18 09:00", z, now, &ms), ADM_OPENS_SET);
+    ck_assert_int_eq(ms, 1900022400000LL);
     unsetenv("TZ");
-    tzset();
 }
 END_TEST
 

@@ -219,7 +219,9 @@ START_TEST(date_line_keeps_when_and_where)
     snprintf(s.venue, sizeof s.venue, "%s", "잠실 올림픽주경기장");
     snprintf(s.starts_at, sizeof s.starts_at, "%s", "2026-12-09T10:00:00Z");
     char line[1024], when[40];
-    ks_when(when, sizeof when, s.starts_at);
+    snprintf(s.tz, sizeof s.tz, "%s", "Asia/Seoul");
+    ks_when(when, sizeof when, s.starts_at, s.tz);
+    ck_assert_str_eq(when, "2026-12-09 19:00 KST"); /* venue time, whatever the host's */
     ks_date_line(line, sizeof line, &s, 76);
     ck_assert_int_eq(tx_width(line), 76);
     ck_assert_ptr_nonnull(strstr(line, when));

@@ -12,12 +12,17 @@
 
 tk_err api_admin_concert_create(api_call *c)
 {
-    const char *title, *venue;
+    const char *title, *venue, *tz = NULL;
     int64_t id;
     tk_err e;
     if ((e = ap_str(c, "title", TK_TITLE_MAX, &title)) ||
-        (e = ap_str(c, "venue", TK_TITLE_MAX, &venue)) ||
-        (e = tk_admin_concert_create(c->d, title, venue, c->now_ms, &id, &c->ei)))
+        (e = ap_str(c, "venue", TK_TITLE_MAX, &venue)))
+        return e;
+    jv_status st = jv_get_str(c->params, "tz", TZ_NAME_MAX, &tz);
+    if (st == JV_BAD || (st == JV_OK && !tz_valid(tz)))
+        return ap_bad(c, "tz", "tz must be an IANA time zone this server knows, like "
+                               "Asia/Seoul or Europe/Berlin");
+    if ((e = tk_admin_concert_create_in(c->d, title, venue, tz, c->now_ms, &id, &c->ei)))
         return e;
     ar_int(ar_new(c), "concert_id", id);
     return TK_OK;
@@ -87,9 +92,16 @@ tk_err api_admin_date_create(api_call *c)
     int64_t concert_id, starts_at = 0, on_sale_at = -1, id;
     int64_t prices[TK_SEATS];
     tk_err e;
-    if ((e = ap_id(c, "concert_id", &concert_id)) ||
-        (e = ap_time(c, "starts_at", true, &starts_at, NULL)) || (e = date_prices(c, prices)) ||
-        (e = ap_time(c, "on_sale_at", false, &on_sale_at, NULL)) ||
+    if ((e = ap_id(c, "concert_id", &concert_id)))
+        return e;
+    /* Venue time: a time without an offset is the concert's wall clock. An
+     * unknown concert is the domain's to refuse, after the params. */
+    const char *zone = tk_concert_tz(c->d, concert_id);
+    if (!zone)
+        zone = tk_config_of(c->d)->tz;
+    if ((e = ap_local_time(c, "starts_at", zone, true, &starts_at)) ||
+        (e = date_prices(c, prices)) ||
+        (e = ap_local_time(c, "on_sale_at", zone, false, &on_sale_at)) ||
         (e = tk_admin_date_create(c->d, concert_id, starts_at, prices, on_sale_at, c->now_ms,
                                   &id, &c->ei)))
         return e;

@@ -12,6 +12,7 @@ cJSON *ar_date(const tk_date_info *di, bool admin)
     ar_str(o, "title", di->title);
     ar_str(o, "venue", di->venue);
     ar_time(o, "starts_at", di->starts_at_ms);
+    ar_str(o, "tz", di->tz);
     if (admin)
         ar_time(o, "on_sale_at", di->on_sale_at_ms);
     ar_int(o, "free", di->free);

@@ -6,8 +6,6 @@
 
 #include "server/api/api_int.h"
 
-#define INFO_TZ "Asia/Seoul" /* the box offices' zone until a --tz flag exists */
-
 /* The node's name: the host name until a --node flag exists. */
 static void info_node(char *out, size_t outsz)
 {
@@ -30,6 +28,6 @@ tk_err api_server_info(api_call *c)
     ar_int(o, "hold_seconds", cfg->hold_ms / 1000);
     ar_int(o, "turn_seconds", cfg->turn_ms / 1000);
     ar_str(o, "topup", api_topup_staff(c->a) ? "staff" : "open");
-    ar_str(o, "tz", INFO_TZ);
+    ar_str(o, "tz", cfg->tz); /* --tz, checked against zoneinfo at start */
     return TK_OK;
 }

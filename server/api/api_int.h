@@ -66,6 +66,10 @@ tk_err ap_token(api_call *c, const char **out);
 tk_err ap_request_id(api_call *c, const char **out);
 /* An RFC 3339 time string; absent leaves *ms and clears *present. */
 tk_err ap_time(api_call *c, const char *name, bool required, int64_t *ms, bool *present);
+/* Venue time: as ap_time, or a local time in zone without an offset
+ * ("2026-12-24T19:00", tz_parse); a local time the zone skips is refused. */
+tk_err ap_local_time(api_call *c, const char *name, const char *zone, bool required,
+                     int64_t *ms);
 
 /* ---- results ---------------------------------------------------------- */
 

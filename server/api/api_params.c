@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/tz.h"
 #include "common/util.h"
 #include "server/api/api_int.h"
 
@@ -129,6 +130,28 @@ tk_err ap_time(api_call *c, const char *name, bool required, int64_t *ms, bool *
     if (st == JV_OK && !time_parse(s, ms))
         st = JV_BAD;
     return ap_status(c, name, st, "an RFC 3339 time like 2026-12-24T19:00:00Z");
+}
+
+tk_err ap_local_time(api_call *c, const char *name, const char *zone, bool required,
+                     int64_t *ms)
+{
+    const char *s = NULL;
+    jv_status st = jv_get_str(c->params, name, 64, &s);
+    if (st == JV_MISSING && !required)
+        return TK_OK;
+    if (st != JV_OK)
+        return ap_status(c, name, st, "a time");
+    tz_err e = tz_parse(zone, s, ms);
+    if (e == TZ_OK)
+        return TK_OK;
+    char m[160];
+    if (e == TZ_NO_SUCH)
+        snprintf(m, sizeof m, "%s %s does not exist in %s (the clocks go forward then)", name,
+                 s, zone);
+    else
+        snprintf(m, sizeof m, "param '%s' must be a local time in %s like 2026-12-24T19:00, "
+                 "or RFC 3339 with Z or an offset", name, zone ? zone : "the concert's zone");
+    return ap_bad(c, name, m);
 }
 
 cJSON *ar_new(api_call *c)

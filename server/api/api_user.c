@@ -31,6 +31,7 @@ void ar_booking(cJSON *o, const tk_booking_info *b)
     ar_str(o, "venue", b->venue); /* an addition to the shared contract */
     ar_int(o, "date_id", b->date_id);
     ar_time(o, "starts_at", b->starts_at_ms);
+    ar_str(o, "tz", b->tz);
     ar_int(o, "seat_no", b->seat_no);
     ar_int(o, "price", b->price);
     ar_time(o, "paid_at", b->paid_at_ms);

@@ -16,7 +16,7 @@ void dm_date_counts(const tk_domain *d, uint32_t date, int64_t now_ms, tk_date_i
             held++;
     *out = (tk_date_info){date + 1, dt->concert + 1, c->title, c->venue, dt->starts_ms,
                           dt->on_sale_ms, TK_SEATS - held - dt->sold, held, dt->sold,
-                          dt->revenue};
+                          dt->revenue, c->tz};
 }
 
 /* viewer: user index whose holds are "mine", or -1. admin adds hold ids,
@@ -136,23 +136,43 @@ static bool text_ok(const char *s)
 tk_err tk_admin_concert_create(tk_domain *d, const char *title, const char *venue,
                                int64_t now_ms, int64_t *concert_id, tk_errinfo *ei)
 {
+    return tk_admin_concert_create_in(d, title, venue, NULL, now_ms, concert_id, ei);
+}
+
+tk_err tk_admin_concert_create_in(tk_domain *d, const char *title, const char *venue,
+                                  const char *tz, int64_t now_ms, int64_t *concert_id,
+                                  tk_errinfo *ei)
+{
+    if (!tz)
+        tz = d->cfg.tz;
     if (!text_ok(title))
         return dm_bad_param(ei, "title", "title must be 1..200 bytes");
     if (!text_ok(venue))
         return dm_bad_param(ei, "venue", "venue must be 1..200 bytes");
+    if (!tz[0] || strlen(tz) > TZ_NAME_MAX)
+        return dm_bad_param(ei, "tz", "tz must be an IANA time zone name");
     if (DM_RESERVE(d->concerts, d->capconcerts, d->nconcerts) < 0)
         return dm_fail(ei, TK_INTERNAL, "out of memory");
-    dm_concert c = {strdup(title), strdup(venue)};
-    if (!c.title || !c.venue) {
+    dm_concert c = {strdup(title), strdup(venue), strdup(tz)};
+    if (!c.title || !c.venue || !c.tz) {
         free(c.title);
         free(c.venue);
+        free(c.tz);
         return dm_fail(ei, TK_INTERNAL, "out of memory");
     }
     dm_begin_mutation(d, now_ms);
     d->concerts[d->nconcerts++] = c;
     *concert_id = (int64_t)d->nconcerts;
-    store_concert_insert(d->st, *concert_id, title, venue, dm_wall(d, now_ms));
+    st_concert row = {*concert_id, title, venue, tz};
+    store_concert_insert(d->st, &row, dm_wall(d, now_ms));
     return TK_OK;
+}
+
+const char *tk_concert_tz(const tk_domain *d, int64_t concert_id)
+{
+    if (concert_id < 1 || concert_id > (int64_t)d->nconcerts)
+        return NULL;
+    return d->concerts[concert_id - 1].tz;
 }
 
 tk_err tk_admin_date_create(tk_domain *d, int64_t concert_id, int64_t starts_at_ms,
@@ -184,5 +204,9 @@ tk_err tk_admin_date_create(tk_domain *d, int64_t concert_id, int64_t starts_at_
     *date_id = (int64_t)d->ndates;
     st_date row = {*date_id, concert_id, starts_at_ms, on_sale_at_ms, 0};
     store_date_insert(d->st, &row, prices);
+    /* A new date's first `sales` event: an open dates screen learns of it
+     * without asking (kiosks refetch the list for a date they do not know). */
+    tk_event e = {.kind = TK_EV_SALES, .date_id = *date_id, .free = TK_SEATS};
+    dm_emit(d, &e);
     return TK_OK;
 }

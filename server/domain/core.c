@@ -22,6 +22,7 @@ void tk_config_defaults(tk_config *cfg)
     cfg->max_holds = 4;
     cfg->max_charge = 1000000;
     cfg->max_balance = 10000000;
+    cfg->tz = TZ_DEFAULT;
 }
 
 const tk_config *tk_config_of(const tk_domain *d) { return &d->cfg; }

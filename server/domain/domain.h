@@ -46,6 +46,7 @@
 
 #include "common/errors.h"
 #include "common/token.h"
+#include "common/tz.h"
 
 #define TK_SEATS 50
 #define TK_MAX_PAY_HOLDS 4
@@ -71,6 +72,8 @@ typedef struct {
     int64_t max_balance;        /* ceiling, default 10,000,000 won */
     int64_t wall_offset_ms;     /* the wall clock minus now_ms at tk_open, default 0
                                    (see Time above; tk_clock_set keeps it current) */
+    const char *tz;             /* venue time: a new concert's zone unless it names
+                                   one (IANA, valid: --tz), default TZ_DEFAULT */
 } tk_config;
 
 /* Fills cfg with the defaults above (db_path NULL, key zero). */
@@ -214,6 +217,7 @@ typedef struct {
     int64_t price;
     int64_t paid_at_ms; /* wall clock, as starts_at_ms */
     const char *state; /* "paid" or "refunded" */
+    const char *tz;    /* the concert's IANA zone */
 } tk_booking_info;
 typedef void (*tk_booking_cb)(void *ctx, const tk_booking_info *b);
 tk_err tk_booking_list(tk_domain *d, const tk_uuid *user, tk_booking_cb cb, void *ctx,
@@ -268,6 +272,7 @@ typedef struct {
     int64_t starts_at_ms, on_sale_at_ms; /* wall clock */
     int free, held, sold;
     int64_t revenue;
+    const char *tz; /* the concert's IANA zone: how starts_at is shown */
 } tk_date_info;
 typedef void (*tk_date_cb)(void *ctx, const tk_date_info *di);
 
@@ -344,6 +349,14 @@ tk_err tk_payment_pay(tk_domain *d, const char *token, const int64_t *hold_ids, 
 
 tk_err tk_admin_concert_create(tk_domain *d, const char *title, const char *venue,
                                int64_t now_ms, int64_t *concert_id, tk_errinfo *ei);
+/* The same in zone tz (NULL: the config's). The caller has checked that
+ * the system knows tz (tz_valid); here only its length is. */
+tk_err tk_admin_concert_create_in(tk_domain *d, const char *title, const char *venue,
+                                  const char *tz, int64_t now_ms, int64_t *concert_id,
+                                  tk_errinfo *ei);
+/* The zone of a concert (NULL if there is none): the api reads a local
+ * starts_at in it. */
+const char *tk_concert_tz(const tk_domain *d, int64_t concert_id);
 /* on_sale_at_ms < 0 means "on sale now". */
 tk_err tk_admin_date_create(tk_domain *d, int64_t concert_id, int64_t starts_at_ms,
                             const int64_t prices[TK_SEATS], int64_t on_sale_at_ms,

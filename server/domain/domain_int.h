@@ -58,7 +58,7 @@ typedef struct {
     dm_seat seats[TK_SEATS];
 } dm_date;
 
-typedef struct { char *title, *venue; } dm_concert;
+typedef struct { char *title, *venue, *tz; } dm_concert;
 
 typedef struct {
     int64_t expires_ms, price;

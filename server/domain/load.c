@@ -49,8 +49,9 @@ static int ld_concert(void *ctx, const st_concert *r)
     dm_concert *c = &d->concerts[d->nconcerts];
     c->title = strdup(r->title ? r->title : "");
     c->venue = strdup(r->venue ? r->venue : "");
+    c->tz = strdup(r->tz && r->tz[0] ? r->tz : d->cfg.tz);
     d->nconcerts++;
-    return c->title && c->venue ? 0 : -1;
+    return c->title && c->venue && c->tz ? 0 : -1;
 }
 
 static int ld_date(void *ctx, const st_date *r)
@@ -185,6 +186,7 @@ int dm_reload_catalog(tk_domain *d)
     for (size_t i = 0; i < d->nconcerts; i++) {
         free(d->concerts[i].title);
         free(d->concerts[i].venue);
+        free(d->concerts[i].tz);
     }
     d->nconcerts = 0;
     d->ndates = 0;

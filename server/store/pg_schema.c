@@ -115,15 +115,22 @@ static const char pg_v1[] =
     " params text NOT NULL,"
     " result text NOT NULL);";
 
-/* Staff keys and paid top-ups (issue 17): the audit log names the staff
- * member; a ledger entry says how a top-up was paid and who took it (or
- * made the refund). '' = nobody: the member at a kiosk, or older rows. */
+/* Version 2, staff keys and paid top-ups (issue 17): the audit log names
+ * the staff member; a ledger entry says how a top-up was paid and who took
+ * it (or made the refund). '' = nobody: the member at a kiosk, or older
+ * rows. */
 static const char pg_v_staff[] =
-    "ALTER TABLE audit ADD COLUMN staff text NOT NULL DEFAULT '';"
-    "ALTER TABLE ledger ADD COLUMN method text NOT NULL DEFAULT '',"
-    " ADD COLUMN staff text NOT NULL DEFAULT '';";
+    "ALTER TABLE audit ADD COLUMN IF NOT EXISTS staff text NOT NULL DEFAULT '';"
+    "ALTER TABLE ledger ADD COLUMN IF NOT EXISTS method text NOT NULL DEFAULT '',"
+    " ADD COLUMN IF NOT EXISTS staff text NOT NULL DEFAULT '';";
 
-static const char *const pg_migrations[PG_SCHEMA_VERSION] = {pg_v1, pg_v_staff};
+/* Version 3, venue time: a concert's IANA zone (its times are shown in
+ * it). Concerts made before it were Seoul's, as server.info said. */
+static const char pg_v_venue[] =
+    "ALTER TABLE concerts ADD COLUMN IF NOT EXISTS tz text NOT NULL DEFAULT 'Asia/Seoul'"
+    " CHECK (length(tz) > 0);";
+
+static const char *const pg_migrations[PG_SCHEMA_VERSION] = {pg_v1, pg_v_staff, pg_v_venue};
 
 /* The version on disk, under a lock that orders two first starts. */
 static int pg_version(PGconn *c, long *v)

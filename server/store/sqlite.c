@@ -96,6 +96,9 @@ static const struct { const char *table, *column, *decl; } sl_added_columns[] = 
     {"audit", "staff", "TEXT NOT NULL DEFAULT ''"},
     {"ledger", "method", "TEXT NOT NULL DEFAULT ''"},
     {"ledger", "staff", "TEXT NOT NULL DEFAULT ''"},
+    /* venue time: a concert's IANA zone; those made before it were Seoul's
+     * (server.info said so) */
+    {"concerts", "tz", "TEXT NOT NULL DEFAULT 'Asia/Seoul'"},
 };
 
 static int sl_add_columns(sqlite3 *db)
@@ -118,6 +121,9 @@ static int sl_add_columns(sqlite3 *db)
                  sl_added_columns[i].column, sl_added_columns[i].decl);
         if (!have && db_exec(db, sql) < 0)
             return -1;
+        if (!have)
+            log_info("schema_migrated", "backend=sqlite added=%s.%s", sl_added_columns[i].table,
+                     sl_added_columns[i].column);
     }
     return 0;
 }

@@ -65,7 +65,7 @@ int64_t store_count_concerts(tk_store *s); /* -1 on error */
 /* ---- rows, as loaded at open ------------------------------------------ */
 typedef struct { int64_t id; const uint8_t *uuid; const char *name; int64_t balance; } st_user;
 typedef struct { int64_t seq, user_id, state, issued_ms, since_ms, admitted_ms; } st_entry;
-typedef struct { int64_t id; const char *title, *venue; } st_concert;
+typedef struct { int64_t id; const char *title, *venue, *tz; } st_concert;
 typedef struct { int64_t id, concert_id, starts_ms, on_sale_ms, seq; } st_date;
 typedef struct { int64_t date_id, seat_no, price; } st_seat;
 typedef struct { int64_t id, user_id, date_id, seat_no, price, expires_ms, state; } st_hold;
@@ -122,8 +122,7 @@ void store_user_balance(tk_store *s, int64_t id, int64_t balance);
 void store_entry_insert(tk_store *s, int64_t seq, int64_t user_id, int64_t issued_ms);
 void store_entry_update(tk_store *s, int64_t seq, int64_t state, int64_t since_ms,
                         int64_t admitted_ms);
-void store_concert_insert(tk_store *s, int64_t id, const char *title, const char *venue,
-                          int64_t at_ms);
+void store_concert_insert(tk_store *s, const st_concert *c, int64_t at_ms);
 void store_date_insert(tk_store *s, const st_date *d, const int64_t prices[50]);
 void store_date_seq(tk_store *s, int64_t date_id, int64_t seq);
 void store_hold_insert(tk_store *s, const st_hold *h, int64_t at_ms);

@@ -18,7 +18,7 @@ static const copy_table copy_tables[] = {
     {"users", "id,uuid,name,balance,created_at", "ibtii"},
     {"queue", "seq,user_id,state,issued_at,since,admitted_at", "iiiiii"},
     {"draws", "id,first_seq,n,drawn_at,ms,ord", "iiiiib"},
-    {"concerts", "id,title,venue,created_at", "itti"},
+    {"concerts", "id,title,venue,created_at,tz", "ittit"},
     {"dates", "id,concert_id,starts_at,on_sale_at,seq", "iiiii"},
     {"seats", "date_id,seat_no,price", "iii"},
     {"holds", "id,user_id,date_id,seat_no,price,created_at,expires_at,state,ended_at",

@@ -8,7 +8,7 @@
 
 /* Each load query's column types (st_row letters), by statement. */
 static const char *const load_cols[ST_COUNT] = {
-    [ST_L_USERS] = "ibti",      [ST_L_ENTRIES] = "iiiiii",     [ST_L_CONCERTS] = "itt",
+    [ST_L_USERS] = "ibti",      [ST_L_ENTRIES] = "iiiiii",     [ST_L_CONCERTS] = "ittt",
     [ST_L_DATES] = "iiiii",     [ST_L_SEATS] = "iii",          [ST_L_HOLDS] = "iiiiiii",
     [ST_L_PAYMENTS] = "iiiii",  [ST_L_BOOKINGS] = "itiiiiiiii", [ST_L_LEDGER] = "iitiiiitt",
     [ST_L_IDEM] = "ittti",      [ST_L_SETTINGS] = "ti",        [ST_L_DRAWS] = "iiiib",
@@ -34,7 +34,7 @@ static int row_entry(const store_loader *l, const st_row *r)
 
 static int row_concert(const store_loader *l, const st_row *r)
 {
-    st_concert c = {r->i[0], r->t[1], r->t[2]};
+    st_concert c = {r->i[0], r->t[1], r->t[2], r->t[3]};
     return l->concert(l->ctx, &c);
 }
 
@@ -186,10 +186,9 @@ void store_entry_update(tk_store *s, int64_t seq, int64_t state, int64_t since_m
     st_write(s, ST_ENTRY_UPD, "iiii", state, since_ms, admitted_ms, seq);
 }
 
-void store_concert_insert(tk_store *s, int64_t id, const char *title, const char *venue,
-                          int64_t at_ms)
+void store_concert_insert(tk_store *s, const st_concert *c, int64_t at_ms)
 {
-    st_write(s, ST_CONCERT_INS, "itti", id, title, venue, at_ms);
+    st_write(s, ST_CONCERT_INS, "ittit", c->id, c->title, c->venue, at_ms, c->tz);
 }
 
 void store_date_insert(tk_store *s, const st_date *d, const int64_t prices[50])

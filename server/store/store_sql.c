@@ -9,7 +9,7 @@ const char *const st_sql[ST_COUNT] = {
     [ST_USER_BAL] = "UPDATE users SET balance=? WHERE id=?",
     [ST_ENTRY_INS] = "INSERT INTO queue(seq,user_id,state,issued_at) VALUES(?,?,0,?)",
     [ST_ENTRY_UPD] = "UPDATE queue SET state=?,since=?,admitted_at=? WHERE seq=?",
-    [ST_CONCERT_INS] = "INSERT INTO concerts(id,title,venue,created_at) VALUES(?,?,?,?)",
+    [ST_CONCERT_INS] = "INSERT INTO concerts(id,title,venue,created_at,tz) VALUES(?,?,?,?,?)",
     [ST_DATE_INS] = "INSERT INTO dates(id,concert_id,starts_at,on_sale_at,seq) VALUES(?,?,?,?,?)",
     [ST_SEAT_INS] = "INSERT INTO seats(date_id,seat_no,price) VALUES(?,?,?)",
     [ST_DATE_SEQ] = "UPDATE dates SET seq=? WHERE id=?",
@@ -34,7 +34,7 @@ const char *const st_sql[ST_COUNT] = {
     [ST_COUNT_CONCERTS] = "SELECT count(*) FROM concerts",
     [ST_L_USERS] = "SELECT id,uuid,name,balance FROM users ORDER BY id",
     [ST_L_ENTRIES] = "SELECT seq,user_id,state,issued_at,since,admitted_at FROM queue ORDER BY seq",
-    [ST_L_CONCERTS] = "SELECT id,title,venue FROM concerts ORDER BY id",
+    [ST_L_CONCERTS] = "SELECT id,title,venue,tz FROM concerts ORDER BY id",
     [ST_L_DATES] = "SELECT id,concert_id,starts_at,on_sale_at,seq FROM dates ORDER BY id",
     [ST_L_SEATS] = "SELECT date_id,seat_no,price FROM seats ORDER BY date_id,seat_no",
     [ST_L_HOLDS] = "SELECT id,user_id,date_id,seat_no,price,expires_at,state FROM holds "

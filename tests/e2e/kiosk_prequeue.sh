@@ -17,8 +17,8 @@ register A "Early One" >/dev/null
 keys A Enter
 register B "Early Two" >/dev/null
 keys B Enter
-check "A is told when sales open" wait_re A "Sales open at [0-9]{2}:[0-9]{2}; your place is drawn then"
-check "B too" wait_re B "Sales open at [0-9]{2}:[0-9]{2}; your place is drawn then"
+check "A is told when sales open" wait_re A "Sales open at [0-9]{2}:[0-9]{2} KST; your place is drawn then"
+check "B too" wait_re B "Sales open at [0-9]{2}:[0-9]{2} KST; your place is drawn then"
 check "the draw's size is shown" wait_re B "In the draw +2"
 console_start C
 check "the console shows the pre-queue" wait_for C "PRE-QUEUE"

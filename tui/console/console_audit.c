@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/util.h"
 #include "tui/console/console_int.h"
 #include "tui/ui/list.h"
 #include "tui/ui/widgets.h"
@@ -17,7 +18,7 @@
 
 typedef struct {
     int64_t id;
-    char at[24], method[40], peer[40], result[24];
+    char at[24], method[40], peer[80], result[24]; /* at: server time, "12-07 19:00:05" */
     char params[200];
 } audit_row;
 
@@ -76,6 +77,7 @@ static void audit_reply(app *a, void *st, int tag, const app_reply *r)
         if (n == ADM_AUDIT_MAX || jv_get_int(it, "audit_id", 1, JV_INT_MAX, &w->id) != JV_OK)
             continue;
         adm_str(it, "at", w->at, sizeof w->at);
+        tx_when(w->at, sizeof w->at, w->at, NULL, "%m-%d %H:%M:%S"); /* the server's zone */
         adm_str(it, "method", w->method, sizeof w->method);
         adm_str(it, "peer", w->peer, sizeof w->peer);
         adm_str(it, "result", w->result, sizeof w->result);
@@ -154,9 +156,12 @@ static void draw_row(void *ctx, int i, int y, bool sel)
     const audit_row *e = &ar->s->rows[i];
     char line[512];
     bool ok = !strcmp(e->result, "ok");
-    snprintf(line, sizeof line, "%-6lld %-20.20s %-22.22s %-10.10s %s", (long long)e->id, e->at,
-             e->method, e->result, e->peer);
-    wg_text(y, ar->x, ar->w, line, sel ? WG_CURSOR : ok ? WG_NORMAL : WG_WARN);
+    wg_style st = sel ? WG_CURSOR : ok ? WG_NORMAL : WG_WARN;
+    int n = snprintf(line, sizeof line, "%-6lld %-14.14s %-22.22s %-10.10s ", (long long)e->id,
+                     e->at, e->method, e->result);
+    wg_text(y, ar->x, n, line, st);
+    if (ar->w > n) /* the peer takes the rest; one cut ends in "…", and the detail line has it */
+        wg_cell(y, ar->x + n, ar->w - n, e->peer, st);
 }
 
 static void audit_draw(app *a, void *st, const wg_rect *r)
@@ -164,7 +169,10 @@ static void audit_draw(app *a, void *st, const wg_rect *r)
     adm_audit *s = st;
     int x = r->x + 1, w = r->w - 2, y = r->y;
     wg_text(y++, x, w, tx(A_A_TITLE), WG_HEAD);
-    wg_text(y++, x, w, tx(A_A_COLS), WG_HEAD);
+    char head[160], zone[16];
+    tx_when_ms(zone, sizeof zone, clock_wall_ms(), NULL, "(%Z)"); /* the rows' zone */
+    snprintf(head, sizeof head, tx(A_A_COLS), zone);
+    wg_text(y++, x, w, head, WG_HEAD);
     if (s->loaded && s->list.n == 0)
         wg_text(y, x, w, tx(A_A_EMPTY), WG_DIM);
     int rows = r->h - 4; /* title, columns, and two detail rows */
@@ -175,8 +183,12 @@ static void audit_draw(app *a, void *st, const wg_rect *r)
     int n = s->list.n, top = s->list.top;
     if (s->at_end && n > 0 && n - top < rows)
         wg_text(y + n - top, x, w, tx(A_A_END), WG_DIM);
-    if (s->list.sel < n) /* the selected entry's params, what the table cuts */
-        wg_text(r->y + r->h - 1, x, w, s->rows[s->list.sel].params, WG_DIM);
+    if (s->list.sel < n) { /* the selected entry's peer and params, what the table cuts */
+        char detail[400];
+        snprintf(detail, sizeof detail, tx(A_A_DETAIL), s->rows[s->list.sel].peer,
+                 s->rows[s->list.sel].params);
+        wg_text(r->y + r->h - 1, x, w, detail, WG_DIM);
+    }
 }
 
 const app_screen_ops adm_audit_ops = {

@@ -185,7 +185,7 @@ typedef struct { int date, concert, bar, counts, revenue; } dash_cols;
 
 static dash_cols dash_layout(int w)
 {
-    dash_cols c = {16, 0, 12, 8, 11};
+    dash_cols c = {20, 0, 12, 8, 11}; /* date: "2026-12-21 19:00 KST" */
     int extra = w - 80 > 0 ? (w - 80) / 3 : 0;
     c.bar += extra;
     c.concert = w - c.date - c.bar - c.counts - c.revenue - 5;
@@ -202,7 +202,7 @@ static void draw_date(const adm_date_row *d, int y, int x, const dash_cols *c, b
 {
     wg_style st = sel ? WG_CURSOR : WG_NORMAL;
     char buf[448], money[32];
-    snprintf(buf, sizeof buf, "%.10s %.5s", d->starts_at, d->starts_at[0] ? d->starts_at + 11 : "");
+    tx_when(buf, sizeof buf, d->starts_at, d->tz, NULL); /* venue time */
     wg_text(y, x, c->date, buf, st);
     x += c->date + 1;
     snprintf(buf, sizeof buf, "%s @ %s", d->title, d->venue);

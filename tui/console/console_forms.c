@@ -125,7 +125,7 @@ void adm_form_init(adm_form *f, adm_form_kind kind)
 {
     memset(f, 0, sizeof *f);
     f->kind = kind;
-    f->nfields = kind == ADM_FORM_CONCERT ? 2 : 4;
+    f->nfields = kind == ADM_FORM_CONCERT ? 3 : 4;
     f->err_field = -1;
 }
 
@@ -226,9 +226,15 @@ static adm_form_err submit_concert(adm_form *f, cJSON **params)
     e = check_text(f->val[ADM_CF_VENUE], ADM_FORM_VENUE_EMPTY);
     if (e)
         return fail(f, e, ADM_CF_VENUE, 0);
+    char *tz = f->val[ADM_CF_TZ];
+    bool has_tz = check_text(tz, ADM_FORM_OK) != ADM_FORM_OK || tz[0]; /* trimmed */
+    if (has_tz && !tz_valid(tz))
+        return fail(f, ADM_FORM_TZ_BAD, ADM_CF_TZ, 0);
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "title", f->val[ADM_CF_TITLE]);
     cJSON_AddStringToObject(p, "venue", f->val[ADM_CF_VENUE]);
+    if (has_tz)
+        cJSON_AddStringToObject(p, "tz", tz);
     *params = p;
     return ADM_FORM_OK;
 }
@@ -239,18 +245,17 @@ static bool parse_id(const char *s, int64_t *out)
     return read_num(&p, out) && *p == '\0' && *out > 0 && *out < INT64_MAX; /* not saturated */
 }
 
-/* Normalises a time to the canonical "YYYY-MM-DDTHH:MM:SSZ" form. */
-static bool parse_time(char *v, int64_t *ms)
+/* Trims a time in place and reads it as the server will (tz_parse: local
+ * in zone, or with an offset). It is sent as typed: rewriting it as UTC
+ * would show the operator another clock than the one they wrote. */
+static tz_err parse_time(char *v, const char *zone, int64_t *ms)
 {
     size_t lead = strspn(v, " \t");
     memmove(v, v + lead, strlen(v + lead) + 1);
     size_t len = strlen(v);
     while (len && v[len - 1] == ' ')
         v[--len] = '\0';
-    if (!time_parse(v, ms))
-        return false;
-    time_format(*ms, v, ADM_FIELD_CAP);
-    return true;
+    return tz_parse(zone, v, ms);
 }
 
 static adm_form_err submit_date(adm_form *f, int64_t now_ms, cJSON **params)
@@ -259,12 +264,14 @@ static adm_form_err submit_date(adm_form *f, int64_t now_ms, cJSON **params)
     int where = 0;
     if (!parse_id(f->val[ADM_DF_CONCERT], &concert))
         return fail(f, ADM_FORM_CONCERT_BAD, ADM_DF_CONCERT, 0);
-    if (!parse_time(f->val[ADM_DF_STARTS], &starts))
-        return fail(f, ADM_FORM_START_FORMAT, ADM_DF_STARTS, 0);
+    tz_err te = parse_time(f->val[ADM_DF_STARTS], f->zone, &starts);
+    if (te)
+        return fail(f, te == TZ_NO_SUCH ? ADM_FORM_START_NONE : ADM_FORM_START_FORMAT,
+                    ADM_DF_STARTS, 0);
     if (starts <= now_ms)
         return fail(f, ADM_FORM_START_PAST, ADM_DF_STARTS, 0);
     bool has_onsale = f->val[ADM_DF_ONSALE][strspn(f->val[ADM_DF_ONSALE], " \t")] != '\0';
-    if (has_onsale && !parse_time(f->val[ADM_DF_ONSALE], &onsale))
+    if (has_onsale && parse_time(f->val[ADM_DF_ONSALE], f->zone, &onsale) != TZ_OK)
         return fail(f, ADM_FORM_ONSALE_FORMAT, ADM_DF_ONSALE, 0);
     if (has_onsale && onsale >= starts)
         return fail(f, ADM_FORM_ONSALE_LATE, ADM_DF_ONSALE, 0);
@@ -287,32 +294,16 @@ static adm_form_err submit_date(adm_form *f, int64_t now_ms, cJSON **params)
 
 #define OPENS_MAX_AHEAD_MS (366LL * 86400 * 1000) /* the server's TK_OPENS_MAX_AHEAD_MS */
 
-/* "HH:MM" -> the next such local time after now_ms. */
-static bool next_hhmm(const char *v, int64_t now_ms, int64_t *ms)
+/* "HH:MM" -> the next such time in zone after now_ms. */
+static bool next_hhmm(const char *v, const char *zone, int64_t now_ms, int64_t *ms)
 {
     int h, m, used = 0;
-    if (strlen(v) != 5 || sscanf(v, "%2d:%2d%n", &h, &m, &used) != 2 || used != 5 || h > 23 ||
-        m > 59 || h < 0 || m < 0)
+    if (strlen(v) != 5 || sscanf(v, "%2d:%2d%n", &h, &m, &used) != 2 || used != 5)
         return false;
-    time_t now = (time_t)(now_ms / 1000);
-    struct tm tm;
-    if (!localtime_r(&now, &tm))
-        return false;
-    tm.tm_hour = h;
-    tm.tm_min = m;
-    tm.tm_sec = 0;
-    tm.tm_isdst = -1;
-    time_t at = mktime(&tm);
-    if (at != (time_t)-1 && (int64_t)at * 1000 <= now_ms) {
-        tm.tm_mday++; /* passed today: tomorrow (mktime normalises) */
-        tm.tm_isdst = -1;
-        at = mktime(&tm);
-    }
-    *ms = (int64_t)at * 1000;
-    return at != (time_t)-1;
+    return tz_next_hhmm(zone, h, m, now_ms, ms);
 }
 
-adm_opens adm_opens_parse(const char *text, int64_t now_ms, int64_t *ms)
+adm_opens adm_opens_parse(const char *text, const char *zone, int64_t now_ms, int64_t *ms)
 {
     char v[ADM_FIELD_CAP];
     snprintf(v, sizeof v, "%s", text ? text : "");
@@ -322,7 +313,7 @@ adm_opens adm_opens_parse(const char *text, int64_t now_ms, int64_t *ms)
     }
     if (!strcmp(v, "-"))
         return ADM_OPENS_CLEAR;
-    if (!next_hhmm(v, now_ms, ms) && !time_parse(v, ms))
+    if (!next_hhmm(v, zone, now_ms, ms) && tz_parse(zone, v, ms) != TZ_OK)
         return ADM_OPENS_FORMAT;
     if (*ms <= now_ms)
         return ADM_OPENS_PAST;

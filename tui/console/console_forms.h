@@ -19,6 +19,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/tz.h"
+
 #define ADM_SEATS 50
 #define ADM_PRICE_MAX 10000000   /* won: the wallet ceiling; no seat can cost more */
 #define ADM_TEXT_MAX 200         /* title / venue bytes, the server's TK_TITLE_MAX */
@@ -42,6 +44,8 @@ typedef enum {
     ADM_FORM_PRICE_VALUE,     /* price not in 1..ADM_PRICE_MAX; where = range */
     ADM_FORM_PRICE_TWICE,     /* where = the seat priced twice */
     ADM_FORM_PRICE_MISSING,   /* where = the first seat without a price */
+    ADM_FORM_TZ_BAD,          /* a zone this machine's zoneinfo does not have */
+    ADM_FORM_START_NONE,      /* a local time the zone skips (clocks go forward) */
     ADM_FORM_ERR_COUNT
 } adm_form_err;
 
@@ -53,8 +57,8 @@ adm_form_err adm_prices_parse(const char *text, int64_t prices[ADM_SEATS], int *
 void adm_prices_format(const int64_t prices[ADM_SEATS], char *out, size_t outlen);
 
 /* A pre-queue's opening as an operator types it: "20:00" (the next such
- * time on the console's clock, local time), an RFC 3339 time, or "-" to
- * clear it. Checked here as the server would (future, within a year) so
+ * time in zone: the server's), a date and time in zone or with an offset
+ * (tz_parse), or "-" to clear it. Checked here as the server would (future, within a year) so
  * the prompt says what is wrong before anything is sent. */
 typedef enum {
     ADM_OPENS_SET,    /* *ms is the opening */
@@ -63,12 +67,12 @@ typedef enum {
     ADM_OPENS_PAST,
     ADM_OPENS_FAR     /* more than a year ahead */
 } adm_opens;
-adm_opens adm_opens_parse(const char *text, int64_t now_ms, int64_t *ms);
+adm_opens adm_opens_parse(const char *text, const char *zone, int64_t now_ms, int64_t *ms);
 
 typedef enum { ADM_FORM_CONCERT, ADM_FORM_DATE } adm_form_kind;
 
 /* Field order of each kind. */
-enum { ADM_CF_TITLE = 0, ADM_CF_VENUE = 1 };
+enum { ADM_CF_TITLE = 0, ADM_CF_VENUE = 1, ADM_CF_TZ = 2 }; /* tz: empty = the server's */
 enum { ADM_DF_CONCERT = 0, ADM_DF_STARTS = 1, ADM_DF_ONSALE = 2, ADM_DF_PRICES = 3 };
 
 typedef struct {
@@ -79,6 +83,9 @@ typedef struct {
     adm_form_err err;                         /* last validation */
     int where;
     int err_field;                            /* field the error is about, -1 none */
+    /* Venue time: the zone of a date form's concert, for times typed
+     * without an offset (the caller keeps it current; "" reads UTC). */
+    char zone[TZ_NAME_MAX + 1];
 } adm_form;
 
 void adm_form_init(adm_form *f, adm_form_kind kind);

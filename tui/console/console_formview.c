@@ -24,6 +24,7 @@ typedef struct {
      * it has no date yet, so the dashboard cannot name it. */
     int64_t new_concert;
     char new_concert_name[2 * ADM_FIELD_CAP + 8];
+    char new_concert_tz[TZ_NAME_MAX + 1];
 } adm_formview;
 
 static void *form_new(adm_form_kind kind)
@@ -66,10 +67,13 @@ static void form_byte(adm_formview *v, int b)
         v->cp = (uint32_t)(b & 0x07), v->need = 3;
 }
 
+static const char *concert_zone(app *a, const adm_formview *v);
+
 static void form_submit(app *a, adm_formview *v)
 {
     cJSON *p = NULL;
     v->server_err[0] = '\0';
+    snprintf(v->f.zone, sizeof v->f.zone, "%s", concert_zone(a, v));
     if (adm_form_submit(&v->f, clock_wall_ms(), &p) != ADM_FORM_OK)
         return; /* the error line says why; nothing was sent */
     v->sending = true;
@@ -95,6 +99,8 @@ static void form_reply(app *a, void *st, int tag, const app_reply *r)
             d->new_concert = id;
             snprintf(d->new_concert_name, sizeof d->new_concert_name, "%s @ %s",
                      v->f.val[ADM_CF_TITLE], v->f.val[ADM_CF_VENUE]);
+            snprintf(d->new_concert_tz, sizeof d->new_concert_tz, "%.64s",
+                     v->f.val[ADM_CF_TZ][0] ? v->f.val[ADM_CF_TZ] : tx_zone());
         }
         app_replace(a, &adm_form_ops, d);
     } else {
@@ -153,11 +159,12 @@ static int form_key(app *a, void *st, int key)
 /* ---- drawing ----------------------------------------------------------- */
 
 static const int labels[2][ADM_FORM_FIELDS] = {
-    {A_F_TITLE, A_F_VENUE, 0, 0},
+    {A_F_TITLE, A_F_VENUE, A_F_TZ, 0},
     {A_F_CONCERT_ID, A_F_STARTS, A_F_ONSALE, A_F_PRICES},
 };
+/* A help with a %s names a zone: the server's (tz) or the concert's (times). */
 static const int helps[2][ADM_FORM_FIELDS] = {
-    {0, 0, 0, 0},
+    {0, 0, A_F_HELP_TZ, 0},
     {0, A_F_HELP_STARTS, A_F_HELP_ONSALE, A_F_HELP_PRICES},
 };
 
@@ -171,6 +178,7 @@ static void form_error(const adm_form *f, char *out, size_t outsz)
         [ADM_FORM_ONSALE_LATE] = A_E_ONSALE_LATE,     [ADM_FORM_PRICE_SYNTAX] = A_E_PRICE_SYNTAX,
         [ADM_FORM_PRICE_SEAT] = A_E_PRICE_SEAT,       [ADM_FORM_PRICE_VALUE] = A_E_PRICE_VALUE,
         [ADM_FORM_PRICE_TWICE] = A_E_PRICE_TWICE,     [ADM_FORM_PRICE_MISSING] = A_E_PRICE_MISSING,
+        [ADM_FORM_TZ_BAD] = A_E_TZ_BAD,               [ADM_FORM_START_NONE] = A_E_START_NONE,
     };
     out[0] = '\0';
     if (f->err > ADM_FORM_OK && f->err < ADM_FORM_ERR_COUNT)
@@ -194,6 +202,42 @@ static const char *concert_name(app *a, const adm_formview *v, char *out, size_t
             return out;
         }
     return NULL;
+}
+
+/* Venue time: the zone the concert's times are typed in, as far as the
+ * console knows it (a date of it on the dashboard, the concert just made),
+ * else the server's. The server reads them in the concert's own. */
+static const char *concert_zone(app *a, const adm_formview *v)
+{
+    char *end;
+    long long id = strtoll(v->f.val[ADM_DF_CONCERT], &end, 10);
+    if (v->f.kind != ADM_FORM_DATE || !v->f.val[ADM_DF_CONCERT][0] || *end || id < 1)
+        return tx_zone();
+    if (id == v->new_concert && v->new_concert_tz[0])
+        return v->new_concert_tz;
+    const adm_model *m = &adm_get(a)->m;
+    for (int i = 0; i < m->ndates; i++)
+        if (m->dates[i].concert_id == id && m->dates[i].tz[0])
+            return m->dates[i].tz;
+    return tx_zone();
+}
+
+/* The line under field i: what a typed time means in venue time ("→
+ * 2030-03-01 19:00 KST"), else the field's help. */
+static void field_note(app *a, const adm_formview *v, int i, char *out, size_t n)
+{
+    int k = v->f.kind == ADM_FORM_CONCERT ? 0 : 1;
+    const char *zone = k ? concert_zone(a, v) : tx_zone();
+    int64_t ms;
+    out[0] = '\0';
+    if (k && (i == ADM_DF_STARTS || i == ADM_DF_ONSALE) && v->f.val[i][0] &&
+        tz_parse(zone, v->f.val[i], &ms) == TZ_OK) {
+        char when[48];
+        tx_when_ms(when, sizeof when, ms, zone, NULL);
+        snprintf(out, n, "\u2192 %s", when);
+    } else if (helps[k][i]) {
+        snprintf(out, n, tx((tx_id)helps[k][i]), zone);
+    }
 }
 
 static void form_draw(app *a, void *st, const wg_rect *r)
@@ -223,10 +267,12 @@ static void form_draw(app *a, void *st, const wg_rect *r)
         wg_text(y, x + lw, vw, show, on ? WG_CURSOR : WG_NORMAL);
         char name[2 * ADM_FIELD_CAP + 8];
         const char *named = k && i == ADM_DF_CONCERT ? concert_name(a, v, name, sizeof name) : NULL;
+        char note[320];
+        field_note(a, v, i, note, sizeof note);
         if (named)
             wg_text(y + 1, x + lw, vw, named, WG_DIM);
-        else if (helps[k][i])
-            wg_text(y + 1, x + lw, vw, tx((tx_id)helps[k][i]), WG_DIM);
+        else if (note[0])
+            wg_text(y + 1, x + lw, vw, note, WG_DIM);
     }
     char err[320];
     form_error(f, err, sizeof err);

@@ -172,6 +172,7 @@ static bool parse_date(const cJSON *o, adm_date_row *r)
     copy_str(o, "venue", r->venue, sizeof r->venue);
     copy_str(o, "starts_at", r->starts_at, sizeof r->starts_at);
     copy_str(o, "on_sale_at", r->on_sale_at, sizeof r->on_sale_at);
+    copy_str(o, "tz", r->tz, sizeof r->tz);
     return ok;
 }
 

@@ -15,6 +15,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/tz.h"
+
 #define ADM_MAX_DATES 128
 #define ADM_HIST 60          /* minutes kept for the sparklines */
 
@@ -22,6 +24,7 @@ typedef struct {
     int64_t date_id, concert_id;
     char title[208], venue[208];
     char starts_at[32], on_sale_at[32];
+    char tz[TZ_NAME_MAX + 1]; /* the concert's zone ("" from an older server) */
     int free, held, sold;
     int64_t revenue;
 } adm_date_row;

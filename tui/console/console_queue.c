@@ -52,21 +52,16 @@ int adm_queue_rate(app *a, void *st, int key)
     return APP_DONE;
 }
 
-/* An RFC 3339 time as the console's local "12-24 19:00" (as is if odd). */
+/* An RFC 3339 time as "12-24 19:00 KST" in the server's zone (as is if odd). */
 static void local_time(const char *rfc, char *out, size_t n)
 {
-    int64_t ms;
-    struct tm tm;
-    time_t t;
-    snprintf(out, n, "%s", rfc);
-    if (time_parse(rfc, &ms) && (t = (time_t)(ms / 1000), localtime_r(&t, &tm)))
-        strftime(out, n, "%m-%d %H:%M", &tm);
+    tx_when(out, n, rfc, NULL, "%m-%d %H:%M %Z");
 }
 
 static const char *opens_check(const char *text)
 {
     int64_t ms;
-    switch (adm_opens_parse(text, clock_wall_ms(), &ms)) {
+    switch (adm_opens_parse(text, tx_zone(), clock_wall_ms(), &ms)) {
     case ADM_OPENS_FORMAT: return tx(A_P_OPENS_FORMAT);
     case ADM_OPENS_PAST: return tx(A_P_OPENS_PAST);
     case ADM_OPENS_FAR: return tx(A_P_OPENS_FAR);
@@ -79,7 +74,7 @@ static void opens_send(app *a, void *owner, const char *text)
     int64_t ms = 0;
     char at[40];
     cJSON *p = cJSON_CreateObject();
-    if (adm_opens_parse(text, clock_wall_ms(), &ms) == ADM_OPENS_SET) {
+    if (adm_opens_parse(text, tx_zone(), clock_wall_ms(), &ms) == ADM_OPENS_SET) {
         time_format(ms, at, sizeof at);
         cJSON_AddStringToObject(p, "opens_at", at);
     } else {

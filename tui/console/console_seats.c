@@ -31,6 +31,7 @@ typedef struct {
     int cursor;           /* 1..50 */
     int action_seat;      /* the seat the last release / refund was about */
     char action_code[24]; /* its booking code (the map may change first) */
+    int64_t action_hold;  /* the hold released: the map refetched before the reply has none */
     bool subscribed;
 } adm_seats;
 
@@ -128,8 +129,7 @@ static void seats_reply(app *a, void *st, int tag, const app_reply *r)
     if (r->err || !r->result) {
         adm_fail(a, method, r);
     } else if (tag == ADM_TAG_RELEASE) {
-        const seat_row *row = &s->s[s->action_seat - 1];
-        adm_ok(a, tx(A_R_RELEASED), (long long)row->hold_id, s->action_seat);
+        adm_ok(a, tx(A_R_RELEASED), (long long)s->action_hold, s->action_seat);
     } else {
         int64_t amount = 0;
         char money[32];
@@ -211,6 +211,7 @@ static int act_release(app *a, void *st, int key)
         return APP_DONE;
     }
     s->action_seat = s->cursor;
+    s->action_hold = r->hold_id;
     snprintf(msg, sizeof msg, tx(A_S_CONFIRM_RELEASE), (long long)r->hold_id, s->cursor);
     adm_ask_yes(a, s, &adm_seats_ops, msg, r->hold_id, release_send);
     return APP_DONE;
@@ -330,9 +331,9 @@ static void seats_draw(app *a, void *st, const wg_rect *r)
 {
     adm_seats *s = st;
     const adm_date_row *d = adm_model_date(&adm_get(a)->m, s->date_id);
-    char buf[512];
-    snprintf(buf, sizeof buf, tx(A_S_TITLE), (long long)s->date_id, d ? d->title : "?",
-             d ? d->starts_at : "");
+    char buf[512], when[48];
+    tx_when(when, sizeof when, d ? d->starts_at : "", d ? d->tz : NULL, NULL);
+    snprintf(buf, sizeof buf, tx(A_S_TITLE), (long long)s->date_id, d ? d->title : "?", when);
     int x = r->x + 1, w = r->w - 2, y = r->y;
     wg_text(y++, x, w, buf, WG_HEAD);
     if (!s->loaded) {

@@ -39,7 +39,7 @@ TX(A_H_OK, "apply", "적용")
 
 /* dashboard */
 TX(A_D_DATES, "Dates", "공연 회차")
-TX(A_D_COL_DATE, "Date (UTC)", "일시 (UTC)")
+TX(A_D_COL_DATE, "Starts (venue time)", "시작 (공연장 시각)")
 TX(A_D_COL_CONCERT, "Concert", "공연")
 TX(A_D_COL_SEATS, "sold/held/free", "판매/선점/잔여")
 TX(A_D_COL_REVENUE, "Revenue", "매출")
@@ -72,10 +72,10 @@ TX(A_P_RATE, "Admissions per minute (1-1000000):", "분당 입장 수 (1-1000000
 TX(A_P_NUMBER, "Type a number in range.", "범위 안의 숫자를 입력하세요.")
 TX(A_P_CODE, "Type the code on the ticket, TK-XXXX-XXXX.", "티켓의 코드를 입력하세요 (TK-XXXX-XXXX).")
 TX(A_P_TEXT, "Type something.", "내용을 입력하세요.")
-TX(A_P_OPENS, "Sales open at (HH:MM, or 2026-12-24T19:00:00+09:00; - clears):",
-   "판매 시작 시각 (HH:MM 또는 2026-12-24T19:00:00+09:00, - 는 해제):")
-TX(A_P_OPENS_FORMAT, "Type HH:MM, an RFC 3339 time, or - to clear.",
-   "HH:MM, RFC 3339 시각, 또는 해제하려면 - 를 입력하세요.")
+TX(A_P_OPENS, "Sales open at (HH:MM or 2026-12-24 19:00, venue time; - clears):",
+   "판매 시작 시각 (HH:MM 또는 2026-12-24 19:00, 공연장 시각; - 는 해제):")
+TX(A_P_OPENS_FORMAT, "Type HH:MM, a date and time, or - to clear.",
+   "HH:MM, 날짜와 시각, 또는 해제하려면 - 를 입력하세요.")
 TX(A_P_OPENS_PAST, "The opening must be in the future.", "판매 시작은 미래여야 합니다.")
 TX(A_P_OPENS_FAR, "The opening must be within a year.", "판매 시작은 1년 이내여야 합니다.")
 TX(A_R_OPENS, "Pre-queue: sales open at %s; places are drawn then.",
@@ -136,7 +136,15 @@ TX(A_F_CONCERT_ID, "Concert id", "공연 번호")
 TX(A_F_STARTS, "Starts at", "시작 시각")
 TX(A_F_ONSALE, "On sale at", "판매 시작")
 TX(A_F_PRICES, "Prices", "가격")
-TX(A_F_HELP_STARTS, "RFC 3339, e.g. 2030-03-01T19:00:00+09:00", "RFC 3339, 예: 2030-03-01T19:00:00+09:00")
+TX(A_F_HELP_STARTS, "%s time, e.g. 2030-03-01 19:00 (or with +09:00 / Z)",
+   "%s 시각, 예: 2030-03-01 19:00 (또는 +09:00 / Z 포함)")
+TX(A_F_TZ, "Time zone", "시간대")
+TX(A_F_HELP_TZ, "IANA name, e.g. Europe/Berlin; empty: the server's (%s)",
+   "IANA 이름, 예: Europe/Berlin; 비우면 서버 기본값 (%s)")
+TX(A_E_TZ_BAD, "Not a time zone this machine knows (IANA name, e.g. Asia/Seoul).",
+   "이 컴퓨터가 모르는 시간대입니다 (IANA 이름, 예: Asia/Seoul).")
+TX(A_E_START_NONE, "That local time does not exist there (the clocks go forward).",
+   "그 지역에는 없는 시각입니다 (시계가 앞당겨짐).")
 TX(A_F_HELP_ONSALE, "empty: on sale now", "비우면 지금부터 판매")
 TX(A_F_HELP_PRICES, "seat ranges, e.g. 1-10:150000,11-50:90000", "좌석 범위, 예: 1-10:150000,11-50:90000")
 TX(A_F_SENDING, "Sending...", "보내는 중...")
@@ -145,9 +153,9 @@ TX(A_E_VENUE_EMPTY, "Venue is empty.", "장소가 비어 있습니다.")
 TX(A_E_TEXT_LONG, "Text is over 200 bytes.", "글자가 200바이트를 넘습니다.")
 TX(A_E_TEXT_BAD, "Text has control characters.", "글자에 제어 문자가 있습니다.")
 TX(A_E_CONCERT_BAD, "Concert id must be a positive number.", "공연 번호는 양의 정수여야 합니다.")
-TX(A_E_START_FORMAT, "Start is not an RFC 3339 time.", "시작 시각이 RFC 3339 형식이 아닙니다.")
+TX(A_E_START_FORMAT, "Start is not a time like 2030-03-01 19:00.", "시작 시각이 2030-03-01 19:00 같은 형식이 아닙니다.")
 TX(A_E_START_PAST, "Start must be in the future.", "시작 시각은 미래여야 합니다.")
-TX(A_E_ONSALE_FORMAT, "On-sale time is not an RFC 3339 time.", "판매 시작이 RFC 3339 형식이 아닙니다.")
+TX(A_E_ONSALE_FORMAT, "On-sale time is not a time like 2030-02-01 10:00.", "판매 시작이 2030-02-01 10:00 같은 형식이 아닙니다.")
 TX(A_E_ONSALE_LATE, "On-sale time must be before the start.", "판매 시작은 공연 시작 전이어야 합니다.")
 TX(A_E_PRICE_SYNTAX, "Price range %d: write seats:price, e.g. 1-10:150000.",
    "가격 %d번째 범위: 좌석:가격 형식, 예: 1-10:150000.")
@@ -159,8 +167,9 @@ TX(A_E_PRICE_MISSING, "Seat %d has no price.", "좌석 %d에 가격이 없습니
 
 /* audit */
 TX(A_A_TITLE, "Audit log (newest first)", "감사 로그 (최신순)")
-TX(A_A_COLS, "id     time (UTC)           method                 result     peer",
-   "번호   시각 (UTC)           작업                   결과       접속")
+TX(A_A_COLS, "id     time %-10s method                 result     peer",
+   "번호   시각 %-10s 작업                   결과       접속")
+TX(A_A_DETAIL, "peer %s  params %s", "접속 %s  내용 %s")
 TX(A_A_EMPTY, "No admin actions yet.", "관리 작업 기록이 없습니다.")
 TX(A_A_END, "-- end of the log --", "-- 기록 끝 --")
 

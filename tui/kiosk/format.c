@@ -16,23 +16,15 @@ void ks_won(char *out, size_t outsz, int64_t won)
     snprintf(out, outsz, tx(T_FMT_WON), n);
 }
 
-void ks_when(char *out, size_t outsz, const char *rfc3339)
+void ks_when(char *out, size_t outsz, const char *rfc3339, const char *tz)
 {
-    int64_t ms;
-    struct tm tm;
-    if (!rfc3339 || !time_parse(rfc3339, &ms)) {
-        snprintf(out, outsz, "%s", rfc3339 ? rfc3339 : "");
-        return;
-    }
-    time_t t = (time_t)(ms / 1000);
-    localtime_r(&t, &tm);
-    strftime(out, outsz, "%Y-%m-%d %H:%M", &tm);
+    tx_when(out, outsz, rfc3339, tz, NULL);
 }
 
 void ks_date_line(char *out, size_t outsz, const ks_session *s, int w)
 {
     char when[40], tail[320], title[512];
-    ks_when(when, sizeof when, s->starts_at);
+    ks_when(when, sizeof when, s->starts_at, s->tz);
     snprintf(tail, sizeof tail, "%s  %s", when, s->venue);
     int rest = tx_width(tail) + 2; /* the gap, then date and venue */
     if (tx_width(s->title) + rest <= w || w - rest < 12) {
@@ -50,11 +42,9 @@ const char *ks_booking_state(const char *state)
 
 void ks_prequeue_text(char *out, size_t n, int64_t now_wall_ms, int64_t opens_in_s)
 {
-    time_t at = (time_t)((now_wall_ms + 999) / 1000 + opens_in_s);
-    struct tm tm;
-    char hhmm[16] = "--:--";
-    if (localtime_r(&at, &tm))
-        strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
+    int64_t at_ms = ((now_wall_ms + 999) / 1000 + opens_in_s) * 1000;
+    char hhmm[32];
+    tx_when_ms(hhmm, sizeof hhmm, at_ms, NULL, "%H:%M %Z"); /* the server's zone */
     snprintf(out, n, tx(T_QUEUE_PRE_OPENS), hhmm);
 }
 

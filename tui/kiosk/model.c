@@ -69,6 +69,7 @@ int ks_parse_dates(const cJSON *res, ks_date_row *rows, int max)
         ks_str(row->title, sizeof row->title, o, "title");
         ks_str(row->venue, sizeof row->venue, o, "venue");
         ks_str(row->starts_at, sizeof row->starts_at, o, "starts_at");
+        ks_str(row->tz, sizeof row->tz, o, "tz");
         ks_counts(o, row);
         n++;
     }
@@ -148,6 +149,7 @@ int ks_parse_bookings(const cJSON *res, ks_ticket *out, int max)
         ks_str(t->title, sizeof t->title, o, "title");
         ks_str(t->venue, sizeof t->venue, o, "venue"); /* "" from an older server */
         ks_str(t->starts_at, sizeof t->starts_at, o, "starts_at");
+        ks_str(t->tz, sizeof t->tz, o, "tz");
         ks_str(t->state, sizeof t->state, o, "state");
     }
     return n;

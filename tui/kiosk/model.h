@@ -40,6 +40,7 @@ void ks_parse_queue_event(const cJSON *body, ks_queue_event *out);
 typedef struct {
     int64_t date_id, free, held, sold;
     char title[128], venue[128], starts_at[40];
+    char tz[TZ_NAME_MAX + 1]; /* the concert's zone ("" from an older server) */
 } ks_date_row;
 /* Fills rows[0..max) and returns how many; rows without a date_id skipped. */
 int ks_parse_dates(const cJSON *res, ks_date_row *rows, int max);

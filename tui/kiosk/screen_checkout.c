@@ -91,6 +91,7 @@ static void paid(app *a, const cJSON *res)
         snprintf(t[i].title, sizeof t[i].title, "%s", s->title);
         snprintf(t[i].venue, sizeof t[i].venue, "%s", s->venue);
         snprintf(t[i].starts_at, sizeof t[i].starts_at, "%s", s->starts_at);
+        snprintf(t[i].tz, sizeof t[i].tz, "%s", s->tz);
         t[i].state[0] = 0;
     }
     ks_paid(s);

@@ -78,8 +78,12 @@ static void dates_event(app *a, void *st, const char *topic, const cJSON *body)
     if (strcmp(topic, "sales") != 0 || !ks_parse_sales(body, &id, &counts))
         return;
     for (int i = 0; i < d->list.n; i++)
-        if (d->rows[i].date_id == id)
+        if (d->rows[i].date_id == id) {
             ks_parse_sales(body, &id, &d->rows[i]);
+            return;
+        }
+    if (d->loaded) /* a date the list does not have: new (its first event), so ask */
+        fetch(a, d);
 }
 
 static void dates_resync(app *a, void *st, int64_t date_id)
@@ -101,7 +105,7 @@ static int act_open(app *a, void *st, int key)
     if (d->list.n == 0)
         return APP_DONE;
     const ks_date_row *row = &d->rows[d->list.sel];
-    ks_choose_date(ks(a), row->date_id, row->title, row->venue, row->starts_at);
+    ks_choose_date(ks(a), row->date_id, row->title, row->venue, row->starts_at, row->tz);
     ks_go_seats(a, row->date_id);
     return APP_DONE;
 }
@@ -145,7 +149,7 @@ static void draw_row(void *ctx, int i, int ry, bool sel)
     const ks_date_row *row = &c->d->rows[i];
     char when[40], num[3][24];
     int x = c->x;
-    ks_when(when, sizeof(when), row->starts_at);
+    ks_when(when, sizeof(when), row->starts_at, row->tz);
     snprintf(num[0], sizeof(num[0]), "%5lld", (long long)row->free);
     snprintf(num[1], sizeof(num[1]), "%5lld", (long long)row->held);
     snprintf(num[2], sizeof(num[2]), "%5lld", (long long)row->sold);
@@ -162,7 +166,7 @@ static void dates_draw(app *a, void *st, const wg_rect *r)
 {
     dates_st *d = st;
     int x = r->x + 2, w = r->w - 4;
-    int cw = 6, whenw = 17, titw, venw, needt = tx_width(tx(T_COL_CONCERT)) + 1,
+    int cw = 6, whenw = 21, titw, venw, /* whenw: "2026-12-21 19:00 KST " */ needt = tx_width(tx(T_COL_CONCERT)) + 1,
         needv = tx_width(tx(T_COL_VENUE)) + 1;
     for (int i = 0; i < d->list.n; i++) {
         int tw = tx_width(d->rows[i].title) + 1, vw = tx_width(d->rows[i].venue) + 1;

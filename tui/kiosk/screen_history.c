@@ -77,7 +77,7 @@ typedef struct {
     int x, titw;
 } history_cols;
 
-enum { H_CODE_W = 16, H_WHEN_W = 17, H_SEAT_W = 5, H_PRICE_W = 10, H_STATE_W = 10 };
+enum { H_CODE_W = 16, H_WHEN_W = 21, H_SEAT_W = 5, H_PRICE_W = 10, H_STATE_W = 10 };
 
 static void draw_row(void *ctx, int i, int y, bool sel)
 {
@@ -86,7 +86,7 @@ static void draw_row(void *ctx, int i, int y, bool sel)
     char when[40], seat[16], price[32], pr[40];
     int x = c->x, cx = x + 1;
     wg_style st2 = sel ? WG_CURSOR : WG_NORMAL;
-    ks_when(when, sizeof(when), t->starts_at);
+    ks_when(when, sizeof(when), t->starts_at, t->tz);
     snprintf(seat, sizeof(seat), "%4d", t->seat_no);
     tx_money(price, sizeof(price), t->price);
     wg_text(y, x, 1, sel ? ">" : " ", WG_HEAD);

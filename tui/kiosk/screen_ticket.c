@@ -98,7 +98,7 @@ static void ticket_draw(app *a, void *st, const wg_rect *r)
         dw = r->w - 4;
     wg_qr_free(qr);
     char when[40], money[48], seat[16];
-    ks_when(when, sizeof(when), t->starts_at);
+    ks_when(when, sizeof(when), t->starts_at, t->tz);
     ks_won(money, sizeof(money), t->price);
     snprintf(seat, sizeof(seat), "%d", t->seat_no);
     y += 2;

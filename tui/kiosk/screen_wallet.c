@@ -266,7 +266,7 @@ static void draw_history(const wallet_st *w, int y, int x, int wd, int rows)
         wg_text(y, x, wd, tx(T_WALLET_EMPTY), WG_DIM);
     for (int i = 0; i < w->nrows && i < rows; i++, y++) {
         const ks_wallet_row *r = &w->rows[i];
-        ks_when(when, sizeof(when), r->at);
+        tx_when(when, sizeof(when), r->at, NULL, "%m-%d %H:%M %Z"); /* the server's zone */
         tx_money(amt, sizeof(amt), r->amount);
         tx_money(bal, sizeof(bal), r->balance);
         wg_text(y, x, 17, when, WG_NORMAL);

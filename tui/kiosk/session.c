@@ -208,10 +208,11 @@ void ks_balance_note(ks_session *s, int64_t balance)
 }
 
 void ks_choose_date(ks_session *s, int64_t date_id, const char *title, const char *venue,
-                    const char *starts_at)
+                    const char *starts_at, const char *tz)
 {
     s->date_id = date_id;
     snprintf(s->title, sizeof s->title, "%s", title);
     snprintf(s->venue, sizeof s->venue, "%s", venue);
     snprintf(s->starts_at, sizeof s->starts_at, "%s", starts_at);
+    snprintf(s->tz, sizeof s->tz, "%s", tz ? tz : "");
 }

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/tz.h"
+
 #define KS_MAX_HOLDS 4
 #define KS_MAX_TICKETS 8
 #define KS_NAME_MAX 64 /* bytes of a member's name: the server's limit (TK_NAME_MAX) */
@@ -40,6 +42,7 @@ typedef struct {
     int64_t booking_id, date_id, price;
     int seat_no;
     char code[64], title[128], venue[128], starts_at[40], state[24];
+    char tz[TZ_NAME_MAX + 1]; /* the concert's zone: how starts_at is shown */
 } ks_ticket;
 
 typedef struct {
@@ -50,6 +53,7 @@ typedef struct {
     int64_t queue_seq;
     int64_t date_id;
     char title[128], venue[128], starts_at[40];
+    char tz[TZ_NAME_MAX + 1]; /* the chosen date's zone */
     /* When the token lapses without a hold (monotonic ms, 0 unknown): the
      * active window or the turn's end, whichever is first. */
     int64_t turn_deadline_ms, turn_asked_ms;
@@ -139,6 +143,6 @@ int64_t ks_holds_deadline(const ks_session *s, const ks_hold **first);
 void ks_balance_note(ks_session *s, int64_t balance);
 /* The date the customer chose (for the title lines and tickets). */
 void ks_choose_date(ks_session *s, int64_t date_id, const char *title, const char *venue,
-                    const char *starts_at);
+                    const char *starts_at, const char *tz);
 
 #endif

@@ -3,6 +3,10 @@
 
 #include <stdlib.h>
 
+#include "common/json.h"
+#include "common/tz.h"
+#include "tui/ui/text.h"
+
 /* cl_reply and app_reply are the one rpc_answer: handed on as it is. */
 static void link_reply_cb(void *ctx, const cl_reply *r) { app_deliver_reply(ctx, r); }
 
@@ -12,13 +16,30 @@ static void link_event_cb(void *ctx, const char *topic, const cJSON *body)
 }
 
 static void link_resync_cb(void *ctx, int64_t date_id) { app_deliver_resync(ctx, date_id); }
-static void link_status_cb(void *ctx, bool online) { app_set_online(ctx, online); }
 
 /* The link's ctx: calls go to the client, their replies to the app. */
 typedef struct {
     cl_client *cl;
     app *a;
 } link_ctx;
+
+/* server.info, asked whenever the server (or, given several nodes, the
+ * leader) is back: its zone is where times that belong to no concert are
+ * shown (tx_set_zone). */
+static void link_info_cb(void *ctx, const cl_reply *r)
+{
+    const char *zone;
+    if (r->err == TK_OK && jv_get_str(r->result, "tz", TZ_NAME_MAX, &zone) == JV_OK)
+        tx_set_zone(zone);
+}
+
+static void link_status_cb(void *ctx, bool online)
+{
+    link_ctx *l = ctx;
+    if (online)
+        cl_call(l->cl, "server.info", NULL, link_info_cb, l);
+    app_set_online(l->a, online);
+}
 
 static int64_t link_call(void *ctx, const char *method, cJSON *params)
 {
@@ -58,7 +79,7 @@ bool link_attach(app *a, cl_client *c)
     if (!l)
         return false;
     *l = (link_ctx){c, a};
-    cl_on_status(c, link_status_cb, a);
+    cl_on_status(c, link_status_cb, l);
     cl_on_event(c, link_event_cb, a);
     cl_on_resync(c, link_resync_cb, a);
     app_set_link(a, &link_ops, l);

@@ -8,6 +8,9 @@
 #include <strings.h>
 #include <wchar.h>
 
+#include "common/tz.h"
+#include "common/util.h"
+
 static const char *const tx_table[T_COUNT][2] = {
 #define TX(id, en, ko) [id] = {en, ko},
 #include "tui/ui/text_strings.h"
@@ -175,4 +178,28 @@ void tx_money(char *dst, size_t dstsz, long long won)
     }
     out[o] = 0;
     snprintf(dst, dstsz, "%s", out);
+}
+
+static char tx_zone_name[TZ_NAME_MAX + 1] = TZ_DEFAULT;
+
+void tx_set_zone(const char *zone)
+{
+    if (zone && zone[0] && strlen(zone) <= TZ_NAME_MAX)
+        snprintf(tx_zone_name, sizeof tx_zone_name, "%s", zone);
+}
+
+const char *tx_zone(void) { return tx_zone_name; }
+
+void tx_when_ms(char *dst, size_t dstsz, int64_t ms, const char *zone, const char *fmt)
+{
+    tz_format(zone && zone[0] ? zone : tx_zone_name, ms, fmt, dst, dstsz);
+}
+
+void tx_when(char *dst, size_t dstsz, const char *rfc3339, const char *zone, const char *fmt)
+{
+    int64_t ms;
+    if (!rfc3339 || !time_parse(rfc3339, &ms))
+        snprintf(dst, dstsz, "%s", rfc3339 ? rfc3339 : "");
+    else
+        tx_when_ms(dst, dstsz, ms, zone, fmt);
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum {
 #define TX(id, en, ko) id,
@@ -43,5 +44,21 @@ int tx_fit(char *dst, size_t dstsz, const char *s, int cols, bool pad);
 int tx_cell(char *dst, size_t dstsz, const char *s, int cols);
 /* Format won with thousands separators: 110000 -> "110,000". */
 void tx_money(char *dst, size_t dstsz, long long won);
+
+/* ---- venue time (common/tz.h) ----------------------------------------
+ * Every screen writes an instant with tx_when, in the zone of the concert
+ * it belongs to (the `tz` beside `starts_at`), and times that belong to
+ * no concert (a wallet entry, the audit log, a sales opening) in the
+ * server's zone: whatever the host's own zone is. */
+/* The server's zone (server.info's tz, told by the link); TZ_DEFAULT
+ * until then. */
+void tx_set_zone(const char *zone);
+const char *tx_zone(void);
+/* An RFC 3339 instant in zone (NULL or "": tx_zone()) with the zone's
+ * abbreviation: "2026-12-21 19:00 KST" (fmt NULL), or strftime's fmt.
+ * Unparsable text is copied as it is. */
+void tx_when(char *dst, size_t dstsz, const char *rfc3339, const char *zone, const char *fmt);
+/* The same for ms since the epoch. */
+void tx_when_ms(char *dst, size_t dstsz, int64_t ms, const char *zone, const char *fmt);
 
 #endif
