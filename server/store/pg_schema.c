@@ -115,7 +115,15 @@ static const char pg_v1[] =
     " params text NOT NULL,"
     " result text NOT NULL);";
 
-static const char *const pg_migrations[PG_SCHEMA_VERSION] = {pg_v1};
+/* Door check-in: a booking's first scan at the door, one row per booking
+ * at most (data/schema.sql says why a table of its own). */
+static const char pg_checkins[] =
+    "CREATE TABLE checkins ("
+    " booking_id bigint PRIMARY KEY REFERENCES bookings(id),"
+    " at bigint NOT NULL,"
+    " gate text NOT NULL);";
+
+static const char *const pg_migrations[PG_SCHEMA_VERSION] = {pg_v1, pg_checkins};
 
 /* The version on disk, under a lock that orders two first starts. */
 static int pg_version(PGconn *c, long *v)
