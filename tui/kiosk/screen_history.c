@@ -21,10 +21,12 @@ typedef struct {
 
 void *ks_history_new(void) { return calloc(1, sizeof(history_st)); }
 
+/* Every time it is shown, uncovered included: a ticket looked at may have
+ * been refunded meanwhile, and the list must not offer its QR again. The
+ * rows stay on screen until the answer replaces them. */
 static void history_enter(app *a, void *st)
 {
-    if (!((history_st *)st)->loaded)
-        app_call(a, st, "booking.list", ks_user_params(a), 1);
+    app_call(a, st, "booking.list", ks_user_params(a), 1);
 }
 
 static void history_reply(app *a, void *st, int tag, const app_reply *r)
@@ -42,10 +44,8 @@ static void history_reply(app *a, void *st, int tag, const app_reply *r)
 
 static void history_resync(app *a, void *st, int64_t date_id)
 {
-    if (date_id == 0) {
-        ((history_st *)st)->loaded = false;
+    if (date_id == 0)
         history_enter(a, st);
-    }
 }
 
 static int act_move(app *a, void *st, int key)
