@@ -231,7 +231,7 @@ START_TEST(seats_release)
     open_seats();
     keys("r"); /* seat 1 is free */
     ck_assert_int_eq(pending("admin.hold.release"), 0);
-    ck_assert_str_eq(app_flash_text(A), "Seat 1 is not held.");
+    ck_assert_str_eq(app_flash_text(A), "Seat A-1 is not held.");
     app_key(A, KEY_DOWN); /* 11 */
     cursor_to(11, 12);
     keys("r");
@@ -243,7 +243,7 @@ START_TEST(seats_release)
     const tf_sent *s = sent("admin.hold.release");
     ck_assert_str_eq(s->params, "{\"hold_id\":77}");
     tf_reply(A, s->id, "{\"released\":true}", TK_OK, NULL);
-    ck_assert_str_eq(C.last, "Hold 77 on seat 12 released.");
+    ck_assert_str_eq(C.last, "Hold 77 on seat B-12 released.");
     ck_assert_int_eq(pending("admin.seats.list"), 1); /* the map is fetched again */
     keys("ry");
     tf_reply(A, sent("admin.hold.release")->id, NULL, TK_HOLD_NOT_FOUND, NULL);
@@ -287,7 +287,7 @@ START_TEST(seats_refund_asks_first)
     cursor_to(3, 4);
     keys("f");
     ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
-    ck_assert_str_eq(app_flash_text(A), "Seat 4 is not sold.");
+    ck_assert_str_eq(app_flash_text(A), "Seat A-4 is not sold.");
 }
 END_TEST
 

@@ -77,7 +77,7 @@ typedef struct {
     int x, titw;
 } history_cols;
 
-enum { H_CODE_W = 16, H_WHEN_W = 17, H_SEAT_W = 5, H_PRICE_W = 10, H_STATE_W = 10 };
+enum { H_CODE_W = 16, H_WHEN_W = 17, H_SEAT_W = 6, H_PRICE_W = 10, H_STATE_W = 10 };
 
 static void draw_row(void *ctx, int i, int y, bool sel)
 {
@@ -87,7 +87,9 @@ static void draw_row(void *ctx, int i, int y, bool sel)
     int x = c->x, cx = x + 1;
     wg_style st2 = sel ? WG_CURSOR : WG_NORMAL;
     ks_when(when, sizeof(when), t->starts_at);
-    snprintf(seat, sizeof(seat), "%4d", t->seat_no);
+    char name[8];
+    wg_seat_name(name, t->seat_no);
+    snprintf(seat, sizeof(seat), "%5s", name);
     tx_money(price, sizeof(price), t->price);
     wg_text(y, x, 1, sel ? ">" : " ", WG_HEAD);
     wg_text(y, cx, H_CODE_W, t->code, st2);

@@ -168,10 +168,10 @@ static void ticket_draw(app *a, void *st, const wg_rect *r)
     else
         dw = r->w - 4;
     wg_qr_free(qr);
-    char when[40], money[48], seat[16];
+    char when[40], money[48], seat[8];
     ks_when(when, sizeof(when), t->starts_at);
     ks_won(money, sizeof(money), t->price);
-    snprintf(seat, sizeof(seat), "%d", t->seat_no);
+    wg_seat_name(seat, t->seat_no);
     y += 2;
     field(y, x, dw, T_TK_CODE, t->code, void_ ? WG_DIM : WG_GOOD);
     field(y += 2, x, dw, T_TK_CONCERT, t->title, WG_HEAD);
