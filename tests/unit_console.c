@@ -127,6 +127,14 @@ START_TEST(dashboard_events)
                                "\"admit_per_min\":600,\"paused\":true}");
     ck_assert(C.m.q.paused);
     ck_assert_int_eq(C.m.q.waiting, 40);
+    /* the door: checked-in / sold of the date, live; unknown before */
+    const adm_date_row *d5 = adm_model_date(&C.m, 5);
+    ck_assert_int_eq(d5->checked_in, -1); /* this dashboard has no checked_in */
+    tf_event(A, "checkin", "{\"date_id\":5,\"checked_in\":1,\"sold\":2}");
+    ck_assert_int_eq(d5->checked_in, 1);
+    ck_assert_int_eq(d5->sold, 2);
+    tf_event(A, "checkin", "{\"date_id\":5,\"checked_in\":3,\"sold\":2}"); /* nonsense */
+    ck_assert_int_eq(d5->checked_in, 1);
     /* a sale on a date the console has not seen asks for a poll at once */
     tf_event(A, "sales", "{\"date_id\":9,\"free\":50,\"held\":0,\"sold\":0,\"revenue\":0}");
     app_tick(A, 1);

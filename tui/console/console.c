@@ -171,6 +171,7 @@ int console_main(int argc, char **argv)
     app_set_model(a, &con);
     app_subscribe(a, "sales");
     app_subscribe(a, "queue");
+    app_subscribe(a, "checkin"); /* the door: checked-in / sold per date */
     app_push(a, &adm_dash_ops, adm_dash_new());
     rc = app_run(a);
     app_free(a);

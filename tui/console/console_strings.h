@@ -43,6 +43,7 @@ TX(A_D_COL_DATE, "Date (UTC)", "일시 (UTC)")
 TX(A_D_COL_CONCERT, "Concert", "공연")
 TX(A_D_COL_SEATS, "sold/held/free", "판매/선점/잔여")
 TX(A_D_COL_REVENUE, "Revenue", "매출")
+TX(A_D_COL_DOOR, "in/sold", "입장/판매")
 TX(A_D_TOTAL, "Total", "합계")
 TX(A_D_NO_DATES, "No dates yet: press c for a concert, n for a date.",
    "회차가 없습니다: c 새 공연, n 새 회차.")
