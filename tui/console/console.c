@@ -127,7 +127,7 @@ static int console_args(int argc, char **argv, console_opts *o)
 
 /* The key is the file's content with trailing whitespace trimmed (the
  * server reads it the same way). Returns 0, or -1 with a message printed. */
-static int console_key(const char *path, char key[ADMIN_KEY_MAX + 1])
+int console_key(const char *path, char key[ADMIN_KEY_MAX + 1])
 {
     if (admin_key_read(path, key) == 0)
         return 0;

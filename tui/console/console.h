@@ -9,6 +9,11 @@
 #ifndef TK_CONSOLE_H
 #define TK_CONSOLE_H
 
+#include "common/util.h"
+
 int console_main(int argc, char **argv);
+/* Reads the admin key file as the console does (the gate uses it too):
+ * 0, or -1 with a message on stderr that names the file. */
+int console_key(const char *path, char key[ADMIN_KEY_MAX + 1]);
 
 #endif

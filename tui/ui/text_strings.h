@@ -149,3 +149,5 @@ TX(T_HISTORY_NONE, "No bookings yet.", "예매 내역이 없습니다.")
 
 /* The operator console's strings live in their own table (console owner). */
 #include "tui/console/console_strings.h"
+/* The door check-in screen's (kiosk --gate). */
+#include "tui/gate/gate_strings.h"
