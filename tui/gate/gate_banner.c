@@ -67,5 +67,9 @@ int gt_banner(const char *text, bool utf8, char rows[GT_BANNER_ROWS][GT_BANNER_M
         }
         cols += 6;
     }
-    return cols > 0 ? cols - 1 : 0; /* the last gap is not part of it */
+    if (cols == 0)
+        return 0;
+    for (int r = 0; r < GT_BANNER_ROWS; r++)
+        rows[r][len[r] - 1] = '\0'; /* the last gap is not part of it */
+    return cols - 1;
 }

@@ -38,5 +38,4 @@ TX(G_FAILED, "The check failed: %s. Scan again or call the box office.", "확인
 TX(G_FORBIDDEN, "This key may not check tickets (it needs the gate or admin role).", "이 키로는 입장 확인을 할 수 없습니다 (입장 또는 관리자 권한 필요).")
 TX(G_H_SCAN, "check", "확인")
 TX(G_H_CLEAR, "clear", "지우기")
-TX(G_H_ERASE, "erase a letter", "한 글자 지우기")
 TX(G_HK_SCAN, "check the code typed (a scanner sends Enter itself)", "입력한 코드 확인 (스캐너는 Enter를 직접 보냄)")

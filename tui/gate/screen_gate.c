@@ -80,15 +80,6 @@ static int act_scan(app *a, void *st, int key)
     return APP_DONE;
 }
 
-static int act_erase(app *a, void *st, int key)
-{
-    gt_state *s = st;
-    size_t n = strlen(s->input);
-    if (n)
-        s->input[n - 1] = '\0';
-    return APP_DONE;
-}
-
 static int act_clear(app *a, void *st, int key)
 {
     gt_state *s = st;
@@ -97,11 +88,17 @@ static int act_clear(app *a, void *st, int key)
     return APP_DONE;
 }
 
-/* Printable ASCII into the field; '?' is left to the app (help). */
+/* The code field, as the kiosk's text fields: printable ASCII in,
+ * Backspace out; '?' is left to the app (help). */
 static int gt_key(app *a, void *st, int key)
 {
     gt_state *s = st;
     size_t n = strlen(s->input);
+    if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+        if (n)
+            s->input[n - 1] = '\0';
+        return APP_DONE;
+    }
     if (key < 0x20 || key > 0x7e || key == '?')
         return APP_PASS;
     if (n < GT_CODE_MAX) {
@@ -114,7 +111,6 @@ static int gt_key(app *a, void *st, int key)
 static const km_binding gt_keys[] = {
     {{'\n', '\r', KEY_ENTER}, act_scan, "Enter", G_H_SCAN, KM_BAR, G_HK_SCAN},
     {{27}, act_clear, "Esc", G_H_CLEAR, KM_BAR, 0},
-    {{KEY_BACKSPACE, 127, 8}, act_erase, "Backspace", G_H_ERASE, KM_HELP, 0},
 };
 
 KM_TABLE_FN(gt_keys_fn, gt_keys)
