@@ -191,34 +191,39 @@ static void gt_draw_head(const gt_state *s, const wg_rect *r)
     wg_text(r->y, r->x + r->w - cw - 1, cw, count, WG_HEAD);
 }
 
-static void gt_draw_banner(const char *text, int y, const wg_rect *r, wg_style st)
+/* text in block letters, centred; false (nothing drawn) when too wide. */
+static bool gt_draw_banner(const char *text, int y, const wg_rect *r, wg_style st)
 {
     char rows[GT_BANNER_ROWS][GT_BANNER_MAX];
     int w = gt_banner(text, tx_utf8(), rows);
-    int x = r->x + (r->w > w ? (r->w - w) / 2 : 0);
+    if (w > r->w - 2)
+        return false;
+    int x = r->x + (r->w - w) / 2;
     for (int i = 0; i < GT_BANNER_ROWS; i++)
-        wg_text(y + i, x, w < r->w ? w : r->w, rows[i], st);
+        wg_text(y + i, x, w, rows[i], st);
+    return true;
 }
 
-/* ADMITTED / REFUSED in block letters, the seat in block letters, the words. */
+/* ADMITTED with the seat ("ADMITTED B-13", the seat alone under it when
+ * that is too wide) or REFUSED in block letters, then the same in words:
+ * never colour alone. */
 static void gt_draw_verdict(const gt_state *s, int y, const wg_rect *r)
 {
     const gt_scan *v = &s->scan;
     bool ok = v->v == GT_ADMITTED;
     wg_style st = ok ? WG_GOOD : WG_BAD;
-    char line[400], seat[8] = "", when[40];
-    if (v->v != GT_FAILED) {
-        gt_draw_banner(ok ? "ADMITTED" : "REFUSED", y, r, st);
-        /* the words too, in the guard's language: never colour alone */
-        wg_text(y + GT_BANNER_ROWS + 1, r->x + 2, r->w - 4, tx(ok ? G_ADMITTED : G_REFUSED), st);
-        y += GT_BANNER_ROWS + 2;
-    }
-    if (v->seat_no) {
+    char line[400], seat[8] = "", when[40], big[24];
+    if (v->seat_no)
         wg_seat_name(seat, v->seat_no);
-        if (ok && r->h - (y - r->y) > GT_BANNER_ROWS + 4) {
-            gt_draw_banner(seat, y + 1, r, WG_HEAD);
-            y += GT_BANNER_ROWS + 1;
-        }
+    if (v->v != GT_FAILED) {
+        snprintf(big, sizeof big, "%s%s%s", ok ? "ADMITTED" : "REFUSED", ok ? " " : "",
+                 ok ? seat : "");
+        if (!gt_draw_banner(big, y, r, st))
+            gt_draw_banner(ok ? "ADMITTED" : "REFUSED", y, r, st);
+        snprintf(line, sizeof line, "%s%s%s", tx(ok ? G_ADMITTED : G_REFUSED),
+                 ok ? "  " : "", ok ? seat : "");
+        wg_text(y + GT_BANNER_ROWS + 1, r->x + 2, r->w - 4, line, st);
+        y += GT_BANNER_ROWS + 2;
     }
     gt_why(line, sizeof line, v);
     if (line[0]) { /* may take two rows on a narrow screen */
