@@ -10,7 +10,6 @@
 #include "tui/console/console.h"
 #include "tui/gate/gate.h"
 #include "tui/net/client.h"
-#include "tui/net/link.h"
 #include "tui/ui/text.h"
 
 #define GATE_DEFAULT_KEY "var/admin.key"
@@ -64,23 +63,12 @@ int gate_main(int argc, char **argv)
         return rc > 0 ? 0 : 2;
     }
     /* The gate role's key or an admin's; for now the admin key file. */
-    char key[ADMIN_KEY_MAX + 1];
-    if (console_key(o.key_file, key))
-        return 2;
-    tk_err err = TK_OK;
-    cl_client *cl = cl_new(o.rpc, o.events, &err);
-    if (!cl) {
-        fprintf(stderr, "kiosk --gate: %s: %s\n", o.rpc, tk_err_reason(err));
-        return 2;
-    }
-    cl_set_admin_key(cl, key);
-    app_config cfg = {.title = tx(G_TITLE), .kiosk = false};
-    app *a = app_new(&cfg);
-    if (!a || !link_attach(a, cl))
-        return 1;
+    app *a = console_staff_app(o.rpc, o.events, o.key_file, tx(G_TITLE), "kiosk --gate", &rc);
+    if (!a)
+        return rc;
     gt_options go = {o.gate_name, o.date_id};
     app_push(a, &gt_screen_ops, gt_screen_new(&go));
     rc = app_run(a);
     app_free(a);
-    return rc; /* cl is not freed, as in tui/main.c: nng_close can wedge (nng #1543) */
+    return rc;
 }
