@@ -186,7 +186,9 @@ typedef struct { int date, concert, bar, counts, door, revenue; } dash_cols;
 
 static dash_cols dash_layout(int w)
 {
-    dash_cols c = {16, 0, 12, 8, 9, 11};
+    /* the door's "in/sold" (6) came out of the bar (12 before it): at 80
+     * columns the concert keeps its room */
+    dash_cols c = {16, 0, 8, 8, 6, 11};
     int extra = w - 80 > 0 ? (w - 80) / 3 : 0;
     c.bar += extra;
     c.concert = w - c.date - c.bar - c.counts - c.door - c.revenue - 6;
@@ -217,7 +219,7 @@ static void draw_date(const adm_date_row *d, int y, int x, const dash_cols *c, b
     wg_text(y, x, c->counts, buf, st);
     x += c->counts + 1;
     if (d->checked_in >= 0) /* checked in at the door / sold */
-        snprintf(buf, sizeof buf, "%4d/%d", d->checked_in, d->sold);
+        snprintf(buf, sizeof buf, "%d/%d", d->checked_in, d->sold);
     else
         snprintf(buf, sizeof buf, "-");
     wg_text(y, x, c->door, buf, st);
