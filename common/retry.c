@@ -32,6 +32,8 @@ static const rt_rule rt_rules[] = {
     {"admin.queue.set", RT_SAME, "sets the same values again"},
     {"admin.hold.release", RT_UNSAFE, "a repeat answers HOLD_NOT_FOUND: the caller must look"},
     {"admin.booking.refund", RT_UNSAFE, "a repeat answers CONFLICT: the caller must look"},
+    {"admin.booking.checkin", RT_UNSAFE,
+     "a repeat answers ALREADY_USED (this gate, just now): the gate must look"},
     {"admin.booking.find", RT_READ, "read"},
     {"admin.dashboard", RT_READ, "read"},
     {"admin.seats.list", RT_READ, "read"},

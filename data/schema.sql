@@ -100,6 +100,17 @@ CREATE TABLE IF NOT EXISTS bookings (
 -- No seat sold twice, enforced by the database as well.
 CREATE UNIQUE INDEX IF NOT EXISTS bookings_sold ON bookings (date_id, seat_no) WHERE state = 0;
 
+-- Door check-in (admin.booking.checkin): a booking's first scan, when
+-- (ms) and at which gate ('' none). Later scans change nothing, so one row
+-- per booking at most. A table of its own rather than columns of
+-- bookings: CREATE TABLE IF NOT EXISTS is the migration of an older file
+-- (version 3), where SQLite has no ADD COLUMN IF NOT EXISTS.
+CREATE TABLE IF NOT EXISTS checkins (
+    booking_id  INTEGER PRIMARY KEY REFERENCES bookings(id),
+    at          INTEGER NOT NULL,
+    gate        TEXT    NOT NULL
+);
+
 -- Wallet ledger: amount is signed (+ charge/refund, - payment), balance is
 -- the wallet after the entry; ref is the payment or booking id.
 CREATE TABLE IF NOT EXISTS ledger (

@@ -11,7 +11,7 @@
 static const char *const admin_methods[] = {
     "admin.concert.create", "admin.date.create",  "admin.dashboard",  "admin.queue.set",
     "admin.hold.release",   "admin.booking.refund", "admin.seats.list", "admin.audit.list",
-    "admin.booking.find",
+    "admin.booking.find",   "admin.booking.checkin",
 };
 
 START_TEST(forbidden_without_key)

@@ -109,13 +109,15 @@ START_TEST(database_refuses_the_impossible)
 }
 END_TEST
 
-/* A SQLite file of schema version 1 gets version 2's key at the next start. */
+/* A SQLite file of schema version 1 gets version 2's key and version 3's
+ * checkins table (door check-in) at the next start. */
 START_TEST(sqlite_v1_file_migrates)
 {
     TH_SQLITE_ONLY("SQLite's own schema file and version");
     th_server *s = th_start(NULL);
     th_stop(s);
-    ck_assert(st_sql_ok(s->db, "DROP INDEX payments_request; PRAGMA user_version = 1"));
+    ck_assert(st_sql_ok(s->db, "DROP INDEX payments_request; DROP TABLE checkins; "
+                                   "PRAGMA user_version = 1"));
     th_restart(s);
     th_stop(s);
     sqlite3 *h;
@@ -124,12 +126,14 @@ START_TEST(sqlite_v1_file_migrates)
     ck_assert_int_eq(sqlite3_prepare_v2(h,
                                         "SELECT (SELECT count(*) FROM sqlite_master WHERE "
                                         "name = 'payments_request'), (SELECT user_version FROM "
-                                        "pragma_user_version)",
+                                        "pragma_user_version), (SELECT count(*) FROM "
+                                        "sqlite_master WHERE name = 'checkins')",
                                         -1, &q, NULL),
                      SQLITE_OK);
     ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
     ck_assert_int_eq(sqlite3_column_int(q, 0), 1);
     ck_assert_int_eq(sqlite3_column_int(q, 1), STORE_SCHEMA_VERSION);
+    ck_assert_int_eq(sqlite3_column_int(q, 2), 1);
     sqlite3_finalize(q);
     sqlite3_close(h);
 }
@@ -200,6 +204,25 @@ START_TEST(venue_time_migrates)
     th_restart(s);
     ck_assert_str_eq(st_date_tz(s, d), "Asia/Seoul");
     ck_assert_str_eq(st_date_tz(s, d2), "Europe/Berlin");
+}
+END_TEST
+
+/* A PostgreSQL database of schema version 1 gets the checkins table (door
+ * check-in, version 4) at the next start, and check-ins work on it. */
+START_TEST(postgres_v1_database_migrates)
+{
+    TH_PG_ONLY("PostgreSQL's versioned schema");
+    th_server *s = th_start(NULL);
+    th_stop(s);
+    ck_assert(st_sql_ok(s->db, "DROP TABLE checkins; UPDATE schema_version SET version = 1"));
+    ck_assert(!st_sql_ok(s->db, "SELECT 1 FROM checkins"));
+    th_restart(s);
+    ck_assert(st_sql_ok(s->db, "SELECT 1 FROM checkins"));
+    ck_assert(st_sql_ok(s->db, "SELECT 1 FROM schema_version WHERE version = 4 "
+                               "HAVING count(*) = 1"));
+    rpc_reply r = th_admin(s, "admin.booking.checkin", "{\"code\":\"TK-2222-2222\"}");
+    TH_OK(r);
+    ck_assert_str_eq(th_str(r.result, "reason"), "UNKNOWN_CODE");
 }
 END_TEST
 
@@ -321,6 +344,7 @@ int main(void)
     tcase_add_test(tc, sqlite_v1_file_migrates);
     tcase_add_test(tc, staff_columns_migrate);
     tcase_add_test(tc, venue_time_migrates);
+    tcase_add_test(tc, postgres_v1_database_migrates);
     tcase_add_test(tc, postgres_unreachable_at_start);
     tcase_add_test(tc, postgres_wrong_credentials);
     tcase_add_test(tc, postgres_lost_connection_is_fail_stop);

@@ -128,6 +128,14 @@ START_TEST(dashboard_events)
                                "\"admit_per_min\":600,\"paused\":true}");
     ck_assert(C.m.q.paused);
     ck_assert_int_eq(C.m.q.waiting, 40);
+    /* the door: checked-in / sold of the date, live; unknown before */
+    const adm_date_row *d5 = adm_model_date(&C.m, 5);
+    ck_assert_int_eq(d5->checked_in, -1); /* this dashboard has no checked_in */
+    tf_event(A, "checkin", "{\"date_id\":5,\"checked_in\":1,\"sold\":2}");
+    ck_assert_int_eq(d5->checked_in, 1);
+    ck_assert_int_eq(d5->sold, 2);
+    tf_event(A, "checkin", "{\"date_id\":5,\"checked_in\":3,\"sold\":2}"); /* nonsense */
+    ck_assert_int_eq(d5->checked_in, 1);
     /* a sale on a date the console has not seen asks for a poll at once */
     tf_event(A, "sales", "{\"date_id\":9,\"free\":50,\"held\":0,\"sold\":0,\"revenue\":0}");
     app_tick(A, 1);
@@ -232,7 +240,7 @@ START_TEST(seats_release)
     open_seats();
     keys("r"); /* seat 1 is free */
     ck_assert_int_eq(pending("admin.hold.release"), 0);
-    ck_assert_str_eq(app_flash_text(A), "Seat 1 is not held.");
+    ck_assert_str_eq(app_flash_text(A), "Seat A-1 is not held.");
     app_key(A, KEY_DOWN); /* 11 */
     cursor_to(11, 12);
     keys("r");
@@ -251,7 +259,7 @@ START_TEST(seats_release)
              "{\"date_id\":4,\"seq\":9,\"seats\":[{\"no\":12,\"state\":\"free\",\"price\":1000}]}",
              TK_OK, NULL);
     tf_reply(A, release_id, "{\"released\":true}", TK_OK, NULL);
-    ck_assert_str_eq(C.last, "Hold 77 on seat 12 released.");
+    ck_assert_str_eq(C.last, "Hold 77 on seat B-12 released.");
     ck_assert_int_eq(pending("admin.seats.list"), 1); /* the map is fetched again */
     tf_reply(A, sent("admin.seats.list")->id, SEATS, TK_OK, NULL); /* held again, for below */
     keys("ry");
@@ -296,7 +304,7 @@ START_TEST(seats_refund_asks_first)
     cursor_to(3, 4);
     keys("f");
     ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
-    ck_assert_str_eq(app_flash_text(A), "Seat 4 is not sold.");
+    ck_assert_str_eq(app_flash_text(A), "Seat A-4 is not sold.");
 }
 END_TEST
 

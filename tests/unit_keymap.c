@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tests/lib/tui_fake.h"
+#include "tui/gate/gate.h"
 #include "tui/console/console_int.h"
 #include "tui/kiosk/kiosk.h"
 #include "tui/kiosk/screens.h"
@@ -123,6 +124,12 @@ START_TEST(kiosk_tables)
     ks_ticket t[2] = {{.booking_id = 1, .code = "TK-1"}, {.booking_id = 2, .code = "TK-2"}};
     app_free(on(false, &ks_ticket_ops, ks_ticket_new(t, 1)));
     app_free(on(false, &ks_ticket_ops, ks_ticket_new(t, 2)));
+}
+END_TEST
+
+START_TEST(gate_table)
+{
+    app_free(on(false, &gt_screen_ops, gt_screen_new(&(gt_options){"North", 1})));
 }
 END_TEST
 
@@ -244,7 +251,8 @@ END_TEST
 
 int main(void)
 {
-    const TTest *const keys[] = {kiosk_tables, console_tables, seats_keys_in_help, help_text};
+    const TTest *const keys[] = {kiosk_tables, console_tables, gate_table, seats_keys_in_help,
+                                  help_text};
     const TTest *const list[] = {list_select_and_scroll, list_shrink_and_resize, list_draw};
     Suite *s = suite_create("keymap");
     tcase_add_checked_fixture(ur_tcase(s, "keys", 0, keys, UR_LEN(keys)), setup, NULL);

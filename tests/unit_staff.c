@@ -29,6 +29,7 @@ static const struct {
     {"admin.concert.create", 1, 0, 0}, {"admin.date.create", 1, 0, 0},
     {"admin.queue.set", 1, 0, 0},      {"admin.hold.release", 1, 0, 0},
     {"admin.booking.refund", 1, 0, 0}, {"admin.booking.find", 1, 1, 1},
+    {"admin.booking.checkin", 1, 0, 1},
     {"admin.dashboard", 1, 0, 0},      {"admin.seats.list", 1, 0, 0},
     {"admin.audit.list", 1, 0, 0},     {"admin.member.find", 1, 1, 0},
     {"admin.report", 1, 1, 0},         {"admin.whoami", 1, 1, 1},

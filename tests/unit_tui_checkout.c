@@ -173,7 +173,7 @@ START_TEST(checkout_hears_staff_release)
     tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":3,\"seat_no\":1,\"state\":\"free\"}");
     ck_assert_int_eq(S.nholds, 0);
     char m[256];
-    snprintf(m, sizeof m, tx(T_SEAT_TAKEN_BACK), 1);
+    snprintf(m, sizeof m, tx(T_SEAT_TAKEN_BACK), "A-1");
     ck_assert_str_eq(app_flash_text(a), m);
     ck_assert_int_eq(ks_countdown_s(&S, clock_mono_ms(), NULL), -1); /* unknown, not stale */
     app_tick(a, clock_mono_ms() + 100);
@@ -199,7 +199,7 @@ START_TEST(checkout_first_of_two_lapses)
     ck_assert_int_eq(S.nholds, 1);
     ck_assert_int_eq(S.holds[0].seat_no, 14);
     char m[256];
-    snprintf(m, sizeof m, tx(T_SEAT_LAPSED), 13);
+    snprintf(m, sizeof m, tx(T_SEAT_LAPSED), "B-13"); /* the map's row B */
     ck_assert_str_eq(app_flash_text(a), m);
     app_key(a, '\n'); /* pays for what is left */
     cJSON *p = cJSON_Parse(sent(a, "payment.pay")->params);

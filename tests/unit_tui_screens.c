@@ -240,16 +240,16 @@ START_TEST(seats_hold_and_taken)
     app_key(a, KEY_RIGHT); /* seat 2 */
     app_key(a, '\n');
     ck_assert_ptr_null(tf_find(a, "seat.hold")); /* known taken: no call */
-    ck_assert_str_eq(app_flash_text(a), "Seat 2 is held by someone else. Pick another seat.");
+    ck_assert_str_eq(app_flash_text(a), "Seat A-2 is held by someone else. Pick another seat.");
     tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":7,\"seat_no\":2,\"state\":\"sold\"}");
     app_key(a, '\n');
     ck_assert_ptr_null(tf_find(a, "seat.hold"));
-    ck_assert_str_eq(app_flash_text(a), "Seat 2 is sold. Pick another seat.");
+    ck_assert_str_eq(app_flash_text(a), "Seat A-2 is sold. Pick another seat.");
     app_key(a, 'l'); /* seat 3 */
     app_key(a, '\n');
     ck_assert_str_eq(sent(a, "seat.hold")->params, "{\"token\":\"tok\",\"date_id\":1,\"seat_no\":3}");
     fail_with(a, "seat.hold", TK_SEAT_TAKEN, NULL); /* lost a race */
-    ck_assert_str_eq(app_flash_text(a), "Seat 3 was just taken by someone else. Pick another seat.");
+    ck_assert_str_eq(app_flash_text(a), "Seat A-3 was just taken by someone else. Pick another seat.");
     ck_assert_int_eq(S.nholds, 0);
     app_key(a, 'j'); /* seat 13 */
     app_key(a, ' ');
@@ -257,7 +257,7 @@ START_TEST(seats_hold_and_taken)
            "{\"hold_id\":44,\"date_id\":1,\"seat_no\":13,\"price\":90000,\"expires_at\":\"x\",\"expires_in_s\":300}");
     ck_assert_int_eq(S.nholds, 1);
     ck_assert_int_eq(S.holds[0].hold_id, 44);
-    ck_assert_str_eq(app_flash_text(a), "Seat 13 is yours for 05:00.");
+    ck_assert_str_eq(app_flash_text(a), "Seat B-13 is yours for 05:00.");
     /* our own seat event must not turn it into "held by other" */
     tf_event(a, "seat.1", "{\"date_id\":1,\"seq\":7,\"seat_no\":13,\"state\":\"held\"}");
     app_key(a, '\n'); /* Enter on our own seat releases it */

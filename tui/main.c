@@ -1,5 +1,6 @@
 /* tui/main.c -- bin/kiosk: the customer kiosk, or with --admin the operator
- * console (tui/console/console.c), which gets argv as it is.
+ * console (tui/console/console.c), or with --gate the door check-in screen
+ * (tui/gate/gate.c); each gets argv as it is.
  *
  *   bin/kiosk [--rpc URL[,URL...]] [--events URL[,URL...]] [--lang ko|en] [--kiosk]
  *             [--idle-seconds N] [--timeout-ms N]
@@ -17,6 +18,7 @@
 #include "tui/net/client.h"
 #include "tui/net/link.h"
 #include "tui/console/console.h"
+#include "tui/gate/gate.h"
 #include "tui/kiosk/kiosk.h"
 #include "tui/ui/text.h"
 
@@ -28,6 +30,8 @@ static const char usage[] =
     "       kiosk --probe [--rpc URL[,URL...]]   (exit 0 when a server answers)\n"
     "       kiosk --admin [--rpc URL[,URL...]] [--events URL[,URL...]] [--admin-key-file FILE]\n"
     "             [--lang ko|en]\n"
+    "       kiosk --gate [--gate-name NAME] [--date DATE_ID] [--rpc ...] [--events ...]\n"
+    "             [--admin-key-file FILE] [--lang ko|en]   (door check-in)\n"
     "defaults: --rpc " CL_DEFAULT_RPC " --events " CL_DEFAULT_EVENTS "\n"
     "Several URLs: one per ticketd node; all are dialed and the one that leads\n"
     "answers. While none does the kiosk shows \"reconnecting\" and keeps its screen.\n"
@@ -119,6 +123,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--admin") == 0)
             return console_main(argc, argv);
+        else if (strcmp(argv[i], "--gate") == 0)
+            return gate_main(argc, argv);
     kiosk_opts o = {0};
     int rc = parse_args(argc, argv, &o);
     if (rc)

@@ -50,6 +50,7 @@ static const api_method api_methods[] = {
     {"admin.hold.release", api_admin_hold_release, AD, ADMIN},
     {"admin.booking.refund", api_admin_booking_refund, AD, ADMIN},
     {"admin.booking.find", api_admin_booking_find, API_ADMIN, ADMIN | CASHIER | GATE},
+    {"admin.booking.checkin", api_admin_booking_checkin, AD, ADMIN | GATE},
     {"admin.dashboard", api_admin_dashboard, API_ADMIN, ADMIN},
     {"admin.seats.list", api_admin_seats_list, API_ADMIN, ADMIN},
     {"admin.audit.list", api_admin_audit_list, API_ADMIN, ADMIN},

@@ -195,6 +195,54 @@ tk_err api_admin_booking_find(api_call *c)
     return TK_OK;
 }
 
+/* A scan at the door: every answer is a result (admitted, or why not);
+ * the booking's fields are null for an unknown code, checked_in_at and
+ * gate null until its first scan (gate also when that scan named none). */
+tk_err api_admin_booking_checkin(api_call *c)
+{
+    const char *code, *gate = NULL;
+    int64_t date_id = 0;
+    bool hd;
+    tk_checkin_result r;
+    tk_err e;
+    if ((e = ap_str(c, "code", 64, &code)) || (e = ap_int_opt(c, "date_id", 1, JV_INT_MAX,
+                                                               &date_id, &hd)))
+        return e;
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(c->params, "gate");
+    if (g && !cJSON_IsNull(g) && (e = ap_str(c, "gate", TK_GATE_MAX, &gate)))
+        return e;
+    if ((e = tk_admin_booking_checkin(c->d, code, date_id, gate, c->now_ms, &r, &c->ei)))
+        return e;
+    cJSON *o = ar_new(c);
+    const tk_booking_info *b = &r.booking;
+    if (r.found) {
+        ar_int(o, "booking_id", b->booking_id);
+        ar_str(o, "code", b->code);
+        ar_int(o, "date_id", b->date_id);
+        ar_int(o, "seat_no", b->seat_no);
+        ar_str(o, "title", b->title);
+        ar_time(o, "starts_at", b->starts_at_ms);
+        ar_str(o, "tz", b->tz ? b->tz : ""); /* venue time: how starts_at is shown */
+    } else {
+        cJSON_AddNullToObject(o, "booking_id");
+        ar_str(o, "code", r.code);
+        const char *nulls[] = {"date_id", "seat_no", "title", "starts_at", "tz"};
+        for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
+            cJSON_AddNullToObject(o, nulls[i]);
+    }
+    ar_bool(o, "admitted", r.admitted);
+    ar_str(o, "reason", tk_checkin_reason_name(r.reason));
+    if (r.found && b->checked_in_at_ms)
+        ar_time(o, "checked_in_at", b->checked_in_at_ms);
+    else
+        cJSON_AddNullToObject(o, "checked_in_at");
+    if (r.found && b->gate[0])
+        ar_str(o, "gate", b->gate);
+    else
+        cJSON_AddNullToObject(o, "gate");
+    return TK_OK;
+}
+
 /* Operator map: hold ids, time left and booking codes; never member ids
  * (tk_seat_info has no field for one). */
 tk_err api_admin_seats_list(api_call *c)

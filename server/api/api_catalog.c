@@ -18,8 +18,10 @@ cJSON *ar_date(const tk_date_info *di, bool admin)
     ar_int(o, "free", di->free);
     ar_int(o, "held", di->held);
     ar_int(o, "sold", di->sold);
-    if (admin)
+    if (admin) {
         ar_int(o, "revenue", di->revenue);
+        ar_int(o, "checked_in", di->checked_in); /* door check-in: an addition */
+    }
     return o;
 }
 

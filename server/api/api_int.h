@@ -137,6 +137,7 @@ tk_err api_admin_queue_set(api_call *c);
 tk_err api_admin_hold_release(api_call *c);
 tk_err api_admin_booking_refund(api_call *c);
 tk_err api_admin_booking_find(api_call *c);
+tk_err api_admin_booking_checkin(api_call *c);
 tk_err api_admin_seats_list(api_call *c);
 tk_err api_admin_audit_list(api_call *c);
 tk_err api_admin_whoami(api_call *c);

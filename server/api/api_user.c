@@ -36,6 +36,10 @@ void ar_booking(cJSON *o, const tk_booking_info *b)
     ar_int(o, "price", b->price);
     ar_time(o, "paid_at", b->paid_at_ms);
     ar_str(o, "state", b->state);
+    if (b->checked_in_at_ms) { /* door check-in: an addition, only once scanned */
+        ar_time(o, "checked_in_at", b->checked_in_at_ms);
+        ar_str(o, "gate", b->gate);
+    }
 }
 
 static void booking_cb(void *ctx, const tk_booking_info *b) { ar_booking(ar_push(ctx), b); }

@@ -36,6 +36,11 @@ size_t events_encode(const tk_event *ev, char out[EVENTS_MSG_MAX])
         if (n > 0 && n < EVENTS_MSG_MAX)
             n += snprintf(out + n, EVENTS_MSG_MAX - (size_t)n, "}");
         break;
+    case TK_EV_CHECKIN:
+        n = snprintf(out, EVENTS_MSG_MAX,
+                     "checkin {\"date_id\":%" PRId64 ",\"checked_in\":%d,\"sold\":%d}",
+                     ev->date_id, ev->checked_in, ev->sold);
+        break;
     default:
         return 0;
     }

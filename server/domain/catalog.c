@@ -16,7 +16,7 @@ void dm_date_counts(const tk_domain *d, uint32_t date, int64_t now_ms, tk_date_i
             held++;
     *out = (tk_date_info){date + 1, dt->concert + 1, c->title, c->venue, dt->starts_ms,
                           dt->on_sale_ms, TK_SEATS - held - dt->sold, held, dt->sold,
-                          dt->revenue, c->tz};
+                          dt->revenue, c->tz, dt->checked_in};
 }
 
 /* viewer: user index whose holds are "mine", or -1. admin adds hold ids,

@@ -277,6 +277,7 @@ void tk_close(tk_domain *d)
     free(d->holds);
     free(d->heap);
     free(d->bookings);
+    free(d->gates); /* the names are in the arena */
     dm_hash_free(&d->code_ix);
     free(d->payments);
     free(d->ledger);

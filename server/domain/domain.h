@@ -142,7 +142,7 @@ int64_t tk_next_deadline(const tk_domain *d, int64_t now_ms);
 
 /* ---- events ----------------------------------------------------------- */
 
-typedef enum { TK_EV_SEAT, TK_EV_QUEUE, TK_EV_SALES } tk_event_kind;
+typedef enum { TK_EV_SEAT, TK_EV_QUEUE, TK_EV_SALES, TK_EV_CHECKIN } tk_event_kind;
 typedef enum { TK_SEAT_FREE = 0, TK_SEAT_HELD = 1, TK_SEAT_SOLD = 2 } tk_seat_state;
 const char *tk_seat_state_name(tk_seat_state s); /* "free" "held" "sold" */
 
@@ -152,7 +152,8 @@ typedef struct {
     uint64_t seq;                          /* SEAT: per-date, +1 per change */
     int seat_no;                           /* SEAT */
     tk_seat_state state;                   /* SEAT */
-    int free, held, sold;                  /* SALES */
+    int free, held, sold;                  /* SALES; sold also CHECKIN */
+    int checked_in;                        /* CHECKIN */
     int64_t revenue;                       /* SALES */
     uint64_t admitted_seq;                 /* QUEUE */
     int64_t waiting, active, admit_per_min;/* QUEUE */
@@ -218,6 +219,8 @@ typedef struct {
     int64_t paid_at_ms; /* wall clock, as starts_at_ms */
     const char *state; /* "paid" or "refunded" */
     const char *tz;    /* the concert's IANA zone */
+    int64_t checked_in_at_ms; /* wall clock; 0 = not checked in */
+    const char *gate;         /* where it was checked in; "" none */
 } tk_booking_info;
 typedef void (*tk_booking_cb)(void *ctx, const tk_booking_info *b);
 tk_err tk_booking_list(tk_domain *d, const tk_uuid *user, tk_booking_cb cb, void *ctx,
@@ -273,6 +276,7 @@ typedef struct {
     int free, held, sold;
     int64_t revenue;
     const char *tz; /* the concert's IANA zone: how starts_at is shown */
+    int checked_in;      /* sold seats whose booking was checked in at the door */
 } tk_date_info;
 typedef void (*tk_date_cb)(void *ctx, const tk_date_info *di);
 
@@ -388,7 +392,8 @@ tk_err tk_admin_hold_release(tk_domain *d, int64_t hold_id, int64_t now_ms, tk_e
 /* The seat goes back on sale (events), the price back to the wallet as a
  * "refund" ledger entry (even past max_balance). A missing booking is
  * INVALID_PARAMS (field "booking_id", msg "no such booking"); one already
- * refunded is CONFLICT. */
+ * refunded is CONFLICT, and so is one checked in at the door (its holder
+ * is inside). */
 typedef struct { int64_t booking_id, amount, balance; } tk_refund_result;
 tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
                                tk_refund_result *out, tk_errinfo *ei);
@@ -399,6 +404,41 @@ tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
  * no booking has it. */
 tk_err tk_admin_booking_find(const tk_domain *d, const char *code, tk_booking_info *out,
                              tk_errinfo *ei);
+
+/* ---- door check-in (server/domain/checkin.c) -------------------------- */
+
+#define TK_GATE_MAX 32 /* a gate's name, bytes: printable ASCII */
+typedef enum {
+    TK_CHECKIN_ADMITTED = 0,
+    TK_CHECKIN_ALREADY_USED,
+    TK_CHECKIN_REFUNDED,
+    TK_CHECKIN_WRONG_DATE,
+    TK_CHECKIN_UNKNOWN_CODE,
+} tk_checkin_reason;
+/* "ADMITTED" "ALREADY_USED" "REFUNDED" "WRONG_DATE" "UNKNOWN_CODE" */
+const char *tk_checkin_reason_name(tk_checkin_reason r);
+
+typedef struct {
+    tk_checkin_reason reason;
+    bool admitted;            /* reason == ADMITTED: this scan let them in */
+    bool found;               /* booking is filled in (every reason but UNKNOWN_CODE) */
+    char code[TK_CODE_LEN + 2]; /* the code as read (upper case, blanks cut) */
+    tk_booking_info booking;  /* checked_in_at_ms and gate: the first scan's */
+    int checked_in, sold;     /* the booking's date after this scan */
+} tk_checkin_result;
+
+/* A scan at the door. A booking's first scan while paid admits it and
+ * records when and at which gate (a `checkin` event follows the commit);
+ * later scans answer ALREADY_USED with that first time and gate. Refunded
+ * bookings answer REFUNDED; with date_id > 0 a booking of another date is
+ * WRONG_DATE; a code no booking has is UNKNOWN_CODE. Those are results,
+ * not errors: only a date_id naming no date (DATE_NOT_FOUND) and a gate
+ * that is not 0..TK_GATE_MAX printable ASCII (INVALID_PARAMS, "gate") are
+ * errors. Letter case and blanks around the code do not matter. gate may
+ * be NULL. */
+tk_err tk_admin_booking_checkin(tk_domain *d, const char *code, int64_t date_id,
+                                const char *gate, int64_t now_ms, tk_checkin_result *out,
+                                tk_errinfo *ei);
 
 /* Operator seat map: like tk_seats_list with no token, and with hold ids,
  * hold deadlines and booking codes filled in (never member ids). */

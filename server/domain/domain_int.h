@@ -53,6 +53,7 @@ typedef struct {
     uint64_t seq;
     uint32_t concert;
     int held, sold;
+    int checked_in; /* its bookings checked in at the door (checkin.c) */
     int64_t revenue;
     bool seq_dirty; /* seq changed in the open batch; written at its commit */
     dm_seat seats[TK_SEATS];
@@ -71,6 +72,8 @@ typedef struct {
 typedef struct {
     char code[16];
     int64_t price, paid_ms;
+    int64_t checkin_ms;   /* wall clock of the first scan at the door, 0 = none */
+    const char *gate;     /* its gate (interned, checkin.c), NULL = none */
     uint32_t user, date, payment;
     int32_t prev; /* older booking of the same user */
     uint8_t seat, state;
@@ -141,6 +144,7 @@ struct tk_domain {
     dm_booking *bookings; size_t nbookings, capbookings;
     dm_hash code_ix; /* bookings by code */
     dm_payment *payments; size_t npayments, cappayments;
+    const char **gates; size_t ngates, capgates; /* gate names seen (checkin.c) */
     dm_ledger *ledger; size_t nledger, capledger;
     const char **staff; size_t nstaff, capstaff; /* names on ledger entries (arena) */
     uint16_t act_staff; uint8_t act_method;      /* tk_actor_set: the call under way */
@@ -305,8 +309,16 @@ void dm_seats_fill(const tk_domain *d, uint32_t date, int64_t now_ms, int64_t vi
 /* ---- payment.c ------------------------------------------------------------ */
 uint64_t dm_code_hash(const tk_domain *d, uint32_t ix);
 int dm_booking_push(tk_domain *d, const dm_booking *b);
+/* A code as a ticket prints it, from what was typed or scanned: upper
+ * case, blanks around cut; a text longer than a code is cut one past it
+ * (out has room for that), so it never matches. */
+void dm_code_norm(const char *code, char out[TK_CODE_LEN + 2]);
 /* The booking with this exact code ("TK-XXXX-XXXX"): its index, or -1. */
 int32_t dm_booking_by_code(const tk_domain *d, const char *code);
+
+/* ---- checkin.c ------------------------------------------------------------ */
+/* The load's check-in row: the booking's first scan. -1 for a bad row. */
+int dm_checkin_load(tk_domain *d, const st_checkin *r);
 
 /* Every mutating entry point starts with this: a batch is open (opened
  * here if the caller forgot) and holds lapsed by now_ms are gone. */

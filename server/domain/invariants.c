@@ -30,7 +30,7 @@ static int check_seats(const tk_domain *d, char *why, size_t whylen)
 {
     for (size_t i = 0; i < d->ndates; i++) {
         const dm_date *dt = &d->dates[i];
-        int held = 0, sold = 0;
+        int held = 0, sold = 0, inside = 0;
         int64_t revenue = 0;
         for (int s = 0; s < TK_SEATS; s++) {
             const dm_seat *st = &dt->seats[s];
@@ -49,11 +49,14 @@ static int check_seats(const tk_domain *d, char *why, size_t whylen)
                 CHECK(b->state == BOOK_PAID && b->date == i && b->seat == s + 1,
                       "date %zu seat %d: sold under a foreign booking", i + 1, s + 1);
                 sold++;
+                inside += b->checkin_ms != 0;
                 revenue += b->price;
             }
         }
         CHECK(held == dt->held && sold == dt->sold && revenue == dt->revenue,
               "date %zu: counters out of step", i + 1);
+        /* only a sold seat's booking is checked in: a refund refuses one */
+        CHECK(inside == dt->checked_in, "date %zu: checked-in count out of step", i + 1);
     }
     return 0;
 }

@@ -1,7 +1,7 @@
 /* server/domain/load.c -- rebuilds the in-memory state from the store at open.
  *
  * Rows arrive parents first (users, queue, catalog, holds, payments,
- * bookings, ledger, request ids); derived structures are rebuilt by their
+ * bookings, check-ins, ledger, request ids); derived structures are rebuilt by their
  * owners (seat states and counters: seats.c; live holds' chains and
  * deadline heap: holds.c; the waiting tree and the active set: queue.c),
  * then holds that lapsed while the server was down are released. */
@@ -150,6 +150,11 @@ static int ld_idem(void *ctx, const st_idem *r)
                        false);
 }
 
+static int ld_checkin(void *ctx, const st_checkin *r)
+{
+    return dm_checkin_load(ctx, r);
+}
+
 static int ld_draw(void *ctx, const st_draw *r)
 {
     return dm_draw_load(ctx, r);
@@ -160,7 +165,7 @@ static store_loader loader(tk_domain *d)
 {
     return (store_loader){d,          ld_user,    ld_entry,  ld_concert, ld_date, ld_seat,
                           ld_hold,    ld_payment, ld_booking, ld_ledger, ld_idem, ld_setting,
-                          ld_draw};
+                          ld_draw,    ld_checkin};
 }
 
 int dm_load(tk_domain *d, int64_t now_ms)

@@ -1,7 +1,6 @@
 /* server/domain/ops.c -- operator calls: queue settings, releasing a hold,
  * refunding a booking, finding one by code, the last hour's history, the
  * audit log. The api layer checks admin_key. */
-#include <ctype.h>
 #include <string.h>
 
 #include "common/rpc.h"
@@ -64,6 +63,9 @@ tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
     if (b->state == BOOK_REFUNDED)
         return dm_fail(ei, TK_CONFLICT, "booking %lld is already refunded",
                        (long long)booking_id);
+    if (b->checkin_ms)
+        return dm_fail(ei, TK_CONFLICT, "booking %lld was checked in at the door",
+                       (long long)booking_id);
     if (DM_RESERVE(d->ledger, d->capledger, d->nledger) < 0)
         return dm_fail(ei, TK_INTERNAL, "out of memory");
     dm_begin_mutation(d, now_ms);
@@ -81,12 +83,7 @@ tk_err tk_admin_booking_refund(tk_domain *d, int64_t booking_id, int64_t now_ms,
 int32_t dm_booking_by_text(const tk_domain *d, const char *code)
 {
     char c[TK_CODE_LEN + 2]; /* one more than a code: a longer text never matches */
-    size_t n = 0;
-    while (code && *code == ' ')
-        code++;
-    for (; code && code[n] && code[n] != ' ' && n < TK_CODE_LEN + 1; n++)
-        c[n] = (char)toupper((unsigned char)code[n]);
-    c[n] = '\0';
+    dm_code_norm(code, c);
     return dm_booking_by_code(d, c);
 }
 

@@ -3,6 +3,7 @@
  * Everything that can fail is checked before the first change, so one
  * call either stages the whole payment (debit, payment row, bookings,
  * ledger entry, seats sold, holds gone, token expired) or nothing. */
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,16 @@ static void new_code(tk_domain *d, char out[16])
             if (out[i] == 'X')
                 out[i] = code_letter(d);
     } while (dm_booking_by_code(d, out) >= 0);
+}
+
+void dm_code_norm(const char *code, char out[TK_CODE_LEN + 2])
+{
+    size_t n = 0;
+    while (code && *code == ' ')
+        code++;
+    for (; code && code[n] && code[n] != ' ' && n < TK_CODE_LEN + 1; n++)
+        out[n] = (char)toupper((unsigned char)code[n]);
+    out[n] = '\0';
 }
 
 int32_t dm_booking_by_code(const tk_domain *d, const char *code)

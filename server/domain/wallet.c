@@ -289,7 +289,8 @@ void dm_booking_info(const tk_domain *d, int32_t i, tk_booking_info *out)
     const dm_concert *c = &d->concerts[dt->concert];
     *out = (tk_booking_info){i + 1, b->code, c->title, c->venue,
                              b->date + 1, dt->starts_ms, b->seat, b->price, b->paid_ms,
-                             b->state == BOOK_PAID ? "paid" : "refunded", c->tz};
+                             b->state == BOOK_PAID ? "paid" : "refunded", c->tz,
+                             b->checkin_ms, b->gate ? b->gate : ""};
 }
 
 tk_err tk_booking_list(tk_domain *d, const tk_uuid *user, tk_booking_cb cb, void *ctx,

@@ -9,7 +9,7 @@
 
 /* The schema version this build writes (pg_schema.c: one migration per
  * version, applied in order at open). */
-#define PG_SCHEMA_VERSION 3
+#define PG_SCHEMA_VERSION 4
 
 /* Connects; NULL after logging libpq's message as it is. */
 PGconn *pg_connect(const char *conninfo);

@@ -130,7 +130,17 @@ static const char pg_v_venue[] =
     "ALTER TABLE concerts ADD COLUMN IF NOT EXISTS tz text NOT NULL DEFAULT 'Asia/Seoul'"
     " CHECK (length(tz) > 0);";
 
-static const char *const pg_migrations[PG_SCHEMA_VERSION] = {pg_v1, pg_v_staff, pg_v_venue};
+
+/* Version 4, door check-in: a booking's first scan at the door, one row
+ * per booking at most (data/schema.sql says why a table of its own). */
+static const char pg_v_checkins[] =
+    "CREATE TABLE IF NOT EXISTS checkins ("
+    " booking_id bigint PRIMARY KEY REFERENCES bookings(id),"
+    " at bigint NOT NULL,"
+    " gate text NOT NULL);";
+
+static const char *const pg_migrations[PG_SCHEMA_VERSION] = {pg_v1, pg_v_staff, pg_v_venue,
+                                                             pg_v_checkins};
 
 /* The version on disk, under a lock that orders two first starts. */
 static int pg_version(PGconn *c, long *v)

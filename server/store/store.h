@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 3 /* 3: staff and venue columns, checkins */
 
 typedef struct tk_store tk_store;
 
@@ -74,6 +74,8 @@ typedef struct {
     int64_t id; const char *code;
     int64_t user_id, payment_id, hold_id, date_id, seat_no, price, paid_ms, state;
 } st_booking;
+/* A booking's check-in at the door: its first scan, when and where. */
+typedef struct { int64_t booking_id, at_ms; const char *gate; } st_checkin;
 /* method: how a top-up was paid ("cash", "card", "other"; "" = by the
  * member at a kiosk); staff: who took it or refunded ("" = nobody). */
 typedef struct {
@@ -108,6 +110,7 @@ typedef struct {
     int (*idem)(void *ctx, const st_idem *r);
     int (*setting)(void *ctx, const st_setting *r);
     int (*draw)(void *ctx, const st_draw *r); /* after the queue's entries */
+    int (*checkin)(void *ctx, const st_checkin *r); /* after the bookings */
 } store_loader;
 
 /* Loads every table in id order, parents before children. 0 or -1. */
@@ -130,6 +133,7 @@ void store_hold_end(tk_store *s, int64_t id, int64_t state, int64_t at_ms);
 void store_payment_insert(tk_store *s, const st_payment *p, const char *request_id);
 void store_booking_insert(tk_store *s, const st_booking *b);
 void store_booking_refund(tk_store *s, int64_t id, int64_t at_ms);
+void store_checkin_insert(tk_store *s, const st_checkin *c);
 void store_ledger_insert(tk_store *s, const st_ledger *e);
 void store_idem_insert(tk_store *s, const st_idem *r);
 void store_setting_put(tk_store *s, const char *key, int64_t value);

@@ -27,6 +27,7 @@ static const copy_table copy_tables[] = {
     {"bookings",
      "id,code,user_id,payment_id,hold_id,date_id,seat_no,price,paid_at,state,refunded_at",
      "itiiiiiiiii"},
+    {"checkins", "booking_id,at,gate", "iit"},
     {"ledger", "id,user_id,kind,amount,balance,at,ref,method,staff", "iitiiiitt"},
     {"idempotency", "user_id,request_id,method,params,result_ref", "ittti"},
     {"audit", "id,at,method,peer,params,result,staff", "iittttt"},

@@ -12,7 +12,7 @@ static const char *const load_cols[ST_COUNT] = {
     [ST_L_DATES] = "iiiii",     [ST_L_SEATS] = "iii",          [ST_L_HOLDS] = "iiiiiii",
     [ST_L_PAYMENTS] = "iiiii",  [ST_L_BOOKINGS] = "itiiiiiiii", [ST_L_LEDGER] = "iitiiiitt",
     [ST_L_IDEM] = "ittti",      [ST_L_SETTINGS] = "ti",        [ST_L_DRAWS] = "iiiib",
-    [ST_AUDIT_LIST] = "iittttt",
+    [ST_AUDIT_LIST] = "iittttt", [ST_L_CHECKINS] = "iit",
 };
 
 /* Converts a row for a loader callback; l is the loader. */
@@ -87,6 +87,12 @@ static int row_setting(const store_loader *l, const st_row *r)
     return l->setting(l->ctx, &x);
 }
 
+static int row_checkin(const store_loader *l, const st_row *r)
+{
+    st_checkin c = {r->i[0], r->i[1], r->t[2]};
+    return l->checkin(l->ctx, &c);
+}
+
 /* ord is stored little-endian (see schema.sql), decoded into one buffer
  * that lives for the call. */
 static int row_draw(const store_loader *l, const st_row *r)
@@ -138,7 +144,7 @@ static const load_step load_catalog[] = {
     {ST_L_CONCERTS, row_concert}, {ST_L_DATES, row_date}, {ST_L_SEATS, row_seat}};
 static const load_step load_after_catalog[] = {
     {ST_L_HOLDS, row_hold},   {ST_L_PAYMENTS, row_payment}, {ST_L_BOOKINGS, row_booking},
-    {ST_L_LEDGER, row_ledger}, {ST_L_IDEM, row_idem}};
+    {ST_L_CHECKINS, row_checkin}, {ST_L_LEDGER, row_ledger}, {ST_L_IDEM, row_idem}};
 
 static int load_steps(tk_store *s, const store_loader *l, const load_step *steps, size_t n)
 {
@@ -230,6 +236,11 @@ void store_booking_insert(tk_store *s, const st_booking *b)
 void store_booking_refund(tk_store *s, int64_t id, int64_t at_ms)
 {
     st_write(s, ST_BOOK_REFUND, "ii", at_ms, id);
+}
+
+void store_checkin_insert(tk_store *s, const st_checkin *c)
+{
+    st_write(s, ST_CHECKIN_INS, "iit", c->booking_id, c->at_ms, c->gate);
 }
 
 void store_ledger_insert(tk_store *s, const st_ledger *e)

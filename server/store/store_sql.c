@@ -54,4 +54,7 @@ const char *const st_sql[ST_COUNT] = {
     [ST_SUM_BOOKINGS] = "SELECT coalesce(sum(price),0) FROM bookings",
     [ST_SUM_PAYMENTS] = "SELECT coalesce(sum(amount),0) FROM payments",
     [ST_SUM_HOLDS] = "SELECT count(*) FROM holds WHERE state=0",
+    /* door check-in: a booking's first scan */
+    [ST_CHECKIN_INS] = "INSERT INTO checkins(booking_id,at,gate) VALUES(?,?,?)",
+    [ST_L_CHECKINS] = "SELECT booking_id,at,gate FROM checkins ORDER BY booking_id",
 };

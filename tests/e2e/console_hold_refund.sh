@@ -40,10 +40,10 @@ check "console opens the seat map of date $DATE" wait_for C "Seats of date $DATE
 check "the kiosk's hold is on the console map" wait_for C "[#13]"
 check "the hold shows its id and time left" wait_re C "13:#[0-9]+ 0[45]:[0-9]{2}"
 keys C j l l
-check "console cursor on seat 13 shows the hold" wait_re C "seat 13: held \\(hold [0-9]+\\), 0[45]:[0-9]{2} left"
+check "console cursor on seat 13 shows the hold" wait_re C "seat B-13: held \\(hold [0-9]+\\), 0[45]:[0-9]{2} left"
 
 keys K c
-wait_for K "Seat 13" >/dev/null
+wait_for K "Seat B-13" >/dev/null
 keys K Enter
 check "kiosk K paid" wait_for K "Booking code"
 check "the console shows seat 13 sold" wait_for C "[X13]"
@@ -64,7 +64,7 @@ check "back on the dashboard" wait_for C "sold/held/free"
 keys C t
 type_text C "$(echo "$CODE" | tr A-Z a-z)"
 keys C Enter
-check "the ticket's code ($CODE) opens its seat" wait_re C "seat 13: sold, booking $CODE"
+check "the ticket's code ($CODE) opens its seat" wait_re C "seat B-13: sold, booking $CODE"
 # admin.seats.list carries the booking id, so the console goes straight
 # to the confirmation (the id it shows must be the member's booking).
 keys C f
@@ -74,7 +74,7 @@ check "the console says refunded" wait_for C "refunded:"
 REFUNDED=$(ctl booking.list "{\"user_id\":\"$ID\"}" | grep -c '"refunded"')
 check "booking $BOOKING of the member reads refunded" test "$REFUNDED" -eq 1
 check "kiosk L sees seat 13 free again" wait_for L "[ 13]"
-check "the console map shows it free" wait_for C "seat 13: free"
+check "the console map shows it free" wait_for C "seat B-13: free"
 BAL2=$(ctl wallet.balance "{\"user_id\":\"$ID\"}" | jfield balance)
 check "the money is back in the wallet ($BAL1 -> $BAL2)" test "${BAL2:-0}" -gt "${BAL1:-0}"
 
@@ -83,7 +83,7 @@ keys L j l l l Enter
 check "kiosk L holds seat 14" wait_for L "[*14]"
 check "the console sees the hold on 14" wait_for C "[#14]"
 keys C l r
-check "the console asks before releasing" wait_for C "on seat 14? y/n"
+check "the console asks before releasing" wait_for C "on seat B-14? y/n"
 keys C y
 check "the console says released" wait_for C "released."
 check "kiosk L sees seat 14 free" wait_for L "[ 14]"

@@ -31,5 +31,5 @@ check "custom charge back at checkout" wait_re A "Balance +50,000 won"
 check "enough now: Enter pays" wait_for A "Press Enter to pay"
 keys A Enter
 check "payment goes through" wait_for A "Booking code"
-check "ticket for seat 41" wait_re A "Seat +41"
+check "ticket for seat 41" wait_re A "Seat +E-41"
 e2e_done

@@ -18,14 +18,14 @@ wait_for A "STAGE"
 keys A l l Enter
 check "holds seat 3" wait_for A "[* 3]"
 keys A c
-check "checkout" wait_for A "Seat 3"
+check "checkout" wait_for A "Seat A-3"
 
 kill -STOP "$SERVER_PID"
 keys A Enter
 check "no answer: the same payment will be tried again" wait_for A "trying the same payment again" 10
 keys A Escape
 sleep 0.5
-check "Esc does not leave a payment whose outcome is unknown" wait_for A "Seat 3" 1
+check "Esc does not leave a payment whose outcome is unknown" wait_for A "Seat A-3" 1
 kill -CONT "$SERVER_PID"
 
 check "the ticket is shown once the server answers" wait_for A "Booking code" 20

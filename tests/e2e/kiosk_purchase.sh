@@ -36,7 +36,7 @@ cat >"$E2E_WORK/map.want" <<'MAP'
 
        [   ] free   [#  ] held   [*  ] yours   [X  ] sold
        Prices: 1-10 120,000  11-30 90,000  31-50 50,000
-       Seat 1: 120,000 won, free
+       Seat A-1: 120,000 won, free
        Your seats:
 MAP
 check "seat map matches the 80x24 golden capture" diff -u "$E2E_WORK/map.want" "$E2E_WORK/map.txt"
@@ -46,13 +46,13 @@ check "wallet charged, back on the map" wait_for A "STAGE"
 # seat 13: down one row, right two
 keys A j l l Enter
 check "hold shows as mine" wait_for A "[*13]"
-check "hold message names the seat" wait_for A "Seat 13 is yours"
+check "hold message names the seat" wait_for A "Seat B-13 is yours"
 keys A c
-check "checkout lists the seat and total" wait_for A "Seat 13"
+check "checkout lists the seat and total" wait_for A "Seat B-13"
 check "checkout shows a countdown" sh -c "tmux -L '$E2E_SOCK' capture-pane -p -t A | grep -Eq 'Time left +0[45]:[0-9]{2} \\['"
 keys A Enter
 check "ticket screen after payment" wait_for A "Booking code"
-check "ticket shows the seat" sh -c "tmux -L '$E2E_SOCK' capture-pane -p -t A | grep -Eq 'Seat +13'"
+check "ticket shows the seat" sh -c "tmux -L '$E2E_SOCK' capture-pane -p -t A | grep -Eq 'Seat +B-13'"
 check "ticket shows the venue" sh -c "tmux -L '$E2E_SOCK' capture-pane -p -t A | grep -Eq 'Venue +예술의전당 콘서트홀'"
 check "ticket shows a booking code" sh -c "tmux -L '$E2E_SOCK' capture-pane -p -t A | grep -Eq 'TK-[A-Z0-9]'"
 check "ticket shows a QR code" sh -c "tmux -L '$E2E_SOCK' capture-pane -p -t A | grep -q '█'"

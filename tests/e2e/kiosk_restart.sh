@@ -12,7 +12,7 @@ stop_server
 check "offline banner while the server is down" wait_for A "offline, reconnecting" 5
 check "the hold is still on the map while offline" wait_for A "[* 5]"
 keys A l
-check "keys still work offline (cursor moves)" wait_for A "Seat 6:"
+check "keys still work offline (cursor moves)" wait_for A "Seat A-6:"
 
 start_server || not_ok "ticketd restarts"
 check "banner goes away by itself" wait_gone A "offline, reconnecting" 15

@@ -19,13 +19,13 @@ keys A j l Enter
 check "A holds seat 12" wait_for A "[*12]"
 check "B sees A's hold within a second" wait_for B "[#12]" 1
 keys B j l Enter
-check "B is told seat 12 is held" wait_for B "Seat 12 is held by someone else"
+check "B is told seat 12 is held" wait_for B "Seat B-12 is held by someone else"
 check "seat 12 stays on B's map as held" wait_for B "[#12]"
-check "B's cursor info shows the seat held" wait_for B "Seat 12: 90,000 won, held"
+check "B's cursor info shows the seat held" wait_for B "Seat B-12: 90,000 won, held"
 
 # A gives it back: B sees it free again, and can take it
 keys A Enter
-check "A releases seat 12" wait_for A "Seat 12 released"
+check "A releases seat 12" wait_for A "Seat B-12 released"
 check "B sees seat 12 free again" wait_for B "[ 12]" 1
 keys B Enter
 check "B holds seat 12" wait_for B "[*12]"
@@ -35,8 +35,8 @@ check "A sees B's hold" wait_for A "[#12]" 1
 keys A l
 keys B l
 tmux -L "$E2E_SOCK" send-keys -t A Enter \; send-keys -t B Enter
-wait_re A "Seat 13 (is yours|was just taken)"
-wait_re B "Seat 13 (is yours|was just taken)"
+wait_re A "Seat B-13 (is yours|was just taken)"
+wait_re B "Seat B-13 (is yours|was just taken)"
 won=0
 screen A | grep -q '\[\*13\]' && won=$((won + 1))
 screen B | grep -q '\[\*13\]' && won=$((won + 1))

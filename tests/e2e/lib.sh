@@ -178,7 +178,7 @@ live_after() {
     check "B holds seat 6 after the $_what" wait_for B "[* 6]"
     check "A sees B's hold live after the $_what" wait_for A "[# 6]" 3
     keys A c
-    check "checkout after the $_what" wait_for A "Seat 5"
+    check "checkout after the $_what" wait_for A "Seat A-5"
     keys A Enter
     check "payment for the hold made before the $_what" wait_for A "Booking code"
 }

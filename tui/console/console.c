@@ -179,6 +179,29 @@ static int console_key(const char *path, char key[ADMIN_KEY_MAX + 1])
     return -1;
 }
 
+app *console_staff_app(const char *rpc, const char *events, const char *key_file,
+                       const char *title, const char *prog, int *rc)
+{
+    char key[ADMIN_KEY_MAX + 1];
+    *rc = 2;
+    if (console_key(key_file, key))
+        return NULL;
+    tk_err err = TK_OK;
+    cl_client *cl = cl_new(rpc, events, &err);
+    if (!cl) {
+        fprintf(stderr, "%s: %s: %s\n", prog, rpc, tk_err_reason(err));
+        return NULL;
+    }
+    cl_set_admin_key(cl, key);
+    app_config cfg = {.title = title, .kiosk = false};
+    app *a = app_new(&cfg);
+    *rc = 1;
+    if (!a || !link_attach(a, cl))
+        return NULL;
+    /* cl is never freed, as in tui/main.c: nng_close can wedge (nng #1543) */
+    return a;
+}
+
 int console_main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
@@ -189,20 +212,9 @@ int console_main(int argc, char **argv)
         fprintf(rc > 0 ? stdout : stderr, "%s\n", tx(A_USAGE));
         return rc > 0 ? 0 : 2;
     }
-    char key[ADMIN_KEY_MAX + 1];
-    if (console_key(o.key_file, key))
-        return 2;
-    tk_err err = TK_OK;
-    cl_client *cl = cl_new(o.rpc, o.events, &err);
-    if (!cl) {
-        fprintf(stderr, "kiosk --admin: %s: %s\n", o.rpc, tk_err_reason(err));
-        return 2;
-    }
-    cl_set_admin_key(cl, key);
-    app_config cfg = {.title = tx(A_TITLE), .kiosk = false};
-    app *a = app_new(&cfg);
-    if (!a || !link_attach(a, cl))
-        return 1;
+    app *a = console_staff_app(o.rpc, o.events, o.key_file, tx(A_TITLE), "kiosk --admin", &rc);
+    if (!a)
+        return rc;
     static adm_console con; /* lives as long as the process */
     adm_model_init(&con.m);
     con.poll_ms = CONSOLE_POLL_MS;
@@ -210,8 +222,9 @@ int console_main(int argc, char **argv)
     app_set_model(a, &con);
     app_subscribe(a, "sales");
     app_subscribe(a, "queue");
+    app_subscribe(a, "checkin"); /* the door: checked-in / sold per date */
     app_push(a, &adm_start_ops, adm_start_new());
     rc = app_run(a);
     app_free(a);
-    return rc; /* cl is not freed, as in tui/main.c: nng_close can wedge (nng #1543) */
+    return rc;
 }

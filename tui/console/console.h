@@ -10,5 +10,14 @@
 #define TK_CONSOLE_H
 
 int console_main(int argc, char **argv);
+typedef struct app app;
+/* The start of a staff program (the console, the door's gate): the key
+ * file read (its trailing blanks trimmed; a message naming the file on
+ * stderr when it cannot be), a client that adds the key to every admin.*
+ * call, an app titled title linked to it. NULL on failure, with *rc the
+ * exit status (2 key or address, 1 terminal); prog names the program in
+ * messages. */
+app *console_staff_app(const char *rpc, const char *events, const char *key_file,
+                       const char *title, const char *prog, int *rc);
 
 #endif

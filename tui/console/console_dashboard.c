@@ -2,7 +2,8 @@
  * sold/held/free bar and revenue, totals, the queue, sparklines of the last
  * hour, and the server's health.
  *
- * Freshness: `sales` and `queue` events update the model as they come, and
+ * Freshness: `sales`, `queue` and `checkin` (the door) events update the
+ * model as they come, and
  * admin.dashboard is polled every poll_ms (one call in flight at most) for
  * what events do not carry (new dates, request counters, latency). */
 #include <curses.h>
@@ -92,6 +93,8 @@ static void dash_event(app *a, void *st, const char *topic, const cJSON *body)
         adm_dash_poll_now(a); /* a date we do not know yet: fetch its row */
     else if (!strcmp(topic, "queue"))
         adm_model_queue(m, body, clock_mono_ms());
+    else if (!strcmp(topic, "checkin") && !adm_model_checkin(m, body))
+        adm_dash_poll_now(a);
 }
 
 static void dash_resync(app *a, void *st, int64_t date_id)
@@ -181,14 +184,16 @@ KM_TABLE_FN(dash_keys_fn, dash_keys)
 /* ---- drawing ----------------------------------------------------------- */
 
 /* Columns of a date row at width w: the concert name takes what is left. */
-typedef struct { int date, concert, bar, counts, revenue; } dash_cols;
+typedef struct { int date, concert, bar, counts, door, revenue; } dash_cols;
 
 static dash_cols dash_layout(int w)
 {
-    dash_cols c = {20, 0, 12, 8, 11}; /* date: "2026-12-21 19:00 KST" */
+    /* date: "2026-12-21 19:00 KST"; the door's "in/sold" (6) came out of
+     * the bar: at 80 columns the concert keeps its room */
+    dash_cols c = {20, 0, 8, 8, 6, 11};
     int extra = w - 80 > 0 ? (w - 80) / 3 : 0;
     c.bar += extra;
-    c.concert = w - c.date - c.bar - c.counts - c.revenue - 5;
+    c.concert = w - c.date - c.bar - c.counts - c.door - c.revenue - 6;
     if (c.concert < 8) { /* under 80 columns: the bar gives way first */
         c.bar -= 8 - c.concert;
         c.concert = 8;
@@ -215,6 +220,12 @@ static void draw_date(const adm_date_row *d, int y, int x, const dash_cols *c, b
     snprintf(buf, sizeof buf, "%d/%d/%d", d->sold, d->held, d->free);
     wg_text(y, x, c->counts, buf, st);
     x += c->counts + 1;
+    if (d->checked_in >= 0) /* checked in at the door / sold */
+        snprintf(buf, sizeof buf, "%d/%d", d->checked_in, d->sold);
+    else
+        snprintf(buf, sizeof buf, "-");
+    wg_text(y, x, c->door, buf, st);
+    x += c->door + 1;
     tx_money(money, sizeof money, d->revenue);
     snprintf(buf, sizeof buf, "%*s", c->revenue, money);
     wg_text(y, x, c->revenue, buf, st);
@@ -242,9 +253,10 @@ static void draw_dates(const adm_model *m, adm_dash *d, const wg_rect *r, int ro
         {A_D_COL_DATE, c.date},
         {A_D_COL_CONCERT, c.concert},
         {A_D_COL_SEATS, c.bar + c.counts + (c.bar ? 1 : 0)},
+        {A_D_COL_DOOR, c.door},
         {A_D_COL_REVENUE, c.revenue},
     };
-    for (int i = 0, hx = x; i < 4; hx += heads[i].w + 1, i++)
+    for (int i = 0, hx = x; i < 5; hx += heads[i].w + 1, i++)
         wg_text(y, hx, heads[i].w, tx((tx_id)heads[i].id), WG_HEAD);
     y++;
     if (!m->loaded || m->ndates == 0) {

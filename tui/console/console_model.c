@@ -173,6 +173,9 @@ static bool parse_date(const cJSON *o, adm_date_row *r)
     copy_str(o, "starts_at", r->starts_at, sizeof r->starts_at);
     copy_str(o, "on_sale_at", r->on_sale_at, sizeof r->on_sale_at);
     copy_str(o, "tz", r->tz, sizeof r->tz);
+    int64_t in = -1; /* an addition: absent from an older server */
+    jv_get_int(o, "checked_in", 0, 1000000, &in);
+    r->checked_in = (int)in;
     return ok;
 }
 
@@ -305,6 +308,23 @@ bool adm_model_queue(adm_model *m, const cJSON *body, int64_t mono_ms)
     m->q = q;
     hist_note(m, mono_ms);
     return true;
+}
+
+bool adm_model_checkin(adm_model *m, const cJSON *body)
+{
+    bool ok = true;
+    int64_t id = get_i(body, "date_id", &ok), in = get_i(body, "checked_in", &ok),
+            sold = get_i(body, "sold", &ok);
+    if (!ok || in > sold || sold > 1000000)
+        return false;
+    for (int i = 0; i < m->ndates; i++)
+        if (m->dates[i].date_id == id) {
+            m->dates[i].checked_in = (int)in;
+            m->dates[i].sold = (int)sold;
+            totals(m);
+            return true;
+        }
+    return false;
 }
 
 const adm_date_row *adm_model_date(const adm_model *m, int64_t date_id)

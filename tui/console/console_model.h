@@ -27,6 +27,7 @@ typedef struct {
     char tz[TZ_NAME_MAX + 1]; /* the concert's zone ("" from an older server) */
     int free, held, sold;
     int64_t revenue;
+    int checked_in; /* at the door; -1 unknown (a server before check-in) */
 } adm_date_row;
 
 typedef struct {
@@ -91,6 +92,9 @@ bool adm_model_dashboard(adm_model *m, const cJSON *result, int64_t mono_ms);
  * for sales, about a date not (yet) in the model. */
 bool adm_model_sales(adm_model *m, const cJSON *body, int64_t mono_ms);
 bool adm_model_queue(adm_model *m, const cJSON *body, int64_t mono_ms);
+/* A `checkin` event body: the date's checked-in and sold counts; false when
+ * malformed or about a date not (yet) in the model. */
+bool adm_model_checkin(adm_model *m, const cJSON *body);
 /* Advances the history clock with no new data (an idle minute is a zero). */
 void adm_model_tick(adm_model *m, int64_t mono_ms);
 

@@ -129,7 +129,9 @@ static void seats_reply(app *a, void *st, int tag, const app_reply *r)
     if (r->err || !r->result) {
         adm_fail(a, method, r);
     } else if (tag == ADM_TAG_RELEASE) {
-        adm_ok(a, tx(A_R_RELEASED), (long long)s->action_hold, s->action_seat);
+        char name[8];
+        wg_seat_name(name, s->action_seat);
+        adm_ok(a, tx(A_R_RELEASED), (long long)s->action_hold, name);
     } else {
         int64_t amount = 0;
         char money[32];
@@ -185,10 +187,8 @@ static void seats_tick(app *a, void *st, int64_t now)
 static int act_move(app *a, void *st, int key)
 {
     adm_seats *s = st;
-    int d = key == KEY_LEFT || key == 'h' ? -1 : key == KEY_RIGHT || key == 'l' ? 1
-          : key == KEY_UP || key == 'k'   ? -WG_SEAT_COLS : WG_SEAT_COLS;
-    if (s->cursor + d >= 1 && s->cursor + d <= WG_SEATS)
-        s->cursor += d;
+    int dr = key == KEY_UP || key == 'k' ? -1 : key == KEY_DOWN || key == 'j' ? 1 : 0;
+    s->cursor = wg_seat_step(s->cursor, dr, dr ? 0 : key == KEY_LEFT || key == 'h' ? -1 : 1);
     return APP_DONE;
 }
 
@@ -204,15 +204,16 @@ static int act_release(app *a, void *st, int key)
 {
     adm_seats *s = st;
     const seat_row *r = &s->s[s->cursor - 1];
-    char msg[160];
+    char msg[160], name[8];
+    wg_seat_name(name, s->cursor);
     if (r->state != WG_S_HELD) {
-        snprintf(msg, sizeof msg, tx(A_S_NOT_HELD), s->cursor);
+        snprintf(msg, sizeof msg, tx(A_S_NOT_HELD), name);
         app_flash(a, msg);
         return APP_DONE;
     }
     s->action_seat = s->cursor;
     s->action_hold = r->hold_id;
-    snprintf(msg, sizeof msg, tx(A_S_CONFIRM_RELEASE), (long long)r->hold_id, s->cursor);
+    snprintf(msg, sizeof msg, tx(A_S_CONFIRM_RELEASE), (long long)r->hold_id, name);
     adm_ask_yes(a, s, &adm_seats_ops, msg, r->hold_id, release_send);
     return APP_DONE;
 }
@@ -223,9 +224,10 @@ static void refund_confirm(app *a, void *owner, int64_t seat, int64_t booking_id
 {
     adm_seats *s = owner;
     const seat_row *r = &s->s[seat - 1];
-    char q[256], money[32];
+    char q[256], money[32], name[8];
     tx_money(money, sizeof money, r->price);
-    snprintf(q, sizeof q, tx(A_S_CONFIRM_REFUND), r->code, (int)seat, money);
+    wg_seat_name(name, (int)seat);
+    snprintf(q, sizeof q, tx(A_S_CONFIRM_REFUND), r->code, name, money);
     adm_ask_yes(a, s, &adm_seats_ops, q, booking_id, adm_refund_send);
 }
 
@@ -233,9 +235,10 @@ static int act_refund(app *a, void *st, int key)
 {
     adm_seats *s = st;
     const seat_row *r = &s->s[s->cursor - 1];
-    char msg[256];
+    char msg[256], name[8];
     if (r->state != WG_S_SOLD) {
-        snprintf(msg, sizeof msg, tx(A_S_NOT_SOLD), s->cursor);
+        wg_seat_name(name, s->cursor);
+        snprintf(msg, sizeof msg, tx(A_S_NOT_SOLD), name);
         app_flash(a, msg);
         return APP_DONE;
     }
@@ -284,20 +287,21 @@ KM_TABLE_FN(seat_keys_fn, seat_keys)
 static void draw_cursor_line(const adm_seats *s, int y, int x, int w, int64_t now)
 {
     const seat_row *r = &s->s[s->cursor - 1];
-    char buf[256], money[32], left[16];
+    char buf[256], money[32], left[16], name[8];
     tx_money(money, sizeof money, r->price);
+    wg_seat_name(name, s->cursor);
     if (r->state == WG_S_HELD) {
         wg_mmss(left, left_s(s, r, now));
-        snprintf(buf, sizeof buf, tx(A_S_HELD), s->cursor, (long long)r->hold_id, left, money);
+        snprintf(buf, sizeof buf, tx(A_S_HELD), name, (long long)r->hold_id, left, money);
     } else if (r->state == WG_S_SOLD) {
-        snprintf(buf, sizeof buf, tx(A_S_SOLD), s->cursor, r->code, money);
+        snprintf(buf, sizeof buf, tx(A_S_SOLD), name, r->code, money);
     } else {
-        snprintf(buf, sizeof buf, tx(A_S_FREE), s->cursor, money);
+        snprintf(buf, sizeof buf, tx(A_S_FREE), name, money);
     }
     wg_text(y, x, w, buf, WG_HEAD);
 }
 
-/* "Holds: 12 #34 04:31 | 13 #35 04:40 ..." wrapped over the rows left. */
+/* "Holds: B-12:#34 04:31  B-13:#35 04:40 ..." wrapped over the rows left. */
 static int draw_list(const adm_seats *s, int state, int y, int x, int w, int rows, int64_t now)
 {
     const char *label = tx(state == WG_S_HELD ? A_S_HOLDS : A_S_SOLDS);
@@ -307,12 +311,13 @@ static int draw_list(const adm_seats *s, int state, int y, int x, int w, int row
         const seat_row *r = &s->s[i];
         if (r->state != state)
             continue;
-        char item[64], left[16];
+        char item[64], left[16], name[8];
+        wg_seat_name(name, i + 1);
         if (state == WG_S_HELD) {
             wg_mmss(left, left_s(s, r, now));
-            snprintf(item, sizeof item, "%d:#%lld %s", i + 1, (long long)r->hold_id, left);
+            snprintf(item, sizeof item, "%s:#%lld %s", name, (long long)r->hold_id, left);
         } else {
-            snprintf(item, sizeof item, "%d:%s", i + 1, r->code);
+            snprintf(item, sizeof item, "%s:%s", name, r->code);
         }
         int iw = tx_width(item) + 2;
         if (cx + iw > w) {

@@ -43,6 +43,7 @@ TX(A_D_COL_DATE, "Starts (venue time)", "시작 (공연장 시각)")
 TX(A_D_COL_CONCERT, "Concert", "공연")
 TX(A_D_COL_SEATS, "sold/held/free", "판매/선점/잔여")
 TX(A_D_COL_REVENUE, "Revenue", "매출")
+TX(A_D_COL_DOOR, "in/sold", "입장/판매")
 TX(A_D_TOTAL, "Total", "합계")
 TX(A_D_NO_DATES, "No dates yet: press c for a concert, n for a date.",
    "회차가 없습니다: c 새 공연, n 새 회차.")
@@ -85,7 +86,7 @@ TX(A_R_QUEUE, "Queue: %s, max active %lld, admit %lld/min",
    "대기열: %s, 최대 입장 %lld, 분당 %lld")
 TX(A_R_CONCERT, "Concert %lld created.", "공연 %lld 생성됨.")
 TX(A_R_DATE, "Date %lld created.", "회차 %lld 생성됨.")
-TX(A_R_RELEASED, "Hold %lld on seat %d released.", "선점 %lld (좌석 %d) 해제됨.")
+TX(A_R_RELEASED, "Hold %lld on seat %s released.", "선점 %lld (좌석 %s) 해제됨.")
 TX(A_R_REFUNDED, "Booking %s refunded: %s won back to the wallet.",
    "예매 %s 환불됨: %s원 지갑으로 반환.")
 TX(A_R_ERROR, "%s failed: %s (%s)", "%s 실패: %s (%s)")
@@ -112,19 +113,19 @@ TX(A_H_BYCODE, "find ticket code", "티켓 코드로 찾기")
 /* seat map */
 TX(A_S_TITLE, "Seats of date %lld: %s, %s", "회차 %lld 좌석: %s, %s")
 TX(A_S_LOADING, "Loading seats...", "좌석을 불러오는 중...")
-TX(A_S_FREE, "seat %d: free, %s won", "좌석 %d: 빈 좌석, %s원")
-TX(A_S_HELD, "seat %d: held (hold %lld), %s left, %s won",
-   "좌석 %d: 선점 중 (선점 %lld), %s 남음, %s원")
-TX(A_S_SOLD, "seat %d: sold, booking %s, %s won", "좌석 %d: 판매됨, 예매 %s, %s원")
+TX(A_S_FREE, "seat %s: free, %s won", "좌석 %s: 빈 좌석, %s원")
+TX(A_S_HELD, "seat %s: held (hold %lld), %s left, %s won",
+   "좌석 %s: 선점 중 (선점 %lld), %s 남음, %s원")
+TX(A_S_SOLD, "seat %s: sold, booking %s, %s won", "좌석 %s: 판매됨, 예매 %s, %s원")
 TX(A_S_HOLDS, "Holds", "선점")
 TX(A_S_SOLDS, "Sold", "판매")
-TX(A_S_NOT_HELD, "Seat %d is not held.", "좌석 %d은(는) 선점 상태가 아닙니다.")
-TX(A_S_NOT_SOLD, "Seat %d is not sold.", "좌석 %d은(는) 판매된 좌석이 아닙니다.")
+TX(A_S_NOT_HELD, "Seat %s is not held.", "좌석 %s은(는) 선점 상태가 아닙니다.")
+TX(A_S_NOT_SOLD, "Seat %s is not sold.", "좌석 %s은(는) 판매된 좌석이 아닙니다.")
 TX(A_S_ASK_BOOKING, "Booking id of %s (receipt, ticketctl booking.list):",
    "%s의 예매 번호 (영수증, ticketctl booking.list):")
-TX(A_S_CONFIRM_RELEASE, "Release hold %lld on seat %d? y/n", "선점 %lld (좌석 %d)을(를) 해제할까요? y/n")
-TX(A_S_CONFIRM_REFUND, "Refund booking %s (seat %d, %s won)? y/n",
-   "예매 %s (좌석 %d, %s원)을 환불할까요? y/n")
+TX(A_S_CONFIRM_RELEASE, "Release hold %lld on seat %s? y/n", "선점 %lld (좌석 %s)을(를) 해제할까요? y/n")
+TX(A_S_CONFIRM_REFUND, "Refund booking %s (seat %s, %s won)? y/n",
+   "예매 %s (좌석 %s, %s원)을 환불할까요? y/n")
 TX(A_S_NO_DATE, "Select a date first.", "먼저 회차를 고르세요.")
 
 /* forms */

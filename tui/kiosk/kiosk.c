@@ -25,7 +25,9 @@ bool ks_hold_gone(app *a, int64_t date_id, int seat_no, int64_t now_ms)
         return true;
     }
     char m[256];
-    snprintf(m, sizeof m, tx(lapsed ? T_SEAT_LAPSED : T_SEAT_TAKEN_BACK), seat_no);
+    char name[8];
+    wg_seat_name(name, seat_no);
+    snprintf(m, sizeof m, tx(lapsed ? T_SEAT_LAPSED : T_SEAT_TAKEN_BACK), name);
     app_flash(a, m);
     return false;
 }

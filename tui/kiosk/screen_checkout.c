@@ -225,7 +225,9 @@ static void checkout_draw(app *a, void *st, const wg_rect *r)
     wg_text(y + 1, r->x + 2, r->w - 4, line, WG_NORMAL);
     y += 3;
     for (int i = 0; i < s->nholds; i++, y++) {
-        snprintf(line, sizeof(line), tx(T_CO_SEAT), s->holds[i].seat_no);
+        char name[8];
+        wg_seat_name(name, s->holds[i].seat_no);
+        snprintf(line, sizeof(line), tx(T_CO_SEAT), name);
         wg_text(y, x, lw, line, WG_NORMAL);
         ks_won(money, sizeof(money), s->holds[i].price);
         wg_text(y, x + lw, w - lw, money, WG_NORMAL);

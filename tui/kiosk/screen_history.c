@@ -21,10 +21,12 @@ typedef struct {
 
 void *ks_history_new(void) { return calloc(1, sizeof(history_st)); }
 
+/* Every time it is shown, uncovered included: a ticket looked at may have
+ * been refunded meanwhile, and the list must not offer its QR again. The
+ * rows stay on screen until the answer replaces them. */
 static void history_enter(app *a, void *st)
 {
-    if (!((history_st *)st)->loaded)
-        app_call(a, st, "booking.list", ks_user_params(a), 1);
+    app_call(a, st, "booking.list", ks_user_params(a), 1);
 }
 
 static void history_reply(app *a, void *st, int tag, const app_reply *r)
@@ -42,10 +44,8 @@ static void history_reply(app *a, void *st, int tag, const app_reply *r)
 
 static void history_resync(app *a, void *st, int64_t date_id)
 {
-    if (date_id == 0) {
-        ((history_st *)st)->loaded = false;
+    if (date_id == 0)
         history_enter(a, st);
-    }
 }
 
 static int act_move(app *a, void *st, int key)
@@ -77,7 +77,7 @@ typedef struct {
     int x, titw;
 } history_cols;
 
-enum { H_CODE_W = 16, H_WHEN_W = 21, H_SEAT_W = 5, H_PRICE_W = 10, H_STATE_W = 10 };
+enum { H_CODE_W = 16, H_WHEN_W = 21, H_SEAT_W = 6, H_PRICE_W = 10, H_STATE_W = 10 };
 
 static void draw_row(void *ctx, int i, int y, bool sel)
 {
@@ -87,7 +87,9 @@ static void draw_row(void *ctx, int i, int y, bool sel)
     int x = c->x, cx = x + 1;
     wg_style st2 = sel ? WG_CURSOR : WG_NORMAL;
     ks_when(when, sizeof(when), t->starts_at, t->tz);
-    snprintf(seat, sizeof(seat), "%4d", t->seat_no);
+    char name[8];
+    wg_seat_name(name, t->seat_no);
+    snprintf(seat, sizeof(seat), "%5s", name);
     tx_money(price, sizeof(price), t->price);
     wg_text(y, x, 1, sel ? ">" : " ", WG_HEAD);
     wg_text(y, cx, H_CODE_W, t->code, st2);

@@ -101,11 +101,12 @@ static void apply_snapshot(app *a, seats_st *s, const ks_seat_map *m)
 
 static void flash_seat(app *a, tx_id fmt, int no, const char *arg)
 {
-    char m[256];
+    char m[256], name[8];
+    wg_seat_name(name, no);
     if (arg)
-        snprintf(m, sizeof(m), tx(fmt), no, arg);
+        snprintf(m, sizeof(m), tx(fmt), name, arg);
     else
-        snprintf(m, sizeof(m), tx(fmt), no);
+        snprintf(m, sizeof(m), tx(fmt), name);
     app_flash(a, m);
 }
 
@@ -251,18 +252,11 @@ static void act(app *a, seats_st *s)
     app_call(a, s, "seat.hold", p, TAG_HOLD);
 }
 
-static void seat_move(seats_st *s, int dr, int dc)
-{
-    int r = (s->cursor - 1) / WG_SEAT_COLS + dr, c = (s->cursor - 1) % WG_SEAT_COLS + dc;
-    r = (r + WG_SEAT_ROWS) % WG_SEAT_ROWS;
-    c = (c + WG_SEAT_COLS) % WG_SEAT_COLS;
-    s->cursor = r * WG_SEAT_COLS + c + 1;
-}
-
 static int act_move(app *a, void *st, int key)
 {
+    seats_st *s = st;
     int dr = key == KEY_UP || key == 'k' ? -1 : key == KEY_DOWN || key == 'j' ? 1 : 0;
-    seat_move(st, dr, dr ? 0 : key == KEY_LEFT || key == 'h' ? -1 : 1);
+    s->cursor = wg_seat_step(s->cursor, dr, dr ? 0 : key == KEY_LEFT || key == 'h' ? -1 : 1);
     return APP_DONE;
 }
 
@@ -345,7 +339,9 @@ static void draw_footer(app *a, seats_st *s, int y, int x, int w)
     ks_won(money, sizeof(money), s->price[s->cursor - 1]);
     char what[200];
     snprintf(what, sizeof(what), "%s, %s", money, tx(names[s->seat[s->cursor - 1] & 3]));
-    snprintf(line, sizeof(line), tx(T_SEAT_CURSOR), s->cursor, what);
+    char name[8];
+    wg_seat_name(name, s->cursor);
+    snprintf(line, sizeof(line), tx(T_SEAT_CURSOR), name, what);
     wg_text(y + 2, x, w, line, WG_HEAD);
     ks_session *ses = ks(a);
     int o = snprintf(line, sizeof(line), "%s:", tx(T_SEATS_YOURS));

@@ -1,19 +1,29 @@
 /* tui/kiosk/screen_ticket.c -- the ticket: booking code, concert, date, seat,
  * price and a QR code of the booking code. Several tickets page with
  * arrows. Shown after a payment (alone on the stack: Enter ends the
- * session) or from the history (Enter goes back). */
+ * session) or from the history (Enter goes back).
+ *
+ * A refunded ticket never shows its QR, also when the box office refunds
+ * it while it is on screen: each `sales` event of a shown ticket's date
+ * asks booking.list again (one call in flight; an event during it asks
+ * once more after it, since the answer may predate the refund), and the
+ * answer updates the tickets' states. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "tui/kiosk/kiosk.h"
 #include "tui/kiosk/screens.h"
 #include "tui/ui/widgets.h"
 
+#define TICKET_LIST_MAX 200 /* booking.list rows read to find the shown ones */
+
 typedef struct {
     ks_ticket t[KS_MAX_TICKETS];
     int n, idx;
+    bool asking, again; /* booking.list in flight; an event came during it */
 } ticket_st;
 
 void *ks_ticket_new(const ks_ticket *tickets, int n)
@@ -25,6 +35,61 @@ void *ks_ticket_new(const ks_ticket *tickets, int n)
     if (s->n)
         memcpy(s->t, tickets, (size_t)s->n * sizeof(*tickets));
     return s;
+}
+
+/* ---- the tickets' states, kept current ---------------------------------- */
+
+static void ticket_refresh(app *a, ticket_st *s)
+{
+    if (s->asking) {
+        s->again = true;
+        return;
+    }
+    if (!ks(a)->user_id[0])
+        return; /* logged out: nobody to ask for */
+    s->asking = true;
+    s->again = false;
+    app_call(a, s, "booking.list", ks_user_params(a), 1);
+}
+
+static void ticket_enter(app *a, void *st)
+{
+    app_subscribe(a, "sales"); /* as the dates screen: kept for the session */
+    ticket_refresh(a, st);
+}
+
+static void ticket_event(app *a, void *st, const char *topic, const cJSON *body)
+{
+    ticket_st *s = st;
+    int64_t date = 0;
+    if (strcmp(topic, "sales") || jv_get_int(body, "date_id", 1, JV_INT_MAX, &date) != JV_OK)
+        return;
+    for (int i = 0; i < s->n; i++)
+        if (s->t[i].date_id == date && strcmp(s->t[i].state, "refunded")) {
+            ticket_refresh(a, s);
+            return;
+        }
+}
+
+static void ticket_reply(app *a, void *st, int tag, const app_reply *r)
+{
+    ticket_st *s = st;
+    s->asking = false;
+    ks_ticket *rows = r->err ? NULL : malloc(TICKET_LIST_MAX * sizeof *rows);
+    int n = rows ? ks_parse_bookings(r->result, rows, TICKET_LIST_MAX) : 0;
+    for (int i = 0; i < s->n; i++)
+        for (int k = 0; k < n; k++)
+            if (!strcmp(rows[k].code, s->t[i].code))
+                snprintf(s->t[i].state, sizeof s->t[i].state, "%s", rows[k].state);
+    free(rows);
+    if (s->again)
+        ticket_refresh(a, s);
+}
+
+static void ticket_resync(app *a, void *st, int64_t date_id)
+{
+    if (date_id == 0)
+        ticket_refresh(a, st);
 }
 
 static int act_page(app *a, void *st, int key)
@@ -49,6 +114,12 @@ static int act_done(app *a, void *st, int key)
     else
         ks_logout(a, T_COUNT); /* the purchase is done: next customer */
     return APP_DONE;
+}
+
+bool ks_ticket_scannable(const void *st)
+{
+    const ticket_st *s = st;
+    return s->n > 0 && strcmp(s->t[s->idx].state, "refunded") != 0;
 }
 
 /* Paging is shown only when there is more than one ticket. */
@@ -87,7 +158,7 @@ static void ticket_draw(app *a, void *st, const wg_rect *r)
     if (!s->n)
         return;
     const ks_ticket *t = &s->t[s->idx];
-    bool void_ = strcmp(t->state, "refunded") == 0; /* no code to scan at the door */
+    bool void_ = !ks_ticket_scannable(s); /* no code to scan at the door */
     int rows = 0, cols = 0;
     char **qr = void_ ? NULL : wg_qr_lines(t->code, tx_utf8(), &rows, &cols);
     int qx = r->x + r->w - cols - 2, dw = (qr ? qx : r->x + r->w) - x - 2;
@@ -100,7 +171,7 @@ static void ticket_draw(app *a, void *st, const wg_rect *r)
     char when[40], money[48], seat[16];
     ks_when(when, sizeof(when), t->starts_at, t->tz);
     ks_won(money, sizeof(money), t->price);
-    snprintf(seat, sizeof(seat), "%d", t->seat_no);
+    wg_seat_name(seat, t->seat_no);
     y += 2;
     field(y, x, dw, T_TK_CODE, t->code, void_ ? WG_DIM : WG_GOOD);
     field(y += 2, x, dw, T_TK_CONCERT, t->title, WG_HEAD);
@@ -116,7 +187,11 @@ static void ticket_draw(app *a, void *st, const wg_rect *r)
 
 const app_screen_ops ks_ticket_ops = {
     .name = "ticket",
+    .enter = ticket_enter,
     .keys = ticket_keys_fn,
+    .event = ticket_event,
+    .reply = ticket_reply,
+    .resync = ticket_resync,
     .draw = ticket_draw,
     .free = free,
 };

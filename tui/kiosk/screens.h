@@ -32,6 +32,9 @@ void *ks_checkout_new(void);
 void *ks_wallet_new(bool back_after_charge);
 /* Shows tickets[0..n) (copied). */
 void *ks_ticket_new(const ks_ticket *tickets, int n);
+/* The ticket shown (a ticket screen's state) can be scanned at the door:
+ * its QR is drawn. Never for a refunded one. */
+bool ks_ticket_scannable(const void *st);
 void *ks_history_new(void);
 
 #endif

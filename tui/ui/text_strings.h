@@ -88,24 +88,24 @@ TX(T_SEAT_FREE, "free", "빈 좌석")
 TX(T_SEAT_HELD, "held", "선점됨")
 TX(T_SEAT_MINE, "yours", "내 좌석")
 TX(T_SEAT_SOLD, "sold", "판매됨")
-TX(T_SEAT_SOLD_MSG, "Seat %d is sold. Pick another seat.", "%d번 좌석은 판매되었습니다. 다른 좌석을 고르세요.")
-TX(T_SEAT_HELD_MSG, "Seat %d is held by someone else. Pick another seat.", "%d번 좌석은 다른 분이 잡아 두었습니다. 다른 좌석을 고르세요.")
-TX(T_SEAT_TAKEN_MSG, "Seat %d was just taken by someone else. Pick another seat.", "%d번 좌석은 방금 다른 분이 선택했습니다. 다른 좌석을 고르세요.")
-TX(T_SEAT_HELD_OK, "Seat %d is yours for %s.", "%d번 좌석을 %s 동안 잡아 두었습니다.")
-TX(T_SEAT_RELEASED, "Seat %d released.", "%d번 좌석을 취소했습니다.")
+TX(T_SEAT_SOLD_MSG, "Seat %s is sold. Pick another seat.", "%s 좌석은 판매되었습니다. 다른 좌석을 고르세요.")
+TX(T_SEAT_HELD_MSG, "Seat %s is held by someone else. Pick another seat.", "%s 좌석은 다른 분이 잡아 두었습니다. 다른 좌석을 고르세요.")
+TX(T_SEAT_TAKEN_MSG, "Seat %s was just taken by someone else. Pick another seat.", "%s 좌석은 방금 다른 분이 선택했습니다. 다른 좌석을 고르세요.")
+TX(T_SEAT_HELD_OK, "Seat %s is yours for %s.", "%s 좌석을 %s 동안 잡아 두었습니다.")
+TX(T_SEAT_RELEASED, "Seat %s released.", "%s 좌석을 취소했습니다.")
 TX(T_HOLD_LIMIT, "You can hold at most 4 seats.", "최대 4석까지 선택할 수 있습니다.")
 TX(T_HOLD_GONE, "Your hold is gone: released by the box office, or paid elsewhere.", "선점이 해제되었습니다: 매표소에서 해제했거나 다른 곳에서 결제되었습니다.")
-TX(T_SEAT_LAPSED, "The hold on seat %d ran out; the seat is back on sale.", "좌석 %d의 선점 시간이 끝나 좌석이 반환되었습니다.")
-TX(T_SEAT_TAKEN_BACK, "Seat %d is no longer held for you: released by the box office, or paid elsewhere.",
-   "좌석 %d의 선점이 해제되었습니다: 매표소에서 해제했거나 다른 곳에서 결제되었습니다.")
+TX(T_SEAT_LAPSED, "The hold on seat %s ran out; the seat is back on sale.", "좌석 %s의 선점 시간이 끝나 좌석이 반환되었습니다.")
+TX(T_SEAT_TAKEN_BACK, "Seat %s is no longer held for you: released by the box office, or paid elsewhere.",
+   "좌석 %s의 선점이 해제되었습니다: 매표소에서 해제했거나 다른 곳에서 결제되었습니다.")
 TX(T_NOT_ON_SALE, "This date is not on sale.", "이 날짜는 판매 중이 아닙니다.")
 TX(T_SEATS_PRICES, "Prices", "가격")
 TX(T_SEATS_YOURS, "Your seats", "선택한 좌석")
 TX(T_SEATS_NONE_HELD, "Hold a seat first (Enter).", "먼저 좌석을 선택하세요 (Enter).")
-TX(T_SEAT_CURSOR, "Seat %d: %s", "%d번 좌석: %s")
+TX(T_SEAT_CURSOR, "Seat %s: %s", "%s 좌석: %s")
 
 TX(T_CHECKOUT_TITLE, "Checkout", "결제")
-TX(T_CO_SEAT, "Seat %d", "%d번 좌석")
+TX(T_CO_SEAT, "Seat %s", "%s 좌석")
 TX(T_CO_TOTAL, "Total", "합계")
 TX(T_CO_BALANCE, "Balance", "잔액")
 TX(T_CO_TIME_LEFT, "Time left", "남은 시간")
@@ -151,3 +151,5 @@ TX(T_HISTORY_NONE, "No bookings yet.", "예매 내역이 없습니다.")
 
 /* The operator console's strings live in their own table (console owner). */
 #include "tui/console/console_strings.h"
+/* The door check-in screen's (kiosk --gate). */
+#include "tui/gate/gate_strings.h"

@@ -170,6 +170,23 @@ void wg_seat_label(char out[8], int no, wg_seat s)
     snprintf(out, 8, "[%c%2d]", glyph[s & 3], no % 100);
 }
 
+void wg_seat_name(char out[8], int no)
+{
+    if (no >= 1 && no <= WG_SEATS)
+        snprintf(out, 8, "%c-%d", 'A' + (no - 1) / WG_SEAT_COLS, no);
+    else
+        snprintf(out, 8, "%d", no % 1000);
+}
+
+static int wg_clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+int wg_seat_step(int no, int dr, int dc)
+{
+    int r = wg_clamp((no - 1) / WG_SEAT_COLS + dr, 0, WG_SEAT_ROWS - 1);
+    int c = wg_clamp((no - 1) % WG_SEAT_COLS + dc, 0, WG_SEAT_COLS - 1);
+    return r * WG_SEAT_COLS + c + 1;
+}
+
 wg_seat wg_seat_parse(const char *state, bool mine)
 {
     if (!state)

@@ -81,6 +81,12 @@ typedef enum { WG_S_FREE = 0, WG_S_HELD, WG_S_MINE, WG_S_SOLD } wg_seat;
 #define WG_GRID_H (WG_SEAT_ROWS * 2 - 1)
 /* "[ 12]" free, "[#12]" held by another, "[*12]" yours, "[X12]" sold. */
 void wg_seat_label(char out[8], int no, wg_seat s);
+/* A seat as people name it: its row's letter on the map and its number,
+ * "B-13" (rows A-E of WG_SEAT_COLS). Just the number outside 1..WG_SEATS. */
+void wg_seat_name(char out[8], int no);
+/* The seat dr rows and dc columns from seat no on the map; the map's
+ * edges stop it (no wrapping from row E to row A, or across rows). */
+int wg_seat_step(int no, int dr, int dc);
 wg_seat wg_seat_parse(const char *state, bool mine);
 /* Narrow terminals: compact cells "#12" (4 columns each) instead of
  * "[#12]"; same glyphs, so it still reads in monochrome. Affects the
