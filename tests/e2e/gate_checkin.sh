@@ -41,7 +41,7 @@ check "the console's dashboard counts it live" wait_re C "1/2"
 type_text G "$GOOD"
 keys G Enter
 check "the same ticket again is refused" wait_for G "REFUSED"
-check "as already used, at which gate" wait_re G "Already used: scanned [0-9:]+ at North\\."
+check "as already used, at which gate" wait_re G "Already used: scanned [0-9:]+ [A-Z]+ at North\\."
 
 ctl admin.booking.refund "{\"booking_id\":$VOID_ID}" >/dev/null
 type_text G "$VOID"

@@ -25,7 +25,7 @@ wait_for K "STAGE" >/dev/null
 keys K Enter
 check "a seat held" wait_for K "[* 1]"
 keys K c
-check "checkout" wait_for K "Seat 1"
+check "checkout" wait_for K "Seat A-1"
 keys K Enter
 check "ticket after payment" wait_for K "Booking code"
 check "the ticket's date is in KST" wait_re K "Date +20[0-9-]+ 20:00 KST"

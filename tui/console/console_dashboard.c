@@ -188,9 +188,9 @@ typedef struct { int date, concert, bar, counts, door, revenue; } dash_cols;
 
 static dash_cols dash_layout(int w)
 {
-    /* date: "2026-12-21 19:00 KST"; the door's "in/sold" (6) came out of
+    /* date: "2026-12-21 19:00 KST"; the door's "in/sold" (7) came out of
      * the bar: at 80 columns the concert keeps its room */
-    dash_cols c = {20, 0, 8, 8, 6, 11};
+    dash_cols c = {20, 0, 6, 8, 7, 11};
     int extra = w - 80 > 0 ? (w - 80) / 3 : 0;
     c.bar += extra;
     c.concert = w - c.date - c.bar - c.counts - c.door - c.revenue - 6;
