@@ -19,6 +19,7 @@ typedef struct {
      * /run/ticketd) or --state-dir / --run-dir say otherwise. */
     const char *state_dir, *run_dir;
     const char *metrics;          /* --metrics http://HOST:PORT/PATH; NULL = off */
+    const char *node;             /* --node NAME; NULL = the host name (the store's) */
     int64_t hold_s, turn_s, max_active, admit_per_min;
     int64_t rate_user, rate_peer; /* requests per second; 0 disables */
     int64_t contexts;             /* REP contexts (requests in flight) */

@@ -71,6 +71,7 @@ typedef struct {
     int64_t max_balance;        /* ceiling, default 10,000,000 won */
     int64_t wall_offset_ms;     /* the wall clock minus now_ms at tk_open, default 0
                                    (see Time above; tk_clock_set keeps it current) */
+    const char *node;           /* this node's name (NULL: the host name) */
 } tk_config;
 
 /* Fills cfg with the defaults above (db_path NULL, key zero). */
@@ -129,6 +130,22 @@ void tk_batch_void(tk_domain *d);
  * test can make memory run out at a chosen moment. */
 extern void *(*tk_realloc)(void *p, size_t size);
 int tk_sync(tk_domain *d);
+
+/* ---- leadership (store_open_as, store_lead) ---------------------------- */
+/* Which node leads (this one, while the domain is open), since when (wall
+ * ms) and in which epoch (0 for one SQLite server). */
+typedef struct {
+    char node[64];
+    bool leader;
+    int64_t epoch, since_ms;
+} tk_lead;
+void tk_lead_get(const tk_domain *d, tk_lead *out);
+/* Answers need the store's session alive (PostgreSQL): the owner proves it
+ * with tk_ping whenever nothing else reached the database for a while.
+ * tk_ping: 0, or -1 when the session (and the leadership) is gone: the
+ * caller must stop answering and exit. The owner's call, between batches. */
+bool tk_leased(const tk_domain *d);
+int tk_ping(tk_domain *d);
 
 /* Periodic work, call about every 100-250 ms inside a batch: releases
  * lapsed holds, expires idle active tokens, admits waiting users, and
