@@ -191,13 +191,11 @@ static PGconn *pg_wait_lock(const char *conninfo, const char *node)
         int got = pg_try_lock(c);
         if (got == 1)
             return c;
-        if (got < 0) {
-            if (PQstatus(c) == CONNECTION_OK) {
-                PQfinish(c);
-                return NULL; /* a query failed on a live session: no use trying again */
-            }
+        if (got < 0) { /* logged; connect again, as after a drop */
             PQfinish(c);
             c = NULL;
+            if (pg_nap(PG_RETRY_FIRST_MS))
+                return NULL;
             continue;
         }
         if (!logged)
