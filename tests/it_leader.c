@@ -8,7 +8,11 @@
  *    ticket-audit passes; per-date seq goes on;
  *  - a paused leader (SIGSTOP) whose session an operator ends
  *    (pg_terminate_backend): the standby takes over; resumed (SIGCONT), the
- *    old leader commits nothing, answers nothing, and exits non-zero.
+ *    old leader commits nothing, answers nothing, and exits non-zero;
+ *  - a PostgreSQL primary with a synchronous standby (tools/pgtest.sh
+ *    pair), the primary killed under load and the standby promoted: the
+ *    leader fail-stops, the standby node finds the promoted server through
+ *    the multi-host URI and leads, and nothing acknowledged is lost.
  *
  * On SQLite there is no second node (a file is one server's): PostgreSQL
  * only. */
@@ -386,12 +390,107 @@ START_TEST(paused_leader_commits_and_answers_nothing)
 }
 END_TEST
 
+/* ---- (c): the PostgreSQL primary dies ---------------------------------- */
+
+static char ld_pair_dir[64];
+
+static const char *ld_pgtest(void) { return th_sprintf("%s/tools/pgtest.sh", getenv("TOP")); }
+
+/* tools/pgtest.sh pair in a dir of its own; the URI it prints (the
+ * database ticketd uses made on it). */
+static const char *ld_pair_start(void)
+{
+    snprintf(ld_pair_dir, sizeof ld_pair_dir, "/tmp/th-pair-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(ld_pair_dir));
+    FILE *p = popen(th_sprintf("sh %s pair %s", ld_pgtest(), ld_pair_dir), "r");
+    ck_assert_ptr_nonnull(p);
+    char uri[1024] = "";
+    char *got = fgets(uri, sizeof uri, p);
+    ck_assert_int_eq(pclose(p), 0);
+    ck_assert_ptr_nonnull(got);
+    uri[strcspn(uri, "\n")] = '\0';
+    PGconn *c = PQconnectdb(uri);
+    ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+    PQclear(PQexec(c, "CREATE DATABASE ticket"));
+    PQfinish(c);
+    return th_sprintf("%s&dbname=ticket", uri);
+}
+
+static void ld_pair(const char *what)
+{
+    const char *argv[] = {"sh", ld_pgtest(), what, ld_pair_dir, NULL};
+    ck_assert_int_eq(th_run(argv), 0);
+}
+
+/* Unchecked teardown: whatever the test did, the pair stops. */
+static void ld_pair_stop(void)
+{
+    if (!ld_pair_dir[0])
+        return;
+    const char *argv[] = {"sh", ld_pgtest(), "stop", ld_pair_dir, NULL};
+    th_run(argv);
+    ld_pair_dir[0] = '\0';
+}
+
+START_TEST(primary_dies_and_the_promoted_standby_goes_on)
+{
+    PG_ONLY();
+    const char *db = ld_pair_start();
+    th_server *a = th_start("--db", db, "--node", "node-a", "--admit-per-min", "60000", NULL);
+    th_server *b = th_standby(a, "--db", db, "--node", "node-b", "--admit-per-min", "60000", NULL);
+    ld_wait_standby(b);
+    int64_t dates[LD_DATES];
+    for (int d = 0; d < LD_DATES; d++)
+        dates[d] = th_date_new(a, 5 + d, LD_PRICE);
+    static ld_worker w[LD_WORKERS];
+    memset(w, 0, sizeof w);
+    atomic_bool stop = false;
+    atomic_int paid = 0;
+    pthread_t t[LD_WORKERS];
+    const char *urls = th_sprintf("%s,%s", a->rpc_url, b->rpc_url);
+    for (int i = 0; i < LD_WORKERS; i++) {
+        w[i] = (ld_worker){.urls = urls, .dates = dates, .idx = i, .stop = &stop,
+                           .paid_total = &paid};
+        th_user_active(a, &w[i].u, th_sprintf("Pair%d", i), 0);
+    }
+    for (int i = 0; i < LD_WORKERS; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, ld_run, &w[i]), 0);
+    ld_wait_paid(&paid, 10, TH_WAIT_MS);
+
+    ld_pair("kill-primary");
+    int st = th_wait_exit(a, TH_WAIT_MS); /* its session is gone: fail-stop */
+    ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+    ld_pair("promote");
+    int took = th_wait_serving(b, LD_FAILOVER_BOUND_MS);
+    fprintf(stderr, "failover: node-b answered %d ms after the promotion\n", took);
+    ck_assert_int_ge(took, 0);
+    int paid_at_switch = atomic_load(&paid);
+    ld_wait_paid(&paid, paid_at_switch + 10, TH_WAIT_MS);
+    atomic_store(&stop, true);
+    for (int i = 0; i < LD_WORKERS; i++)
+        pthread_join(t[i], NULL);
+
+    ck_assert(log_file_has(b->log_path, "event=leader node=node-b epoch=2"));
+    int paid_acked = 0;
+    for (int i = 0; i < LD_WORKERS; i++)
+        paid_acked += ld_check_worker(b, &w[i]);
+    ck_assert_int_eq(paid_acked, atomic_load(&paid));
+    ld_check_sold_once(b, w, dates);
+    const char *audit[] = {ld_bin("ticket-audit"), "-q", db, NULL};
+    ck_assert_int_eq(th_run(audit), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("it_leader");
     TCase *tc = th_tcase("leader");
     tcase_add_test(tc, standby_takes_over_after_kill9_under_load);
     tcase_add_test(tc, paused_leader_commits_and_answers_nothing);
+    TCase *pair = th_tcase("pair");
+    tcase_add_checked_fixture(pair, NULL, ld_pair_stop);
+    tcase_add_test(pair, primary_dies_and_the_promoted_standby_goes_on);
     suite_add_tcase(su, tc);
+    suite_add_tcase(su, pair);
     return th_main(su);
 }
