@@ -209,54 +209,77 @@ static void ld_check_sold_once(th_server *s, ld_worker *w, const int64_t *dates)
     ck_assert_int_eq(sold, bookings);
 }
 
+/* The load of a test: dates on a, members, and the workers that buy,
+ * each given both nodes' URLs. */
+typedef struct {
+    int64_t dates[LD_DATES];
+    ld_worker w[LD_WORKERS];
+    pthread_t t[LD_WORKERS];
+    atomic_bool stop;
+    atomic_int paid;
+} ld_load;
+
+static ld_load *ld_load_new(th_server *a, th_server *b)
+{
+    static ld_load l;
+    memset(&l, 0, sizeof l);
+    for (int d = 0; d < LD_DATES; d++)
+        l.dates[d] = th_date_new(a, 5 + d, LD_PRICE);
+    const char *urls = th_sprintf("%s,%s", a->rpc_url, b->rpc_url);
+    for (int i = 0; i < LD_WORKERS; i++) {
+        l.w[i] = (ld_worker){.urls = urls, .dates = l.dates, .idx = i, .stop = &l.stop,
+                             .paid_total = &l.paid};
+        th_user_active(a, &l.w[i].u, th_sprintf("Load%d", i), 0);
+    }
+    return &l;
+}
+
+static void ld_load_run(ld_load *l)
+{
+    for (int i = 0; i < LD_WORKERS; i++)
+        ck_assert_int_eq(pthread_create(&l->t[i], NULL, ld_run, &l->w[i]), 0);
+    ld_wait_paid(&l->paid, 10, TH_WAIT_MS);
+}
+
+/* Ten more purchases on the new leader, then stop; every acknowledgement
+ * checked on s, and no seat sold twice. */
+static void ld_load_finish(ld_load *l, th_server *s)
+{
+    ld_wait_paid(&l->paid, atomic_load(&l->paid) + 10, TH_WAIT_MS);
+    atomic_store(&l->stop, true);
+    for (int i = 0; i < LD_WORKERS; i++)
+        pthread_join(l->t[i], NULL);
+    int paid_acked = 0;
+    for (int i = 0; i < LD_WORKERS; i++)
+        paid_acked += ld_check_worker(s, &l->w[i]);
+    ck_assert_int_eq(paid_acked, atomic_load(&l->paid));
+    ld_check_sold_once(s, l->w, l->dates);
+}
+
 START_TEST(standby_takes_over_after_kill9_under_load)
 {
     PG_ONLY();
     th_server *a = th_start("--node", "node-a", "--admit-per-min", "60000", NULL);
     th_server *b = th_standby(a, "--node", "node-b", "--admit-per-min", "60000", NULL);
     ld_wait_standby(b);
-    int64_t dates[LD_DATES];
-    for (int d = 0; d < LD_DATES; d++)
-        dates[d] = th_date_new(a, 5 + d, LD_PRICE);
-    static ld_worker w[LD_WORKERS];
-    memset(w, 0, sizeof w);
-    atomic_bool stop = false;
-    atomic_int paid = 0;
-    pthread_t t[LD_WORKERS];
-    const char *urls = th_sprintf("%s,%s", a->rpc_url, b->rpc_url);
-    for (int i = 0; i < LD_WORKERS; i++) {
-        w[i] = (ld_worker){.urls = urls, .dates = dates, .idx = i, .stop = &stop,
-                           .paid_total = &paid};
-        th_user_active(a, &w[i].u, th_sprintf("Load%d", i), 0);
-    }
+    ld_load *l = ld_load_new(a, b);
     th_user obs; /* only reads: its turn lasts */
     th_user_active(a, &obs, "Observer", 0);
-    int64_t seq_before = ld_seq(a, &obs, dates[0]);
-    for (int i = 0; i < LD_WORKERS; i++)
-        ck_assert_int_eq(pthread_create(&t[i], NULL, ld_run, &w[i]), 0);
-    ld_wait_paid(&paid, 10, TH_WAIT_MS);
+    int64_t seq_before = ld_seq(a, &obs, l->dates[0]);
+    ld_load_run(l);
 
     th_kill9(a);
     int took = th_wait_serving(b, LD_FAILOVER_BOUND_MS);
     fprintf(stderr, "failover: the standby answered %d ms after kill -9 of the leader "
-                    "(%d payments acknowledged before)\n", took, atomic_load(&paid));
+                    "(%d payments acknowledged before)\n", took, atomic_load(&l->paid));
     ck_assert_msg(took >= 0, "the standby did not answer within %d ms", LD_FAILOVER_BOUND_MS);
-    int paid_at_kill = atomic_load(&paid);
-    ld_wait_paid(&paid, paid_at_kill + 10, TH_WAIT_MS); /* the load goes on, on b */
-    atomic_store(&stop, true);
-    for (int i = 0; i < LD_WORKERS; i++)
-        pthread_join(t[i], NULL);
+    ld_load_finish(l, b); /* the load goes on, on b */
 
     rpc_reply info = th_call(b, "server.info", "{}");
     TH_OK(info);
     ck_assert_str_eq(th_str(info.result, "node"), "node-b");
     ck_assert(th_bool(info.result, "leader"));
-    int paid_acked = 0;
-    for (int i = 0; i < LD_WORKERS; i++)
-        paid_acked += ld_check_worker(b, &w[i]);
-    ck_assert_int_eq(paid_acked, atomic_load(&paid));
-    ld_check_sold_once(b, w, dates);
-    ck_assert_int_gt(ld_seq(b, &obs, dates[0]), seq_before); /* stored, so it goes on */
+    ck_assert_int_gt(ld_seq(b, &obs, l->dates[0]), seq_before); /* stored, so it goes on */
     const char *audit[] = {ld_bin("ticket-audit"), "-q", b->db, NULL};
     ck_assert_int_eq(th_run(audit), 0);
 }
@@ -439,23 +462,8 @@ START_TEST(primary_dies_and_the_promoted_standby_goes_on)
     th_server *a = th_start("--db", db, "--node", "node-a", "--admit-per-min", "60000", NULL);
     th_server *b = th_standby(a, "--db", db, "--node", "node-b", "--admit-per-min", "60000", NULL);
     ld_wait_standby(b);
-    int64_t dates[LD_DATES];
-    for (int d = 0; d < LD_DATES; d++)
-        dates[d] = th_date_new(a, 5 + d, LD_PRICE);
-    static ld_worker w[LD_WORKERS];
-    memset(w, 0, sizeof w);
-    atomic_bool stop = false;
-    atomic_int paid = 0;
-    pthread_t t[LD_WORKERS];
-    const char *urls = th_sprintf("%s,%s", a->rpc_url, b->rpc_url);
-    for (int i = 0; i < LD_WORKERS; i++) {
-        w[i] = (ld_worker){.urls = urls, .dates = dates, .idx = i, .stop = &stop,
-                           .paid_total = &paid};
-        th_user_active(a, &w[i].u, th_sprintf("Pair%d", i), 0);
-    }
-    for (int i = 0; i < LD_WORKERS; i++)
-        ck_assert_int_eq(pthread_create(&t[i], NULL, ld_run, &w[i]), 0);
-    ld_wait_paid(&paid, 10, TH_WAIT_MS);
+    ld_load *l = ld_load_new(a, b);
+    ld_load_run(l);
 
     ld_pair("kill-primary");
     int st = th_wait_exit(a, TH_WAIT_MS); /* its session is gone: fail-stop */
@@ -464,18 +472,8 @@ START_TEST(primary_dies_and_the_promoted_standby_goes_on)
     int took = th_wait_serving(b, LD_FAILOVER_BOUND_MS);
     fprintf(stderr, "failover: node-b answered %d ms after the promotion\n", took);
     ck_assert_int_ge(took, 0);
-    int paid_at_switch = atomic_load(&paid);
-    ld_wait_paid(&paid, paid_at_switch + 10, TH_WAIT_MS);
-    atomic_store(&stop, true);
-    for (int i = 0; i < LD_WORKERS; i++)
-        pthread_join(t[i], NULL);
-
+    ld_load_finish(l, b);
     ck_assert(log_file_has(b->log_path, "event=leader node=node-b epoch=2"));
-    int paid_acked = 0;
-    for (int i = 0; i < LD_WORKERS; i++)
-        paid_acked += ld_check_worker(b, &w[i]);
-    ck_assert_int_eq(paid_acked, atomic_load(&paid));
-    ld_check_sold_once(b, w, dates);
     const char *audit[] = {ld_bin("ticket-audit"), "-q", db, NULL};
     ck_assert_int_eq(th_run(audit), 0);
 }

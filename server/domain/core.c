@@ -245,15 +245,7 @@ tk_domain *tk_open(const tk_config *cfg, int64_t now_ms)
     return d;
 }
 
-void tk_lead_get(const tk_domain *d, tk_lead *out)
-{
-    store_lead l;
-    store_lead_get(d->st, &l);
-    memcpy(out->node, l.node, sizeof out->node);
-    out->leader = l.leader;
-    out->epoch = l.epoch;
-    out->since_ms = l.since_ms;
-}
+void tk_lead_get(const tk_domain *d, tk_lead *out) { store_lead_get(d->st, out); }
 
 bool tk_leased(const tk_domain *d) { return store_leased(d->st); }
 int tk_ping(tk_domain *d) { return store_ping(d->st); }

@@ -46,6 +46,7 @@
 
 #include "common/errors.h"
 #include "common/token.h"
+#include "server/store/lead.h"
 
 #define TK_SEATS 50
 #define TK_MAX_PAY_HOLDS 4
@@ -132,13 +133,8 @@ extern void *(*tk_realloc)(void *p, size_t size);
 int tk_sync(tk_domain *d);
 
 /* ---- leadership (store_open_as, store_lead) ---------------------------- */
-/* Which node leads (this one, while the domain is open), since when (wall
- * ms) and in which epoch (0 for one SQLite server). */
-typedef struct {
-    char node[64];
-    bool leader;
-    int64_t epoch, since_ms;
-} tk_lead;
+/* Which node leads (this one, while the domain is open), since when and
+ * in which epoch: server/store/lead.h. */
 void tk_lead_get(const tk_domain *d, tk_lead *out);
 /* Answers need the store's session alive (PostgreSQL): the owner proves it
  * with tk_ping whenever nothing else reached the database for a while.

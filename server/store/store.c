@@ -47,7 +47,7 @@ tk_store *store_open_as(const char *db, const char *node)
     return s;
 }
 
-void store_lead_get(const tk_store *s, store_lead *out) { *out = s->lead; }
+void store_lead_get(const tk_store *s, tk_lead *out) { *out = s->lead; }
 bool store_leased(const tk_store *s) { return s->ops->ping != NULL; }
 int store_ping(tk_store *s) { return s->ops->ping && !s->tx ? s->ops->ping(s) : 0; }
 

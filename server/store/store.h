@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "server/store/lead.h"
+
 #define STORE_SCHEMA_VERSION 2
 
 typedef struct tk_store tk_store;
@@ -43,14 +45,8 @@ tk_store *store_open_as(const char *db, const char *node);
 int store_open_stopped(void);
 bool store_is_postgres(const char *db);
 
-/* Who leads: this node (a store is open only while it leads), since when
- * (wall ms) and in which epoch (0 on SQLite: one server, its own leader). */
-typedef struct {
-    char node[64];
-    bool leader;
-    int64_t epoch, since_ms;
-} store_lead;
-void store_lead_get(const tk_store *s, store_lead *out);
+/* Who leads (server/store/lead.h). */
+void store_lead_get(const tk_store *s, tk_lead *out);
 /* Whether answers need the database session alive (PostgreSQL: the
  * session's advisory lock is the leadership): the owner then proves it
  * with store_ping when nothing else went to the server for a while. */

@@ -89,7 +89,7 @@ struct tk_store {
     bool tx;     /* a transaction is open */
     bool failed; /* a staged write failed: the open transaction is void */
     int64_t changes_at_begin;
-    store_lead lead; /* node and since set by store_open_as, epoch by the backend */
+    tk_lead lead; /* node and since set by store_open_as, epoch by the backend */
 };
 
 tk_store *sqlite_store_open(const char *path);
