@@ -51,6 +51,10 @@ static void config_usage(FILE *f)
             "  --demo                 load the demo catalog into an empty database\n"
             "  --demo-sql FILE        demo SQL (default: the installed or built-in data/demo.sql,\n"
             "                         data/demo.pg.sql on PostgreSQL)\n"
+            "  --node NAME            this node's name in logs, server.info, admin.dashboard\n"
+            "                         and the metrics (default: the host name); several\n"
+            "                         nodes on one PostgreSQL database: one leads, the\n"
+            "                         others wait as standbys and take over\n"
             "  --migrate-from FILE    copy this SQLite database into the empty --db, check\n"
             "                         it, and exit (0: done)\n"
             "  --state-dir DIR        default home of --db and the key files (default var)\n"
@@ -119,6 +123,7 @@ static const config_flag config_flags[] = {
     {"--staff-file", S(staff_file)},
     {"--topup", S(topup)},
     {"--tz", S(tz)},
+    {"--node", S(node)},
 };
 #undef S
 #undef I
@@ -228,6 +233,10 @@ int config_parse(srv_config *c, int argc, char **argv)
     if (!tz_valid(c->tz)) { /* the C library would read an unknown zone as UTC */
         fprintf(stderr, "ticketd: --tz %s: not a time zone in the system's zoneinfo "
                         "(an IANA name like Asia/Seoul or Europe/Berlin)\n", c->tz);
+        return 2;
+    }
+    if (c->node && (!*c->node || strlen(c->node) > 63)) {
+        fprintf(stderr, "ticketd: --node needs a name of 1 to 63 bytes\n");
         return 2;
     }
     bool tls = !strncmp(c->rpc, "tls+", 4) || !strncmp(c->events, "tls+", 4);

@@ -24,6 +24,7 @@ typedef struct {
     const char *topup;            /* --topup open|staff (default open) */
     const char *add_staff[2];     /* --add-staff NAME ROLE: append, print the key, exit */
     const char *tz;               /* --tz: venue time's default zone (tz_valid) */
+    const char *node;             /* --node NAME; NULL = the host name (the store's) */
     int64_t hold_s, turn_s, max_active, admit_per_min;
     int64_t rate_user, rate_peer; /* requests per second; 0 disables */
     int64_t contexts;             /* REP contexts (requests in flight) */

@@ -22,6 +22,7 @@
 #include "server/net/metrics.h"
 #include "server/net/transport.h"
 #include "server/staff.h"
+#include "server/store/store.h"
 
 #define QUIESCE_MS 5000
 #define CLOSE_DEADLINE_MS 3000
@@ -48,6 +49,7 @@ static tk_domain *main_open_domain(const srv_config *sc, int64_t now)
     cfg.max_active = sc->max_active;
     cfg.admit_per_min = sc->admit_per_min;
     cfg.tz = sc->tz;
+    cfg.node = sc->node;
     if (token_key_load(sc->secret_file, cfg.token_key) != 0) {
         log_error("secret_key", "path=%s err=\"%s\"", sc->secret_file, strerror(errno));
         return NULL;
@@ -121,7 +123,10 @@ static int main_serve(const srv_config *sc, tk_domain *d, api_server *a, sigset_
     metrics *mx = sc->metrics ? metrics_start(sc->metrics, e, api_stats(a)) : NULL;
     int rc = sc->metrics && !mx ? 1 : 0;
     if (rc == 0) {
-        log_info("ready", "rpc=%s events=%s", sc->rpc, sc->events);
+        tk_lead l;
+        tk_lead_get(d, &l);
+        log_info("ready", "rpc=%s events=%s node=%s epoch=%lld", sc->rpc, sc->events, l.node,
+                 (long long)l.epoch);
         /* systemd (Type=notify): the sockets answer from here on. */
         sd_notifyf(0, "READY=1\nSTATUS=serving rpc=%s events=%s", sc->rpc, sc->events);
         int sig = 0;
@@ -209,8 +214,12 @@ int main(int argc, char **argv)
     if (config_admin_key(sc.admin_key_file, admin_key) != 0)
         return 1;
     tk_domain *d = main_open_domain(&sc, clock_steady_ms()); /* fixes the steady base */
-    if (!d)
-        return 1;
+    if (!d) {
+        /* A standby asked to stop while it waited stops cleanly. */
+        int sig = store_open_stopped();
+        log_info("stopped", "rc=%d%s", sig ? 0 : 1, sig ? " while=waiting" : "");
+        return sig ? 0 : 1;
+    }
     api_limits lim = {sc.rate_user, sc.rate_user * 2, sc.rate_peer, sc.rate_peer * 2, &sc.exempt};
     api_server *a = api_new(d, admin_key, &lim);
     sodium_memzero(admin_key, sizeof admin_key);

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -253,10 +254,57 @@ static void st_start_fails_with_libpq_message(const char *uri)
     ck_assert(!ready);
 }
 
-START_TEST(postgres_unreachable_at_start)
+/* How many times needle is in the file at path. */
+static int st_file_count(const char *path, const char *needle)
 {
-    /* Needs no server: a socket directory where none listens. */
-    st_start_fails_with_libpq_message("postgresql:///ticket?host=/tmp/th-no-such-pg-dir");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[2048];
+    int n = 0;
+    while (fgets(line, sizeof line, f))
+        n += strstr(line, needle) != NULL;
+    fclose(f);
+    return n;
+}
+
+/* A node started while PostgreSQL does not answer (a socket directory
+ * where none listens) waits: it logs libpq's own message once per try,
+ * the tries further and further apart, and does not listen. On the test
+ * cluster the server then appears there (a link to its socket), and the
+ * node leads and serves without being restarted. */
+START_TEST(postgres_unreachable_at_start_is_retried)
+{
+    th_server *keys = th_start(NULL); /* its keys and (on PostgreSQL) database */
+    th_stop(keys);
+    char *empty = th_sprintf("%s/nopg", keys->dir);
+    ck_assert_int_eq(mkdir(empty, 0700), 0);
+    const char *uri = th_on_postgres() ? th_sprintf("%s&host=%s", keys->db, empty)
+                                       : th_sprintf("postgresql:///ticket?host=%s", empty);
+    PGconn *c = PQconnectdb(uri);
+    ck_assert_int_ne(PQstatus(c), CONNECTION_OK);
+    char *want = th_sprintf("%s", PQerrorMessage(c));
+    PQfinish(c);
+    *strchrnul(want, '\n') = '\0';
+
+    th_server *s = th_standby(keys, "--db", uri, NULL);
+    int64_t end = clock_mono_ms() + TH_WAIT_MS;
+    while (!log_file_has(s->log_path, "retry_ms=500") && clock_mono_ms() < end)
+        th_sleep_ms(50);
+    ck_assert(th_alive(s));
+    ck_assert(log_file_has(s->log_path, "event=store_unreachable retry_ms=250"));
+    ck_assert(log_file_has(s->log_path, "retry_ms=500"));
+    ck_assert_int_ge(st_file_count(s->log_path, want), 2); /* libpq's words, each time */
+    ck_assert(!log_file_has(s->log_path, "event=ready"));
+    if (!th_on_postgres())
+        return; /* no server to appear: th_teardown ends the node */
+    const char *host = strstr(getenv("TH_STORE_URI"), "host=") + 5;
+    char *pgdir = th_sprintf("%.*s", (int)strcspn(host, "&"), host);
+    ck_assert_int_eq(symlink(th_sprintf("%s/.s.PGSQL.5432", pgdir),
+                             th_sprintf("%s/.s.PGSQL.5432", empty)),
+                     0);
+    ck_assert_int_ge(th_wait_serving(s, TH_READY_MS), 0);
+    ck_assert(log_file_has(s->log_path, "event=leader"));
 }
 END_TEST
 
@@ -345,7 +393,7 @@ int main(void)
     tcase_add_test(tc, staff_columns_migrate);
     tcase_add_test(tc, venue_time_migrates);
     tcase_add_test(tc, postgres_v1_database_migrates);
-    tcase_add_test(tc, postgres_unreachable_at_start);
+    tcase_add_test(tc, postgres_unreachable_at_start_is_retried);
     tcase_add_test(tc, postgres_wrong_credentials);
     tcase_add_test(tc, postgres_lost_connection_is_fail_stop);
     tcase_add_test(tc, migrate_from_sqlite);

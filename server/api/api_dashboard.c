@@ -45,6 +45,12 @@ static void dash_requests(api_call *c, cJSON *root)
     ar_str(s, "version", TK_VERSION);
     ar_int(s, "uptime_s", v.uptime_s);
     ar_time(s, "now", tk_wall_ms(c->d, c->now_ms));
+    tk_lead l;
+    tk_lead_get(c->d, &l);
+    ar_str(s, "node", l.node);
+    ar_bool(s, "leader", l.leader);
+    ar_int(s, "epoch", l.epoch);
+    ar_time(s, "since", l.since_ms);
     cJSON *n = cJSON_AddObjectToObject(root, "connections");
     ar_int(n, "open", v.conns_open);
     ar_int(n, "refused", v.conns_refused);

@@ -233,7 +233,7 @@ tk_domain *tk_open(const tk_config *cfg, int64_t now_ms)
     min_init(&d->ended_min);
     d->opened_ms = now_ms;
     d->wall_off_ms = cfg->wall_offset_ms; /* before the load converts deadlines */
-    d->st = store_open(cfg->db_path);
+    d->st = store_open_as(cfg->db_path, cfg->node);
     if (!d->st || dm_load(d, now_ms) < 0 || dm_commit(d) < 0) {
         log_error("domain_open", "db=%s", cfg->db_path);
         tk_close(d);
@@ -245,6 +245,11 @@ tk_domain *tk_open(const tk_config *cfg, int64_t now_ms)
     min_init(&d->ended_min);
     return d;
 }
+
+void tk_lead_get(const tk_domain *d, tk_lead *out) { store_lead_get(d->st, out); }
+
+bool tk_leased(const tk_domain *d) { return store_leased(d->st); }
+int tk_ping(tk_domain *d) { return store_ping(d->st); }
 
 void tk_clock_set(tk_domain *d, int64_t wall_ms, int64_t now_ms)
 {

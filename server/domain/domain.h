@@ -47,6 +47,7 @@
 #include "common/errors.h"
 #include "common/token.h"
 #include "common/tz.h"
+#include "server/store/lead.h"
 
 #define TK_SEATS 50
 #define TK_MAX_PAY_HOLDS 4
@@ -74,6 +75,7 @@ typedef struct {
                                    (see Time above; tk_clock_set keeps it current) */
     const char *tz;             /* venue time: a new concert's zone unless it names
                                    one (IANA, valid: --tz), default TZ_DEFAULT */
+    const char *node;           /* this node's name (NULL: the host name) */
 } tk_config;
 
 /* Fills cfg with the defaults above (db_path NULL, key zero). */
@@ -132,6 +134,17 @@ void tk_batch_void(tk_domain *d);
  * test can make memory run out at a chosen moment. */
 extern void *(*tk_realloc)(void *p, size_t size);
 int tk_sync(tk_domain *d);
+
+/* ---- leadership (store_open_as, store_lead) ---------------------------- */
+/* Which node leads (this one, while the domain is open), since when and
+ * in which epoch: server/store/lead.h. */
+void tk_lead_get(const tk_domain *d, tk_lead *out);
+/* Answers need the store's session alive (PostgreSQL): the owner proves it
+ * with tk_ping whenever nothing else reached the database for a while.
+ * tk_ping: 0, or -1 when the session (and the leadership) is gone: the
+ * caller must stop answering and exit. The owner's call, between batches. */
+bool tk_leased(const tk_domain *d);
+int tk_ping(tk_domain *d);
 
 /* Periodic work, call about every 100-250 ms inside a batch: releases
  * lapsed holds, expires idle active tokens, admits waiting users, and

@@ -2,6 +2,7 @@
 #include "server/engine/engine.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
@@ -23,6 +24,15 @@
  * no request ever waits for a timer. */
 #define ENGINE_GATHER_MAX_JOBS 1024
 #define ENGINE_GATHER_MAX_US 5000
+/* A leased store (PostgreSQL: the session's advisory lock is the
+ * leadership) is proven alive by a round trip at least every
+ * ENGINE_PING_MS while the engine is idle; a commit is one too. Shared
+ * reads answer from memory only within ENGINE_LEASE_MS of the start of the
+ * last proof; later (the process was paused, the engine is stuck on a dead
+ * connection) they join the queue, and the engine proves the session
+ * before it answers anything. A lost session is fail-stop. */
+#define ENGINE_PING_MS 200
+#define ENGINE_LEASE_MS 1000
 
 struct engine {
     tk_domain *d;
@@ -44,6 +54,9 @@ struct engine {
     bool kicked;              /* guarded by mu: the syncer finished a flush */
     bool gathering;           /* guarded by mu: waiting for the flush to end */
     int64_t last_tick_ms;     /* engine thread only */
+    bool leased;              /* tk_leased: answers need a live session */
+    int64_t proved_us;        /* engine thread only: start of the last round trip */
+    _Atomic int64_t lease_us; /* shared reads answer from memory until then */
 };
 
 /* The syncer's flush ended (syncer thread). */
@@ -64,6 +77,9 @@ engine *engine_new(tk_domain *d, api_server *a, engine_publish_fn pub, void *pub
         return NULL;
     e->d = d;
     e->a = a;
+    e->leased = tk_leased(d);
+    e->proved_us = clock_mono_us();
+    atomic_init(&e->lease_us, e->leased ? e->proved_us + ENGINE_LEASE_MS * 1000 : INT64_MAX);
     if (!(e->sync = syncer_new(d, pub, pub_arg, engine_kick, e))) {
         free(e);
         return NULL;
@@ -101,7 +117,8 @@ void engine_submit(engine *e, engine_job *j)
 
 bool engine_try_shared(engine *e, engine_job *j)
 {
-    if (!api_shared_hint(j->msg, j->len) || pthread_rwlock_tryrdlock(&e->lock) != 0)
+    if (!api_shared_hint(j->msg, j->len) || clock_mono_us() >= atomic_load(&e->lease_us) ||
+        pthread_rwlock_tryrdlock(&e->lock) != 0)
         return false;
     if (!syncer_clean(e->sync)) { /* committed but not yet on disk */
         pthread_rwlock_unlock(&e->lock);
@@ -217,6 +234,32 @@ static void engine_gather(engine *e, engine_job **tail, size_t *n)
     }
 }
 
+/* A round trip that started at t_us reached the server: the lease runs
+ * from then. */
+static void engine_proved(engine *e, int64_t t_us)
+{
+    e->proved_us = t_us;
+    atomic_store(&e->lease_us, t_us + ENGINE_LEASE_MS * 1000);
+}
+
+/* See ENGINE_PING_MS: before a batch is answered, and when idle. */
+static void engine_keepalive(engine *e, bool answering)
+{
+    int64_t t = clock_mono_us();
+    if (!e->leased || (t - e->proved_us < ENGINE_PING_MS * 1000 &&
+                       !(answering && t >= atomic_load(&e->lease_us))))
+        return;
+    if (tk_ping(e->d) != 0) {
+        /* Another node may lead by now: answer nothing more, not even
+         * from memory. */
+        tk_lead l;
+        tk_lead_get(e->d, &l);
+        log_error("session_lost", "node=%s epoch=%lld action=exit", l.node, (long long)l.epoch);
+        exit(1);
+    }
+    engine_proved(e, t);
+}
+
 /* One batch, under the exclusive lock: every job, the tick, one COMMIT
  * (written, not yet flushed), then off to the syncer, which flushes and
  * answers. No BEGIN here: the store opens the transaction at the first
@@ -228,6 +271,7 @@ static void engine_batch(engine *e, engine_job *batch)
      * from the next batch on, so readers lag one at most (a second). */
     int64_t now = clock_steady_ms();
     bool tick = now - e->last_tick_ms >= ENGINE_TICK_MS || tk_next_deadline(e->d, now) <= now;
+    engine_keepalive(e, batch != NULL);
     if (!batch && !tick)
         return;
     pthread_rwlock_wrlock(&e->lock);
@@ -248,12 +292,15 @@ static void engine_batch(engine *e, engine_job *batch)
      * lost race or a tick with nothing to do costs no fdatasync, and
      * readers stay on their fast path. */
     bool wrote = tk_batch_dirty(e->d);
+    int64_t commit_us = clock_mono_us();
     if (tk_batch_commit(e->d) != 0) {
         /* Memory is ahead of disk and none of this batch's replies left:
          * stop here, and a restart reloads the last durable state. */
         log_error("commit_failed", "batch=%zu action=exit", n);
         exit(1);
     }
+    if (wrote && e->leased)
+        engine_proved(e, commit_us);
     syncer_batch *b = syncer_batch_new(batch, wrote);
     if (b) {
         engine_events(e, b);

@@ -167,6 +167,12 @@ static void mx_latency(mx_buf *b, tk_stats *s)
     mx_printf(b, "ticketd_request_duration_seconds_count %llu\n", (unsigned long long)cum);
 }
 
+static void mx_lead(void *arg, tk_domain *d, int64_t now_ms)
+{
+    (void)now_ms;
+    tk_lead_get(d, arg);
+}
+
 static void mx_server(mx_buf *b, engine *e, tk_stats *s)
 {
     stats_view v;
@@ -192,10 +198,13 @@ static void mx_server(mx_buf *b, engine *e, tk_stats *s)
            v.conns_refused);
     mx_one(b, "ticketd_listener_restarts_total", "counter",
            "Listeners found broken and replaced.", v.listener_restarts);
-    /* The PostgreSQL deployment's: one SQLite server is always its own
-     * leader, in epoch 0. */
-    mx_one(b, "ticketd_leader", "gauge", "1 while this node is the leader.", 1);
-    mx_one(b, "ticketd_epoch", "gauge", "The leader's epoch.", 0);
+    /* The PostgreSQL deployment's (one SQLite server is always its own
+     * leader, in epoch 0). A standby has no endpoint yet: it opens with
+     * the listeners, once the node leads. */
+    tk_lead l;
+    engine_read(e, mx_lead, &l);
+    mx_one(b, "ticketd_leader", "gauge", "1 while this node is the leader.", l.leader);
+    mx_one(b, "ticketd_epoch", "gauge", "The leader's epoch.", l.epoch);
 }
 
 char *metrics_render(engine *e, tk_stats *stats, size_t *len)

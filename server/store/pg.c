@@ -16,7 +16,8 @@
  * outcome. A lost connection or any failure is fail-stop for the caller
  * (store_commit -1; ticketd exits, replying nothing): a COMMIT whose
  * outcome is unknown may or may not have landed, and only a reload from
- * the database knows. The schema is pg_schema.c. */
+ * the database knows. The schema is pg_schema.c; which node leads, and the
+ * epoch fence of every transaction, pg_lead.c. */
 #include "server/store/pg_int.h"
 
 #include <stdio.h>
@@ -26,9 +27,6 @@
 #include "common/util.h"
 
 #define PG_DRAIN_EVERY 512
-/* The session advisory lock that makes a database one server's (the
- * bytes of "tkd1"). */
-#define PG_LOCK_KEY 0x746b6431LL
 
 typedef struct {
     tk_store base;
@@ -172,11 +170,30 @@ static int pg_sync_point(pg_store *s, bool *logged)
     return rc;
 }
 
+/* Every transaction of a leader is fenced by its epoch, first thing and
+ * inside it (pg_lead.c): if another node has led since, the fence fails,
+ * the pipeline aborts, and COMMIT fails: fail-stop, nothing committed. */
 static int pg_begin(tk_store *base)
 {
-    /* Item for leader election: the epoch fence joins BEGIN here, in the
-     * same transaction as every write. */
-    return pg_send(PGS(base), ST_TEXT("BEGIN"), NULL, 0);
+    st_arg epoch = {.type = 'i', .i = base->lead.epoch};
+    return pg_send(PGS(base), ST_TEXT("BEGIN"), NULL, 0) < 0 ||
+                   pg_send(PGS(base), ST_TEXT("SELECT ticketd_fence(?)"), &epoch, 1) < 0
+               ? -1
+               : 0;
+}
+
+/* A sync point alone: one round trip, no statement. Only a live session,
+ * and with it the advisory lock, answers it. */
+static int pg_ping(tk_store *base)
+{
+    pg_store *s = PGS(base);
+    bool logged = false;
+    if (!PQpipelineSync(s->c) || PQflush(s->c) != 0 || pg_sync_point(s, &logged) < 0) {
+        if (!logged)
+            pg_log_error("store_connection_lost", PQerrorMessage(s->c));
+        return -1;
+    }
+    return 0;
 }
 
 static int pg_end(tk_store *base, bool rollback)
@@ -336,7 +353,7 @@ static void pg_close(tk_store *base)
 static const store_ops pg_ops = {
     .name = "postgresql", .close = pg_close, .begin = pg_begin, .end = pg_end,
     .defer_sync = pg_defer_sync, .sync = pg_sync, .changes = pg_changes,
-    .write = pg_write, .query = pg_query, .exec = pg_exec, .copied = pg_copied,
+    .write = pg_write, .query = pg_query, .exec = pg_exec, .copied = pg_copied, .ping = pg_ping,
 };
 
 int pg_exec_simple(PGconn *c, const char *sql)
@@ -363,38 +380,6 @@ int pg_value(PGconn *c, const char *sql, char *out, size_t outlen)
     return rc;
 }
 
-/* A database is one server's (as a SQLite file is, by its lock file);
- * the session's advisory lock goes when the session does, also when the
- * process dies. Leader election will wait on it instead of refusing. */
-static int pg_lock(pg_store *s)
-{
-    char v[8];
-    char sql[64];
-    snprintf(sql, sizeof sql, "SELECT pg_try_advisory_lock(%lld)", PG_LOCK_KEY);
-    if (pg_value(s->c, sql, v, sizeof v) < 0)
-        return -1;
-    if (strcmp(v, "t") != 0) {
-        log_error("store_open", "backend=postgresql db=%s "
-                  "err=\"the database is in use by another ticketd (advisory lock %lld)\"",
-                  PQdb(s->c), PG_LOCK_KEY);
-        return -1;
-    }
-    return 0;
-}
-
-/* Acknowledged means durable: a session that would COMMIT without waiting
- * for the WAL flush (synchronous_commit=off) is set back to on; local,
- * remote_write, on and remote_apply are the operator's choice. */
-static int pg_session(pg_store *s)
-{
-    char v[32];
-    if (pg_value(s->c, "SHOW synchronous_commit", v, sizeof v) < 0)
-        return -1;
-    if (strcmp(v, "off") == 0 && pg_exec_simple(s->c, "SET synchronous_commit = on") < 0)
-        return -1;
-    return 0;
-}
-
 static int pg_prepare_all(pg_store *s)
 {
     for (int i = 0; i < ST_COUNT; i++) {
@@ -415,37 +400,21 @@ static int pg_prepare_all(pg_store *s)
 
 /* The server's notices ("relation ... already exists, skipping") are
  * not ticketd's to print. */
-static void pg_notice_ignore(void *arg, const char *msg) {}
+void pg_notice_ignore(void *arg, const char *msg) {}
 
-PGconn *pg_connect(const char *conninfo)
-{
-    PGconn *c = PQconnectdb(conninfo);
-    if (!c) {
-        pg_log_error("store_open", "out of memory");
-        return NULL;
-    }
-    PQsetNoticeProcessor(c, pg_notice_ignore, NULL);
-    if (PQstatus(c) != CONNECTION_OK) {
-        pg_log_error("store_open", PQerrorMessage(c));
-        PQfinish(c);
-        return NULL;
-    }
-    return c;
-}
-
-tk_store *pg_store_open(const char *conninfo)
+tk_store *pg_store_open(const char *conninfo, const char *node)
 {
     pg_store *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->base.ops = &pg_ops;
-    if (!(s->c = pg_connect(conninfo)) || pg_lock(s) < 0 || pg_session(s) < 0 ||
-        pg_schema_apply(s->c) < 0 || pg_prepare_all(s) < 0 || !PQenterPipelineMode(s->c)) {
+    if (!(s->c = pg_lead(conninfo, node, &s->base.lead.epoch)) || pg_prepare_all(s) < 0 ||
+        !PQenterPipelineMode(s->c)) {
         PQfinish(s->c);
         free(s);
         return NULL;
     }
-    log_info("store_open", "backend=postgresql db=%s schema_version=%d", PQdb(s->c),
-             PG_SCHEMA_VERSION);
+    log_info("store_open", "backend=postgresql db=%s schema_version=%d epoch=%lld", PQdb(s->c),
+             PG_SCHEMA_VERSION, (long long)s->base.lead.epoch);
     return &s->base;
 }

@@ -11,8 +11,12 @@
  * version, applied in order at open). */
 #define PG_SCHEMA_VERSION 4
 
-/* Connects; NULL after logging libpq's message as it is. */
-PGconn *pg_connect(const char *conninfo);
+/* Connects (again and again while the server does not answer), waits as
+ * a standby until this node leads, applies the schema and bumps the epoch
+ * (into *epoch). NULL: refused, or stopped by a signal (logged). */
+PGconn *pg_lead(const char *conninfo, const char *node, int64_t *epoch);
+/* A notice processor that drops the server's notices. */
+void pg_notice_ignore(void *arg, const char *msg);
 /* Creates or migrates the schema, in one transaction (outside pipeline
  * mode). Refuses a database of a newer version. 0 or -1 (logged). */
 int pg_schema_apply(PGconn *c);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/util.h"
 
@@ -26,10 +27,29 @@ bool store_is_postgres(const char *db)
     return k > 0 && db[sp] == '=';
 }
 
-tk_store *store_open(const char *db)
+tk_store *store_open(const char *db) { return store_open_as(db, NULL); }
+
+tk_store *store_open_as(const char *db, const char *node)
 {
-    return store_is_postgres(db) ? pg_store_open(db) : sqlite_store_open(db);
+    char host[64];
+    if (!node || !*node) {
+        if (gethostname(host, sizeof host) != 0 || !host[0])
+            snprintf(host, sizeof host, "ticketd");
+        host[sizeof host - 1] = '\0'; /* gethostname may leave it unterminated when cut */
+        node = host;
+    }
+    tk_store *s = store_is_postgres(db) ? pg_store_open(db, node) : sqlite_store_open(db);
+    if (!s)
+        return NULL;
+    snprintf(s->lead.node, sizeof s->lead.node, "%s", node);
+    s->lead.leader = true;
+    s->lead.since_ms = clock_wall_ms();
+    return s;
 }
+
+void store_lead_get(const tk_store *s, tk_lead *out) { *out = s->lead; }
+bool store_leased(const tk_store *s) { return s->ops->ping != NULL; }
+int store_ping(tk_store *s) { return s->ops->ping && !s->tx ? s->ops->ping(s) : 0; }
 
 const char *store_backend(const tk_store *s) { return s->ops->name; }
 

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "server/store/lead.h"
+
 #define STORE_SCHEMA_VERSION 3 /* 3: staff and venue columns, checkins */
 
 typedef struct tk_store tk_store;
@@ -30,7 +32,29 @@ typedef struct tk_store tk_store;
  * store_close; NULL, logged, while another store has it open. NULL on
  * failure (logged; for PostgreSQL with libpq's own message). */
 tk_store *store_open(const char *db);
+/* The same, as the node named node (NULL: the host name). On PostgreSQL
+ * several nodes may open one database and exactly one leads: store_open
+ * returns only once this node leads (a standby waits inside it, logging
+ * `event=standby`, and retries an unreachable server with a back-off,
+ * logging libpq's message each time), after bumping the epoch that fences
+ * every later transaction of this store. NULL when the server refused us
+ * (credentials, no such database: libpq's message, logged), or when
+ * SIGINT/SIGTERM came while waiting (store_open_stopped then says so). */
+tk_store *store_open_as(const char *db, const char *node);
+/* The signal that ended a wait inside store_open_as, or 0. */
+int store_open_stopped(void);
 bool store_is_postgres(const char *db);
+
+/* Who leads (server/store/lead.h). */
+void store_lead_get(const tk_store *s, tk_lead *out);
+/* Whether answers need the database session alive (PostgreSQL: the
+ * session's advisory lock is the leadership): the owner then proves it
+ * with store_ping when nothing else went to the server for a while. */
+bool store_leased(const tk_store *s);
+/* A round trip to the server outside a transaction (inside one, or on
+ * SQLite, 0 at once). -1 (logged): the session is gone, and with it the
+ * leadership; the caller must stop answering and exit. */
+int store_ping(tk_store *s);
 const char *store_backend(const tk_store *s); /* "sqlite", "postgresql" */
 void store_close(tk_store *s);
 

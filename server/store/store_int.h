@@ -80,6 +80,8 @@ typedef struct store_ops {
     /* After a copy into this store kept explicit ids: generated keys go on
      * after the highest copied one. */
     int (*copied)(tk_store *s);
+    /* store_ping; NULL: nothing to prove (SQLite). */
+    int (*ping)(tk_store *s);
 } store_ops;
 
 /* The part of a store every backend starts with. */
@@ -88,10 +90,11 @@ struct tk_store {
     bool tx;     /* a transaction is open */
     bool failed; /* a staged write failed: the open transaction is void */
     int64_t changes_at_begin;
+    tk_lead lead; /* node and since set by store_open_as, epoch by the backend */
 };
 
 tk_store *sqlite_store_open(const char *path);
-tk_store *pg_store_open(const char *conninfo);
+tk_store *pg_store_open(const char *conninfo, const char *node);
 
 /* Binds args by fmt (the st_arg letters; 'b' takes a pointer and a size_t)
  * into a (at most ST_MAXCOLS); the count. */

@@ -211,7 +211,8 @@ static void th_register(th_server *s)
     ck_abort_msg("too many servers in one test");
 }
 
-th_server *th_start(const char *arg, ...)
+/* A server in a fresh dir, its URLs there, args kept; not started. */
+static th_server *th_new(const char *arg, va_list ap)
 {
     th_server *s = calloc(1, sizeof(*s));
     ck_assert_ptr_nonnull(s);
@@ -221,15 +222,8 @@ th_server *th_start(const char *arg, ...)
     snprintf(s->rpc_url, sizeof(s->rpc_url), "ipc://%s/rpc.sock", s->dir);
     snprintf(s->ev_url, sizeof(s->ev_url), "ipc://%s/events.sock", s->dir);
     snprintf(s->log_path, sizeof(s->log_path), "%s/ticketd.log", s->dir);
-    if (th_on_postgres())
-        th_pg_create(s->db, sizeof s->db);
-    else
-        snprintf(s->db, sizeof s->db, "%s/ticket.db", s->dir);
-    va_list ap;
-    va_start(ap, arg);
     for (const char *a = arg; a && s->nargs < TH_MAX_ARGS; a = va_arg(ap, const char *))
         s->args[s->nargs++] = strdup(a);
-    va_end(ap);
     /* A test that moves the sockets (tcp://, ws://, tls+tcp://) is talked
      * to there. */
     for (int i = 0; i + 1 < s->nargs; i++) {
@@ -238,8 +232,69 @@ th_server *th_start(const char *arg, ...)
         if (strcmp(s->args[i], "--events") == 0)
             snprintf(s->ev_url, sizeof(s->ev_url), "%s", s->args[i + 1]);
     }
+    return s;
+}
+
+th_server *th_start(const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    th_server *s = th_new(arg, ap);
+    va_end(ap);
+    if (th_on_postgres())
+        th_pg_create(s->db, sizeof s->db);
+    else
+        snprintf(s->db, sizeof s->db, "%s/ticket.db", s->dir);
     th_launch(s);
     return s;
+}
+
+static void th_copy_file(const char *from, const char *to)
+{
+    FILE *f = fopen(from, "rb"), *t = fopen(to, "wb");
+    ck_assert_msg(f && t, "copy %s to %s: %s", from, to, strerror(errno));
+    char buf[512];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        ck_assert_uint_eq(fwrite(buf, 1, n, t), n);
+    fclose(f);
+    ck_assert_int_eq(fclose(t), 0);
+    chmod(to, 0600);
+}
+
+th_server *th_standby(th_server *of, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    th_server *s = th_new(arg, ap);
+    va_end(ap);
+    snprintf(s->db, sizeof s->db, "%s", of->db);
+    th_copy_file(th_sprintf("%s/admin.key", of->dir), th_sprintf("%s/admin.key", s->dir));
+    th_copy_file(th_sprintf("%s/secret.key", of->dir), th_sprintf("%s/secret.key", s->dir));
+    s->status = -1;
+    s->pid = th_spawn(s);
+    ck_assert_msg(s->pid > 0, "fork: %s", strerror(errno));
+    return s;
+}
+
+int th_wait_serving(th_server *s, int ms)
+{
+    int64_t t0 = clock_mono_ms(), end = t0 + ms;
+    th_client *c = th_client_open_url(s->rpc_url, 200);
+    bool ok = false;
+    while (!ok && clock_mono_ms() < end && th_alive(s)) {
+        rpc_reply r = th_ccall(c, "server.info", "{}");
+        ok = r.err == TK_OK;
+        if (!ok)
+            th_sleep_ms(10);
+    }
+    int took = (int)(clock_mono_ms() - t0);
+    th_client_close(c);
+    if (!ok || !th_read_admin_key(s))
+        return -1;
+    if (!s->client)
+        s->client = th_client_open(s);
+    return took;
 }
 
 int th_run(const char *const argv[]) { return th_run_to(argv, NULL, NULL); }

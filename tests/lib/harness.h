@@ -81,6 +81,14 @@ void th_pg_create(char *out, size_t outlen);
  * sockets (the harness then talks to those URLs; tls+tcp:// clients skip
  * certificate verification). */
 th_server *th_start(const char *arg, ...);
+/* Another node on of's database (PostgreSQL: one leads, the others wait;
+ * of's secret and admin key copied into its own dir, its own URLs there),
+ * with extra args as th_start's (a later --db wins over of's). Started
+ * without waiting: it may be a standby until th_wait_serving. */
+th_server *th_standby(th_server *of, const char *arg, ...) __attribute__((sentinel));
+/* Waits up to ms for s to answer server.info; how many ms that took, or
+ * -1 (s exited, or did not answer in time). Opens s->client. */
+int th_wait_serving(th_server *s, int ms);
 /* Runs a helper program (fork+exec, output discarded); its exit code or -1. */
 int th_run(const char *const argv[]);
 /* The same with stdout and stderr into files (created 0600; NULL: dropped). */
