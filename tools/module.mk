@@ -13,7 +13,7 @@ CRASH_KILLS  ?= 25
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
-FUZZ_FLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -I. -pthread -fno-omit-frame-pointer \
+FUZZ_FLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -I. $(PQ_CFLAGS) -pthread -fno-omit-frame-pointer \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 bench: all
@@ -53,10 +53,10 @@ $(FUZZ_BUILD)/obj/%.o: %.c
 	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 
 $(FUZZ_BUILD)/fuzz_rpc: $(FUZZ_OBJ)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lnng -lsqlite3 -lcjson -lsodium -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(LIBS_SERVER)
 
 # server/store/sqlite.c embeds data/schema.sql (see data/module.mk).
-$(FUZZ_BUILD)/obj/server/store.o: data/schema.sql
+$(FUZZ_BUILD)/obj/server/store/sqlite.o: data/schema.sql
 
 fuzz: all $(FUZZ_BUILD)/fuzz_rpc
 	@mkdir -p $(FUZZ_BUILD)/corpus

@@ -269,6 +269,7 @@ void tk_close(tk_domain *d)
     for (size_t i = 0; i < d->nconcerts; i++) {
         free(d->concerts[i].title);
         free(d->concerts[i].venue);
+        free(d->concerts[i].tz);
     }
     free(d->concerts);
     free(d->users);
