@@ -14,7 +14,7 @@ keys A l l Enter
 check "holds seat 3" wait_for A "[* 3]"
 # one countdown, at the top: the first hold's (the turn ends later)
 check "seat 3 counting down" wait_re A "left on your seats: 00:0[0-3]"
-check "listed once, without a second timer" wait_re A "Your seats: 3  c: checkout"
+check "listed once, without a second timer" wait_re A "Your seats: A-3  c: checkout"
 keys A l Enter
 check "and seat 4, two seconds later" wait_for A "[* 4]"
 keys A c

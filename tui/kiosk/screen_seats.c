@@ -345,8 +345,10 @@ static void draw_footer(app *a, seats_st *s, int y, int x, int w)
     wg_text(y + 2, x, w, line, WG_HEAD);
     ks_session *ses = ks(a);
     int o = snprintf(line, sizeof(line), "%s:", tx(T_SEATS_YOURS));
-    for (int i = 0; i < ses->nholds && o < (int)sizeof(line) - 8; i++)
-        o += snprintf(line + o, sizeof(line) - (size_t)o, " %d", ses->holds[i].seat_no);
+    for (int i = 0; i < ses->nholds && o < (int)sizeof(line) - 8; i++) {
+        wg_seat_name(name, ses->holds[i].seat_no);
+        o += snprintf(line + o, sizeof(line) - (size_t)o, " %s", name);
+    }
     if (ses->nholds > 0) /* their time is the one countdown, at the top */
         snprintf(line + o, sizeof(line) - (size_t)o, "  c: %s", tx(T_H_CHECKOUT));
     wg_text(y + 3, x, w, line, ses->nholds ? WG_SEAT_MINE : WG_DIM);
