@@ -56,7 +56,7 @@ BINS += $(if $(wildcard tools/jsonbench.c),$(BIN)/ticket-jsonbench)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 IT_TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/it_*.c))
 
-.PHONY: all deps run check check-asan check-tsan check-valgrind bench crashtest fuzz clean
+.PHONY: all deps run check check-asan check-tsan check-valgrind bench bench-pg crashtest crashtest-pg fuzz clean
 # Keep intermediate objects: make would otherwise delete the test objects
 # after the run, and its "rm" line would follow the suite's closing count.
 .SECONDARY:

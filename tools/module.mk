@@ -4,12 +4,15 @@
 #                                  goes to stdout, JSON to $(BUILD)/bench.json
 #   make bench BENCH_FLAGS=--smoke a few seconds, same phases, small sizes
 #   make crashtest                 >= 20 SIGKILLs under load, then verify
+#   make crashtest-pg              the same on PostgreSQL (a throwaway
+#                                  cluster, tools/pgtest.sh), fewer kills
 #   make check-valgrind            the bench smoke against ticketd under
 #                                  memcheck: no error, no leak at SIGTERM
 #   make fuzz FUZZ_SECONDS=N       libFuzzer (clang) over the request path
 
 BENCH_FLAGS  ?=
 CRASH_KILLS  ?= 25
+CRASH_KILLS_PG ?= 10
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
@@ -21,6 +24,9 @@ bench: all
 
 crashtest: all
 	BIN=$(BIN) KILLS=$(CRASH_KILLS) sh tools/crashtest.sh
+
+crashtest-pg: all
+	BIN=$(BIN) KILLS=$(CRASH_KILLS_PG) STORE=postgresql sh tools/crashtest.sh
 
 # Every method under load (the bench smoke: races, payments, a 20,000-user
 # queue, 1,000 subscribers), then SIGTERM, with ticketd under memcheck
