@@ -2,7 +2,7 @@
 #
 #   make run     server with demo data plus a kiosk
 #   make check   every test; last line "N passed, N failed"
-#   make bench   load benchmark against the nng echo ceiling
+#   make bench   load benchmark against the nng echo ceiling (bench-pg: on PostgreSQL)
 #   make install [PREFIX=/usr/local] [DESTDIR=...], make uninstall (mk/install.mk)
 #
 # Sources are found by wildcard: a new file in common/, server/ and its
@@ -56,7 +56,7 @@ BINS += $(if $(wildcard tools/jsonbench.c),$(BIN)/ticket-jsonbench)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 IT_TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/it_*.c))
 
-.PHONY: all deps run check check-asan check-tsan check-valgrind bench crashtest fuzz clean
+.PHONY: all deps run check check-asan check-tsan check-valgrind bench bench-pg crashtest crashtest-pg fuzz clean
 # Keep intermediate objects: make would otherwise delete the test objects
 # after the run, and its "rm" line would follow the suite's closing count.
 .SECONDARY:
@@ -96,9 +96,10 @@ $(BIN)/kiosk: $(call obj,tui/main.c) $(LIBTUI) $(LIBCOMMON)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_TUI)
 
+# libpq: --db postgresql://... makes (and drops) the spawned server's database.
 $(BIN)/ticket-bench: $(call obj,$(BENCH_SRC)) $(LIBCOMMON)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ -lnng $(LIBS_BASE)
+	$(CC) $(LDFLAGS) -o $@ $^ -lnng -lpq $(LIBS_BASE)
 
 # The audit reads either store; store_is_postgres (server/store) tells which.
 $(BIN)/ticket-audit: $(call obj,tools/audit.c) $(LIBSERVER) $(LIBCOMMON)

@@ -176,9 +176,12 @@ CREATE TABLE IF NOT EXISTS audit (
     peer        TEXT    NOT NULL,
     params      TEXT    NOT NULL,
     result      TEXT    NOT NULL,
-    staff       TEXT    NOT NULL DEFAULT ''
+    staff       TEXT    NOT NULL DEFAULT '',
+    node        TEXT    NOT NULL DEFAULT ''
 );
 -- staff: the staff member whose key made the call (the admin key file's is
 -- "admin"); version 3, added to older files as ledger's columns are.
+-- node: the ticketd node (--node) that took the call; version 4, added to
+-- older files likewise ('' on their rows).
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;

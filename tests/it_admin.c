@@ -301,7 +301,7 @@ END_TEST
 
 START_TEST(audit_log)
 {
-    th_server *s = th_start(NULL);
+    th_server *s = th_start("--node", "box-a", NULL);
     TH_OK(th_admin(s, "admin.queue.set", "{\"admit_per_min\":99}"));
     TH_ERR(th_call(s, "admin.queue.set", "{\"admin_key\":\"wrong\",\"paused\":true}"),
            TK_FORBIDDEN);
@@ -333,6 +333,7 @@ START_TEST(audit_log)
         ck_assert(time_parse(th_str(x, "at"), &at));
         ck_assert_int_gt(strlen(th_str(x, "peer")), 0);
         th_str(x, "params");
+        ck_assert_str_eq(th_str(x, "node"), "box-a"); /* the node that took the call */
     }
     ck_assert_ptr_nonnull(strstr(th_str(cJSON_GetArrayItem(e, 2), "params"), "99"));
     /* Paging. */

@@ -16,16 +16,7 @@ extern char **environ;
 
 static char bench_bin[512];
 
-static void ic_paths(void)
-{
-    const char *td = getenv("TICKETD");
-    const char *top = getenv("TOP");
-    if (td && strrchr(td, '/'))
-        snprintf(bench_bin, sizeof(bench_bin), "%.*s/ticket-bench", (int)(strrchr(td, '/') - td),
-                 td);
-    else
-        snprintf(bench_bin, sizeof(bench_bin), "%s/bin/ticket-bench", top ? top : ".");
-}
+static void ic_paths(void) { th_bin("ticket-bench", bench_bin, sizeof bench_bin); }
 
 static void ic_sleep_ms(int ms)
 {

@@ -169,6 +169,36 @@ START_TEST(staff_columns_migrate)
 }
 END_TEST
 
+/* A database from before several nodes (issue 16) gets the audit's node
+ * column at the next start, on either store: its old rows name no node,
+ * a call after it names the node that took it, and the version is the
+ * current one. */
+START_TEST(audit_node_migrates)
+{
+    th_server *s = th_start("--node", "box-a", NULL);
+    th_concert_new(s, "Before");
+    th_stop(s);
+    ck_assert(st_sql_ok(s->db, th_on_postgres() ? "ALTER TABLE audit DROP COLUMN node; "
+                                                  "UPDATE schema_version SET version = 4"
+                                                : "ALTER TABLE audit DROP COLUMN node; "
+                                                  "PRAGMA user_version = 3"));
+    ck_assert(!st_sql_ok(s->db, "SELECT node FROM audit"));
+    th_restart(s);
+    th_concert_new(s, "After");
+    rpc_reply r = th_admin(s, "admin.audit.list", NULL);
+    TH_OK(r);
+    const cJSON *e = th_arr(r.result, "entries");
+    ck_assert_int_eq(cJSON_GetArraySize(e), 2);
+    ck_assert_str_eq(th_str(cJSON_GetArrayItem(e, 0), "node"), "box-a");
+    ck_assert_str_eq(th_str(cJSON_GetArrayItem(e, 1), "node"), "");
+    th_stop(s);
+    ck_assert(st_sql_ok(s->db, th_on_postgres() ? "SELECT 1 FROM schema_version WHERE "
+                                                  "version = 5 HAVING count(*) = 1"
+                                                : "SELECT 1 FROM pragma_user_version "
+                                                  "WHERE user_version = 4"));
+}
+END_TEST
+
 /* The tz of date_id on the dashboard. */
 static const char *st_date_tz(th_server *s, int64_t date_id)
 {
@@ -219,7 +249,7 @@ START_TEST(postgres_v1_database_migrates)
     ck_assert(!st_sql_ok(s->db, "SELECT 1 FROM checkins"));
     th_restart(s);
     ck_assert(st_sql_ok(s->db, "SELECT 1 FROM checkins"));
-    ck_assert(st_sql_ok(s->db, "SELECT 1 FROM schema_version WHERE version = 4 "
+    ck_assert(st_sql_ok(s->db, "SELECT 1 FROM schema_version WHERE version = 5 "
                                "HAVING count(*) = 1"));
     rpc_reply r = th_admin(s, "admin.booking.checkin", "{\"code\":\"TK-2222-2222\"}");
     TH_OK(r);
@@ -391,6 +421,7 @@ int main(void)
     tcase_add_test(tc, database_refuses_the_impossible);
     tcase_add_test(tc, sqlite_v1_file_migrates);
     tcase_add_test(tc, staff_columns_migrate);
+    tcase_add_test(tc, audit_node_migrates);
     tcase_add_test(tc, venue_time_migrates);
     tcase_add_test(tc, postgres_v1_database_migrates);
     tcase_add_test(tc, postgres_unreachable_at_start_is_retried);

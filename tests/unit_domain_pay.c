@@ -172,12 +172,17 @@ START_TEST(refund)
 }
 END_TEST
 
-typedef struct { int n; int64_t ids[8]; char method[8][32], result[8][16], staff[8][16]; } audit_seen;
+typedef struct {
+    int n;
+    int64_t ids[8];
+    char method[8][32], result[8][16], staff[8][16], node[8][16];
+} audit_seen;
 static void on_audit(void *ctx, const tk_audit_entry *a)
 {
     audit_seen *s = ctx;
     s->ids[s->n] = a->audit_id;
     snprintf(s->staff[s->n], 16, "%s", a->staff);
+    snprintf(s->node[s->n], 16, "%s", a->node);
     snprintf(s->method[s->n], 32, "%s", a->method);
     snprintf(s->result[s->n++], 16, "%s", a->result);
 }
@@ -189,7 +194,8 @@ START_TEST(audit_log)
         char m[32];
         snprintf(m, sizeof m, "admin.m%d", i);
         ck_assert_int_eq(tk_audit_append(d, T0 + i, m, "ipc:pid=1", "{\"x\":1}",
-                                         i == 3 ? "FORBIDDEN" : "ok", i == 4 ? "kim" : "admin"),
+                                         i == 3 ? "FORBIDDEN" : "ok", i == 4 ? "kim" : "admin",
+                                         i == 4 ? "box-b" : "box-a"),
                          0);
     }
     audit_seen s = {0};
@@ -198,6 +204,8 @@ START_TEST(audit_log)
     ck_assert_str_eq(s.method[0], "admin.m4");
     ck_assert_str_eq(s.staff[0], "kim"); /* who made the call, kept with it */
     ck_assert_str_eq(s.staff[1], "admin");
+    ck_assert_str_eq(s.node[0], "box-b"); /* and which node took it */
+    ck_assert_str_eq(s.node[1], "box-a");
     ck_assert_str_eq(s.result[1], "FORBIDDEN");
     audit_seen t = {0};
     ck_assert_int_eq(tk_audit_list(d, s.ids[2], 0, on_audit, &t, NULL), TK_OK);

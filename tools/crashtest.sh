@@ -2,10 +2,14 @@
 # tools/crashtest.sh -- kill -9 ticketd under load, again and again, and
 # prove that nothing it acknowledged was lost.
 #
-#   BIN=bin KILLS=25 sh tools/crashtest.sh      (make crashtest)
+#   BIN=bin KILLS=25 sh tools/crashtest.sh                   (make crashtest)
+#   BIN=bin KILLS=10 STORE=postgresql sh tools/crashtest.sh  (make crashtest-pg)
 #
 # 1. Start ticketd in a temp dir (long holds, so every acknowledged hold
-#    must still be there at the end; rate limits off).
+#    must still be there at the end; rate limits off). STORE=postgresql:
+#    on a database of its own in a throwaway PostgreSQL cluster
+#    (tools/pgtest.sh, stopped on exit whatever happens); each restart is
+#    then a new leader that takes the lock the killed one's session held.
 # 2. Start `ticket-bench --crash-load`: client threads buying tickets,
 #    retrying each write until answered, logging every acknowledged
 #    charge, hold and payment with its ids.
@@ -18,8 +22,10 @@
 # Prints "ok - ..." / "not ok - ..." lines and a summary; exits 1 on any
 # failure. Files stay in the temp dir when something failed.
 set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(cd "${BIN:-bin}" && pwd)
 KILLS=${KILLS:-25}
+STORE=${STORE:-sqlite}
 TICKETD=$BIN/ticketd
 BENCH=$BIN/ticket-bench
 AUDIT=$BIN/ticket-audit
@@ -27,7 +33,14 @@ for b in "$TICKETD" "$BENCH" "$AUDIT"; do
     [ -x "$b" ] || { echo "not ok - $b missing (make all first)"; exit 1; }
 done
 
+case "$STORE" in
+sqlite | postgresql) ;;
+*) echo "not ok - STORE=$STORE: sqlite or postgresql"; exit 1 ;;
+esac
+
 dir=$(mktemp -d /tmp/ticket-crash.XXXXXX)
+pgdir=
+db="$dir/ticket.db"
 rpc="ipc://$dir/rpc.sock"
 events="ipc://$dir/events.sock"
 passed=0
@@ -40,7 +53,8 @@ not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
 
 cleanup() {
     [ "$lpid" -gt 0 ] && kill -TERM "$lpid" 2>/dev/null
-    [ "$spid" -gt 0 ] && kill -KILL "$spid" 2>/dev/null
+    [ "$spid" -gt 0 ] && kill -KILL "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
+    [ -n "$pgdir" ] && sh "$top/tools/pgtest.sh" stop "$pgdir"
 }
 trap cleanup EXIT INT TERM
 
@@ -51,7 +65,7 @@ sleep_ms() { sleep "$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))"; }
 # Starts ticketd and waits for its "event=ready" line (up to 20 s).
 start_server() {
     before=$(count 'event=ready' "$dir/server.log")
-    "$TICKETD" --db "$dir/ticket.db" --rpc "$rpc" --events "$events" \
+    "$TICKETD" --db "$db" --state-dir "$dir" --rpc "$rpc" --events "$events" \
         --admin-key-file "$dir/admin.key" --secret-file "$dir/secret.key" \
         --hold-seconds 3600 --max-active 100000 --admit-per-min 1000000 \
         --rate-user 0 --rate-peer 0 2>>"$dir/server.log" &
@@ -68,7 +82,7 @@ start_server() {
 
 # The summary line; the temp dir goes only when everything passed.
 finish() {
-    echo "crashtest: $k kills, $passed passed, $failed failed"
+    echo "crashtest ($STORE): $k kills, $passed passed, $failed failed"
     if [ "$failed" -eq 0 ]; then
         rm -rf "$dir"
         exit 0
@@ -81,6 +95,20 @@ finish() {
 count() { n=$(grep -c "$1" "$2" 2>/dev/null); echo "${n:-0}"; }
 acked() { count "^$1 " "$dir/acked.log"; }
 
+# STORE=postgresql: the cluster, and a database in it for ticketd.
+start_postgres() {
+    pgdir=$(mktemp -d /tmp/ticket-crash-pg.XXXXXX)
+    uri=$(sh "$top/tools/pgtest.sh" start "$pgdir" 2>"$dir/pgtest.log") || return 1
+    psql "$uri" -qc "CREATE DATABASE crash" >>"$dir/pgtest.log" 2>&1 || return 1
+    db="$uri&dbname=crash"
+    echo "# PostgreSQL: $db"
+}
+
+if [ "$STORE" = postgresql ] && ! start_postgres; then
+    not_ok "no PostgreSQL cluster (see $dir/pgtest.log)"
+    k=0
+    finish
+fi
 start_server || { not_ok "ticketd did not start (see $dir/server.log)"; exit 1; }
 "$BENCH" --crash-load "$dir/acked.log" --rpc "$rpc" --admin-key-file "$dir/admin.key" \
     --threads 8 --dates 60 2>"$dir/load.log" &
@@ -101,7 +129,7 @@ while [ "$k" -lt "$KILLS" ]; do
     [ "$now" -gt "$last" ] && progress=$((progress + 1))
     last=$now
     # The database exactly as the crash left it (hot WAL and all).
-    if ! "$AUDIT" -q "$dir/ticket.db" >"$dir/audit.kill$k.txt" 2>&1; then
+    if ! "$AUDIT" -q "$db" >"$dir/audit.kill$k.txt" 2>&1; then
         audit_bad=$((audit_bad + 1))
         echo "# kill $k: ticket-audit found:"; sed 's/^/#   /' "$dir/audit.kill$k.txt" | head -n 20
     fi
@@ -148,7 +176,7 @@ wait "$spid"
 src=$?
 spid=0
 [ "$src" -eq 0 ] && ok "ticketd exited 0 on SIGTERM" || not_ok "ticketd exited $src on SIGTERM"
-if "$AUDIT" "$dir/ticket.db" >"$dir/audit.final.txt" 2>&1; then
+if "$AUDIT" "$db" >"$dir/audit.final.txt" 2>&1; then
     ok "final audit clean ($(tail -n 1 "$dir/audit.final.txt"))"
 else
     not_ok "final audit:"

@@ -3,13 +3,21 @@
 #   make bench                     full benchmark (a few minutes); the table
 #                                  goes to stdout, JSON to $(BUILD)/bench.json
 #   make bench BENCH_FLAGS=--smoke a few seconds, same phases, small sizes
+#   make bench-pg                  the bench with ticketd on PostgreSQL: a
+#                                  throwaway primary + synchronous standby
+#                                  (tools/pgtest.sh pair; BENCH_PG=start for
+#                                  a primary alone), stopped at the end;
+#                                  JSON to $(BUILD)/bench-pg.json
 #   make crashtest                 >= 20 SIGKILLs under load, then verify
+#   make crashtest-pg              the same on PostgreSQL (a throwaway
+#                                  cluster, tools/pgtest.sh), fewer kills
 #   make check-valgrind            the bench smoke against ticketd under
 #                                  memcheck: no error, no leak at SIGTERM
 #   make fuzz FUZZ_SECONDS=N       libFuzzer (clang) over the request path
 
 BENCH_FLAGS  ?=
 CRASH_KILLS  ?= 25
+CRASH_KILLS_PG ?= 10
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang
@@ -19,8 +27,21 @@ FUZZ_FLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -I. $(PQ_CFLAGS) -pthread -fno-omi
 bench: all
 	$(BIN)/ticket-bench --json $(BUILD)/bench.json $(BENCH_FLAGS)
 
+# Smaller than the SQLite run by default (every write waits for a COMMIT
+# that the standby acknowledged): 3 s phases, 100,000 in the queue.
+BENCH_PG       ?= pair
+BENCH_PG_FLAGS ?= -d 3 --queue-users 100000 --subscribers 200
+bench-pg: all
+	@d=$$(mktemp -d /tmp/ticket-bench-pg.XXXXXX) && \
+	    trap 'sh tools/pgtest.sh stop '"$$d" EXIT && trap 'exit 130' INT TERM && \
+	    uri=$$(sh tools/pgtest.sh $(BENCH_PG) "$$d") && \
+	    $(BIN)/ticket-bench --db "$$uri" --json $(BUILD)/bench-pg.json $(BENCH_PG_FLAGS) $(BENCH_FLAGS)
+
 crashtest: all
 	BIN=$(BIN) KILLS=$(CRASH_KILLS) sh tools/crashtest.sh
+
+crashtest-pg: all
+	BIN=$(BIN) KILLS=$(CRASH_KILLS_PG) STORE=postgresql sh tools/crashtest.sh
 
 # Every method under load (the bench smoke: races, payments, a 20,000-user
 # queue, 1,000 subscribers), then SIGTERM, with ticketd under memcheck

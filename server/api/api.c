@@ -352,7 +352,12 @@ static void api_audit(api_server *a, const api_method *m, const api_call *c, tk_
         cJSON_DeleteItemFromObjectCaseSensitive(p, "admin_key");
     char *txt = p ? cJSON_PrintUnformatted(p) : NULL;
     const char *who = c->staff ? c->staff->name : "";
-    if (tk_audit_append(a->d, c->now_ms, m->name, c->peer, txt ? txt : "{}", result, who) != 0)
+    /* Which node took it: with several nodes on one database, the log
+     * says which one's operator, logs and clock to look at. */
+    tk_lead lead;
+    tk_lead_get(a->d, &lead);
+    if (tk_audit_append(a->d, c->now_ms, m->name, c->peer, txt ? txt : "{}", result, who,
+                        lead.node) != 0)
         log_error("audit_failed", "method=%s", m->name);
     log_info("admin", "method=%s peer=%s staff=%s result=%s", m->name, c->peer, who, result);
     cJSON_free(txt);

@@ -270,6 +270,7 @@ static void audit_cb(void *ctx, const tk_audit_entry *a)
     ar_str(o, "params", a->params);
     ar_str(o, "result", a->result);
     ar_str(o, "staff", a->staff);
+    ar_str(o, "node", a->node);
 }
 
 tk_err api_admin_audit_list(api_call *c)

@@ -492,10 +492,12 @@ typedef struct {
     int64_t audit_id, at_ms;
     const char *method, *peer, *params, *result;
     const char *staff; /* the staff member whose key made the call */
+    const char *node;  /* the node that took it ('' on rows from before nodes) */
 } tk_audit_entry;
 typedef void (*tk_audit_cb)(void *ctx, const tk_audit_entry *a);
 int tk_audit_append(tk_domain *d, int64_t now_ms, const char *method, const char *peer,
-                    const char *params_json, const char *result, const char *staff);
+                    const char *params_json, const char *result, const char *staff,
+                    const char *node);
 /* Newest first; before_id <= 0 means from the newest. */
 tk_err tk_audit_list(tk_domain *d, int64_t before_id, int64_t limit, tk_audit_cb cb, void *ctx,
                      tk_errinfo *ei);

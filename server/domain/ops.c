@@ -108,10 +108,11 @@ void tk_history_get(const tk_domain *d, int64_t now_ms, tk_history *out)
 }
 
 int tk_audit_append(tk_domain *d, int64_t now_ms, const char *method, const char *peer,
-                    const char *params_json, const char *result, const char *staff)
+                    const char *params_json, const char *result, const char *staff,
+                    const char *node)
 {
     return store_audit_append(d->st, dm_wall(d, now_ms), method ? method : "", peer,
-                              params_json, result, staff);
+                              params_json, result, staff, node);
 }
 
 typedef struct { tk_audit_cb cb; void *ctx; } audit_fwd;
@@ -119,7 +120,8 @@ typedef struct { tk_audit_cb cb; void *ctx; } audit_fwd;
 static void audit_row(void *ctx, const st_audit *a)
 {
     audit_fwd *f = ctx;
-    tk_audit_entry e = {a->id, a->at_ms, a->method, a->peer, a->params, a->result, a->staff};
+    tk_audit_entry e = {a->id,     a->at_ms,  a->method, a->peer,
+                        a->params, a->result, a->staff,  a->node};
     f->cb(f->ctx, &e);
 }
 

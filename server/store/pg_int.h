@@ -9,7 +9,7 @@
 
 /* The schema version this build writes (pg_schema.c: one migration per
  * version, applied in order at open). */
-#define PG_SCHEMA_VERSION 4
+#define PG_SCHEMA_VERSION 5
 
 /* Connects (again and again while the server does not answer), waits as
  * a standby until this node leads, applies the schema and bumps the epoch

@@ -139,8 +139,13 @@ static const char pg_v_checkins[] =
     " at bigint NOT NULL,"
     " gate text NOT NULL);";
 
-static const char *const pg_migrations[PG_SCHEMA_VERSION] = {pg_v1, pg_v_staff, pg_v_venue,
-                                                             pg_v_checkins};
+/* Version 5, several nodes (issue 16): which node (--node) took an
+ * audited call; '' on older rows. */
+static const char pg_v_audit_node[] =
+    "ALTER TABLE audit ADD COLUMN IF NOT EXISTS node text NOT NULL DEFAULT '';";
+
+static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
+    pg_v1, pg_v_staff, pg_v_venue, pg_v_checkins, pg_v_audit_node};
 
 /* The version on disk, under a lock that orders two first starts. */
 static int pg_version(PGconn *c, long *v)

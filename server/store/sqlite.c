@@ -99,6 +99,8 @@ static const struct { const char *table, *column, *decl; } sl_added_columns[] = 
     /* venue time: a concert's IANA zone; those made before it were Seoul's
      * (server.info said so) */
     {"concerts", "tz", "TEXT NOT NULL DEFAULT 'Asia/Seoul'"},
+    /* several nodes (issue 16): which node took an audited call */
+    {"audit", "node", "TEXT NOT NULL DEFAULT ''"},
 };
 
 static int sl_add_columns(sqlite3 *db)

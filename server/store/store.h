@@ -20,7 +20,7 @@
 
 #include "server/store/lead.h"
 
-#define STORE_SCHEMA_VERSION 3 /* 3: staff and venue columns, checkins */
+#define STORE_SCHEMA_VERSION 4 /* 3: staff and venue columns, checkins; 4: the audit's node */
 
 typedef struct tk_store tk_store;
 
@@ -116,6 +116,7 @@ typedef struct {
     int64_t id, at_ms;
     const char *method, *peer, *params, *result;
     const char *staff; /* the staff member whose key made the call */
+    const char *node;  /* the node (--node) that led and took it; '' on older rows */
 } st_audit;
 
 /* One callback per table; strings are valid during the call only. A
@@ -165,7 +166,8 @@ void store_draw_insert(tk_store *s, const st_draw *r);
 
 /* ---- audit log (read from disk, not kept in memory) -------------------- */
 int store_audit_append(tk_store *s, int64_t at_ms, const char *method, const char *peer,
-                       const char *params, const char *result, const char *staff);
+                       const char *params, const char *result, const char *staff,
+                       const char *node);
 /* Newest first, id < before_id (before_id <= 0: from the newest). */
 int store_audit_list(tk_store *s, int64_t before_id, int64_t limit,
                      void (*cb)(void *ctx, const st_audit *a), void *ctx);

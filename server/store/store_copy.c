@@ -30,7 +30,7 @@ static const copy_table copy_tables[] = {
     {"checkins", "booking_id,at,gate", "iit"},
     {"ledger", "id,user_id,kind,amount,balance,at,ref,method,staff", "iitiiiitt"},
     {"idempotency", "user_id,request_id,method,params,result_ref", "ittti"},
-    {"audit", "id,at,method,peer,params,result,staff", "iittttt"},
+    {"audit", "id,at,method,peer,params,result,staff,node", "iitttttt"},
 };
 #define COPY_NTABLES (sizeof copy_tables / sizeof copy_tables[0])
 

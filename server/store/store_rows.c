@@ -12,7 +12,7 @@ static const char *const load_cols[ST_COUNT] = {
     [ST_L_DATES] = "iiiii",     [ST_L_SEATS] = "iii",          [ST_L_HOLDS] = "iiiiiii",
     [ST_L_PAYMENTS] = "iiiii",  [ST_L_BOOKINGS] = "itiiiiiiii", [ST_L_LEDGER] = "iitiiiitt",
     [ST_L_IDEM] = "ittti",      [ST_L_SETTINGS] = "ti",        [ST_L_DRAWS] = "iiiib",
-    [ST_AUDIT_LIST] = "iittttt", [ST_L_CHECKINS] = "iit",
+    [ST_AUDIT_LIST] = "iitttttt", [ST_L_CHECKINS] = "iit",
 };
 
 /* Converts a row for a loader callback; l is the loader. */
@@ -282,10 +282,12 @@ void store_draw_insert(tk_store *s, const st_draw *r)
 /* ---- audit --------------------------------------------------------------- */
 
 int store_audit_append(tk_store *s, int64_t at_ms, const char *method, const char *peer,
-                       const char *params, const char *result, const char *staff)
+                       const char *params, const char *result, const char *staff,
+                       const char *node)
 {
-    return st_write(s, ST_AUDIT_INS, "ittttt", at_ms, method, peer ? peer : "",
-                    params ? params : "{}", result ? result : "ok", staff ? staff : "");
+    return st_write(s, ST_AUDIT_INS, "itttttt", at_ms, method, peer ? peer : "",
+                    params ? params : "{}", result ? result : "ok", staff ? staff : "",
+                    node ? node : "");
 }
 
 typedef struct {
@@ -296,7 +298,7 @@ typedef struct {
 static int audit_row(void *ctx, const st_row *r)
 {
     audit_ctx *c = ctx;
-    st_audit a = {r->i[0], r->i[1], r->t[2], r->t[3], r->t[4], r->t[5], r->t[6]};
+    st_audit a = {r->i[0], r->i[1], r->t[2], r->t[3], r->t[4], r->t[5], r->t[6], r->t[7]};
     c->cb(c->ctx, &a);
     return 0;
 }

@@ -28,8 +28,9 @@ const char *const st_sql[ST_COUNT] = {
     [ST_SETTING_PUT] = "INSERT INTO settings(key,value) VALUES(?,?) "
                        "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
     [ST_DRAW_INS] = "INSERT INTO draws(first_seq,n,drawn_at,ms,ord) VALUES(?,?,?,?,?)",
-    [ST_AUDIT_INS] = "INSERT INTO audit(at,method,peer,params,result,staff) VALUES(?,?,?,?,?,?)",
-    [ST_AUDIT_LIST] = "SELECT id,at,method,peer,params,result,staff FROM audit WHERE id<? "
+    [ST_AUDIT_INS] = "INSERT INTO audit(at,method,peer,params,result,staff,node) "
+                     "VALUES(?,?,?,?,?,?,?)",
+    [ST_AUDIT_LIST] = "SELECT id,at,method,peer,params,result,staff,node FROM audit WHERE id<? "
                       "ORDER BY id DESC LIMIT ?",
     [ST_COUNT_CONCERTS] = "SELECT count(*) FROM concerts",
     [ST_L_USERS] = "SELECT id,uuid,name,balance FROM users ORDER BY id",

@@ -3,13 +3,14 @@
 # once paid it shows sold with its booking code; the console finds it by
 # the ticket's code and refunds it (after a confirmation), and a second
 # kiosk sees the seat come free, with the money back in the wallet; the
-# console releases another kiosk's hold.
+# console releases another kiosk's hold; its audit screen names the node
+# that took each call.
 # The dashboard's sparklines are the server's last hour, so a console
 # opened after the sale shows it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console_lib.sh"
 e2e_init console_hold_refund
-start_server || { not_ok "ticketd starts"; e2e_done; }
+start_server --node box-e2e || { not_ok "ticketd starts"; e2e_done; }
 console_start C
 kiosk_start K
 kiosk_start L
@@ -89,6 +90,10 @@ check "the console says released" wait_for C "released."
 check "kiosk L sees seat 14 free" wait_for L "[ 14]"
 N=$(ctl admin.audit.list | grep -Ec '"method":[[:space:]]*"admin\.(booking\.refund|hold\.release)"')
 check "the audit log has the refund and the release" test "$N" -eq 2
+keys C Escape Escape l
+check "the console's audit screen names the node of the newest entry" \
+    wait_re C "node box-e2e +peer "
+keys C Escape
 
 # A console opened after the sale still shows it: the server keeps the
 # last hour per minute (a refund does not unsell the minute).

@@ -320,6 +320,16 @@ int th_run_to(const char *const argv[], const char *out_path, const char *err_pa
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+void th_bin(const char *name, char *out, size_t outlen)
+{
+    const char *td = getenv("TICKETD");
+    const char *top = getenv("TOP");
+    if (td && strrchr(td, '/'))
+        snprintf(out, outlen, "%.*s/%s", (int)(strrchr(td, '/') - td), td, name);
+    else
+        snprintf(out, outlen, "%s/bin/%s", top ? top : ".", name);
+}
+
 int th_free_port(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -93,6 +93,9 @@ int th_wait_serving(th_server *s, int ms);
 int th_run(const char *const argv[]);
 /* The same with stdout and stderr into files (created 0600; NULL: dropped). */
 int th_run_to(const char *const argv[], const char *out_path, const char *err_path);
+/* Path of a tool built beside $TICKETD (else $TOP/bin/NAME), e.g.
+ * "ticket-bench": the suites test the build they were given. */
+void th_bin(const char *name, char *out, size_t outlen);
 /* A currently free TCP port on 127.0.0.1 (for tcp://, ws:// tests). */
 int th_free_port(void);
 /* Start again on the same dir (same DB, secret, admin key) after a stop. */

@@ -141,13 +141,19 @@ void becho_run(bench_pool *p, int nactive, size_t req_len, size_t rep_len, int64
 
 typedef struct {
     char dir[256];
-    char rpc[320], events[320], db[320], admin_key[80];
+    char rpc[320], events[320], db[1200], admin_key[80];
+    /* PostgreSQL mode: the server's URI (--db) and the database made on it */
+    const char *pg_server;
+    char pg_name[48];
     pid_t pid;
 } bench_server;
 
 /* fork+exec ticketd in a fresh temp dir (tcp: on free localhost ports) with
- * the rate limits off, the extra argv appended; waits for event=ready. */
-int bsrv_start(bench_server *s, const char *ticketd, bool tcp, const char *const *extra);
+ * the rate limits off, the extra argv appended; waits for event=ready. Its
+ * store: a SQLite file in the temp dir, or with pg_server (a libpq URI) a
+ * fresh database on that server, dropped by bsrv_cleanup. */
+int bsrv_start(bench_server *s, const char *ticketd, bool tcp, const char *pg_server,
+               const char *const *extra);
 /* SIGTERM and wait; returns the exit status (or -1). */
 int bsrv_stop(bench_server *s);
 void bsrv_cleanup(bench_server *s);
@@ -161,6 +167,10 @@ int64_t bsrv_csw(pid_t pid);
 int bsrv_read_key(const char *path, char *out, size_t outlen);
 /* Runs the invariant checker on db; returns its exit status. */
 int bsrv_audit(const char *audit_bin, const char *db);
+/* pgdb.c: CREATE DATABASE name (ticket_bench_PID) on the server at uri;
+ * db gets uri naming it. 0, or -1 after printing libpq's message. */
+int bpg_create(const char *uri, char *name, size_t namelen, char *db, size_t dblen);
+int bpg_drop(const char *uri, const char *name);
 /* Path of a binary next to our own executable. */
 void bsrv_sibling(const char *name, char *out, size_t outlen);
 

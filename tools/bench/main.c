@@ -1,6 +1,7 @@
 /* tools/bench/main.c -- ticket-bench: flags and the order of the run.
  *
  *   ticket-bench [--smoke] [--json FILE] [-c N] [-d SEC] ...   load benchmark
+ *   ticket-bench --db postgresql://...                          the same on PostgreSQL
  *   ticket-bench --crash-load LOG --rpc URL --admin-key-file F  crash-test load
  *   ticket-bench --verify LOG --rpc URL --admin-key-file F      crash-test check
  *
@@ -24,7 +25,7 @@
 #include <unistd.h>
 
 typedef struct {
-    const char *json, *ticketd, *audit, *key_file, *crash_log, *verify_log;
+    const char *json, *ticketd, *audit, *key_file, *crash_log, *verify_log, *db;
     bool keep;
     int threads, crash_dates;
 } bench_opts;
@@ -47,6 +48,9 @@ static void bench_usage(FILE *f)
             "  --json FILE          also write the results as JSON\n"
             "  --ticketd PATH       server binary (default: next to ticket-bench)\n"
             "  --audit PATH         ticket-audit binary (default: next to ticket-bench)\n"
+            "  --db URI             the server it starts runs on PostgreSQL: a fresh\n"
+            "                       database on the server at URI (a libpq URI or\n"
+            "                       conninfo), dropped at the end (default: SQLite)\n"
             "  --keep               keep the server's temp dir\n"
             "  --rpc URL --events URL --admin-key-file F [--server-pid PID]\n"
             "                       use a running server instead of starting one; each\n"
@@ -62,7 +66,7 @@ static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
 {
     enum { O_SMOKE = 256, O_SOCKETS, O_USERS, O_QUSERS, O_SUBS, O_CHANGES, O_TCP, O_JSON,
            O_TICKETD, O_AUDIT, O_KEEP, O_RPC, O_EVENTS, O_KEYF, O_PID, O_CRASH, O_THREADS,
-           O_DATES, O_VERIFY, O_RUSH, O_VERSION };
+           O_DATES, O_VERIFY, O_RUSH, O_DB, O_VERSION };
     static const struct option lo[] = {
         {"smoke", no_argument, 0, O_SMOKE}, {"duration", required_argument, 0, 'd'},
         {"concurrency", required_argument, 0, 'c'}, {"sockets", required_argument, 0, O_SOCKETS},
@@ -75,6 +79,7 @@ static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
         {"server-pid", required_argument, 0, O_PID}, {"crash-load", required_argument, 0, O_CRASH},
         {"threads", required_argument, 0, O_THREADS}, {"dates", required_argument, 0, O_DATES},
         {"verify", required_argument, 0, O_VERIFY}, {"rush", required_argument, 0, O_RUSH},
+        {"db", required_argument, 0, O_DB},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, O_VERSION}, {0, 0, 0, 0}};
     double dur = -1;
     int users = -1, qusers = -1, changes = -1, c;
@@ -102,6 +107,7 @@ static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
         case O_DATES: o->crash_dates = atoi(optarg); break;
         case O_VERIFY: o->verify_log = optarg; break;
         case O_RUSH: r->rush_users = atoi(optarg), r->rush_only = true; break;
+        case O_DB: o->db = optarg; break;
         case 'h': bench_usage(stdout); exit(0);
         case O_VERSION: printf("ticket-bench %s\n", TK_VERSION); exit(0);
         default: return -1;
@@ -122,6 +128,8 @@ static int bench_parse(int argc, char **argv, bench_run *r, bench_opts *o)
     if ((r->rpc || o->crash_log || o->verify_log) && (!r->rpc || !o->key_file))
         return -1;
     if (r->rpc && !r->events && !o->crash_log && !o->verify_log)
+        return -1;
+    if (o->db && (r->rpc || !*o->db)) /* --db is for the server we start */
         return -1;
     return 0;
 }
@@ -166,8 +174,11 @@ static int bench_main(bench_run *r, bench_opts *o)
     bsrv_sibling("ticketd", ticketd, sizeof(ticketd));
     bsrv_sibling("ticket-audit", audit, sizeof(audit));
     if (!r->rpc) {
-        if (bsrv_start(&srv, o->ticketd ? o->ticketd : ticketd, r->tcp, NULL) != 0)
+        if (bsrv_start(&srv, o->ticketd ? o->ticketd : ticketd, r->tcp, o->db, NULL) != 0) {
+            if (srv.pg_name[0])
+                fprintf(stderr, "bench: database %s kept on %s\n", srv.pg_name, o->db);
             return 1;
+        }
         r->rpc = srv.rpc;
         r->events = srv.events;
         r->server_pid = srv.pid;
@@ -224,7 +235,8 @@ static int bench_main(bench_run *r, bench_opts *o)
     if (srv.dir[0] && !o->keep && r->invariant_failures == 0)
         bsrv_cleanup(&srv);
     else if (srv.dir[0])
-        fprintf(stderr, "bench: server files kept in %s\n", srv.dir);
+        fprintf(stderr, "bench: server files kept in %s%s%s\n", srv.dir,
+                srv.pg_name[0] ? ", its database " : "", srv.pg_name);
     free(r->u);
     return r->invariant_failures ? 1 : 0;
 }

@@ -75,7 +75,8 @@ static void bsrv_urls(bench_server *s, bool tcp)
     }
 }
 
-int bsrv_start(bench_server *s, const char *ticketd, bool tcp, const char *const *extra)
+int bsrv_start(bench_server *s, const char *ticketd, bool tcp, const char *pg_server,
+               const char *const *extra)
 {
     memset(s, 0, sizeof(*s));
     snprintf(s->dir, sizeof(s->dir), "/tmp/ticket-bench.XXXXXX");
@@ -85,6 +86,14 @@ int bsrv_start(bench_server *s, const char *ticketd, bool tcp, const char *const
     }
     bsrv_urls(s, tcp);
     snprintf(s->db, sizeof(s->db), "%s/ticket.db", s->dir);
+    if (pg_server) {
+        if (bpg_create(pg_server, s->pg_name, sizeof s->pg_name, s->db, sizeof s->db) != 0) {
+            rmdir(s->dir);
+            return -1;
+        }
+        s->pg_server = pg_server;
+        fprintf(stderr, "bench: ticketd on PostgreSQL, database %s\n", s->pg_name);
+    }
     char keyf[320], secf[320], logf[320];
     snprintf(keyf, sizeof(keyf), "%s/admin.key", s->dir);
     snprintf(secf, sizeof(secf), "%s/secret.key", s->dir);
@@ -93,8 +102,10 @@ int bsrv_start(bench_server *s, const char *ticketd, bool tcp, const char *const
                             "--admin-key-file", keyf, "--secret-file", secf,
                             "--rate-user", "0", "--rate-peer", "0",
                             /* one load generator stands for many peers */
-                            "--max-conns-per-peer", "0"};
-    int argc = 17;
+                            "--max-conns-per-peer", "0",
+                            /* the staff file's default home: not var/ in the temp dir */
+                            "--state-dir", s->dir};
+    int argc = 19;
     for (int i = 0; extra && extra[i] && argc < 63; i++)
         argv[argc++] = extra[i];
     argv[argc] = NULL;
@@ -154,10 +165,12 @@ int bsrv_stop(bench_server *s)
 
 void bsrv_cleanup(bench_server *s)
 {
+    if (s->pg_name[0] && bpg_drop(s->pg_server, s->pg_name) == 0)
+        s->pg_name[0] = '\0';
     if (!s->dir[0])
         return;
     const char *names[] = {"ticket.db", "ticket.db-wal", "ticket.db-shm", "ticket.db-lock", "admin.key",
-                           "secret.key", "server.log", "rpc.sock", "events.sock", "echo.sock"};
+                           "secret.key", "staff", "server.log", "rpc.sock", "events.sock", "echo.sock"};
     char p[400];
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         snprintf(p, sizeof(p), "%s/%s", s->dir, names[i]);

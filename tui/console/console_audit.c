@@ -1,5 +1,6 @@
 /* tui/console/console_audit.c -- the audit log (admin.audit.list), newest first:
- * what was done, when, from which peer, and the result. Pages of
+ * what was done, when, from which peer, and the result; the detail line
+ * has the selected entry's node (which ticketd took it), peer and params. Pages of
  * ADM_AUDIT_PAGE entries; 'o' / PgDn fetches the next older page
  * (before_id = the oldest id shown) and appends it. */
 #include <curses.h>
@@ -19,6 +20,7 @@
 typedef struct {
     int64_t id;
     char at[24], method[40], peer[80], result[24]; /* at: server time, "12-07 19:00:05" */
+    char node[64]; /* "-" on entries from before nodes */
     char params[200];
 } audit_row;
 
@@ -82,6 +84,9 @@ static void audit_reply(app *a, void *st, int tag, const app_reply *r)
         adm_str(it, "peer", w->peer, sizeof w->peer);
         adm_str(it, "result", w->result, sizeof w->result);
         adm_str(it, "params", w->params, sizeof w->params);
+        adm_str(it, "node", w->node, sizeof w->node);
+        if (!w->node[0])
+            snprintf(w->node, sizeof w->node, "-");
         n++;
         got++;
     }
@@ -183,10 +188,10 @@ static void audit_draw(app *a, void *st, const wg_rect *r)
     int n = s->list.n, top = s->list.top;
     if (s->at_end && n > 0 && n - top < rows)
         wg_text(y + n - top, x, w, tx(A_A_END), WG_DIM);
-    if (s->list.sel < n) { /* the selected entry's peer and params, what the table cuts */
-        char detail[400];
-        snprintf(detail, sizeof detail, tx(A_A_DETAIL), s->rows[s->list.sel].peer,
-                 s->rows[s->list.sel].params);
+    if (s->list.sel < n) { /* the selected entry's node, peer and params, what the table cuts */
+        const audit_row *e = &s->rows[s->list.sel];
+        char detail[480];
+        snprintf(detail, sizeof detail, tx(A_A_DETAIL), e->node, e->peer, e->params);
         wg_text(r->y + r->h - 1, x, w, detail, WG_DIM);
     }
 }

@@ -170,7 +170,7 @@ TX(A_E_PRICE_MISSING, "Seat %d has no price.", "좌석 %d에 가격이 없습니
 TX(A_A_TITLE, "Audit log (newest first)", "감사 로그 (최신순)")
 TX(A_A_COLS, "id     time %-10s method                 result     peer",
    "번호   시각 %-10s 작업                   결과       접속")
-TX(A_A_DETAIL, "peer %s  params %s", "접속 %s  내용 %s")
+TX(A_A_DETAIL, "node %s  peer %s  params %s", "노드 %s  접속 %s  내용 %s")
 TX(A_A_EMPTY, "No admin actions yet.", "관리 작업 기록이 없습니다.")
 TX(A_A_END, "-- end of the log --", "-- 기록 끝 --")
 
