@@ -2,6 +2,7 @@
  * stop, kill -9, restart, teardown. See harness.h. */
 #include "tests/lib/harness.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -105,6 +106,25 @@ static void th_print_log(const th_server *s)
         fputs(line, stderr);
     fprintf(stderr, "---- end of log ----\n");
     fclose(f);
+    /* A server that is alive but silent: where its threads wait (a CI run
+     * once saw an empty log after 15 s and nothing else to go on). */
+    char path[64], buf[128];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)s->pid);
+    DIR *d = s->pid > 0 ? opendir(path) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/task/%.16s/wchan", (int)s->pid, e->d_name);
+        FILE *w = fopen(path, "r");
+        size_t n = w ? fread(buf, 1, sizeof buf - 1, w) : 0;
+        buf[n] = '\0';
+        if (w)
+            fclose(w);
+        fprintf(stderr, "th: ticketd pid %d thread %s waits in %s\n", (int)s->pid, e->d_name,
+                n ? buf : "?");
+    }
+    if (d)
+        closedir(d);
 }
 
 /* fork + exec at once: the child touches no nng state. */
