@@ -124,6 +124,7 @@ START_TEST(kiosk_tables)
     ks_ticket t[2] = {{.booking_id = 1, .code = "TK-1"}, {.booking_id = 2, .code = "TK-2"}};
     app_free(on(false, &ks_ticket_ops, ks_ticket_new(t, 1)));
     app_free(on(false, &ks_ticket_ops, ks_ticket_new(t, 2)));
+    app_free(on(false, &ks_leave_ops, ks_leave_new(NULL, NULL)));
 }
 END_TEST
 

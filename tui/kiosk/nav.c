@@ -59,6 +59,8 @@ void ks_logout(app *a, tx_id why)
         app_flash(a, tx(why));
 }
 
+void ks_ask_leave(app *a) { app_push(a, &ks_leave_ops, ks_leave_new(app_top_ops(a), app_top_state(a))); }
+
 void ks_idle(app *a)
 {
     ks_session *s = ks(a);

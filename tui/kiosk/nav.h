@@ -33,6 +33,8 @@ void ks_go_tickets(app *a, const ks_ticket *t, int n, bool after_payment);
 void ks_requeue(app *a, tx_id why);
 /* Release holds, leave the queue, forget the member, back to welcome. */
 void ks_logout(app *a, tx_id why);
+/* Held seats and a leave key: ask first (y logs out, n stays). */
+void ks_ask_leave(app *a);
 /* The kiosk-mode idle handler (app_on_idle). */
 void ks_idle(app *a);
 /* F2 (app_on_lang): the title follows the language. */

