@@ -56,10 +56,39 @@ START_TEST(leave_without_holds_does_not_ask)
 }
 END_TEST
 
+/* The server is away: Enter on a free seat says at once that it was not
+ * held (no call that would only time out); a hold sent and never answered
+ * (not sent after all) says so too, and asks the map again. */
+START_TEST(hold_while_away_says_not_held)
+{
+    static char buf[8192];
+    app *a = on_seats();
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 1, 0, 0));
+    app_set_online(a, false);
+    app_key(a, '\n');
+    ck_assert_ptr_null(tf_find(a, "seat.hold"));
+    ck_assert_str_eq(app_flash_text(a),
+                     "Seat A-1 was not held: the server is not answering. Press Enter again when it is back.");
+    app_set_online(a, true); /* back: the map is fetched again, Enter works */
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 2, 0, 0));
+    app_key(a, '\n');
+    tf_offline(a, sent(a, "seat.hold")->id); /* the banner was late: timed out unsent */
+    ck_assert_str_eq(app_flash_text(a),
+                     "Seat A-1 was not held: the server is not answering. Press Enter again when it is back.");
+    ck_assert_ptr_nonnull(tf_find(a, "seats.list"));
+    ck_assert_int_eq(S.nholds, 0);
+    answer(a, "seats.list", snapshot(buf, sizeof(buf), 3, 0, 0));
+    app_key(a, '\n'); /* not stuck: Enter tries again */
+    ck_assert_ptr_nonnull(tf_find(a, "seat.hold"));
+    app_free(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tui_edges");
-    const TTest *tests[] = {leave_with_holds_asks, leave_without_holds_does_not_ask};
+    const TTest *tests[] = {leave_with_holds_asks, leave_without_holds_does_not_ask,
+                            hold_while_away_says_not_held};
     TCase *t = ur_tcase(s, "edges", 0, tests, UR_LEN(tests));
     tcase_add_checked_fixture(t, setup, NULL);
     return ur_run(s);

@@ -106,6 +106,10 @@ TX(T_NOT_ON_SALE, "This date is not on sale.", "이 날짜는 판매 중이 아�
 TX(T_SEATS_PRICES, "Prices", "가격")
 TX(T_SEATS_YOURS, "Your seats", "선택한 좌석")
 TX(T_SEATS_NONE_HELD, "Hold a seat first (Enter).", "먼저 좌석을 선택하세요 (Enter).")
+TX(T_SEAT_NOT_HELD_AWAY, "Seat %s was not held: the server is not answering. Press Enter again when it is back.",
+   "%s 좌석을 선택하지 못했습니다: 서버가 응답하지 않습니다. 연결되면 Enter를 다시 누르세요.")
+TX(T_SEAT_HOLD_UNSURE, "No answer about seat %s: checking whether it is yours...",
+   "%s 좌석의 응답이 없습니다: 선택되었는지 확인하는 중...")
 TX(T_SEAT_CURSOR, "Seat %s: %s", "%s 좌석: %s")
 
 TX(T_CHECKOUT_TITLE, "Checkout", "결제")
