@@ -84,11 +84,60 @@ START_TEST(hold_while_away_says_not_held)
 }
 END_TEST
 
+/* --kiosk: 15 s before the idle reset a countdown shows; a key closes it
+ * and does nothing else (the seat map keeps its cursor, no call); left
+ * alone, the reset at 0 is the one of before. */
+START_TEST(idle_counts_down_first)
+{
+    member_with_token();
+    ks_add_hold(&S, 44, 1, 13, 90000, 300, clock_mono_ms());
+    app *a = mk(true, &ks_seats_ops, ks_seats_new(1));
+    int64_t t0 = clock_mono_ms();
+    app_tick(a, t0 + 74000);
+    ck_assert_int_eq(app_idle_left(a), -1);
+    app_tick(a, t0 + 76000);
+    int left = app_idle_left(a);
+    ck_assert_msg(left >= 13 && left <= 15, "countdown shows %d", left);
+    app_key(a, '\n'); /* the answer: not a hold */
+    ck_assert_int_eq(app_idle_left(a), -1);
+    ck_assert_ptr_null(tf_find(a, "seat.hold"));
+    ck_assert_ptr_eq(app_top_ops(a), &ks_seats_ops);
+    app_tick(a, clock_mono_ms() + 60000); /* the key started the wait over */
+    ck_assert_int_eq(app_idle_left(a), -1);
+    app_tick(a, clock_mono_ms() + 76000);
+    ck_assert_int_ge(app_idle_left(a), 13);
+    app_tick(a, clock_mono_ms() + 91000);
+    ck_assert_ptr_eq(app_top_ops(a), &ks_welcome_ops);
+    ck_assert_int_eq(app_idle_left(a), -1);
+    ck_assert_str_eq(app_flash_text(a), tx(T_IDLE_RESET));
+    ck_assert_str_eq(sent(a, "hold.release")->params, "{\"token\":\"tok\",\"hold_id\":44}");
+    app_free(a);
+}
+END_TEST
+
+/* No countdown where the reset would not happen (in the line) or would
+ * lose nothing (an empty welcome screen). */
+START_TEST(idle_no_countdown_in_line)
+{
+    member_with_token();
+    app *a = mk(true, &ks_queue_ops, ks_queue_new());
+    app_tick(a, clock_mono_ms() + 80000);
+    ck_assert_int_eq(app_idle_left(a), -1);
+    app_free(a);
+    memset(&S, 0, sizeof S);
+    a = mk(true, &ks_welcome_ops, ks_welcome_new());
+    app_tick(a, clock_mono_ms() + 80000);
+    ck_assert_int_eq(app_idle_left(a), -1);
+    app_free(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tui_edges");
     const TTest *tests[] = {leave_with_holds_asks, leave_without_holds_does_not_ask,
-                            hold_while_away_says_not_held};
+                            hold_while_away_says_not_held, idle_counts_down_first,
+                            idle_no_countdown_in_line};
     TCase *t = ur_tcase(s, "edges", 0, tests, UR_LEN(tests));
     tcase_add_checked_fixture(t, setup, NULL);
     return ur_run(s);

@@ -110,8 +110,16 @@ void app_set_title(app *a, const char *title);
 /* An opaque pointer for the program's shared model (kiosk session). */
 void app_set_model(app *a, void *model);
 void *app_model(app *a);
-/* Called in kiosk mode after idle_s without a key (on the loop thread). */
+/* Called in kiosk mode after idle_s without a key (on the loop thread).
+ * The last 15 s of it a box counts down ("Still there? Press any key");
+ * any key closes it (and does nothing else) and the wait starts over. */
 void app_on_idle(app *a, void (*fn)(app *a));
+/* Asked when the countdown would start; false: no countdown now (waiting
+ * is the point of the screen, or there is nothing to lose), the idle
+ * handler still runs at the end. NULL (the default): always count down. */
+void app_idle_warn(app *a, bool (*fn)(app *a));
+/* Seconds the countdown shows, or -1 when none is shown. */
+int app_idle_left(app *a);
 /* Makes F2 switch between Korean and English (with a hint on the bar);
  * fn runs right after each switch, to retitle and the like. */
 void app_on_lang(app *a, void (*fn)(app *a));

@@ -34,6 +34,8 @@ TX(T_LEAVE_ASK_ONE, "You hold %d seat. Leave and release it? y/n", "좌석 %d석
 TX(T_LEAVE_ASK, "You hold %d seats. Leave and release them? y/n", "좌석 %d석을 선택해 두었습니다. 나가면서 모두 해제할까요? y/n")
 TX(T_HK_PRESET, "charge a preset amount", "정해진 금액 충전")
 TX(T_HK_CHECKOUT, "checkout: pay for the seats held", "결제하기: 선택한 좌석 결제")
+TX(T_IDLE_ASK, "Still there? Press any key.", "계속 이용하시나요? 아무 키나 누르세요.")
+TX(T_IDLE_LEFT, "Starting over in %d s", "%d초 후 처음 화면으로 돌아갑니다")
 TX(T_IDLE_RESET, "Session ended after inactivity.", "오랫동안 입력이 없어 처음 화면으로 돌아왔습니다.")
 TX(T_LOADING, "loading... your key is kept until the list is here", "불러오는 중... 목록이 오면 누른 키를 처리합니다")
 TX(T_WORKING, "Please wait...", "잠시만 기다려 주세요...")
