@@ -132,12 +132,46 @@ START_TEST(idle_no_countdown_in_line)
 }
 END_TEST
 
+/* '?' opens the help on every screen, the name field too (it typed a '?'
+ * there); the help starts with what the screen is for; on the dates
+ * screen it has r, which the full bar at 80 columns leaves out. */
+START_TEST(qmark_is_help_everywhere)
+{
+    app *a = mk(false, &ks_welcome_ops, ks_welcome_new());
+    app_key(a, '\t'); /* new member: the name field */
+    type(a, "Kim?");
+    ck_assert(app_help_open(a));
+    ck_assert_str_eq(app_help_about(a), tx(T_AB_WELCOME));
+    app_key(a, 'x'); /* closes the help */
+    ck_assert(!app_help_open(a));
+    app_key(a, '\n');
+    ck_assert_str_eq(sent(a, "user.register")->params, "{\"name\":\"Kim\"}");
+    app_free(a);
+    member_with_token();
+    a = mk(false, &ks_dates_ops, ks_dates_new());
+    app_key(a, '?');
+    ck_assert(app_help_open(a));
+    ck_assert_str_eq(app_help_about(a), "The concert dates on sale, with their free, held and sold seats, "
+                                        "updated live as others buy. Pick one to see its seat map.");
+    wg_hint h[32], bar[32];
+    int n = app_hints(a, true, h, 32, NULL), nb = app_hints(a, false, bar, 32, NULL);
+    bool in_help = false, on_bar = false;
+    for (int i = 0; i < n; i++)
+        in_help = in_help || (!strcmp(h[i].key, "r") && h[i].text == T_HK_DATES_REFRESH);
+    for (int i = 0; i < nb; i++)
+        on_bar = on_bar || !strcmp(bar[i].key, "r");
+    ck_assert(in_help && !on_bar);
+    ck_assert_str_eq(tx(T_HK_DATES_REFRESH), "refresh now (the list also updates live, by itself)");
+    app_free(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tui_edges");
     const TTest *tests[] = {leave_with_holds_asks, leave_without_holds_does_not_ask,
                             hold_while_away_says_not_held, idle_counts_down_first,
-                            idle_no_countdown_in_line};
+                            idle_no_countdown_in_line, qmark_is_help_everywhere};
     TCase *t = ur_tcase(s, "edges", 0, tests, UR_LEN(tests));
     tcase_add_checked_fixture(t, setup, NULL);
     return ur_run(s);

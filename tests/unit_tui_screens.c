@@ -112,10 +112,10 @@ START_TEST(welcome_register)
 {
     app *a = mk(false, &ks_welcome_ops, ks_welcome_new());
     app_key(a, '\t');
-    type(a, "Kim Minji?");
+    type(a, "Kim Minji"); /* a '?' would open the help (unit_tui_edges) */
     app_key(a, '\n');
     const tf_sent *c = sent(a, "user.register");
-    ck_assert_str_eq(c->params, "{\"name\":\"Kim Minji?\"}");
+    ck_assert_str_eq(c->params, "{\"name\":\"Kim Minji\"}");
     answer(a, "user.register", "{\"user_id\":\"" UID "\"}");
     ck_assert_str_eq(S.user_id, UID);
     ck_assert_ptr_eq(app_top_ops(a), &ks_welcome_ops); /* shows the id first */

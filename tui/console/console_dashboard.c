@@ -354,4 +354,5 @@ const app_screen_ops adm_dash_ops = {
     .resync = dash_resync,
     .draw = dash_draw,
     .free = free,
+    .about = A_AB_DASH,
 };

@@ -370,4 +370,5 @@ const app_screen_ops adm_seats_ops = {
     .resync = seats_resync,
     .draw = seats_draw,
     .free = seats_free,
+    .about = A_AB_SEATS,
 };

@@ -81,4 +81,5 @@ const app_screen_ops adm_start_ops = {
     .resync = start_resync,
     .draw = start_draw,
     .free = free,
+    .about = A_AB_START,
 };

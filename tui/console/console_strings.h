@@ -215,3 +215,19 @@ TX(A_R_COLS, "kind       date staff            method   count         amount",
    "종류       회차 직원             수단      건수             금액")
 TX(A_R_EMPTY, "Nothing in this day.", "이 날은 기록이 없습니다.")
 TX(A_R_TOTAL, "%-8s %6lld  %14s", "%-8s %6lld  %14s")
+TX(A_AB_DASH, "Every date's sales and the queue, live. Open a date's seats, steer the queue, add concerts and dates, or act on a hold, booking or code you have in hand.",
+   "모든 공연 일정의 판매 현황과 대기열이 실시간으로 나옵니다. 좌석 보기, 대기열 조정, 공연·일정 추가, 선점·예매·코드 처리를 할 수 있습니다.")
+TX(A_AB_SEATS, "One date's seat map with hold ids, time left and booking codes, live. Release a hold or refund a booking (each asks first).",
+   "한 일정의 좌석 배치도로 선점 번호, 남은 시간, 예매 코드가 실시간으로 나옵니다. 선점 해제나 예매 환불을 할 수 있습니다(먼저 확인합니다).")
+TX(A_AB_AUDIT, "Every change made with a staff key, newest first: when, by whom, from where, what and its result.",
+   "직원 키로 한 모든 변경이 최신순으로 나옵니다: 언제, 누가, 어디서, 무엇을, 결과는.")
+TX(A_AB_START, "Signing in: the console asks the server who your key belongs to, then offers what your role allows.",
+   "로그인 중: 콘솔이 서버에 키의 주인을 묻고, 역할이 허용하는 기능만 보여 줍니다.")
+TX(A_AB_REPORT, "The day's close: sales and refunds per date, top-ups per staff member and method, and totals.",
+   "하루 마감: 일정별 판매와 환불, 직원과 결제 수단별 충전, 합계입니다.")
+TX(A_AB_CASH, "The counter: find a member, take money and top up their wallet, see their history; s sums up your shift.",
+   "카운터: 회원을 찾아 돈을 받고 지갑을 충전하며 내역을 봅니다. s는 근무 중 충전 합계입니다.")
+TX(A_AB_FORM, "A new concert or date: fill the fields, Enter checks them all and says what is wrong before anything is sent.",
+   "새 공연이나 일정: 칸을 채우고 Enter를 누르면 보내기 전에 모두 확인하고 틀린 곳을 알려 줍니다.")
+TX(A_AB_ASK, "A question about the action you chose: answer it, or Esc to cancel and change nothing.",
+   "고른 작업에 대한 질문입니다. 답하거나, Esc로 취소하면 아무것도 바뀌지 않습니다.")

@@ -243,4 +243,5 @@ const app_screen_ops adm_ask_ops = {
     .key = ask_key,
     .draw = ask_draw,
     .free = free,
+    .about = A_AB_ASK,
 };

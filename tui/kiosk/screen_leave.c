@@ -75,4 +75,5 @@ const app_screen_ops ks_leave_ops = {
     .key = leave_key,
     .draw = leave_draw,
     .free = free,
+    .about = T_AB_LEAVE,
 };

@@ -397,4 +397,5 @@ const app_screen_ops ks_seats_ops = {
     .tick = seats_tick,
     .draw = seats_draw,
     .free = free,
+    .about = T_AB_SEATS,
 };

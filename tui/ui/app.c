@@ -127,6 +127,7 @@ int app_depth(app *a) { return a->depth; }
 const app_screen_ops *app_top_ops(app *a) { return a->depth ? a->stack[a->depth - 1].ops : NULL; }
 void *app_top_state(app *a) { return a->depth ? a->stack[a->depth - 1].st : NULL; }
 bool app_online(app *a) { return a->online; }
+bool app_help_open(app *a) { return a->help; }
 void app_quit(app *a) { a->quit = a->quit || !a->cfg.kiosk; }
 bool app_quitting(app *a) { return a->quit; }
 
@@ -463,6 +464,12 @@ void app_key(app *a, int key)
 
 /* ---- drawing ---- */
 
+const char *app_help_about(app *a)
+{
+    const app_screen_ops *o = app_top_ops(a);
+    return o && o->about ? tx((tx_id)o->about) : "";
+}
+
 int app_hints(app *a, bool help, wg_hint *out, int max, int *keep)
 {
     int n = 0, first;
@@ -518,7 +525,7 @@ static void app_draw(app *a)
     wg_hintbar(h - 1, w, hints, n, keep);
     if (a->help) {
         n = app_hints(a, true, hints, 32, NULL);
-        wg_help(&r, hints, n);
+        wg_help(&r, app_help_about(a), hints, n);
     }
     if (a->warning)
         app_draw_idle(a, &r);

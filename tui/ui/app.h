@@ -29,6 +29,7 @@
 #include "common/errors.h"
 #include "common/rpc.h"
 #include "tui/ui/keymap.h"
+#include "tui/ui/text.h"
 #include "tui/ui/widgets.h"
 
 typedef struct app app;
@@ -59,6 +60,10 @@ typedef struct app_screen_ops {
     void (*resync)(app *a, void *st, int64_t date_id);
     void (*draw)(app *a, void *st, const wg_rect *r);
     void (*free)(void *st);
+    /* tx id (tui/ui/text.h): a sentence or two on what the screen is for,
+     * at the top of the '?' overlay, above its keys. Every screen has one
+     * (tests/unit_keymap.c checks). */
+    int about;
 } app_screen_ops;
 
 typedef struct {
@@ -169,6 +174,10 @@ void app_key(app *a, int key);
  * the top screen's rows, then the app's own; *keep (may be NULL) is how
  * many at the end the bar always shows. Returns the count. */
 int app_hints(app *a, bool help, wg_hint *out, int max, int *keep);
+/* The top screen's sentence for the overlay ("" when none). */
+const char *app_help_about(app *a);
+/* The '?' overlay is open. */
+bool app_help_open(app *a);
 /* Run the loop on the terminal until app_quit; curses is set up here. */
 int app_run(app *a);
 
