@@ -12,7 +12,9 @@ echo "0123456789abcdef0123456789abcdef" >"$E2E_WORK/wrong.key"
 console_start C --admin-key-file wrong.key
 F="FORBIDDEN (wrong admin key)"
 
-check "admin.dashboard: FORBIDDEN" wait_for C "admin.dashboard failed: $F"
+check "the key is refused, naming its file" wait_for C "The server refused the key read from wrong.key (wrong admin"
+said_once() { [ "$(screen C | grep -c 'refused the key read from')" -eq 1 ]; }
+check "said once, not per call" said_once
 keys C p
 check "admin.queue.set (pause): FORBIDDEN" wait_for C "admin.queue.set failed: $F"
 keys C m

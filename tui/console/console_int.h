@@ -31,8 +31,11 @@ typedef struct {
     int role;         /* ADM_ROLE_*; an older server without whoami: admin */
     char title[160];  /* the title bar's text with the name (adm_title) */
     char last[320];   /* the last action's result, kept on the dashboard */
+    char last_other[320]; /* the same in the other language: L swaps them */
     bool last_bad;
     int64_t poll_ms;  /* dashboard poll period */
+    const char *key_file; /* where the key was read, to name it when refused */
+    bool key_refused;     /* admin.whoami said FORBIDDEN (and the console said so) */
 } adm_console;
 
 adm_console *adm_get(app *a);
@@ -160,5 +163,11 @@ enum {
 #define ADM_KEY_ESC 27
 #define ADM_KEY_ENTER '\r'
 #define ADM_KEY_TAB '\t'
+
+/* The dashboard's "Last action" would repeat the status line (the same
+ * text, still shown there): it is left out until the line clears. */
+bool adm_dash_last_repeats(app *a);
+/* "The server refused the key read from FILE ...", in the language now. */
+void adm_key_refused_text(app *a, char *out, size_t n);
 
 #endif

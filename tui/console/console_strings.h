@@ -180,6 +180,8 @@ TX(A_ROLE_ADMIN, "admin", "관리자")
 TX(A_ROLE_CASHIER, "cashier", "매표 직원")
 TX(A_ROLE_GATE, "gate", "입장 확인")
 TX(A_S_WHOAMI, "Checking the key...", "키를 확인하는 중...")
+TX(A_S_BAD_KEY, "The server refused the key read from %s (wrong admin key): start again with --admin-key-file FILE.",
+   "서버가 %s에서 읽은 키를 거부했습니다(관리자 키가 틀립니다): --admin-key-file FILE로 다시 시작하세요.")
 TX(A_S_GATE_KEY, "This is a gate key: the door check-in runs in kiosk --gate. q quits.",
    "입장 확인용 키입니다: 입장 확인은 kiosk --gate 에서 합니다. q 종료.")
 TX(A_H_COUNTER, "counter (top-ups)", "매표소 (충전)")

@@ -153,6 +153,7 @@ void app_flash(app *a, const char *text)
 }
 
 const char *app_flash_text(app *a) { return a->flash; }
+const char *app_flash_live(app *a) { return a->flash[0] && app_now() < a->flash_until ? a->flash : ""; }
 
 /* ---- stack ---- */
 

@@ -161,6 +161,8 @@ void app_seq_forget(app *a, int64_t date_id);
 /* A message for the line above the hint bar, shown for a few seconds. */
 void app_flash(app *a, const char *text);
 const char *app_flash_text(app *a);
+/* The message while it is still on screen, else "". */
+const char *app_flash_live(app *a);
 bool app_online(app *a);
 void app_quit(app *a);          /* ignored in kiosk mode */
 bool app_quitting(app *a);
