@@ -67,7 +67,7 @@ static void dash_enter(app *a, void *st)
 static void dash_reply(app *a, void *st, int tag, const app_reply *r)
 {
     adm_dash *d = st;
-    if (adm_queue_reply(a, tag, r) || adm_byid_reply(a, tag, r) || tag != ADM_TAG_DASH)
+    if (adm_queue_reply(a, tag, r) || adm_byid_reply(a, st, tag, r) || tag != ADM_TAG_DASH)
         return;
     d->inflight = false;
     adm_model *m = &adm_get(a)->m;
