@@ -338,7 +338,7 @@ START_TEST(find_by_ticket_code)
                    "\"price\":150000,\"paid_at\":\"2030-01-01T00:00:00Z\",\"state\":\"paid\"}",
                    TK_OK, NULL);
     ck_assert_ptr_eq(app_top_ops(A), &adm_seats_ops);
-    ck_assert_str_eq(C.last, "Ticket TK-AAAA-BBBB: booking 9, seat 3, paid.");
+    ck_assert_str_eq(C.last, "Ticket TK-AAAA-BBBB: booking 9, seat A-3, paid.");
     ck_assert_str_eq(sent("admin.seats.list")->params, "{\"date_id\":4}");
     tf_reply(A, sent("admin.seats.list")->id,
                    "{\"date_id\":4,\"seq\":1,\"seats\":[{\"no\":3,\"state\":\"sold\",\"price\":5,"
@@ -441,6 +441,8 @@ START_TEST(by_id_actions)
     keys("h55");
     app_key(A, 21); /* ^U: the number starts again */
     keys("7\r");
+    ck_assert_int_eq(pending("admin.hold.release"), 0); /* asks first, by id alone */
+    keys("y");
     ck_assert_str_eq(sent("admin.hold.release")->params, "{\"hold_id\":7}");
     tf_reply(A, sent("admin.hold.release")->id, "{\"released\":true}", TK_OK, NULL);
     ck_assert_str_eq(C.last, "Hold released.");

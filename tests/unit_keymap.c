@@ -54,6 +54,13 @@ static void check_table(app *a, const app_screen_ops *ops, void *st)
 {
     const km_binding *t = NULL;
     ck_assert_msg(ops->keys != NULL, "%s has no key table", ops->name);
+    /* and a sentence on what it is for, atop the help, in both languages */
+    ck_assert_msg(ops->about > 0, "%s has no sentence for the help", ops->name);
+    ck_assert_str_eq(app_help_about(a), tx((tx_id)ops->about));
+    tx_set_lang(TX_KO);
+    ck_assert_msg(tx_width(tx((tx_id)ops->about)) > 20, "%s: no Korean sentence", ops->name);
+    tx_set_lang(TX_EN);
+    ck_assert_msg(tx_width(tx((tx_id)ops->about)) > 20, "%s: no sentence", ops->name);
     int n = ops->keys(st, &t);
     ck_assert_int_gt(n, 0);
     wg_hint help[64], bar[64];
@@ -124,6 +131,7 @@ START_TEST(kiosk_tables)
     ks_ticket t[2] = {{.booking_id = 1, .code = "TK-1"}, {.booking_id = 2, .code = "TK-2"}};
     app_free(on(false, &ks_ticket_ops, ks_ticket_new(t, 1)));
     app_free(on(false, &ks_ticket_ops, ks_ticket_new(t, 2)));
+    app_free(on(false, &ks_leave_ops, ks_leave_new(NULL, NULL)));
 }
 END_TEST
 

@@ -26,8 +26,10 @@ static __attribute__((unused)) app *mk(bool kiosk_mode, const app_screen_ops *op
     app_config cfg = {.title = "t", .kiosk = kiosk_mode, .idle_s = 90};
     app *a = tf_app_new(&cfg);
     app_set_model(a, &S);
-    if (kiosk_mode)
+    if (kiosk_mode) {
         app_on_idle(a, ks_idle);
+        app_idle_warn(a, ks_idle_warn);
+    }
     app_push(a, ops, st);
     app_settle(a);
     return a;

@@ -152,8 +152,10 @@ int main(int argc, char **argv)
         return 1;
     static ks_session session;
     app_set_model(a, &session);
-    if (o.kiosk)
+    if (o.kiosk) {
         app_on_idle(a, ks_idle);
+        app_idle_warn(a, ks_idle_warn);
+    }
     ks_set_home_lang(o.lang);
     app_on_lang(a, ks_lang_changed);
     ks_start(a);

@@ -100,12 +100,15 @@ void tf_reply(app *a, int64_t id, const char *result_json, tk_err err, const cha
     cJSON_Delete(data);
 }
 
-void tf_offline(app *a, int64_t id)
+static void tf_lost(app *a, int64_t id, bool unsure)
 {
-    app_reply r = {.call_id = id, .offline = true, .err = TK_INTERNAL, .message = "timed out"};
+    app_reply r = {.call_id = id, .offline = true, .unsure = unsure, .err = TK_INTERNAL, .message = "timed out"};
     tf_drop(a, id);
     app_deliver_reply(a, &r);
 }
+
+void tf_offline(app *a, int64_t id) { tf_lost(a, id, false); }
+void tf_unsure(app *a, int64_t id) { tf_lost(a, id, true); }
 
 void tf_event(app *a, const char *topic, const char *body_json)
 {

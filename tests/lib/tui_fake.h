@@ -30,6 +30,8 @@ const tf_sent *tf_find(app *a, const char *method);
 void tf_reply(app *a, int64_t id, const char *result_json, tk_err err, const char *data_json);
 /* The call timed out: no answer. */
 void tf_offline(app *a, int64_t id);
+/* Sent, and its answer lost: it may have been carried out (unsure). */
+void tf_unsure(app *a, int64_t id);
 void tf_event(app *a, const char *topic, const char *body_json);
 
 #endif

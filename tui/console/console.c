@@ -63,21 +63,45 @@ int adm_open_report(app *a, void *st, int key)
 
 /* ---- results ----------------------------------------------------------- */
 
-static void set_last(app *a, const char *text, bool bad)
+static void set_last(app *a, const char *text, const char *other, bool bad)
 {
     adm_console *c = adm_get(a);
     if (c) {
         snprintf(c->last, sizeof c->last, "%s", text);
+        snprintf(c->last_other, sizeof c->last_other, "%s", other);
         c->last_bad = bad;
     }
     app_flash(a, text);
 }
 
+static tx_lang other_lang(void) { return tx_get_lang() == TX_KO ? TX_EN : TX_KO; }
+
+/* The message in both languages, so L can show the last action in the
+ * new one: fmt is a tx() string (or "%s" and one), found again in the
+ * other language's table. An argument that is itself a tx() string stays
+ * in the language it was said in. */
 static void say(app *a, bool bad, const char *fmt, va_list ap)
 {
-    char buf[320];
+    char buf[320], other[320];
+    va_list cp;
+    va_copy(cp, ap);
+    int id = tx_find(fmt), arg = -1;
+    if (id < 0 && !strcmp(fmt, "%s")) {
+        va_list peek;
+        va_copy(peek, ap);
+        arg = tx_find(va_arg(peek, const char *));
+        va_end(peek);
+    }
     vsnprintf(buf, sizeof buf, fmt, ap);
-    set_last(a, buf, bad);
+    tx_lang cur = tx_get_lang();
+    tx_set_lang(other_lang());
+    if (arg >= 0)
+        snprintf(other, sizeof other, "%s", tx((tx_id)arg));
+    else
+        vsnprintf(other, sizeof other, id >= 0 ? tx((tx_id)id) : fmt, cp);
+    tx_set_lang(cur);
+    va_end(cp);
+    set_last(a, buf, other, bad);
 }
 
 void adm_ok(app *a, const char *fmt, ...)
@@ -115,17 +139,28 @@ void adm_fail_text(char *out, size_t outsz, const char *method, const app_reply 
 
 void adm_fail(app *a, const char *method, const app_reply *r)
 {
-    char buf[320];
+    char buf[320], other[320];
     adm_fail_text(buf, sizeof buf, method, r);
-    set_last(a, buf, true);
+    tx_lang cur = tx_get_lang();
+    tx_set_lang(other_lang());
+    adm_fail_text(other, sizeof other, method, r);
+    tx_set_lang(cur);
+    set_last(a, buf, other, true);
 }
 
 /* ---- key tables -------------------------------------------------------- */
 
 int adm_act_lang(app *a, void *st, int key)
 {
-    tx_set_lang(tx_get_lang() == TX_KO ? TX_EN : TX_KO);
+    adm_console *c = adm_get(a);
+    tx_set_lang(other_lang());
     adm_title(a);
+    if (c && c->last_other[0]) { /* the last action, said in the new language */
+        char t[sizeof c->last];
+        memcpy(t, c->last, sizeof t);
+        memcpy(c->last, c->last_other, sizeof t);
+        memcpy(c->last_other, t, sizeof t);
+    }
     return APP_DONE;
 }
 
@@ -219,6 +254,7 @@ int console_main(int argc, char **argv)
     adm_model_init(&con.m);
     con.poll_ms = CONSOLE_POLL_MS;
     con.role = ADM_ROLE_ADMIN; /* until admin.whoami says otherwise */
+    con.key_file = o.key_file;
     app_set_model(a, &con);
     app_subscribe(a, "sales");
     app_subscribe(a, "queue");

@@ -204,4 +204,5 @@ const app_screen_ops adm_audit_ops = {
     .resync = audit_resync,
     .draw = audit_draw,
     .free = audit_free,
+    .about = A_AB_AUDIT,
 };

@@ -368,4 +368,5 @@ const app_screen_ops adm_cash_ops = {
     .resync = cash_resync,
     .draw = cash_draw,
     .free = free,
+    .about = A_AB_CASH,
 };

@@ -67,15 +67,19 @@ static void dash_enter(app *a, void *st)
 static void dash_reply(app *a, void *st, int tag, const app_reply *r)
 {
     adm_dash *d = st;
-    if (adm_queue_reply(a, tag, r) || adm_byid_reply(a, tag, r) || tag != ADM_TAG_DASH)
+    if (adm_queue_reply(a, tag, r) || adm_byid_reply(a, st, tag, r) || tag != ADM_TAG_DASH)
         return;
     d->inflight = false;
     adm_model *m = &adm_get(a)->m;
     int64_t was = adm_dash_selected(a); /* rows are sorted by start: a new date may come first */
     if (r->err || !r->result || !adm_model_dashboard(m, r->result, clock_mono_ms())) {
-        if (!d->failing && !r->offline) /* offline: the app's banner says it */
+        /* offline: the app's banner says it; a refused key: the start did */
+        if (!d->failing && !r->offline && !(r->err == TK_FORBIDDEN && adm_get(a)->key_refused))
             adm_fail(a, "admin.dashboard", r);
-        adm_fail_text(d->fail, sizeof d->fail, "admin.dashboard", r);
+        if (r->err == TK_FORBIDDEN && adm_get(a)->key_refused)
+            adm_key_refused_text(a, d->fail, sizeof d->fail); /* where the table would be */
+        else
+            adm_fail_text(d->fail, sizeof d->fail, "admin.dashboard", r);
         d->failing = true;
         return;
     }
@@ -278,6 +282,17 @@ static void draw_totals(const adm_model *m, int y, int x, int w)
     wg_text(y, x, w, buf, WG_HEAD);
 }
 
+bool adm_dash_last_repeats(app *a)
+{
+    adm_console *c = adm_get(a);
+    adm_dash *d = app_find(a, &adm_dash_ops);
+    char key[320];
+    adm_key_refused_text(a, key, sizeof key);
+    if (c->key_refused && d && d->failing && !strcmp(c->last, key))
+        return true; /* the table's place says it */
+    return c->last[0] && !strcmp(app_flash_live(a), c->last);
+}
+
 /* The last minutes of a series that fit, then their max and how long they
  * cover: "last hour" only when all 60 minutes are drawn and known. */
 static void draw_spark(const int64_t *v, int minutes, const char *label, int y, int x, int w)
@@ -337,7 +352,8 @@ static void dash_draw(app *a, void *st, const wg_rect *r)
         y = r->y + r->h - 1; /* nothing to total yet: only the last action */
     else
         draw_below(m, &y, x, w);
-    if (c->last[0] && y < r->y + r->h) {
+    /* while the status line below still says it, once is enough */
+    if (c->last[0] && y < r->y + r->h && !adm_dash_last_repeats(a)) {
         char buf[400];
         snprintf(buf, sizeof buf, tx(A_D_LAST), c->last);
         wg_text(y, x, w, buf, c->last_bad ? WG_BAD : WG_GOOD);
@@ -354,4 +370,5 @@ const app_screen_ops adm_dash_ops = {
     .resync = dash_resync,
     .draw = dash_draw,
     .free = free,
+    .about = A_AB_DASH,
 };

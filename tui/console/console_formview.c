@@ -136,12 +136,22 @@ static const km_binding form_keys[] = {
 
 KM_TABLE_FN(form_keys_fn, form_keys)
 
-/* The field's editing keys; every character is text here ('?' and 'L'
- * too: F1 still opens the help). */
+/* Whether '?' is text in the focused field: only in a concert's title and
+ * venue, where it may be part of the name ("Who Are You?"); elsewhere (a
+ * zone, times, prices, a concert id) it opens the help, as on every
+ * screen (F1 does everywhere). */
+static bool form_takes_qmark(const adm_form *f)
+{
+    return f->kind == ADM_FORM_CONCERT && (f->focus == ADM_CF_TITLE || f->focus == ADM_CF_VENUE);
+}
+
+/* The field's editing keys; every other character is text here ('L' too). */
 static int form_key(app *a, void *st, int key)
 {
     adm_formview *v = st;
-    if (v->sending) {
+    if (key == '?' && !form_takes_qmark(&v->f)) {
+        return APP_PASS;
+    } else if (v->sending) {
         /* keys wait for the answer */
     } else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
         adm_form_backspace(&v->f);
@@ -291,4 +301,5 @@ const app_screen_ops adm_form_ops = {
     .reply = form_reply,
     .draw = form_draw,
     .free = free,
+    .about = A_AB_FORM,
 };

@@ -24,6 +24,15 @@
 /* Staff roles as the server names them (admin.whoami, issue 17). */
 enum { ADM_ROLE_ADMIN = 1, ADM_ROLE_CASHIER = 2, ADM_ROLE_GATE = 4 };
 
+/* A hold or booking by id, looked up in every date's map (console_byid.c). */
+typedef struct {
+    bool booking; /* else a hold */
+    int64_t id, date_id, price;
+    int seat, waiting; /* seat 0: not found (yet); waiting: maps still to come */
+    char code[24];
+    bool failed; /* a map could not be read (and that was said) */
+} adm_lookup;
+
 /* The console's shared state: app_model(a). */
 typedef struct {
     adm_model m;
@@ -31,8 +40,12 @@ typedef struct {
     int role;         /* ADM_ROLE_*; an older server without whoami: admin */
     char title[160];  /* the title bar's text with the name (adm_title) */
     char last[320];   /* the last action's result, kept on the dashboard */
+    char last_other[320]; /* the same in the other language: L swaps them */
     bool last_bad;
     int64_t poll_ms;  /* dashboard poll period */
+    const char *key_file; /* where the key was read, to name it when refused */
+    bool key_refused;     /* admin.whoami said FORBIDDEN (and the console said so) */
+    adm_lookup look;      /* h / b: the hold or booking, found before the y/n */
 } adm_console;
 
 adm_console *adm_get(app *a);
@@ -103,7 +116,7 @@ int adm_byid_date(app *a, void *st, int key);
 int adm_byid_release(app *a, void *st, int key);
 int adm_byid_refund(app *a, void *st, int key);
 int adm_byid_code(app *a, void *st, int key);
-bool adm_byid_reply(app *a, int tag, const app_reply *r);
+bool adm_byid_reply(app *a, void *owner, int tag, const app_reply *r);
 /* Sends admin.booking.refund for booking_id on behalf of owner (an
  * adm_answer_fn: ctx is the booking id). */
 void adm_refund_send(app *a, void *owner, int64_t booking_id, int64_t yes);
@@ -154,11 +167,31 @@ enum {
     ADM_TAG_CASH_HISTORY,
     ADM_TAG_CASH_CHARGE,
     ADM_TAG_REPORT,
+    ADM_TAG_LOOKUP, /* admin.seats.list of each date: a hold or booking by id */
 };
 
 /* Shared key codes besides curses' KEY_*. */
 #define ADM_KEY_ESC 27
 #define ADM_KEY_ENTER '\r'
 #define ADM_KEY_TAB '\t'
+
+/* The dashboard's "Last action" would repeat the status line (the same
+ * text, still shown there): it is left out until the line clears. */
+bool adm_dash_last_repeats(app *a);
+/* "The server refused the key read from FILE ...", in the language now. */
+void adm_key_refused_text(app *a, char *out, size_t n);
+
+/* One seat of admin.seats.list, as the seat map and the by-id lookups
+ * read it. */
+typedef struct {
+    int state;            /* WG_S_FREE / WG_S_HELD / WG_S_SOLD */
+    int64_t price, hold_id, expires_in_s, booking_id;
+    char code[24];
+} adm_seat_row;
+/* o (one element of "seats") into *r and its seat number; false when
+ * malformed. */
+bool adm_seat_parse(const cJSON *o, adm_seat_row *r, int *no);
+/* The question a dialog (adm_ask_ops' state) asks. */
+const char *adm_ask_question(const void *st);
 
 #endif

@@ -211,4 +211,5 @@ const app_screen_ops adm_report_ops = {
     .resync = report_resync,
     .draw = report_draw,
     .free = free,
+    .about = A_AB_REPORT,
 };

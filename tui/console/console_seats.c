@@ -16,11 +16,7 @@
 #include "tui/console/console_int.h"
 #include "tui/ui/widgets.h"
 
-typedef struct {
-    int state;            /* WG_S_FREE / WG_S_HELD / WG_S_SOLD */
-    int64_t price, hold_id, expires_in_s, booking_id;
-    char code[24];
-} seat_row;
+typedef adm_seat_row seat_row;
 
 typedef struct {
     int64_t date_id;
@@ -69,7 +65,7 @@ static int64_t left_s(const adm_seats *s, const seat_row *r, int64_t now)
 
 /* ---- replies ----------------------------------------------------------- */
 
-static bool parse_seat(const cJSON *o, seat_row *r, int *no)
+bool adm_seat_parse(const cJSON *o, adm_seat_row *r, int *no)
 {
     int64_t n;
     const char *state;
@@ -106,7 +102,7 @@ static void got_map(app *a, adm_seats *s, const app_reply *r)
     cJSON_ArrayForEach(it, arr) {
         seat_row row;
         int no;
-        if (parse_seat(it, &row, &no))
+        if (adm_seat_parse(it, &row, &no))
             s->s[no - 1] = row;
     }
     s->loaded = true;
@@ -370,4 +366,5 @@ const app_screen_ops adm_seats_ops = {
     .resync = seats_resync,
     .draw = seats_draw,
     .free = seats_free,
+    .about = A_AB_SEATS,
 };

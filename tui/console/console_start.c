@@ -19,6 +19,12 @@ typedef struct {
 
 void *adm_start_new(void) { return calloc(1, sizeof(adm_start)); }
 
+void adm_key_refused_text(app *a, char *out, size_t n)
+{
+    const char *f = adm_get(a)->key_file;
+    snprintf(out, n, tx(A_S_BAD_KEY), f ? f : "?");
+}
+
 static void start_enter(app *a, void *st)
 {
     app_call(a, st, "admin.whoami", NULL, ADM_TAG_WHOAMI);
@@ -31,7 +37,15 @@ static void start_reply(app *a, void *st, int tag, const app_reply *r)
     if (r->offline) { /* asked again when the server is back (resync) */
         return;
     }
-    if (!r->err && r->result) {
+    if (r->err == TK_FORBIDDEN) {
+        /* Said here once, naming the file read; the dashboard below
+         * shows it in place of its table and does not say it again for
+         * each of its own calls (the actions the operator tries still
+         * say theirs). */
+        c->key_refused = true;
+        adm_bad(a, tx(A_S_BAD_KEY), c->key_file ? c->key_file : "?");
+        app_flash(a, ""); /* the dashboard's table place says it: once */
+    } else if (!r->err && r->result) {
         adm_str(r->result, "name", c->staff, sizeof c->staff);
         adm_str(r->result, "role", role, sizeof role);
         c->role = !strcmp(role, "cashier") ? ADM_ROLE_CASHIER
@@ -81,4 +95,5 @@ const app_screen_ops adm_start_ops = {
     .resync = start_resync,
     .draw = start_draw,
     .free = free,
+    .about = A_AB_START,
 };

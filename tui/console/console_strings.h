@@ -98,14 +98,24 @@ TX(A_B_DATE, "Seat map of date id:", "좌석 배치를 볼 회차 번호:")
 TX(A_B_HOLD, "Release hold id:", "해제할 선점 번호:")
 TX(A_B_BOOKING, "Refund booking id:", "환불할 예매 번호:")
 TX(A_B_NO_CODE, "No ticket has that code.", "그 코드의 티켓이 없습니다.")
-TX(A_B_CONFIRM, "Refund booking %lld? y/n", "예매 %lld을(를) 환불할까요? y/n")
+TX(A_B_CONFIRM, "Refund booking %lld, %s (seat %s of date %lld, %s won)? y/n",
+   "예매 %lld, %s (좌석 %s, 회차 %lld, %s원)을(를) 환불할까요? y/n")
+TX(A_B_CONFIRM_HOLD, "Release hold %lld (seat %s of date %lld, %s won)? y/n",
+   "선점 %lld (좌석 %s, 회차 %lld, %s원)을(를) 해제할까요? y/n")
+TX(A_B_NO_HOLD, "No date has hold %lld (released or lapsed already?).", "선점 %lld이(가) 어느 회차에도 없습니다(이미 해제되었거나 만료?).")
+TX(A_B_NO_BOOKING, "No date has a paid booking %lld (refunded already?).", "결제된 예매 %lld이(가) 어느 회차에도 없습니다(이미 환불?).")
+TX(A_B_CONFIRM_BARE, "Refund booking %lld? (No date's map could be read to say its seat.) y/n",
+   "예매 %lld을(를) 환불할까요? (좌석을 확인할 회차 정보를 읽지 못했습니다.) y/n")
+TX(A_B_CONFIRM_HOLD_BARE, "Release hold %lld? (No date's map could be read to say its seat.) y/n",
+   "선점 %lld을(를) 해제할까요? (좌석을 확인할 회차 정보를 읽지 못했습니다.) y/n")
+TX(A_B_LOOKING, "Looking it up...", "찾는 중...")
 TX(A_B_RELEASED, "Hold released.", "선점 해제됨.")
 TX(A_B_REFUNDED, "Booking %lld refunded: %s won back to the wallet.", "예매 %lld 환불됨: %s원 지갑으로 반환.")
 TX(A_H_BYDATE, "seats of date id", "회차 번호로 좌석")
 TX(A_H_BYHOLD, "release hold id", "선점 번호로 해제")
 TX(A_H_BYBOOKING, "refund booking id", "예매 번호로 환불")
 TX(A_B_CODE, "Ticket code (TK-XXXX-XXXX):", "티켓 코드 (TK-XXXX-XXXX):")
-TX(A_B_FOUND, "Ticket %s: booking %lld, seat %lld, %s.", "티켓 %s: 예매 %lld, 좌석 %lld, %s.")
+TX(A_B_FOUND, "Ticket %s: booking %lld, seat %s, %s.", "티켓 %s: 예매 %lld, 좌석 %s, %s.")
 TX(A_B_PAID, "paid", "결제됨")
 TX(A_B_WAS_REFUNDED, "refunded", "환불됨")
 TX(A_H_BYCODE, "find ticket code", "티켓 코드로 찾기")
@@ -180,6 +190,8 @@ TX(A_ROLE_ADMIN, "admin", "관리자")
 TX(A_ROLE_CASHIER, "cashier", "매표 직원")
 TX(A_ROLE_GATE, "gate", "입장 확인")
 TX(A_S_WHOAMI, "Checking the key...", "키를 확인하는 중...")
+TX(A_S_BAD_KEY, "The server refused the key read from %s (wrong admin key): start again with --admin-key-file FILE.",
+   "서버가 %s에서 읽은 키를 거부했습니다(관리자 키가 틀립니다): --admin-key-file FILE로 다시 시작하세요.")
 TX(A_S_GATE_KEY, "This is a gate key: the door check-in runs in kiosk --gate. q quits.",
    "입장 확인용 키입니다: 입장 확인은 kiosk --gate 에서 합니다. q 종료.")
 TX(A_H_COUNTER, "counter (top-ups)", "매표소 (충전)")
@@ -215,3 +227,19 @@ TX(A_R_COLS, "kind       date staff            method   count         amount",
    "종류       회차 직원             수단      건수             금액")
 TX(A_R_EMPTY, "Nothing in this day.", "이 날은 기록이 없습니다.")
 TX(A_R_TOTAL, "%-8s %6lld  %14s", "%-8s %6lld  %14s")
+TX(A_AB_DASH, "Every date's sales and the queue, live. Open a date's seats, steer the queue, add concerts and dates, or act on a hold, booking or code you have in hand.",
+   "모든 공연 일정의 판매 현황과 대기열이 실시간으로 나옵니다. 좌석 보기, 대기열 조정, 공연·일정 추가, 선점·예매·코드 처리를 할 수 있습니다.")
+TX(A_AB_SEATS, "One date's seat map with hold ids, time left and booking codes, live. Release a hold or refund a booking (each asks first).",
+   "한 일정의 좌석 배치도로 선점 번호, 남은 시간, 예매 코드가 실시간으로 나옵니다. 선점 해제나 예매 환불을 할 수 있습니다(먼저 확인합니다).")
+TX(A_AB_AUDIT, "Every change made with a staff key, newest first: when, by whom, from where, what and its result.",
+   "직원 키로 한 모든 변경이 최신순으로 나옵니다: 언제, 누가, 어디서, 무엇을, 결과는.")
+TX(A_AB_START, "Signing in: the console asks the server who your key belongs to, then offers what your role allows.",
+   "로그인 중: 콘솔이 서버에 키의 주인을 묻고, 역할이 허용하는 기능만 보여 줍니다.")
+TX(A_AB_REPORT, "The day's close: sales and refunds per date, top-ups per staff member and method, and totals.",
+   "하루 마감: 일정별 판매와 환불, 직원과 결제 수단별 충전, 합계입니다.")
+TX(A_AB_CASH, "The counter: find a member, take money and top up their wallet, see their history; s sums up your shift.",
+   "카운터: 회원을 찾아 돈을 받고 지갑을 충전하며 내역을 봅니다. s는 근무 중 충전 합계입니다.")
+TX(A_AB_FORM, "A new concert or date: fill the fields, Enter checks them all and says what is wrong before anything is sent.",
+   "새 공연이나 일정: 칸을 채우고 Enter를 누르면 보내기 전에 모두 확인하고 틀린 곳을 알려 줍니다.")
+TX(A_AB_ASK, "A question about the action you chose: answer it, or Esc to cancel and change nothing.",
+   "고른 작업에 대한 질문입니다. 답하거나, Esc로 취소하면 아무것도 바뀌지 않습니다.")

@@ -150,6 +150,8 @@ static void ask_accept(app *a, adm_ask *q)
     q->fn(a, q->owner, q->ctx, v);
 }
 
+const char *adm_ask_question(const void *st) { return ((const adm_ask *)st)->question; }
+
 static bool ask_typed(const adm_ask *q) { return q->number || q->code || q->check; }
 
 static int act_yes(app *a, void *st, int key)
@@ -243,4 +245,5 @@ const app_screen_ops adm_ask_ops = {
     .key = ask_key,
     .draw = ask_draw,
     .free = free,
+    .about = A_AB_ASK,
 };

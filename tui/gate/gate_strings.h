@@ -39,3 +39,5 @@ TX(G_FORBIDDEN, "This key may not check tickets (it needs the gate or admin role
 TX(G_H_SCAN, "check", "확인")
 TX(G_H_CLEAR, "clear", "지우기")
 TX(G_HK_SCAN, "check the code typed (a scanner sends Enter itself)", "입력한 코드 확인 (스캐너는 Enter를 직접 보냄)")
+TX(G_AB_GATE, "The door: scan or type a ticket's code and Enter. ADMITTED lets the holder in; REFUSED says why (used, refunded, another date, unknown).",
+   "입구: 티켓 코드를 스캔하거나 입력하고 Enter. 입장 확인이면 들여보내고, 거부면 이유가 나옵니다(사용됨, 환불됨, 다른 일정, 없는 코드).")

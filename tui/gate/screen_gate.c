@@ -267,4 +267,5 @@ const app_screen_ops gt_screen_ops = {
     .resync = gt_resync,
     .draw = gt_draw,
     .free = free,
+    .about = G_AB_GATE,
 };

@@ -137,6 +137,10 @@ int ks_act_history(app *a, void *st, int key)
 
 int ks_act_leave(app *a, void *st, int key)
 {
+    if (ks(a)->nholds > 0) { /* seats picked are not given back unasked */
+        ks_ask_leave(a);
+        return APP_DONE;
+    }
     ks_logout(a, T_COUNT);
     return APP_DONE;
 }

@@ -59,6 +59,18 @@ void ks_logout(app *a, tx_id why)
         app_flash(a, tx(why));
 }
 
+void ks_ask_leave(app *a) { app_push(a, &ks_leave_ops, ks_leave_new(app_top_ops(a), app_top_state(a))); }
+
+/* The same cases as ks_idle: no countdown where the reset would not
+ * happen, nor on an empty welcome screen (nothing to lose there). */
+bool ks_idle_warn(app *a)
+{
+    ks_session *s = ks(a);
+    if (app_top_ops(a) == &ks_queue_ops || ks_pay_open(s))
+        return false;
+    return app_top_ops(a) != &ks_welcome_ops || s->user_id[0];
+}
+
 void ks_idle(app *a)
 {
     ks_session *s = ks(a);

@@ -33,8 +33,12 @@ void ks_go_tickets(app *a, const ks_ticket *t, int n, bool after_payment);
 void ks_requeue(app *a, tx_id why);
 /* Release holds, leave the queue, forget the member, back to welcome. */
 void ks_logout(app *a, tx_id why);
-/* The kiosk-mode idle handler (app_on_idle). */
+/* Held seats and a leave key: ask first (y logs out, n stays). */
+void ks_ask_leave(app *a);
+/* The kiosk-mode idle handler (app_on_idle), and whether its countdown
+ * shows first (app_idle_warn). */
 void ks_idle(app *a);
+bool ks_idle_warn(app *a);
 /* F2 (app_on_lang): the title follows the language. */
 void ks_lang_changed(app *a);
 /* The language the kiosk started in: in --kiosk mode a session's end

@@ -267,4 +267,5 @@ const app_screen_ops ks_checkout_ops = {
     .resync = checkout_resync,
     .draw = checkout_draw,
     .free = free,
+    .about = T_AB_CHECKOUT,
 };

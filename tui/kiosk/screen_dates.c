@@ -133,7 +133,8 @@ static const km_binding dates_keys[] = {
     KS_KEYS_GO,
     KS_KEYS_LEAVE,
     {{'j', 'k'}, act_move, "j k", T_H_MOVE, KM_HELP, 0},
-    {{'r'}, act_refresh, "r", T_H_REFRESH, KM_HELP, 0},
+    /* not on the bar (full at 80 columns): the list is live, r is rarely needed */
+    {{'r'}, act_refresh, "r", T_H_REFRESH, KM_HELP, T_HK_DATES_REFRESH},
 };
 
 KM_TABLE_FN(dates_keys_fn, dates_keys)
@@ -206,4 +207,5 @@ const app_screen_ops ks_dates_ops = {
     .tick = dates_tick,
     .draw = dates_draw,
     .free = free,
+    .about = T_AB_DATES,
 };

@@ -127,4 +127,5 @@ const app_screen_ops ks_history_ops = {
     .resync = history_resync,
     .draw = history_draw,
     .free = free,
+    .about = T_AB_HISTORY,
 };

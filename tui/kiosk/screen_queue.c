@@ -295,4 +295,5 @@ const app_screen_ops ks_queue_ops = {
     .resync = queue_resync,
     .draw = queue_draw,
     .free = free,
+    .about = T_AB_QUEUE,
 };

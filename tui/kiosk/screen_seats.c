@@ -122,10 +122,16 @@ static void hold_done(app *a, seats_st *s, int no, const app_reply *r)
         app_flash(a, tx(r->err == TK_HOLD_LIMIT ? T_HOLD_LIMIT : T_NOT_ON_SALE));
         return;
     }
+    if (r->offline) {
+        /* Not sent, or sent and never answered: say which at once rather
+         * than "retrying" (nothing retries a hold). Either way the
+         * snapshot settles it, now or on the way back online. */
+        flash_seat(a, r->unsure ? T_SEAT_HOLD_UNSURE : T_SEAT_NOT_HELD_AWAY, no, NULL);
+        fetch(a, s);
+        return;
+    }
     if (r->err) {
         ks_reply_error(a, r);
-        if (r->offline)
-            fetch(a, s); /* did it get through? the snapshot will say */
         return;
     }
     ks_hold_reply h;
@@ -244,6 +250,11 @@ static void act(app *a, seats_st *s)
     if (ses->nholds >= KS_MAX_HOLDS) {
         cJSON_Delete(p);
         app_flash(a, tx(T_HOLD_LIMIT));
+        return;
+    }
+    if (!app_online(a)) { /* the banner is up: a call would only time out */
+        cJSON_Delete(p);
+        flash_seat(a, T_SEAT_NOT_HELD_AWAY, no, NULL);
         return;
     }
     jv_add_int(p, "date_id", s->date_id);
@@ -388,4 +399,5 @@ const app_screen_ops ks_seats_ops = {
     .tick = seats_tick,
     .draw = seats_draw,
     .free = free,
+    .about = T_AB_SEATS,
 };

@@ -194,4 +194,5 @@ const app_screen_ops ks_ticket_ops = {
     .resync = ticket_resync,
     .draw = ticket_draw,
     .free = free,
+    .about = T_AB_TICKET,
 };

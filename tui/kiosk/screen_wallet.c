@@ -337,4 +337,5 @@ const app_screen_ops ks_wallet_ops = {
     .resync = wallet_resync,
     .draw = wallet_draw,
     .free = free,
+    .about = T_AB_WALLET,
 };

@@ -112,8 +112,9 @@ static int welcome_key(app *a, void *st, int key)
         return APP_PASS;
     if (w->mode == W_LOGIN)
         return wg_input_key(&w->in, key, 36, "0123456789abcdefABCDEF-") && key != '?' ? APP_DONE : APP_PASS;
-    /* '?' is a fine character in a name, but then help needs F1 */
-    return wg_input_key(&w->in, key, KS_NAME_MAX, NULL) ? APP_DONE : APP_PASS;
+    /* '?' opens the help here too, as on every screen: it is hardly ever
+     * part of a name, and a kiosk's customer never learns of F1 */
+    return key != '?' && wg_input_key(&w->in, key, KS_NAME_MAX, NULL) ? APP_DONE : APP_PASS;
 }
 
 static void welcome_reply(app *a, void *st, int tag, const app_reply *r)
@@ -205,4 +206,5 @@ const app_screen_ops ks_welcome_ops = {
     .reply = welcome_reply,
     .draw = welcome_draw,
     .free = free,
+    .about = T_AB_WELCOME,
 };

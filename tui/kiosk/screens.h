@@ -6,13 +6,14 @@
 #define TK_KS_SCREENS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tui/kiosk/session.h"
 #include "tui/ui/app.h"
 
 extern const app_screen_ops ks_welcome_ops, ks_queue_ops, ks_dates_ops, ks_seats_ops,
-    ks_checkout_ops, ks_wallet_ops, ks_ticket_ops, ks_history_ops;
+    ks_checkout_ops, ks_wallet_ops, ks_ticket_ops, ks_history_ops, ks_leave_ops;
 
 void *ks_welcome_new(void);
 void *ks_queue_new(void);
@@ -36,5 +37,9 @@ void *ks_ticket_new(const ks_ticket *tickets, int n);
  * its QR is drawn. Never for a refunded one. */
 bool ks_ticket_scannable(const void *st);
 void *ks_history_new(void);
+/* "Leave and release them? y/n" over the screen that asked (drawn below
+ * it); y logs out, n or Esc stays. */
+void *ks_leave_new(const app_screen_ops *under_ops, void *under);
+void ks_leave_question(char *out, size_t n, int held);
 
 #endif

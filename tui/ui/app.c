@@ -15,6 +15,7 @@
 #define APP_MAX_OPS 8
 #define APP_TICK_MS 250
 #define APP_FLASH_MS 15000
+#define APP_IDLE_WARN_MS 15000 /* "Still there?" this long before an idle reset */
 
 typedef struct {
     const app_screen_ops *ops;
@@ -36,6 +37,8 @@ struct app {
     app_config cfg;
     void *model;
     void (*on_idle)(app *a);
+    bool (*idle_warn)(app *a); /* NULL: always warn */
+    bool warning;              /* the idle countdown is shown */
     void (*on_lang)(app *a); /* set: F2 switches the language */
     app_entry stack[APP_MAX_DEPTH];
     int depth;
@@ -110,11 +113,21 @@ void app_set_title(app *a, const char *title) { a->cfg.title = title ? title : "
 void app_set_model(app *a, void *model) { a->model = model; }
 void *app_model(app *a) { return a->model; }
 void app_on_idle(app *a, void (*fn)(app *a)) { a->on_idle = fn; }
+void app_idle_warn(app *a, bool (*fn)(app *a)) { a->idle_warn = fn; }
+
+int app_idle_left(app *a)
+{
+    if (!a->warning)
+        return -1;
+    int64_t left = a->last_key_ms + (int64_t)a->cfg.idle_s * 1000 - a->last_tick_ms;
+    return left <= 0 ? 0 : (int)((left + 999) / 1000);
+}
 void app_on_lang(app *a, void (*fn)(app *a)) { a->on_lang = fn; }
 int app_depth(app *a) { return a->depth; }
 const app_screen_ops *app_top_ops(app *a) { return a->depth ? a->stack[a->depth - 1].ops : NULL; }
 void *app_top_state(app *a) { return a->depth ? a->stack[a->depth - 1].st : NULL; }
 bool app_online(app *a) { return a->online; }
+bool app_help_open(app *a) { return a->help; }
 void app_quit(app *a) { a->quit = a->quit || !a->cfg.kiosk; }
 bool app_quitting(app *a) { return a->quit; }
 
@@ -140,6 +153,7 @@ void app_flash(app *a, const char *text)
 }
 
 const char *app_flash_text(app *a) { return a->flash; }
+const char *app_flash_live(app *a) { return a->flash[0] && app_now() < a->flash_until ? a->flash : ""; }
 
 /* ---- stack ---- */
 
@@ -347,10 +361,16 @@ void app_set_online(app *a, bool online)
 void app_tick(app *a, int64_t now)
 {
     a->last_tick_ms = now;
-    if (a->cfg.kiosk && a->on_idle && now - a->last_key_ms >= (int64_t)a->cfg.idle_s * 1000) {
+    int64_t idle_ms = (int64_t)a->cfg.idle_s * 1000, quiet = now - a->last_key_ms;
+    if (a->cfg.kiosk && a->on_idle && quiet >= idle_ms) {
         a->last_key_ms = now;
+        a->warning = false;
         a->on_idle(a);
         app_settle(a);
+    } else if (a->cfg.kiosk && a->on_idle && !a->warning && quiet >= idle_ms - APP_IDLE_WARN_MS) {
+        /* A reset out of the blue loses a customer who was only reading:
+         * count down on screen first, where waiting is not the point. */
+        a->warning = !a->idle_warn || a->idle_warn(a);
     }
     a->nest++;
     for (int i = 0; i < a->depth; i++)
@@ -419,6 +439,10 @@ void app_key(app *a, int key)
             app_quit(a);
         return;
     }
+    if (a->warning) { /* "Still there?": the key is the answer, nothing more */
+        a->warning = false;
+        return;
+    }
     a->flash[0] = 0; /* a key acknowledges the last message */
     if (a->help) { /* any key closes the overlay */
         a->help = false;
@@ -441,6 +465,12 @@ void app_key(app *a, int key)
 
 /* ---- drawing ---- */
 
+const char *app_help_about(app *a)
+{
+    const app_screen_ops *o = app_top_ops(a);
+    return o && o->about ? tx((tx_id)o->about) : "";
+}
+
 int app_hints(app *a, bool help, wg_hint *out, int max, int *keep)
 {
     int n = 0, first;
@@ -456,6 +486,19 @@ int app_hints(app *a, bool help, wg_hint *out, int max, int *keep)
     if (keep)
         *keep = n - first;
     return n;
+}
+
+/* The idle countdown, boxed in the middle over whatever is shown. */
+static void app_draw_idle(app *a, const wg_rect *r)
+{
+    char line[160];
+    int w = r->w - 8 < 60 ? r->w - 8 : 60;
+    int y = r->y + (r->h - 5) / 2, x = r->x + (r->w - w) / 2;
+    wg_clear(y, x, 5, w);
+    wg_box(y, x, 5, w, NULL);
+    wg_center(y + 1, x + 1, w - 2, tx(T_IDLE_ASK), WG_HEAD);
+    snprintf(line, sizeof line, tx(T_IDLE_LEFT), app_idle_left(a));
+    wg_center(y + 3, x + 1, w - 2, line, WG_WARN);
 }
 
 static void app_draw(app *a)
@@ -483,8 +526,10 @@ static void app_draw(app *a)
     wg_hintbar(h - 1, w, hints, n, keep);
     if (a->help) {
         n = app_hints(a, true, hints, 32, NULL);
-        wg_help(&r, hints, n);
+        wg_help(&r, app_help_about(a), hints, n);
     }
+    if (a->warning)
+        app_draw_idle(a, &r);
     refresh();
 }
 

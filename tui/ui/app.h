@@ -29,6 +29,7 @@
 #include "common/errors.h"
 #include "common/rpc.h"
 #include "tui/ui/keymap.h"
+#include "tui/ui/text.h"
 #include "tui/ui/widgets.h"
 
 typedef struct app app;
@@ -59,6 +60,10 @@ typedef struct app_screen_ops {
     void (*resync)(app *a, void *st, int64_t date_id);
     void (*draw)(app *a, void *st, const wg_rect *r);
     void (*free)(void *st);
+    /* tx id (tui/ui/text.h): a sentence or two on what the screen is for,
+     * at the top of the '?' overlay, above its keys. Every screen has one
+     * (tests/unit_keymap.c checks). */
+    int about;
 } app_screen_ops;
 
 typedef struct {
@@ -110,8 +115,16 @@ void app_set_title(app *a, const char *title);
 /* An opaque pointer for the program's shared model (kiosk session). */
 void app_set_model(app *a, void *model);
 void *app_model(app *a);
-/* Called in kiosk mode after idle_s without a key (on the loop thread). */
+/* Called in kiosk mode after idle_s without a key (on the loop thread).
+ * The last 15 s of it a box counts down ("Still there? Press any key");
+ * any key closes it (and does nothing else) and the wait starts over. */
 void app_on_idle(app *a, void (*fn)(app *a));
+/* Asked when the countdown would start; false: no countdown now (waiting
+ * is the point of the screen, or there is nothing to lose), the idle
+ * handler still runs at the end. NULL (the default): always count down. */
+void app_idle_warn(app *a, bool (*fn)(app *a));
+/* Seconds the countdown shows, or -1 when none is shown. */
+int app_idle_left(app *a);
 /* Makes F2 switch between Korean and English (with a hint on the bar);
  * fn runs right after each switch, to retitle and the like. */
 void app_on_lang(app *a, void (*fn)(app *a));
@@ -148,6 +161,8 @@ void app_seq_forget(app *a, int64_t date_id);
 /* A message for the line above the hint bar, shown for a few seconds. */
 void app_flash(app *a, const char *text);
 const char *app_flash_text(app *a);
+/* The message while it is still on screen, else "". */
+const char *app_flash_live(app *a);
 bool app_online(app *a);
 void app_quit(app *a);          /* ignored in kiosk mode */
 bool app_quitting(app *a);
@@ -161,6 +176,10 @@ void app_key(app *a, int key);
  * the top screen's rows, then the app's own; *keep (may be NULL) is how
  * many at the end the bar always shows. Returns the count. */
 int app_hints(app *a, bool help, wg_hint *out, int max, int *keep);
+/* The top screen's sentence for the overlay ("" when none). */
+const char *app_help_about(app *a);
+/* The '?' overlay is open. */
+bool app_help_open(app *a);
 /* Run the loop on the terminal until app_quit; curses is set up here. */
 int app_run(app *a);
 

@@ -19,6 +19,14 @@ static const char *const tx_table[T_COUNT][2] = {
 
 static tx_lang tx_cur = TX_EN;
 
+int tx_find(const char *s)
+{
+    for (int i = 0; s && i < T_COUNT; i++)
+        if (s == tx((tx_id)i)) /* the table's own pointer, not a copy */
+            return i;
+    return -1;
+}
+
 const char *tx(tx_id id)
 {
     if ((int)id < 0 || id >= T_COUNT)

@@ -21,6 +21,10 @@ typedef enum {
 typedef enum { TX_EN = 0, TX_KO = 1 } tx_lang;
 
 const char *tx(tx_id id);
+/* The id whose text (in the current language) is the pointer s, as tx()
+ * returned it; -1 for any other string. For text to say again after a
+ * language switch (the console's last action). */
+int tx_find(const char *s);
 /* For modules that keep their own strings (the console): pick by language. */
 const char *tx_pick(const char *en, const char *ko);
 void tx_set_lang(tx_lang l);

@@ -28,8 +28,15 @@ TX(T_H_DONE, "done", "완료")
 TX(T_H_REFRESH, "refresh", "새로 고침")
 TX(T_H_MOUSE, "click a seat", "좌석 클릭")
 TX(T_H_CLEAR, "clear", "지우기")
+TX(T_H_LEAVE_YES, "leave, release", "나가기, 해제")
+TX(T_H_STAY, "stay", "머무르기")
+TX(T_LEAVE_ASK_ONE, "You hold %d seat. Leave and release it? y/n", "좌석 %d석을 선택해 두었습니다. 나가면서 해제할까요? y/n")
+TX(T_LEAVE_ASK, "You hold %d seats. Leave and release them? y/n", "좌석 %d석을 선택해 두었습니다. 나가면서 모두 해제할까요? y/n")
 TX(T_HK_PRESET, "charge a preset amount", "정해진 금액 충전")
+TX(T_HK_DATES_REFRESH, "refresh now (the list also updates live, by itself)", "지금 새로 고침 (목록은 저절로 실시간으로 바뀝니다)")
 TX(T_HK_CHECKOUT, "checkout: pay for the seats held", "결제하기: 선택한 좌석 결제")
+TX(T_IDLE_ASK, "Still there? Press any key.", "계속 이용하시나요? 아무 키나 누르세요.")
+TX(T_IDLE_LEFT, "Starting over in %d s", "%d초 후 처음 화면으로 돌아갑니다")
 TX(T_IDLE_RESET, "Session ended after inactivity.", "오랫동안 입력이 없어 처음 화면으로 돌아왔습니다.")
 TX(T_LOADING, "loading... your key is kept until the list is here", "불러오는 중... 목록이 오면 누른 키를 처리합니다")
 TX(T_WORKING, "Please wait...", "잠시만 기다려 주세요...")
@@ -102,6 +109,10 @@ TX(T_NOT_ON_SALE, "This date is not on sale.", "이 날짜는 판매 중이 아�
 TX(T_SEATS_PRICES, "Prices", "가격")
 TX(T_SEATS_YOURS, "Your seats", "선택한 좌석")
 TX(T_SEATS_NONE_HELD, "Hold a seat first (Enter).", "먼저 좌석을 선택하세요 (Enter).")
+TX(T_SEAT_NOT_HELD_AWAY, "Seat %s was not held: the server is not answering. Press Enter again when it is back.",
+   "%s 좌석을 선택하지 못했습니다: 서버가 응답하지 않습니다. 연결되면 Enter를 다시 누르세요.")
+TX(T_SEAT_HOLD_UNSURE, "No answer about seat %s: checking whether it is yours...",
+   "%s 좌석의 응답이 없습니다: 선택되었는지 확인하는 중...")
 TX(T_SEAT_CURSOR, "Seat %s: %s", "%s 좌석: %s")
 
 TX(T_CHECKOUT_TITLE, "Checkout", "결제")
@@ -148,6 +159,24 @@ TX(T_TK_COUNT, "Ticket %d of %d", "티켓 %d / %d")
 
 TX(T_HISTORY_TITLE, "My bookings", "내 예매 내역")
 TX(T_HISTORY_NONE, "No bookings yet.", "예매 내역이 없습니다.")
+TX(T_AB_WELCOME, "Sign in with your member id, or press Tab to become a member with your name. The id is what you keep: it opens your wallet and tickets at any kiosk.",
+   "회원 번호로 들어오거나, Tab을 눌러 이름으로 회원 가입하세요. 회원 번호로 어느 키오스크에서든 지갑과 티켓을 열 수 있습니다.")
+TX(T_AB_QUEUE, "You are in line for tickets: the wait counts down as the line moves, live. Stay here; your turn opens the dates by itself.",
+   "티켓 구매 대기열입니다. 줄이 줄어드는 대로 남은 시간이 실시간으로 바뀝니다. 이 화면에서 기다리면 차례가 되었을 때 공연 일정이 저절로 열립니다.")
+TX(T_AB_DATES, "The concert dates on sale, with their free, held and sold seats, updated live as others buy. Pick one to see its seat map.",
+   "판매 중인 공연 일정과 남은·선택된·판매된 좌석 수입니다. 다른 사람이 살 때마다 실시간으로 바뀝니다. 하나를 골라 좌석 배치도를 보세요.")
+TX(T_AB_SEATS, "The seat map of this date, live: hold up to 4 free seats (Enter), then check out before the time at the top runs out. Your seats are marked *.",
+   "이 공연의 실시간 좌석 배치도입니다. 빈 좌석을 4석까지 선택(Enter)하고, 위의 시간이 끝나기 전에 결제하세요. 내 좌석은 *로 표시됩니다.")
+TX(T_AB_CHECKOUT, "The seats you hold and their total, paid from your wallet. Pay before the time runs out, or go back for more seats.",
+   "선택한 좌석과 합계이며, 지갑에서 결제됩니다. 시간이 끝나기 전에 결제하거나, 뒤로 가서 좌석을 더 고르세요.")
+TX(T_AB_WALLET, "Your wallet: its balance and last entries. Top it up here, then pay for tickets from it.",
+   "지갑의 잔액과 최근 내역입니다. 여기서 충전한 뒤 티켓 값을 지갑에서 결제합니다.")
+TX(T_AB_TICKET, "Your ticket: show its code or QR at the door. The code is also in My tickets at any kiosk.",
+   "티켓입니다. 입장할 때 코드나 QR을 보여 주세요. 코드는 어느 키오스크에서든 '내 예매'에서 다시 볼 수 있습니다.")
+TX(T_AB_HISTORY, "Every ticket you bought, newest first; a refunded one is marked. Open one to see its code again.",
+   "구매한 모든 티켓이 최신순으로 나옵니다. 환불된 티켓은 표시됩니다. 하나를 열면 코드를 다시 볼 수 있습니다.")
+TX(T_AB_LEAVE, "Leaving gives the seats you hold back to everyone; staying keeps them until their time runs out.",
+   "나가면 선택한 좌석이 다른 사람에게 돌아갑니다. 머무르면 시간이 끝날 때까지 유지됩니다.")
 
 /* The operator console's strings live in their own table (console owner). */
 #include "tui/console/console_strings.h"

@@ -414,7 +414,22 @@ bool wg_too_small(int h, int w)
     return true;
 }
 
-void wg_help(const wg_rect *r, const wg_hint *h, int n)
+/* about broken at spaces into lines of w columns at most (a word wider
+ * than w is one line, cut when drawn). */
+static int help_about(const char *about, int w, const char **line, int *len, int max)
+{
+    int k = 0;
+    for (const char *p = about ? about : ""; *p && k < max; k++) {
+        size_t cut = wg_break(p, w);
+        line[k] = p;
+        len[k] = (int)(cut ? cut : strlen(p));
+        for (p += len[k]; *p == ' '; p++)
+            ;
+    }
+    return k;
+}
+
+void wg_help(const wg_rect *r, const char *about, const wg_hint *h, int n)
 {
     int kw = 0, cw = 0;
     for (int i = 0; i < n; i++)
@@ -429,13 +444,23 @@ void wg_help(const wg_rect *r, const wg_hint *h, int n)
     int tw = ncol * cw + (ncol - 1) * 3;
     if (tw < tx_width(tx(T_HELP_CLOSE)))
         tw = tx_width(tx(T_HELP_CLOSE));
-    int bw = tw + 6 < r->w ? tw + 6 : r->w, bh = rows + 4 < r->h ? rows + 4 : r->h;
+    if (about && about[0] && tw < 56) /* room for the sentence to read as one */
+        tw = 56;
+    int bw = tw + 6 < r->w ? tw + 6 : r->w;
+    const char *line[4];
+    int len[4], na = help_about(about, bw - 6, line, len, 4), top = na ? na + 1 : 0;
+    int bh = rows + 4 + top < r->h ? rows + 4 + top : r->h;
     int y = r->y + (r->h - bh) / 2, x = r->x + (r->w - bw) / 2;
     if (ncol > 1 && cw > (bw - 9) / 2)
         cw = (bw - 9) / 2;
     wg_box(y, x, bh, bw, tx(T_HELP_TITLE));
-    for (int i = 0; i < n && i % rows < bh - 4; i++) {
-        int cx = x + 3 + (i / rows) * (cw + 3), cy = y + 1 + i % rows;
+    for (int i = 0; i < na; i++) {
+        char buf[512];
+        snprintf(buf, sizeof buf, "%.*s", len[i], line[i]);
+        wg_text(y + 1 + i, x + 3, bw - 6, buf, WG_HEAD);
+    }
+    for (int i = 0; i < n && i % rows < bh - 4 - top; i++) {
+        int cx = x + 3 + (i / rows) * (cw + 3), cy = y + 1 + top + i % rows;
         int room = ncol > 1 ? cw : bw - 6;
         wg_text(cy, cx, kw, h[i].key, WG_HINT_KEY);
         wg_text(cy, cx + kw + 2, room - kw - 2, tx(h[i].text), WG_NORMAL);

@@ -132,7 +132,8 @@ bool wg_too_small(int h, int w);
 int wg_hint_fit(int w, const wg_hint *h, int n, int keep, bool shown[]);
 void wg_hintbar(int y, int w, const wg_hint *h, int n, int keep);
 /* A boxed list of all hints, centred in the rect (the '?' overlay). */
-void wg_help(const wg_rect *r, const wg_hint *h, int n);
+/* about (may be NULL): what the screen is for, wrapped above the keys. */
+void wg_help(const wg_rect *r, const char *about, const wg_hint *h, int n);
 
 /* ---- one-line input ---- */
 typedef struct {
