@@ -166,36 +166,34 @@ int adm_act_lang(app *a, void *st, int key)
 
 /* ---- main -------------------------------------------------------------- */
 
-typedef struct {
-    const char *rpc, *events, *key_file;
-    tx_lang lang;
-} console_opts;
-
-/* 0 ok, 1 help, -1 usage error. --admin itself is skipped wherever it is. */
-static int console_args(int argc, char **argv, console_opts *o)
+int console_flags_parse(int argc, char **argv, const char *self, const char *default_key,
+                        console_flags *f, bool (*extra)(void *ctx, const char *flag, const char *v),
+                        void *ctx)
 {
-    *o = (console_opts){CL_DEFAULT_RPC, CL_DEFAULT_EVENTS, CONSOLE_DEFAULT_KEY,
-                        tx_lang_from_env()};
+    *f = (console_flags){CL_DEFAULT_RPC, CL_DEFAULT_EVENTS, default_key, tx_lang_from_env()};
     for (int i = 1; i < argc; i++) {
-        const char *f = argv[i];
-        if (!strcmp(f, "--admin"))
+        const char *flag = argv[i];
+        if (!strcmp(flag, self))
             continue;
-        if (!strcmp(f, "--help") || !strcmp(f, "-h"))
+        if (!strcmp(flag, "--help") || !strcmp(flag, "-h"))
             return 1;
         if (i + 1 >= argc)
             return -1;
         const char *v = argv[++i];
-        if (!strcmp(f, "--rpc"))
-            o->rpc = v;
-        else if (!strcmp(f, "--events"))
-            o->events = v;
-        else if (!strcmp(f, "--admin-key-file"))
-            o->key_file = v;
-        else if (strcmp(f, "--lang") || !tx_parse_lang(v, &o->lang))
+        if (!strcmp(flag, "--rpc"))
+            f->rpc = v;
+        else if (!strcmp(flag, "--events"))
+            f->events = v;
+        else if (!strcmp(flag, "--admin-key-file"))
+            f->key_file = v;
+        else if (!strcmp(flag, "--lang")) {
+            if (!tx_parse_lang(v, &f->lang))
+                return -1;
+        } else if (!extra || !extra(ctx, flag, v))
             return -1;
     }
     rt_urls u; /* one URL per node, comma-separated */
-    return rt_urls_parse(&u, o->rpc) || rt_urls_parse(&u, o->events) ? -1 : 0;
+    return rt_urls_parse(&u, f->rpc) || rt_urls_parse(&u, f->events) ? -1 : 0;
 }
 
 /* The key is the file's content with trailing whitespace trimmed (the
@@ -240,8 +238,8 @@ app *console_staff_app(const char *rpc, const char *events, const char *key_file
 int console_main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
-    console_opts o;
-    int rc = console_args(argc, argv, &o);
+    console_flags o;
+    int rc = console_flags_parse(argc, argv, "--admin", CONSOLE_DEFAULT_KEY, &o, NULL, NULL);
     tx_set_lang(o.lang);
     if (rc) {
         fprintf(rc > 0 ? stdout : stderr, "%s\n", tx(A_USAGE));
