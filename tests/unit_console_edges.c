@@ -7,39 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/lib/tui_fake.h"
+#include "tests/unit_console_util.h"
 #include "tests/unit_run.h"
-#include "tui/console/console_int.h"
-#include "tui/ui/text.h"
-
-static app *A;
-static adm_console C;
 
 static void setup(void)
 {
-    tx_set_lang(TX_EN);
-    A = tf_app_new(&(app_config){.title = "console"});
-    memset(&C, 0, sizeof C);
-    adm_model_init(&C.m);
-    C.role = ADM_ROLE_ADMIN;
+    uc_open(ADM_ROLE_ADMIN);
     C.poll_ms = 1500;
     C.key_file = "/etc/ticketd/admin.key";
-    app_set_model(A, &C);
-}
-
-static void teardown(void) { app_free(A); }
-
-static void type(const char *s)
-{
-    while (*s)
-        app_key(A, (unsigned char)*s++);
-}
-
-static const tf_sent *call_of(const char *method)
-{
-    const tf_sent *s = tf_find(A, method);
-    ck_assert_msg(s != NULL, "no %s call", method);
-    return s;
 }
 
 /* whoami refused: said once, with the file read; the dashboard shows it
@@ -87,15 +62,6 @@ START_TEST(last_action_once_and_in_the_language_shown)
     ck_assert_str_eq(C.last, tx(A_B_NO_CODE));
 }
 END_TEST
-
-static int pending(const char *method)
-{
-    const tf_sent *o;
-    int n = tf_outbox(A, &o), k = 0;
-    for (int i = 0; i < n; i++)
-        k += !strcmp(o[i].method, method);
-    return k;
-}
 
 /* Both dates' maps, one after the other: date 4 has hold 77 on B-13 and
  * booking 9 (TK-AAAA-BBBB) on A-3; date 5 neither. */

@@ -7,41 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/lib/tui_fake.h"
+#include "tests/unit_console_util.h"
 #include "tests/unit_run.h"
-#include "tui/console/console_int.h"
-#include "tui/ui/text.h"
 
 #define MEMBER "5b0c3c0e-8a4e-4c1e-9a8e-2f7d2d1f4a10"
 
-static app *A;
-static adm_console C;
 
-static void setup(void)
-{
-    tx_set_lang(TX_EN);
-    A = tf_app_new(&(app_config){.title = "console"});
-    memset(&C, 0, sizeof C);
-    adm_model_init(&C.m);
-    C.role = ADM_ROLE_ADMIN;
-    app_set_model(A, &C);
-}
-
-static void teardown(void) { app_free(A); }
-
-static void type(const char *s)
-{
-    while (*s)
-        app_key(A, (unsigned char)*s++);
-}
-
-/* The newest unanswered call to method (fails the test when none). */
-static const tf_sent *call_of(const char *method)
-{
-    const tf_sent *s = tf_find(A, method);
-    ck_assert_msg(s != NULL, "no %s call", method);
-    return s;
-}
+static void setup(void) { uc_open(ADM_ROLE_ADMIN); }
 
 static void start_as(const char *whoami, tk_err err)
 {
