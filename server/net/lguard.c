@@ -33,6 +33,13 @@ typedef struct {
     _Atomic uint32_t lid;        /* the live listener's id, for lg_pipe_added */
     _Atomic uint64_t added;      /* pipes it handed to the socket */
     nng_stream_dialer *dialer;   /* the probe's, kept for the server's life */
+    /* A probe whose listener had not answered its header in time. It is
+     * never closed before the header came: closing it would make the
+     * server's later send of its header fail with EPIPE, the very
+     * failure that breaks nng 1.5.2's listener (#1518). */
+    nng_stream *parked;
+    uint8_t prx[8];
+    size_t pgot;
     int misses;
     int64_t noted_ms;
 } lg_entry;
@@ -47,7 +54,8 @@ struct lguard {
     pthread_t thread;
     bool running;
     pthread_mutex_t mu;
-    pthread_cond_t cv; /* signalled by lg_pipe_added and lg_stop */
+    pthread_cond_t cv;      /* the period's sleep: signalled by lg_stop */
+    pthread_cond_t pipe_cv; /* a pipe reached a socket: lg_pipe_added, lg_stop */
     bool stopping;     /* guarded by mu */
 };
 
@@ -64,6 +72,7 @@ lguard *lg_new(tk_stats *stats, void (*tick)(void *), void *tick_arg)
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&g->cv, &ca);
+    pthread_cond_init(&g->pipe_cv, &ca);
     pthread_condattr_destroy(&ca);
     return g;
 }
@@ -161,11 +170,14 @@ int lg_listen(lguard *g, const lg_spec *spec)
 void lg_pipe_added(lguard *g, nng_pipe p)
 {
     uint32_t lid = (uint32_t)nng_listener_id(nng_pipe_listener(p));
-    for (int i = 0; i < g->n; i++)
+    /* Every slot, not g->n: lg_listen may still be counting the second
+     * listener while the first already hands over pipes (an unused
+     * slot's lid is 0). */
+    for (int i = 0; i < LG_MAX; i++)
         if (lid && atomic_load(&g->e[i].lid) == lid) {
             atomic_fetch_add(&g->e[i].added, 1);
             pthread_mutex_lock(&g->mu);
-            pthread_cond_broadcast(&g->cv);
+            pthread_cond_broadcast(&g->pipe_cv);
             pthread_mutex_unlock(&g->mu);
         }
 }
@@ -177,28 +189,61 @@ static int lg_wait(nng_aio *aio)
     return nng_aio_result(aio);
 }
 
+/* Reads what is left of the listener's 8-byte header into e->prx; 0 when
+ * it is all there, NNG_ETIMEDOUT when the listener has not sent it yet. */
+static int lg_read_header(lg_entry *e, nng_stream *s, nng_aio *aio)
+{
+    while (e->pgot < 8) {
+        nng_iov iov = {.iov_buf = e->prx + e->pgot, .iov_len = 8 - e->pgot};
+        nng_aio_set_iov(aio, 1, &iov);
+        nng_stream_recv(s, aio);
+        int rv = lg_wait(aio);
+        if (rv != 0)
+            return rv;
+        e->pgot += nng_aio_count(aio);
+    }
+    return e->prx[1] == 'S' && e->prx[2] == 'P' ? 0 : NNG_EPROTO;
+}
+
 /* Sends our 8-byte SP header and reads the listener's (not for ws://,
  * whose HTTP upgrade is the handshake). */
 static int lg_sp_header(lg_entry *e, nng_stream *s, nng_aio *aio)
 {
     uint8_t tx[8] = {0, 'S', 'P', 0, (uint8_t)(e->peer_proto >> 8), (uint8_t)e->peer_proto, 0, 0};
-    uint8_t rx[8];
-    for (int dir = 0; dir < 2; dir++) {
-        uint8_t *buf = dir ? rx : tx;
-        for (size_t got = 0; got < 8;) {
-            nng_iov iov = {.iov_buf = buf + got, .iov_len = 8 - got};
-            nng_aio_set_iov(aio, 1, &iov);
-            if (dir)
-                nng_stream_recv(s, aio);
-            else
-                nng_stream_send(s, aio);
-            int rv = lg_wait(aio);
-            if (rv != 0)
-                return rv;
-            got += nng_aio_count(aio);
-        }
+    for (size_t sent = 0; sent < 8;) {
+        nng_iov iov = {.iov_buf = tx + sent, .iov_len = 8 - sent};
+        nng_aio_set_iov(aio, 1, &iov);
+        nng_stream_send(s, aio);
+        int rv = lg_wait(aio);
+        if (rv != 0)
+            return rv;
+        sent += nng_aio_count(aio);
     }
-    return rx[1] == 'S' && rx[2] == 'P' ? 0 : NNG_EPROTO;
+    e->pgot = 0;
+    return lg_read_header(e, s, aio);
+}
+
+static void lg_stream_drop(nng_stream *s)
+{
+    nng_stream_close(s);
+    nng_stream_free(s);
+}
+
+/* A parked probe: true while the listener still owes it its header (the
+ * round is inconclusive); once the header came, or the connection failed
+ * on the server's side, it is closed. */
+static bool lg_parked(lg_entry *e)
+{
+    nng_aio *aio;
+    if (!e->parked || nng_aio_alloc(&aio, NULL, NULL) != 0)
+        return e->parked != NULL;
+    nng_aio_set_timeout(aio, 50);
+    if (lg_read_header(e, e->parked, aio) != NNG_ETIMEDOUT) {
+        lg_stream_drop(e->parked);
+        e->parked = NULL;
+    }
+    nng_aio_free(aio);
+    return e->parked != NULL;
 }
 
 /* True once the listener has handed a pipe to the socket since `before`,
@@ -212,7 +257,7 @@ static bool lg_pipe_seen(lguard *g, lg_entry *e, uint64_t before)
     until.tv_nsec %= 1000000000L;
     pthread_mutex_lock(&g->mu);
     while (atomic_load(&e->added) == before && !g->stopping &&
-           pthread_cond_timedwait(&g->cv, &g->mu, &until) == 0) {
+           pthread_cond_timedwait(&g->pipe_cv, &g->mu, &until) == 0) {
     }
     pthread_mutex_unlock(&g->mu);
     return atomic_load(&e->added) != before;
@@ -234,9 +279,11 @@ static lg_result lg_probe(lguard *g, lg_entry *e, int *err)
     nng_stream *s = nng_aio_get_output(aio, 0);
     lg_result res = LG_UNSURE;
     if (e->ws_proto[0] || (*err = lg_sp_header(e, s, aio)) == 0)
-        res = lg_pipe_seen(g, e, before) ? LG_OK : LG_WEDGED;
-    nng_stream_close(s);
-    nng_stream_free(s);
+        res = lg_pipe_seen(g, e, before) ? LG_OK : g->stopping ? LG_UNSURE : LG_WEDGED;
+    if (*err == NNG_ETIMEDOUT && !e->ws_proto[0])
+        e->parked = s; /* the listener may still accept it: never hang up first */
+    else
+        lg_stream_drop(s);
     nng_aio_free(aio);
     return res;
 }
@@ -253,6 +300,10 @@ static void lg_restart(lguard *g, lg_entry *e, lg_result why)
         atomic_store(&e->lid, 0);
         nng_listener_close(e->l);
         e->listening = false;
+    }
+    if (e->parked) { /* its listener is gone: nobody will answer it now */
+        lg_stream_drop(e->parked);
+        e->parked = NULL;
     }
     int rv = lg_open_listener(e);
     if (rv != 0) { /* tried again next round */
@@ -273,12 +324,16 @@ static void lg_check(lguard *g, lg_entry *e)
         lg_restart(g, e, LG_GONE);
         return;
     }
-    int err = 0;
-    lg_result r = lg_probe(g, e, &err);
-    if (r == LG_OK) {
+    if (lg_parked(e)) { /* the last probe still waits for its header: busy, not broken */
         e->misses = 0;
         return;
     }
+    int err = 0;
+    lg_result r = lg_probe(g, e, &err);
+    if (r == LG_OK || r == LG_UNSURE) /* misses count only in a row */
+        e->misses = 0;
+    if (r == LG_OK)
+        return;
     if (r == LG_UNSURE) { /* e.g. out of descriptors: a new listener would not help */
         int64_t now = clock_mono_ms();
         if (now - e->noted_ms >= LG_NOTE_MS) {
@@ -332,6 +387,7 @@ void lg_stop(lguard *g)
     pthread_mutex_lock(&g->mu);
     g->stopping = true;
     pthread_cond_broadcast(&g->cv);
+    pthread_cond_broadcast(&g->pipe_cv);
     pthread_mutex_unlock(&g->mu);
     pthread_join(g->thread, NULL);
     g->running = false;
@@ -342,12 +398,16 @@ void lg_free(lguard *g)
     if (!g)
         return;
     lg_stop(g);
-    for (int i = 0; i < g->n; i++)
+    for (int i = 0; i < g->n; i++) {
+        if (g->e[i].parked)
+            lg_stream_drop(g->e[i].parked);
         if (g->e[i].dialer)
             nng_stream_dialer_free(g->e[i].dialer);
+    }
     if (g->client_tls)
         nng_tls_config_free(g->client_tls);
     pthread_mutex_destroy(&g->mu);
     pthread_cond_destroy(&g->cv);
+    pthread_cond_destroy(&g->pipe_cv);
     free(g);
 }
