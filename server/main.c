@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
@@ -97,6 +98,22 @@ static int64_t main_conn_budget(int64_t want)
     return want;
 }
 
+/* A leader that took over (epoch > 1) listens only once the node before
+ * it can no longer answer: that one serves reads from memory for up to
+ * ENGINE_LEASE_MS after its last proof of a session that had already
+ * ended when our lock was granted, before the load that came since. */
+static void main_lease_wait(tk_domain *d)
+{
+    tk_lead l;
+    tk_lead_get(d, &l);
+    if (!tk_leased(d) || l.epoch <= 1)
+        return;
+    int ms = ENGINE_LEASE_MS + 100;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    log_info("lease_wait", "ms=%d epoch=%lld", ms, (long long)l.epoch);
+    nanosleep(&ts, NULL);
+}
+
 static int main_serve(const srv_config *sc, tk_domain *d, api_server *a, sigset_t *sigs,
                       transport **tp)
 {
@@ -109,6 +126,7 @@ static int main_serve(const srv_config *sc, tk_domain *d, api_server *a, sigset_
                          sc->max_conns_per_peer,
                          &sc->exempt,
                          api_stats(a)};
+    main_lease_wait(d);
     transport *t = transport_open(&to);
     if (!t)
         return 1;

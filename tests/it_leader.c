@@ -273,6 +273,8 @@ START_TEST(standby_takes_over_after_kill9_under_load)
     fprintf(stderr, "failover: the standby answered %d ms after kill -9 of the leader "
                     "(%d payments acknowledged before)\n", took, atomic_load(&l->paid));
     ck_assert_msg(took >= 0, "the standby did not answer within %d ms", LD_FAILOVER_BOUND_MS);
+    /* It listened only after the old leader's read lease had run out. */
+    ck_assert(log_file_has(b->log_path, "event=lease_wait"));
     ld_load_finish(l, b); /* the load goes on, on b */
 
     rpc_reply info = th_call(b, "server.info", "{}");

@@ -32,7 +32,6 @@
  * connection) they join the queue, and the engine proves the session
  * before it answers anything. A lost session is fail-stop. */
 #define ENGINE_PING_MS 200
-#define ENGINE_LEASE_MS 1000
 
 struct engine {
     tk_domain *d;

@@ -20,6 +20,12 @@
 #ifndef TK_ENGINE_H
 #define TK_ENGINE_H
 
+/* How long after its last proof of the session a leader still answers
+ * reads from memory (engine.c). A new leader waits this long, and a
+ * little more, after taking the lead before it listens (server/main.c),
+ * so two nodes never answer at once. */
+#define ENGINE_LEASE_MS 1000
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
