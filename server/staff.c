@@ -103,6 +103,9 @@ static int staff_read_lines(const char *path, FILE *f, staff_read_ctx *r)
         if (!why) {
             r->seen[r->nseen++] = e;
             rc = r->fn ? r->fn(r->ctx, &e) : 0;
+            if (rc == -2)
+                fprintf(stderr, "ticketd: staff file %s, line %d: %s\n", path, no,
+                        "this key is the admin key file's");
         } else {
             fprintf(stderr, "ticketd: staff file %s, line %d: %s\n", path, no, why);
             rc = -1;

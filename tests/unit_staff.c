@@ -326,6 +326,10 @@ START_TEST(staff_file_loads_and_refuses)
     unlink(staff_path);
     ck_assert_int_eq(staff_file_apply(staff_path, false, NULL), 0);
     ck_assert_int_eq(staff_file_apply(staff_path, true, NULL), -1);
+    /* A member whose key is the admin key's would have taken its role. */
+    ck_assert_int_eq(api_staff_add(A, "mallory", API_ROLE_GATE, KEY), -2);
+    ck_assert_int_eq(api_staff_add(A, "ann2", API_ROLE_GATE, CASHIER_KEY "x"), -2);
+    ck_assert(!forbidden("admin.dashboard", KEY));
 }
 END_TEST
 

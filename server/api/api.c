@@ -156,6 +156,11 @@ int api_staff_add(api_server *a, const char *name, api_role role, const char *ke
     size_t n = name ? strlen(name) : 0;
     if (n == 0 || n > API_STAFF_NAME_MAX || !key || !key[0])
         return -1;
+    uint8_t h[crypto_generichash_BYTES];
+    crypto_generichash(h, sizeof h, (const uint8_t *)key, strlen(key), NULL, 0);
+    for (size_t i = 0; i < a->nstaff; i++) /* one key, one member: else a role could change */
+        if (sodium_memcmp(h, a->staff[i].hash, sizeof h) == 0)
+            return -2;
     api_staff *grown = realloc(a->staff, (a->nstaff + 1) * sizeof *grown);
     if (!grown)
         return -1;
@@ -163,7 +168,7 @@ int api_staff_add(api_server *a, const char *name, api_role role, const char *ke
     api_staff *s = &a->staff[a->nstaff++];
     memcpy(s->name, name, n + 1);
     s->role = role;
-    crypto_generichash(s->hash, sizeof s->hash, (const uint8_t *)key, strlen(key), NULL, 0);
+    memcpy(s->hash, h, sizeof h);
     return 0;
 }
 

@@ -42,8 +42,9 @@ typedef enum { API_ROLE_ADMIN = 1u, API_ROLE_CASHIER = 2u, API_ROLE_GATE = 4u } 
 #define API_STAFF_NAME_MAX 32 /* bytes: letters, digits, '.', '_', '-' */
 const char *api_role_name(api_role r); /* "admin" "cashier" "gate" */
 int api_role_parse(const char *name);  /* an api_role, or -1 */
-/* Adds a staff key (only its hash is kept). 0, or -1 (out of memory, a
- * name that is not 1..API_STAFF_NAME_MAX bytes). */
+/* Adds a staff key (only its hash is kept). 0, -1 (out of memory, a
+ * name that is not 1..API_STAFF_NAME_MAX bytes), or -2: the key is
+ * already a member's (the admin key file's included). */
 int api_staff_add(api_server *a, const char *name, api_role role, const char *key);
 /* --topup staff: wallet.charge needs a cashier's or an admin's key and a
  * method; false (the default, "open") lets members top up themselves. */
